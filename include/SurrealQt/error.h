@@ -1,0 +1,95 @@
+#pragma once
+
+#include <SurrealQt/global.h>
+
+#include <QtCore/QMetaType>
+#include <QtCore/QObject>
+#include <QtCore/QSharedDataPointer>
+#include <QtCore/QString>
+#include <QtCore/QVariantMap>
+
+namespace SurrealQt {
+
+class ErrorData;
+
+// One error value for every layer: transport failures, server errors and client-side validation.
+// It travels through QFuture (wrapped in SurrealQt::Exception) and through signals unchanged.
+class SURREALQT_EXPORT Error
+{
+    Q_GADGET
+    Q_PROPERTY(Kind kind READ kind CONSTANT)
+    Q_PROPERTY(QString message READ message CONSTANT)
+    Q_PROPERTY(int serverCode READ serverCode CONSTANT)
+    Q_PROPERTY(QString serverKind READ serverKind CONSTANT)
+    Q_PROPERTY(QVariantMap details READ details CONSTANT)
+    Q_PROPERTY(QString context READ context CONSTANT)
+    Q_PROPERTY(bool retryable READ isRetryable CONSTANT)
+    Q_PROPERTY(bool valid READ isValid CONSTANT)
+
+public:
+    enum class Kind {
+        NoError,
+        Connection,     // socket refused, dropped, TLS or HTTP-level failure
+        Authentication, // wrong credentials, expired or invalid token
+        Query,          // a statement or RPC call failed on the server
+        NotFound,       // table, record, namespace, method or session does not exist
+        NotAllowed,     // permissions or capabilities deny the operation
+        Validation,     // bad input, caught either by us or by the server
+        Model,          // ORM model misuse (unknown field, missing id, ...)
+        BulkOperation,  // one or more items of a bulk operation failed
+        Timeout,        // the request or the statement ran out of time
+        Protocol,       // the peer sent something that is not valid SurrealDB RPC
+        Cancelled,      // the request was abandoned (close(), kill, cancelled transaction)
+    };
+    Q_ENUM(Kind)
+
+    Error();
+    Error(Kind kind, const QString &message, const QString &context = {});
+    Error(const Error &other);
+    Error(Error &&other) noexcept;
+    Error &operator=(const Error &other);
+    Error &operator=(Error &&other) noexcept;
+    ~Error();
+
+    void swap(Error &other) noexcept { d.swap(other.d); }
+
+    // Builds an error from the server's RPC error object ({code, kind, message, details}) or
+    // from a failed statement entry of a query result ({status: "ERR", kind, details, result}).
+    [[nodiscard]] static Error fromServer(const QVariantMap &object, const QString &context = {});
+
+    [[nodiscard]] bool isValid() const;
+    [[nodiscard]] Kind kind() const;
+    [[nodiscard]] QString message() const;
+    [[nodiscard]] int serverCode() const;
+    [[nodiscard]] QString serverKind() const;
+    [[nodiscard]] QVariantMap details() const;
+    // Where the error happened, e.g. "select person:1" or "CBOR reply at byte 12".
+    [[nodiscard]] QString context() const;
+    // True where sending the same request again can succeed: dropped connections, timeouts
+    // and transaction conflicts. A syntax error or a permission error is never retryable.
+    [[nodiscard]] bool isRetryable() const;
+    [[nodiscard]] bool isTransactionConflict() const;
+
+    // For bulk operations: the errors of the individual items.
+    [[nodiscard]] QList<Error> itemErrors() const;
+    void setItemErrors(const QList<Error> &errors);
+
+    Error &setServerCode(int code);
+    Error &setServerKind(const QString &kind);
+    Error &setDetails(const QVariantMap &details);
+    Error &setContext(const QString &context);
+
+    [[nodiscard]] QString toString() const;
+
+    friend SURREALQT_EXPORT bool operator==(const Error &a, const Error &b);
+
+private:
+    QSharedDataPointer<ErrorData> d;
+};
+
+SURREALQT_EXPORT QDebug operator<<(QDebug debug, const Error &error);
+
+} // namespace SurrealQt
+
+Q_DECLARE_SHARED(SurrealQt::Error)
+Q_DECLARE_METATYPE(SurrealQt::Error)

@@ -1,0 +1,91 @@
+// SurrealQt quickstart: connect, write, query with bind variables, watch a live query.
+//
+//   quickstart [ws://127.0.0.1:8000] [user] [password]
+
+#include <SurrealQt/databasemanager.h>
+#include <SurrealQt/exception.h>
+#include <SurrealQt/livequery.h>
+#include <SurrealQt/recordid.h>
+#include <SurrealQt/table.h>
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QTextStream>
+#include <QtCore/QTimer>
+
+using namespace SurrealQt;
+using namespace Qt::StringLiterals;
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    const QStringList args = app.arguments();
+    const QUrl url(args.value(1, u"ws://127.0.0.1:8000"_s));
+    QTextStream out(stdout);
+
+    DatabaseManager db(url, u"quickstart"_s, u"demo"_s,
+                       Credentials::root(args.value(2, u"root"_s), args.value(3, u"root"_s)), 4);
+    QObject::connect(&db, &DatabaseManager::errorOccurred, &app,
+                     [&out](const Error &e) { out << "error: " << e.toString() << Qt::endl; });
+
+    Connection *c = db.connection();
+    LiveQuery *live = nullptr;
+
+    db.open()
+        .then(&app,
+              [&] {
+                  out << "connected to " << url.toString() << Qt::endl;
+                  return c->query(u"DEFINE TABLE OVERWRITE book SCHEMALESS; DELETE book;"_s);
+              })
+        .unwrap()
+        .then(&app,
+              [&](const QueryResult &) {
+                  if (!db.isWebSocket())
+                      return QtFuture::makeReadyFuture(QUuid());
+                  live = c->live(QVariant::fromValue(Table(u"book"_s)), false, &app);
+                  QObject::connect(live, &LiveQuery::notification, &app, [&out](const LiveNotification &n) {
+                      out << "  live: " << QVariant::fromValue(n.action()).toString() << ' '
+                          << n.record().toString() << Qt::endl;
+                  });
+                  return live->started();
+              })
+        .unwrap()
+        .then(&app,
+              [&](const QUuid &) {
+                  return c->insert(QVariant::fromValue(Table(u"book"_s)),
+                                   QVariantList{
+                                       QVariantMap{{u"id"_s, u"dune"_s}, {u"title"_s, u"Dune"_s}, {u"pages"_s, 412}},
+                                       QVariantMap{{u"id"_s, u"emma"_s}, {u"title"_s, u"Emma"_s}, {u"pages"_s, 474}},
+                                       QVariantMap{{u"id"_s, u"coraline"_s}, {u"title"_s, u"Coraline"_s},
+                                                   {u"pages"_s, 162}}});
+              })
+        .unwrap()
+        .then(&app,
+              [&](const QVariant &inserted) {
+                  out << "inserted " << inserted.toList().size() << " books" << Qt::endl;
+                  // Values always travel as bind variables, never inside the query text.
+                  return c->query(u"SELECT title, pages FROM book WHERE pages > $min ORDER BY pages"_s,
+                                  {{u"min"_s, 400}});
+              })
+        .unwrap()
+        .then(&app,
+              [&](const QueryResult &result) {
+                  out << "books with more than 400 pages:" << Qt::endl;
+                  const QVariantList rows = result.last().toList();
+                  for (const QVariant &row : rows) {
+                      const QVariantMap book = row.toMap();
+                      out << "  " << book.value(u"title"_s).toString() << " ("
+                          << book.value(u"pages"_s).toLongLong() << " pages)" << Qt::endl;
+                  }
+                  // Give the live notifications a moment to arrive, then finish.
+                  QTimer::singleShot(500, &app, [&app, &out, ok = rows.size() == 2] {
+                      out << "done" << Qt::endl;
+                      app.exit(ok ? 0 : 1);
+                  });
+              })
+        .onFailed(&app, [&](const Exception &e) {
+            out << "failed: " << e.error().toString() << Qt::endl;
+            app.exit(1);
+        });
+
+    return app.exec();
+}

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <SurrealQt/error.h>
+#include <SurrealQt/livenotification.h>
+
+#include <QtCore/QFuture>
+#include <QtCore/QObject>
+#include <QtCore/QPointer>
+
+namespace SurrealQt {
+
+class LiveSubscription;
+class RpcClient;
+
+// A live query seen from the caller's thread. Notifications arrive as signals in the
+// thread this object lives in. After a reconnect the query is registered again and its
+// server id changes (restarted()); if that fails the query ends with a Killed notification
+// and errorOccurred().
+class SURREALQT_EXPORT LiveQuery : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(State state READ state NOTIFY stateChanged)
+    Q_PROPERTY(QUuid queryId READ queryId NOTIFY stateChanged)
+
+public:
+    enum class State { Starting, Active, Finished, Failed };
+    Q_ENUM(State)
+
+    ~LiveQuery() override;
+
+    [[nodiscard]] State state() const { return m_state; }
+    [[nodiscard]] QUuid queryId() const { return m_queryId; }
+    [[nodiscard]] Error lastError() const { return m_error; }
+    // Resolves with the server id once the query is registered.
+    [[nodiscard]] QFuture<QUuid> started() const { return m_started; }
+
+public Q_SLOTS:
+    // Ends the query on the server; no notification is delivered after this returns.
+    void kill();
+
+Q_SIGNALS:
+    void stateChanged(SurrealQt::LiveQuery::State state);
+    void notification(const SurrealQt::LiveNotification &notification);
+    void created(const QVariant &record);
+    void updated(const QVariant &record);
+    void deleted(const QVariant &recordId, const QVariant &before);
+    void killed();
+    void restarted(const QUuid &newQueryId);
+    void errorOccurred(const SurrealQt::Error &error);
+
+private:
+    friend class Connection;
+    LiveQuery(RpcClient *client, const QString &method, const QVariantList &params, bool viaQuery,
+              QObject *parent);
+    void setState(State state);
+    void deliver(const LiveNotification &notification);
+
+    QPointer<RpcClient> m_client;
+    QPointer<LiveSubscription> m_subscription;
+    QFuture<QUuid> m_started;
+    std::shared_ptr<void> m_startedPromise;
+    QUuid m_queryId;
+    Error m_error;
+    State m_state = State::Starting;
+};
+
+} // namespace SurrealQt

@@ -1,0 +1,171 @@
+#include <SurrealQt/connectionpool.h>
+
+#include "core/logging_p.h"
+#include "rpcclient_p.h"
+
+#include <SurrealQt/exception.h>
+#include <SurrealQt/singleconnection.h>
+
+#include <QtCore/QMutex>
+#include <QtCore/QSet>
+
+using namespace Qt::StringLiterals;
+
+namespace SurrealQt {
+
+class ConnectionPoolPrivate
+{
+public:
+    QList<QPointer<RpcClient>> clients;
+    mutable QMutex mutex;
+    QSet<RpcClient *> acquired;
+    int lastConnected = 0;
+
+    RpcClient *leastBusy(bool skipAcquired)
+    {
+        QMutexLocker lock(&mutex);
+        RpcClient *best = nullptr;
+        bool bestConnected = false;
+        for (const QPointer<RpcClient> &c : std::as_const(clients)) {
+            if (!c || (skipAcquired && acquired.contains(c.data())))
+                continue;
+            const bool isConnected = c->state() == RpcClient::State::Connected;
+            // Prefer connected sockets; among equals, the one with the fewest requests waiting.
+            if (!best || (isConnected && !bestConnected) || (isConnected == bestConnected && c->load() < best->load())) {
+                best = c.data();
+                bestConnected = isConnected;
+            }
+        }
+        return best;
+    }
+};
+
+ConnectionPool::ConnectionPool(const QList<RpcClient *> &clients, QObject *parent)
+    : Connection(parent)
+    , d(new ConnectionPoolPrivate)
+{
+    for (RpcClient *c : clients) {
+        d->clients.append(c);
+        connect(c, &RpcClient::stateChanged, this, [this] {
+            const int count = connectedCount();
+            if (count != d->lastConnected) {
+                d->lastConnected = count;
+                Q_EMIT connectedCountChanged(count);
+            }
+        });
+    }
+}
+
+ConnectionPool::~ConnectionPool() = default;
+
+int ConnectionPool::size() const
+{
+    return int(d->clients.size());
+}
+
+int ConnectionPool::connectedCount() const
+{
+    int n = 0;
+    for (const QPointer<RpcClient> &c : std::as_const(d->clients))
+        n += (c && c->state() == RpcClient::State::Connected) ? 1 : 0;
+    return n;
+}
+
+QList<int> ConnectionPool::loads() const
+{
+    QList<int> result;
+    for (const QPointer<RpcClient> &c : std::as_const(d->clients))
+        result.append(c ? c->load() : 0);
+    return result;
+}
+
+bool ConnectionPool::isWebSocket() const
+{
+    return !d->clients.isEmpty() && d->clients.first() && d->clients.first()->isWebSocket();
+}
+
+ConnectionPool::Handle ConnectionPool::acquire()
+{
+    RpcClient *client = d->leastBusy(true);
+    if (!client)
+        client = d->leastBusy(false); // all taken: share rather than block
+    {
+        QMutexLocker lock(&d->mutex);
+        d->acquired.insert(client);
+    }
+    auto *single = new SingleConnection(client, nullptr);
+    ConnectionPoolPrivate *dp = d.get();
+    QPointer<ConnectionPool> pool(this);
+    return Handle(std::shared_ptr<Connection>(single, [pool, dp, client](Connection *c) {
+        if (pool) {
+            QMutexLocker lock(&dp->mutex);
+            dp->acquired.remove(client);
+        }
+        c->deleteLater();
+    }));
+}
+
+QFuture<QVariant> ConnectionPool::execute(const RpcRequest &request)
+{
+    if (RpcClient::isStateChanging(request.method)) {
+        // Session state belongs to every socket, or requests would see different sessions
+        // depending on which socket they land on.
+        auto promise = std::make_shared<QPromise<QVariant>>();
+        promise->start();
+        struct Gather
+        {
+            QMutex mutex;
+            int remaining = 0;
+            QVariant first;
+            Error error;
+        };
+        auto gather = std::make_shared<Gather>();
+        QList<RpcClient *> targets;
+        for (const QPointer<RpcClient> &c : std::as_const(d->clients))
+            if (c)
+                targets.append(c.data());
+        gather->remaining = int(targets.size());
+        if (targets.isEmpty()) {
+            promise->setException(Exception(Error(Error::Kind::Cancelled, u"The pool is closed"_s, request.method)));
+            promise->finish();
+            return promise->future();
+        }
+        for (int i = 0; i < targets.size(); ++i) {
+            targets.at(i)->submit(request, std::make_shared<RpcReply>([gather, promise, i](const QVariant &v,
+                                                                                           const Error &e) {
+                QMutexLocker lock(&gather->mutex);
+                if (i == 0)
+                    gather->first = v;
+                if (e.isValid() && !gather->error.isValid())
+                    gather->error = e;
+                if (--gather->remaining > 0)
+                    return;
+                if (gather->error.isValid())
+                    promise->setException(Exception(gather->error));
+                else
+                    promise->addResult(gather->first);
+                promise->finish();
+            }));
+        }
+        return promise->future();
+    }
+    RpcClient *client = d->leastBusy(true);
+    if (!client)
+        client = d->leastBusy(false);
+    if (!client) {
+        QPromise<QVariant> promise;
+        promise.start();
+        promise.setException(Exception(Error(Error::Kind::Cancelled, u"The pool is closed"_s, request.method)));
+        promise.finish();
+        return promise.future();
+    }
+    return client->submit(request);
+}
+
+RpcClient *ConnectionPool::pinClient()
+{
+    RpcClient *client = d->leastBusy(true);
+    return client ? client : d->leastBusy(false);
+}
+
+} // namespace SurrealQt

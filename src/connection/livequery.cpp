@@ -1,0 +1,129 @@
+#include <SurrealQt/livequery.h>
+
+#include "core/logging_p.h"
+#include "rpcclient_p.h"
+
+#include <SurrealQt/exception.h>
+
+#include <QtCore/QPromise>
+
+using namespace Qt::StringLiterals;
+
+namespace SurrealQt {
+
+LiveQuery::LiveQuery(RpcClient *client, const QString &method, const QVariantList &params, bool viaQuery,
+                     QObject *parent)
+    : QObject(parent)
+    , m_client(client)
+{
+    auto promise = std::make_shared<QPromise<QUuid>>();
+    promise->start();
+    m_started = promise->future();
+    m_startedPromise = promise;
+
+    auto fail = [this](const Error &error) {
+        m_error = error;
+        if (auto p = std::static_pointer_cast<QPromise<QUuid>>(std::exchange(m_startedPromise, nullptr))) {
+            p->setException(Exception(error));
+            p->finish();
+        }
+        setState(State::Failed);
+        Q_EMIT errorOccurred(error);
+    };
+    if (!client || !client->isWebSocket()) {
+        const Error error(Error::Kind::Validation,
+                          u"Live queries need a WebSocket connection (ws:// or wss://); this one uses HTTP"_s,
+                          method);
+        QMetaObject::invokeMethod(this, [fail, error] { fail(error); }, Qt::QueuedConnection);
+        return;
+    }
+
+    // Built here, handed to the I/O thread: its signals reach us queued, in our thread.
+    auto *sub = new LiveSubscription(RpcRequest{method, params, {}}, viaQuery, nullptr);
+    m_subscription = sub;
+    connect(sub, &LiveSubscription::started, this, [this](const QUuid &id) {
+        m_queryId = id;
+        if (auto p = std::static_pointer_cast<QPromise<QUuid>>(std::exchange(m_startedPromise, nullptr))) {
+            p->addResult(id);
+            p->finish();
+        }
+        setState(State::Active);
+    });
+    connect(sub, &LiveSubscription::restarted, this, [this](const QUuid &id) {
+        m_queryId = id;
+        setState(State::Active);
+        Q_EMIT restarted(id);
+    });
+    connect(sub, &LiveSubscription::notified, this, &LiveQuery::deliver);
+    connect(sub, &LiveSubscription::failed, this, fail);
+    connect(sub, &LiveSubscription::finished, this, [this] {
+        if (m_state == State::Active || m_state == State::Starting)
+            setState(State::Finished);
+    });
+    sub->moveToThread(client->thread());
+    QMetaObject::invokeMethod(client, [client, sub] { client->addLive(sub); }, Qt::QueuedConnection);
+}
+
+LiveQuery::~LiveQuery()
+{
+    kill();
+    if (auto p = std::static_pointer_cast<QPromise<QUuid>>(std::exchange(m_startedPromise, nullptr))) {
+        p->setException(Exception(Error(Error::Kind::Cancelled, u"The live query was destroyed"_s)));
+        p->finish();
+    }
+}
+
+void LiveQuery::kill()
+{
+    LiveSubscription *sub = m_subscription.data();
+    if (!sub)
+        return;
+    m_subscription.clear();
+    // After this, no queued notification reaches us, even one already on its way.
+    sub->disconnect(this);
+    if (RpcClient *client = m_client.data()) {
+        QPointer<LiveSubscription> guard(sub);
+        QMetaObject::invokeMethod(
+            client,
+            [client, guard] {
+                if (guard)
+                    client->removeLive(guard.data());
+            },
+            Qt::QueuedConnection);
+    }
+    if (m_state == State::Active || m_state == State::Starting)
+        setState(State::Finished);
+}
+
+void LiveQuery::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    Q_EMIT stateChanged(state);
+}
+
+void LiveQuery::deliver(const LiveNotification &n)
+{
+    Q_EMIT notification(n);
+    switch (n.action()) {
+    case LiveNotification::Action::Create:
+        Q_EMIT created(n.result());
+        break;
+    case LiveNotification::Action::Update:
+        Q_EMIT updated(n.result());
+        break;
+    case LiveNotification::Action::Delete:
+        Q_EMIT deleted(n.record(), n.result());
+        break;
+    case LiveNotification::Action::Killed:
+        setState(State::Finished);
+        Q_EMIT killed();
+        break;
+    case LiveNotification::Action::Unknown:
+        qCDebug(lcLive) << "notification with unknown action";
+        break;
+    }
+}
+
+} // namespace SurrealQt

@@ -1,0 +1,786 @@
+#include "rpcclient_p.h"
+
+#include "codec/cborcodec_p.h"
+#include "core/logging_p.h"
+#include "jwt_p.h"
+
+#include <SurrealQt/exception.h>
+#include <SurrealQt/queryresult.h>
+
+#include <QtCore/QDateTime>
+#include <QtCore/QPromise>
+#include <QtCore/QRandomGenerator>
+#include <QtCore/QThread>
+
+using namespace Qt::StringLiterals;
+
+namespace SurrealQt {
+
+RpcReply::~RpcReply()
+{
+    if (!m_done)
+        fail(Error(Error::Kind::Cancelled, u"The request was dropped before it was answered"_s));
+}
+
+void RpcReply::succeed(const QVariant &value)
+{
+    if (m_done)
+        return;
+    m_done = true;
+    if (m_callback)
+        m_callback(value, Error());
+}
+
+void RpcReply::fail(const Error &error)
+{
+    if (m_done)
+        return;
+    m_done = true;
+    if (m_callback)
+        m_callback(QVariant(), error);
+}
+
+std::shared_ptr<RpcReply> RpcReply::forPromise(QFuture<QVariant> *future)
+{
+    auto promise = std::make_shared<QPromise<QVariant>>();
+    promise->start();
+    *future = promise->future();
+    return std::make_shared<RpcReply>([promise](const QVariant &value, const Error &error) {
+        if (error.isValid())
+            promise->setException(Exception(error));
+        else
+            promise->addResult(value);
+        promise->finish();
+    });
+}
+
+RpcClient::RpcClient(const ClientConfig &config, QObject *parent)
+    : QObject(parent)
+    , m_ns(config.ns)
+    , m_db(config.db)
+    , m_credentials(config.credentials)
+    , m_config(config)
+    , m_urlIndex(config.urls.isEmpty() ? 0 : config.firstUrl % int(config.urls.size()))
+{
+    if (m_credentials.level() == Credentials::Level::Token)
+        m_token = m_credentials.tokenValue();
+    // Children, so that they move to the I/O thread together with us.
+    for (QTimer *timer : {&m_reconnectTimer, &m_keepAliveTimer, &m_tokenTimer})
+        timer->setParent(this);
+    m_reconnectTimer.setSingleShot(true);
+    connect(&m_reconnectTimer, &QTimer::timeout, this, [this] {
+        if (m_state == State::Closed)
+            return;
+        setState(m_everConnected ? State::Reconnecting : State::Connecting);
+        qCDebug(lcConnection) << "connecting to" << currentUrl() << "attempt" << m_attempt;
+        connectTransport(currentUrl());
+    });
+    m_keepAliveTimer.setInterval(config.keepAliveMs);
+    connect(&m_keepAliveTimer, &QTimer::timeout, this, &RpcClient::keepAlive);
+    m_tokenTimer.setSingleShot(true);
+    connect(&m_tokenTimer, &QTimer::timeout, this, [this] {
+        if (m_credentials.isEmpty() || m_credentials.level() == Credentials::Level::Token)
+            return;
+        qCDebug(lcConnection) << "renewing the session token before it expires";
+        auto reply = std::make_shared<RpcReply>([this](const QVariant &, const Error &error) {
+            if (error.isValid())
+                Q_EMIT errorOccurred(error);
+        });
+        submit(RpcRequest{u"signin"_s, {m_credentials.toSigninParams()}, {}}, reply);
+    });
+}
+
+RpcClient::~RpcClient()
+{
+    const Error reason(Error::Kind::Cancelled, u"The connection was destroyed"_s);
+    failInflight(reason);
+    failQueued(reason);
+}
+
+QUrl RpcClient::currentUrl() const
+{
+    return m_config.urls.isEmpty() ? QUrl() : m_config.urls.at(m_urlIndex % m_config.urls.size());
+}
+
+bool RpcClient::isStateChanging(const QString &method)
+{
+    static const QSet<QString> methods = {u"use"_s,    u"signin"_s,     u"signup"_s, u"authenticate"_s,
+                                          u"invalidate"_s, u"let"_s, u"set"_s,    u"unset"_s,
+                                          u"reset"_s,  u"attach"_s,     u"detach"_s};
+    return methods.contains(method);
+}
+
+QFuture<QVariant> RpcClient::submit(const RpcRequest &request)
+{
+    QFuture<QVariant> future;
+    submit(request, RpcReply::forPromise(&future));
+    return future;
+}
+
+void RpcClient::submit(const RpcRequest &request, const RpcReplyPtr &reply)
+{
+    // The load counter must outlive this object: the reply may be dropped after we are gone.
+    m_load.fetch_add(1, std::memory_order_relaxed);
+    auto counted = std::make_shared<RpcReply>([this, reply, guard = QPointer<RpcClient>(this)](
+                                                  const QVariant &value, const Error &error) {
+        if (guard)
+            m_load.fetch_sub(1, std::memory_order_relaxed);
+        if (error.isValid())
+            reply->fail(error);
+        else
+            reply->succeed(value);
+    });
+    auto enqueue = [this, request, counted] {
+        if (m_state == State::Closed) {
+            counted->fail(Error(Error::Kind::Cancelled, u"The connection is closed"_s, requestContext(request)));
+            return;
+        }
+        if (request.method == u"__export") {
+            exportDatabase(counted);
+            return;
+        }
+        if (request.method == u"__import") {
+            importDatabase(request.params.value(0).toString(), counted);
+            return;
+        }
+        if (handleLocally(request, counted))
+            return;
+        m_queue.enqueue({request, counted});
+        if (m_state == State::Disconnected) {
+            // Gave up earlier (or never opened): a new request earns a fresh round of attempts.
+            m_attempt = 0;
+            m_reconnectTimer.start(0);
+            return;
+        }
+        pump();
+    };
+    if (QThread::currentThread() == thread())
+        enqueue();
+    else
+        QMetaObject::invokeMethod(this, enqueue, Qt::QueuedConnection);
+}
+
+bool RpcClient::handleLocally(const RpcRequest &, const RpcReplyPtr &)
+{
+    return false;
+}
+
+void RpcClient::open()
+{
+    if (m_state != State::Disconnected)
+        return;
+    m_attempt = 0;
+    m_reconnectTimer.start(0);
+}
+
+void RpcClient::close(const Error &reason)
+{
+    if (m_state == State::Closed)
+        return;
+    setState(State::Closed);
+    m_reconnectTimer.stop();
+    m_keepAliveTimer.stop();
+    m_tokenTimer.stop();
+    failInflight(reason);
+    failQueued(reason);
+    for (LiveSubscription *sub : std::as_const(m_live)) {
+        sub->killed = true;
+        Q_EMIT sub->failed(reason);
+        Q_EMIT sub->finished();
+    }
+    m_live.clear();
+    m_liveByServerId.clear();
+    disconnectTransport();
+}
+
+void RpcClient::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    m_stateAtomic.store(state);
+    Q_EMIT stateChanged(state);
+}
+
+QString RpcClient::requestContext(const RpcRequest &request) const
+{
+    QString context = request.method;
+    if (!request.params.isEmpty() && request.method != u"signin" && request.method != u"signup"
+        && request.method != u"authenticate") {
+        const QVariant first = request.params.first();
+        QString text = first.toString();
+        if (text.isEmpty() && first.canConvert<QString>())
+            text = first.value<QString>();
+        if (!text.isEmpty())
+            context += u' ' + (text.size() > 80 ? text.left(77) + u"..."_s : text);
+    }
+    return context + u" on "_s + currentUrl().toString(QUrl::RemoveUserInfo);
+}
+
+void RpcClient::pump()
+{
+    if (m_state != State::Connected || m_handshaking)
+        return;
+    while (!m_queue.isEmpty()) {
+        if (m_barrierCount > 0)
+            return;
+        const bool changing = isStateChanging(m_queue.head().first.method);
+        if (changing && !m_inflight.isEmpty())
+            return; // let earlier requests finish under the old session state
+        auto [request, reply] = m_queue.dequeue();
+        send(request, reply, false);
+    }
+}
+
+void RpcClient::send(const RpcRequest &request, const RpcReplyPtr &reply, bool internal)
+{
+    const qint64 id = m_nextId++;
+    Inflight entry{request, reply, nullptr, internal};
+    const int timeout = request.options.timeout.count() > 0 ? int(request.options.timeout.count())
+                                                            : m_config.requestTimeoutMs;
+    if (timeout > 0) {
+        entry.timer = new QTimer(this);
+        entry.timer->setSingleShot(true);
+        connect(entry.timer, &QTimer::timeout, this, [this, id, timeout] {
+            auto it = m_inflight.find(id);
+            if (it == m_inflight.end())
+                return;
+            Inflight timedOut = it.value();
+            m_inflight.erase(it);
+            timedOut.timer->deleteLater();
+            if (!timedOut.internal && isStateChanging(timedOut.request.method))
+                --m_barrierCount;
+            timedOut.reply->fail(Error(Error::Kind::Timeout,
+                                       u"No reply within %1 ms"_s.arg(timeout),
+                                       requestContext(timedOut.request)));
+            pump();
+        });
+        entry.timer->start(timeout);
+    }
+    if (!internal && isStateChanging(request.method))
+        ++m_barrierCount;
+    m_inflight.insert(id, entry);
+    transmit(id, request);
+}
+
+QByteArray RpcClient::encodeRequest(qint64 id, const RpcRequest &request, Error *error) const
+{
+    QVariantMap envelope{{u"id"_s, id}, {u"method"_s, request.method}, {u"params"_s, request.params}};
+    if (!request.options.session.isNull())
+        envelope.insert(u"session"_s, request.options.session);
+    if (!request.options.transaction.isNull())
+        envelope.insert(u"txn"_s, request.options.transaction);
+    CodecError codecError;
+    QByteArray bytes = CborCodec::encode(envelope, &codecError);
+    if (bytes.isEmpty() && error)
+        *error = Error(Error::Kind::Validation, u"Cannot encode the request: "_s + codecError.message,
+                       requestContext(request));
+    return bytes;
+}
+
+void RpcClient::handleReply(qint64 id, const QVariant &result, const Error &error)
+{
+    auto it = m_inflight.find(id);
+    if (it == m_inflight.end()) {
+        qCDebug(lcConnection) << "reply for unknown or timed-out request" << id << "dropped";
+        return;
+    }
+    Inflight entry = it.value();
+    m_inflight.erase(it);
+    if (entry.timer)
+        entry.timer->deleteLater();
+    if (!entry.internal && isStateChanging(entry.request.method))
+        --m_barrierCount;
+    if (error.isValid()) {
+        Error withContext = error;
+        if (withContext.context().isEmpty())
+            withContext.setContext(requestContext(entry.request));
+        entry.reply->fail(withContext);
+    } else {
+        applyStateChange(entry.request, result);
+        entry.reply->succeed(result);
+    }
+    pump();
+}
+
+void RpcClient::applyStateChange(const RpcRequest &request, const QVariant &result)
+{
+    const QString &m = request.method;
+    const QVariantList &p = request.params;
+    if (m == u"use") {
+        if (p.size() > 0 && p.at(0).metaType().id() == QMetaType::QString)
+            m_ns = p.at(0).toString();
+        if (p.size() > 1 && p.at(1).metaType().id() == QMetaType::QString)
+            m_db = p.at(1).toString();
+    } else if (m == u"signin" || m == u"signup") {
+        if (result.metaType().id() == QMetaType::QVariantMap) {
+            m_token = result.toMap().value(u"access"_s).toString();
+            m_refreshToken = result.toMap().value(u"refresh"_s).toString();
+        } else {
+            m_token = result.toString();
+        }
+        // Replays after a reconnect must sign in, never sign up again.
+        const QVariantMap params = p.value(0).toMap();
+        if (m == u"signin" && !params.isEmpty())
+            m_credentials = Credentials::fromSigninParams(params);
+        Q_EMIT tokenChanged(m_token);
+        Q_EMIT authenticated();
+        scheduleTokenRenewal();
+    } else if (m == u"authenticate") {
+        m_token = p.value(0).toString();
+        m_credentials = Credentials::token(m_token);
+        Q_EMIT authenticated();
+    } else if (m == u"invalidate") {
+        m_token.clear();
+        m_refreshToken.clear();
+        m_credentials = Credentials();
+        m_tokenTimer.stop();
+    } else if (m == u"let" || m == u"set") {
+        if (p.size() >= 2)
+            m_vars.insert(p.at(0).toString(), p.at(1));
+        else if (!p.isEmpty())
+            m_vars.remove(p.at(0).toString());
+    } else if (m == u"unset") {
+        m_vars.remove(p.value(0).toString());
+    } else if (m == u"reset") {
+        m_ns.clear();
+        m_db.clear();
+        m_vars.clear();
+        m_token.clear();
+        m_credentials = Credentials();
+    }
+}
+
+void RpcClient::scheduleTokenRenewal()
+{
+    m_tokenTimer.stop();
+    if (m_credentials.isEmpty() || m_credentials.level() == Credentials::Level::Token)
+        return;
+    const qint64 expiry = Jwt::expiry(m_token);
+    if (expiry <= 0)
+        return;
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    // Renew at 80% of the remaining lifetime, never later than a minute before expiry.
+    const qint64 left = expiry - now;
+    const qint64 renewIn = std::max<qint64>(1, std::min(left * 8 / 10, left - 60));
+    m_tokenTimer.start(int(std::min<qint64>(renewIn, 24 * 3600) * 1000));
+}
+
+void RpcClient::failInflight(const Error &error)
+{
+    const auto inflight = std::exchange(m_inflight, {});
+    m_barrierCount = 0;
+    for (const Inflight &entry : inflight) {
+        if (entry.timer)
+            entry.timer->deleteLater();
+        Error e = error;
+        e.setContext(requestContext(entry.request));
+        entry.reply->fail(e);
+    }
+}
+
+void RpcClient::failQueued(const Error &error)
+{
+    const auto queued = std::exchange(m_queue, {});
+    for (const auto &[request, reply] : queued) {
+        Error e = error;
+        e.setContext(requestContext(request));
+        reply->fail(e);
+    }
+}
+
+void RpcClient::transportConnected()
+{
+    qCDebug(lcConnection) << "transport up at" << currentUrl();
+    startHandshake();
+}
+
+void RpcClient::transportLost(const Error &error)
+{
+    if (m_state == State::Closed)
+        return;
+    qCInfo(lcConnection) << "connection to" << currentUrl() << "lost:" << error.message();
+    m_keepAliveTimer.stop();
+    m_handshaking = false;
+    failInflight(error);
+    m_liveByServerId.clear();
+    for (LiveSubscription *sub : std::as_const(m_live))
+        sub->serverId = QUuid();
+    if (m_state == State::Connected)
+        Q_EMIT errorOccurred(error);
+    scheduleReconnect();
+    if (m_state != State::Disconnected)
+        setState(m_everConnected ? State::Reconnecting : State::Connecting);
+}
+
+void RpcClient::scheduleReconnect()
+{
+    if (m_attempt >= m_config.maxRetries) {
+        const Error error(Error::Kind::Connection,
+                          u"Could not connect after %1 attempts"_s.arg(m_attempt),
+                          currentUrl().toString(QUrl::RemoveUserInfo));
+        m_attempt = 0;
+        setState(State::Disconnected);
+        failQueued(error);
+        Q_EMIT errorOccurred(error);
+        return;
+    }
+    if (m_attempt > 0 && m_config.urls.size() > 1)
+        m_urlIndex = (m_urlIndex + 1) % int(m_config.urls.size());
+    // Exponential backoff with jitter, so a restarted server is not hit by every socket at once.
+    const int exp = std::min(m_attempt, 16);
+    const qint64 ceiling = std::min<qint64>(m_config.backoffMaxMs, qint64(m_config.backoffBaseMs) << exp);
+    const qint64 delay = ceiling / 2 + QRandomGenerator::global()->bounded(ceiling / 2 + 1);
+    ++m_attempt;
+    m_reconnectTimer.start(int(delay));
+}
+
+void RpcClient::startHandshake()
+{
+    m_handshaking = true;
+    handshakeStep(0);
+}
+
+void RpcClient::handshakeStep(int step)
+{
+    if (!m_handshaking)
+        return;
+    auto next = [this, step](const QVariant &, const Error &error) {
+        if (!m_handshaking)
+            return;
+        if (error.isValid()) {
+            if (error.kind() == Error::Kind::Connection || error.kind() == Error::Kind::Timeout
+                || m_state == State::Closed)
+                return; // transportLost() or close() takes over
+            // Wrong credentials will not get better by retrying: stop and tell everyone waiting.
+            qCWarning(lcConnection) << "handshake failed:" << error;
+            m_handshaking = false;
+            m_attempt = 0;
+            m_reconnectTimer.stop();
+            disconnectTransport();
+            setState(State::Disconnected);
+            failQueued(error);
+            Q_EMIT errorOccurred(error);
+            return;
+        }
+        handshakeStep(step + 1);
+    };
+    // Created only when sent: a reply dropped unsent would complete as Cancelled.
+    auto reply = [&next] { return std::make_shared<RpcReply>(next); };
+    switch (step) {
+    case 0:
+        if (m_credentials.level() == Credentials::Level::Token || (!m_token.isEmpty() && m_credentials.isEmpty())) {
+            send(RpcRequest{u"authenticate"_s, {m_token}, {}}, reply(), true);
+            return;
+        }
+        if (!m_credentials.isEmpty()) {
+            auto signin = std::make_shared<RpcReply>([this, next](const QVariant &result, const Error &error) {
+                if (!error.isValid())
+                    applyStateChange(RpcRequest{u"signin"_s, {m_credentials.toSigninParams()}, {}}, result);
+                next(result, error);
+            });
+            send(RpcRequest{u"signin"_s, {m_credentials.toSigninParams()}, {}}, signin, true);
+            return;
+        }
+        handshakeStep(1);
+        return;
+    case 1:
+        if (!m_ns.isEmpty() || !m_db.isEmpty()) {
+            send(RpcRequest{u"use"_s,
+                            {m_ns.isEmpty() ? QVariant::fromValue(nullptr) : QVariant(m_ns),
+                             m_db.isEmpty() ? QVariant::fromValue(nullptr) : QVariant(m_db)},
+                            {}},
+                 reply(), true);
+            return;
+        }
+        handshakeStep(2);
+        return;
+    case 2: {
+        if (m_vars.isEmpty()) {
+            handshakeStep(3);
+            return;
+        }
+        // All variables in one round: each let waits for the previous one.
+        auto remaining = std::make_shared<QVariantMap>(m_vars);
+        auto sendNext = std::make_shared<std::function<void()>>();
+        *sendNext = [this, remaining, sendNext, next] {
+            if (remaining->isEmpty()) {
+                next(QVariant(), Error());
+                return;
+            }
+            const auto it = remaining->begin();
+            RpcRequest let{u"let"_s, {it.key(), it.value()}, {}};
+            remaining->erase(it);
+            send(let, std::make_shared<RpcReply>([sendNext, next](const QVariant &v, const Error &e) {
+                     if (e.isValid())
+                         next(v, e);
+                     else
+                         (*sendNext)();
+                 }),
+                 true);
+        };
+        (*sendNext)();
+        return;
+    }
+    default:
+        m_handshaking = false;
+        m_attempt = 0;
+        m_everConnected = true;
+        setState(State::Connected);
+        if (isWebSocket() && m_config.keepAliveMs > 0)
+            m_keepAliveTimer.start();
+        resubscribeLive([] {});
+        Q_EMIT ready();
+        pump();
+        return;
+    }
+}
+
+void RpcClient::keepAlive()
+{
+    if (m_state != State::Connected || !m_inflight.isEmpty())
+        return;
+    // A ping that times out is what tells us a half-open socket is dead.
+    send(RpcRequest{u"ping"_s, {}, {}}, std::make_shared<RpcReply>([this](const QVariant &, const Error &e) {
+             if (e.isValid() && e.kind() == Error::Kind::Timeout) {
+                 disconnectTransport();
+                 transportLost(Error(Error::Kind::Connection, u"Keep-alive ping went unanswered"_s));
+             }
+         }),
+         true);
+}
+
+void RpcClient::addLive(LiveSubscription *sub)
+{
+    sub->setParent(this);
+    m_live.append(sub);
+    if (m_state == State::Closed) {
+        sub->killed = true;
+        Q_EMIT sub->failed(Error(Error::Kind::Cancelled, u"The connection is closed"_s));
+        return;
+    }
+    // Through the queue, so that it runs after any use/signin the caller issued before.
+    auto reply = std::make_shared<RpcReply>([this, sub](const QVariant &result, const Error &error) {
+        if (sub->killed)
+            return;
+        if (error.isValid()) {
+            Q_EMIT sub->failed(error);
+            return;
+        }
+        QVariant id = result;
+        if (sub->viaQuery) {
+            Error parseError;
+            const QueryResult qr = QueryResult::fromServer(result, &parseError);
+            if (!qr.isOk() || qr.isEmpty()) {
+                Q_EMIT sub->failed(parseError.isValid() ? parseError : qr.firstError());
+                return;
+            }
+            id = qr.last();
+        }
+        sub->serverId = id.toUuid();
+        m_liveByServerId.insert(sub->serverId, sub);
+        Q_EMIT sub->started(sub->serverId);
+    });
+    submit(sub->startRequest, reply);
+}
+
+void RpcClient::resubscribeLive(const std::function<void()> &done)
+{
+    for (LiveSubscription *sub : std::as_const(m_live)) {
+        if (sub->killed || !sub->serverId.isNull())
+            continue;
+        if (!m_everConnected)
+            continue;
+        auto reply = std::make_shared<RpcReply>([this, sub](const QVariant &result, const Error &error) {
+            if (sub->killed)
+                return;
+            if (error.isValid()) {
+                // Surfaced like a server-side KILL so views can react the same way.
+                Q_EMIT sub->notified(LiveNotification(LiveNotification::Action::Killed, QUuid(), {}, {}));
+                Q_EMIT sub->failed(error);
+                return;
+            }
+            QVariant id = result;
+            if (sub->viaQuery) {
+                Error parseError;
+                id = QueryResult::fromServer(result, &parseError).last();
+            }
+            sub->serverId = id.toUuid();
+            m_liveByServerId.insert(sub->serverId, sub);
+            qCDebug(lcLive) << "live query re-registered as" << sub->serverId;
+            Q_EMIT sub->restarted(sub->serverId);
+        });
+        send(sub->startRequest, reply, true);
+    }
+    done();
+}
+
+void RpcClient::removeLive(LiveSubscription *sub)
+{
+    if (!m_live.removeOne(sub))
+        return;
+    sub->killed = true;
+    if (!sub->serverId.isNull()) {
+        m_liveByServerId.remove(sub->serverId);
+        if (m_state == State::Connected) {
+            RpcRequest kill{u"kill"_s, {sub->serverId}, {}};
+            kill.options.session = sub->startRequest.options.session;
+            submit(kill, std::make_shared<RpcReply>([](const QVariant &, const Error &e) {
+                       if (e.isValid())
+                           qCDebug(lcLive) << "kill failed:" << e;
+                   }));
+        }
+    }
+    sub->deleteLater();
+}
+
+void RpcClient::handleNotification(const QVariantMap &map)
+{
+    const LiveNotification n = LiveNotification::fromServer(map);
+    LiveSubscription *sub = m_liveByServerId.value(n.queryId());
+    if (!sub) {
+        qCDebug(lcLive) << "notification for unknown live query" << n.queryId() << "dropped";
+        return;
+    }
+    Q_EMIT sub->notified(n);
+    if (n.action() == LiveNotification::Action::Killed) {
+        m_liveByServerId.remove(n.queryId());
+        m_live.removeOne(sub);
+        sub->killed = true;
+        Q_EMIT sub->finished();
+        sub->deleteLater();
+    }
+}
+
+void RpcClient::protocolError(const Error &error)
+{
+    qCWarning(lcConnection) << "protocol error from" << currentUrl() << error;
+    // We cannot tell which request the garbage answered, so nobody may wait on it forever.
+    failInflight(error);
+    Q_EMIT errorOccurred(error);
+    pump();
+}
+
+} // namespace SurrealQt
+
+namespace SurrealQt {
+
+QNetworkAccessManager *RpcClient::network()
+{
+    if (!m_network) {
+        m_network = new QNetworkAccessManager(this);
+        m_network->setAutoDeleteReplies(true);
+    }
+    return m_network;
+}
+
+QUrl RpcClient::httpUrl(const QString &path) const
+{
+    QUrl url = currentUrl();
+    if (url.scheme() == u"ws")
+        url.setScheme(u"http"_s);
+    else if (url.scheme() == u"wss")
+        url.setScheme(u"https"_s);
+    QString base = url.path();
+    if (base.endsWith(u"/rpc"))
+        base.chop(4);
+    while (base.endsWith(u'/'))
+        base.chop(1);
+    url.setPath(base + path);
+    url.setQuery(QString());
+    return url;
+}
+
+QNetworkRequest RpcClient::httpRequest(const QString &path, bool withAuth) const
+{
+    QNetworkRequest request(httpUrl(path));
+    request.setTransferTimeout(m_config.requestTimeoutMs);
+    if (!m_ns.isEmpty())
+        request.setRawHeader("Surreal-NS", m_ns.toUtf8());
+    if (!m_db.isEmpty())
+        request.setRawHeader("Surreal-DB", m_db.toUtf8());
+    if (!withAuth)
+        return request;
+    if (!m_token.isEmpty()) {
+        request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
+    } else if (!m_credentials.username().isEmpty()) {
+        const QByteArray basic = (m_credentials.username() + u':' + m_credentials.password()).toUtf8().toBase64();
+        request.setRawHeader("Authorization", "Basic " + basic);
+        if (!m_credentials.namespaceName().isEmpty())
+            request.setRawHeader("Surreal-Auth-NS", m_credentials.namespaceName().toUtf8());
+        if (!m_credentials.databaseName().isEmpty())
+            request.setRawHeader("Surreal-Auth-DB", m_credentials.databaseName().toUtf8());
+    }
+    return request;
+}
+
+Error RpcClient::httpError(QNetworkReply *reply, const QString &context)
+{
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status == 200 && reply->error() == QNetworkReply::NoError)
+        return {};
+    if (status == 0) {
+        const Error::Kind kind = reply->error() == QNetworkReply::OperationCanceledError
+                                         || reply->error() == QNetworkReply::TimeoutError
+                                     ? Error::Kind::Timeout
+                                     : Error::Kind::Connection;
+        return Error(kind, reply->errorString(), context);
+    }
+    const QString body = QString::fromUtf8(reply->readAll().left(2000)).trimmed();
+    const QString message = u"HTTP %1: %2"_s.arg(status).arg(body.isEmpty() ? reply->errorString() : body);
+    Error::Kind kind = Error::Kind::Query;
+    switch (status) {
+    case 401:
+        kind = Error::Kind::Authentication;
+        break;
+    case 403:
+        kind = Error::Kind::NotAllowed;
+        break;
+    case 404:
+        kind = Error::Kind::NotFound;
+        break;
+    case 400:
+    case 413:
+        kind = Error::Kind::Validation;
+        break;
+    case 415:
+        kind = Error::Kind::Protocol;
+        break;
+    default:
+        kind = status >= 500 ? Error::Kind::Connection : Error::Kind::Query;
+    }
+    return Error(kind, message, context).setServerCode(status);
+}
+
+void RpcClient::exportDatabase(const RpcReplyPtr &reply)
+{
+    QNetworkRequest request = httpRequest(u"/export"_s);
+    request.setRawHeader("Accept", "text/plain");
+    QNetworkReply *net = network()->get(request);
+    const QString context = u"export of "_s + m_ns + u'/' + m_db;
+    connect(net, &QNetworkReply::finished, this, [net, reply, context] {
+        const Error error = httpError(net, context);
+        if (error.isValid())
+            reply->fail(error);
+        else
+            reply->succeed(QString::fromUtf8(net->readAll()));
+    });
+}
+
+void RpcClient::importDatabase(const QString &surrealql, const RpcReplyPtr &reply)
+{
+    QNetworkRequest request = httpRequest(u"/import"_s);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("text/plain"));
+    request.setRawHeader("Accept", "application/json");
+    QNetworkReply *net = network()->post(request, surrealql.toUtf8());
+    const QString context = u"import into "_s + m_ns + u'/' + m_db;
+    connect(net, &QNetworkReply::finished, this, [net, reply, context] {
+        const Error error = httpError(net, context);
+        if (error.isValid())
+            reply->fail(error);
+        else
+            reply->succeed(QVariant());
+    });
+}
+
+} // namespace SurrealQt

@@ -1,0 +1,220 @@
+#pragma once
+
+// Not public API. One logical SurrealDB connection living on the manager's I/O thread:
+// request ids, the ordering barrier for state-changing calls, timeouts, the session state
+// that is replayed after a reconnect, and live-query routing. Subclasses move bytes.
+
+#include <SurrealQt/credentials.h>
+#include <SurrealQt/error.h>
+#include <SurrealQt/livenotification.h>
+#include <SurrealQt/requestoptions.h>
+
+#include <QtCore/QFuture>
+#include <QtCore/QHash>
+#include <QtCore/QObject>
+#include <QtCore/QPointer>
+#include <QtCore/QQueue>
+#include <QtCore/QTimer>
+#include <QtCore/QUrl>
+#include <QtNetwork/QNetworkAccessManager>
+#include <QtNetwork/QNetworkReply>
+#include <QtNetwork/QNetworkRequest>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+
+namespace SurrealQt {
+
+struct RpcRequest
+{
+    QString method;
+    QVariantList params;
+    RequestOptions options;
+};
+
+// Completes exactly once: with a value, an error, or (if dropped unanswered) Cancelled.
+class RpcReply
+{
+public:
+    using Callback = std::function<void(const QVariant &, const Error &)>;
+    explicit RpcReply(Callback callback)
+        : m_callback(std::move(callback))
+    {
+    }
+    ~RpcReply();
+    RpcReply(const RpcReply &) = delete;
+    RpcReply &operator=(const RpcReply &) = delete;
+
+    void succeed(const QVariant &value);
+    void fail(const Error &error);
+    [[nodiscard]] bool isDone() const { return m_done; }
+
+    static std::shared_ptr<RpcReply> forPromise(QFuture<QVariant> *future);
+
+private:
+    Callback m_callback;
+    bool m_done = false;
+};
+using RpcReplyPtr = std::shared_ptr<RpcReply>;
+
+struct ClientConfig
+{
+    QList<QUrl> urls;
+    int firstUrl = 0;
+    QString ns;
+    QString db;
+    Credentials credentials;
+    int requestTimeoutMs = 30000;
+    int connectTimeoutMs = 10000;
+    int maxRetries = 5;
+    int keepAliveMs = 30000;
+    int backoffBaseMs = 100;
+    int backoffMaxMs = 5000;
+};
+
+class LiveSubscription;
+
+class RpcClient : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class State { Disconnected, Connecting, Connected, Reconnecting, Closed };
+    Q_ENUM(State)
+
+    ~RpcClient() override;
+
+    // Thread-safe: may be called from any thread.
+    void submit(const RpcRequest &request, const RpcReplyPtr &reply);
+    QFuture<QVariant> submit(const RpcRequest &request);
+    [[nodiscard]] int load() const { return m_load.load(std::memory_order_relaxed); }
+    [[nodiscard]] State state() const { return m_stateAtomic.load(); }
+    [[nodiscard]] virtual bool isWebSocket() const = 0;
+    [[nodiscard]] QUrl currentUrl() const;
+
+    // I/O thread only.
+    void open();
+    void close(const Error &reason);
+    // Takes ownership of a subscription that was moved to this thread.
+    void addLive(LiveSubscription *subscription);
+    void removeLive(LiveSubscription *subscription);
+
+    // Methods whose effect on the session must be complete before anything else is sent.
+    [[nodiscard]] static bool isStateChanging(const QString &method);
+
+Q_SIGNALS:
+    void stateChanged(SurrealQt::RpcClient::State state);
+    void errorOccurred(const SurrealQt::Error &error);
+    void authenticated();
+    // The first successful connect plus handshake; also after each reconnect.
+    void ready();
+    void tokenChanged(const QString &token);
+
+protected:
+    explicit RpcClient(const ClientConfig &config, QObject *parent = nullptr);
+
+    // Transport hooks.
+    virtual void connectTransport(const QUrl &url) = 0;
+    virtual void disconnectTransport() = 0;
+    virtual void transmit(qint64 id, const RpcRequest &request) = 0;
+    // Methods the transport answers itself (HTTP keeps use/let client-side); true if handled.
+    virtual bool handleLocally(const RpcRequest &request, const RpcReplyPtr &reply);
+
+    // Called by subclasses.
+    void transportConnected();
+    void transportLost(const Error &error);
+    void handleReply(qint64 id, const QVariant &result, const Error &error);
+    void handleNotification(const QVariantMap &notification);
+    void protocolError(const Error &error);
+
+    [[nodiscard]] QByteArray encodeRequest(qint64 id, const RpcRequest &request, Error *error) const;
+
+    // Plain HTTP endpoints (/rpc over HTTP, /export, /import) with this session's headers.
+    QNetworkAccessManager *network();
+    [[nodiscard]] QUrl httpUrl(const QString &path) const;
+    [[nodiscard]] QNetworkRequest httpRequest(const QString &path, bool withAuth = true) const;
+    // Maps a finished reply's HTTP-level failure to an Error; invalid Error when it is a 200.
+    [[nodiscard]] static Error httpError(QNetworkReply *reply, const QString &context);
+    // /export and /import, used by both transports.
+    void exportDatabase(const RpcReplyPtr &reply);
+    void importDatabase(const QString &surrealql, const RpcReplyPtr &reply);
+
+    // Session state mirrored client-side, replayed on reconnect (and sent as headers over HTTP).
+    QString m_ns;
+    QString m_db;
+    QVariantMap m_vars;
+    Credentials m_credentials;
+    QString m_token;
+    QString m_refreshToken;
+    ClientConfig m_config;
+
+private:
+    struct Inflight
+    {
+        RpcRequest request;
+        RpcReplyPtr reply;
+        QTimer *timer = nullptr;
+        bool internal = false;
+    };
+
+    void setState(State state);
+    void pump();
+    void send(const RpcRequest &request, const RpcReplyPtr &reply, bool internal);
+    void applyStateChange(const RpcRequest &request, const QVariant &result);
+    void failInflight(const Error &error);
+    void failQueued(const Error &error);
+    void scheduleReconnect();
+    void startHandshake();
+    void handshakeStep(int step);
+    void resubscribeLive(const std::function<void()> &done);
+    void scheduleTokenRenewal();
+    void keepAlive();
+    [[nodiscard]] QString requestContext(const RpcRequest &request) const;
+
+    QNetworkAccessManager *m_network = nullptr;
+    QQueue<std::pair<RpcRequest, RpcReplyPtr>> m_queue;
+    QHash<qint64, Inflight> m_inflight;
+    QHash<QUuid, LiveSubscription *> m_liveByServerId;
+    QList<LiveSubscription *> m_live;
+    QTimer m_reconnectTimer;
+    QTimer m_keepAliveTimer;
+    QTimer m_tokenTimer;
+    qint64 m_nextId = 1;
+    int m_attempt = 0;
+    int m_urlIndex = 0;
+    int m_barrierCount = 0;
+    bool m_handshaking = false;
+    bool m_everConnected = false;
+    State m_state = State::Disconnected;
+    std::atomic<State> m_stateAtomic{State::Disconnected};
+    std::atomic<int> m_load{0};
+};
+
+// A live query's server-side registration; lives on the I/O thread, owned by its client.
+class LiveSubscription : public QObject
+{
+    Q_OBJECT
+
+public:
+    LiveSubscription(const RpcRequest &start, bool viaQuery, QObject *parent)
+        : QObject(parent)
+        , startRequest(start)
+        , viaQuery(viaQuery)
+    {
+    }
+
+    RpcRequest startRequest;
+    bool viaQuery = false;
+    QUuid serverId;
+    bool killed = false;
+
+Q_SIGNALS:
+    void started(const QUuid &serverId);
+    void restarted(const QUuid &serverId);
+    void notified(const SurrealQt::LiveNotification &notification);
+    void failed(const SurrealQt::Error &error);
+    void finished();
+};
+
+} // namespace SurrealQt

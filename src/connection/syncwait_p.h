@@ -1,0 +1,31 @@
+#pragma once
+
+// Not public API. The blocking half of the ...Sync calls.
+
+#include "iothread_p.h"
+
+#include <SurrealQt/exception.h>
+
+#include <QtCore/QFuture>
+
+namespace SurrealQt {
+
+inline void refuseOnIoThread(const char *call)
+{
+    if (IoThread::isCurrent())
+        throw Exception(Error(Error::Kind::Validation,
+                              QStringLiteral("%1 blocks, and cannot run on the connection's I/O thread: it would "
+                                             "wait for itself. Use the asynchronous call.")
+                                  .arg(QLatin1String(call))));
+}
+
+template<typename T>
+T waitFor(QFuture<T> future, const char *call)
+{
+    refuseOnIoThread(call);
+    future.waitForFinished();
+    if constexpr (!std::is_void_v<T>)
+        return future.result();
+}
+
+} // namespace SurrealQt

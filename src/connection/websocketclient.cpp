@@ -1,0 +1,160 @@
+#include "websocketclient_p.h"
+
+#include "codec/cborcodec_p.h"
+#include "core/logging_p.h"
+
+#include <QtWebSockets/QWebSocketHandshakeOptions>
+
+using namespace Qt::StringLiterals;
+
+namespace SurrealQt {
+
+WebSocketClient::WebSocketClient(const ClientConfig &config, QObject *parent)
+    : RpcClient(config, parent)
+{
+    m_connectTimer.setParent(this);
+    m_connectTimer.setSingleShot(true);
+    connect(&m_connectTimer, &QTimer::timeout, this, [this] {
+        qCDebug(lcWebSocket) << "connect timed out";
+        disconnectTransport();
+        transportLost(Error(Error::Kind::Timeout,
+                            u"No WebSocket connection within %1 ms"_s.arg(m_config.connectTimeoutMs),
+                            currentUrl().toString(QUrl::RemoveUserInfo)));
+    });
+}
+
+WebSocketClient::~WebSocketClient()
+{
+    disconnectTransport();
+}
+
+void WebSocketClient::connectTransport(const QUrl &target)
+{
+    disconnectTransport();
+    QUrl url = target;
+    // Like the official SDKs: a bare server address means its /rpc endpoint.
+    if (!url.path().endsWith(u"/rpc")) {
+        QString path = url.path();
+        while (path.endsWith(u'/'))
+            path.chop(1);
+        url.setPath(path + u"/rpc"_s);
+    }
+    m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
+    m_socket->setMaxAllowedIncomingMessageSize(128 * 1024 * 1024);
+    connect(m_socket, &QWebSocket::connected, this, [this] {
+        m_connectTimer.stop();
+        m_open = true;
+        if (m_socket->subprotocol() != u"cbor") {
+            qCWarning(lcWebSocket) << "server did not accept the cbor subprotocol; got" << m_socket->subprotocol();
+        }
+        transportConnected();
+    });
+    connect(m_socket, &QWebSocket::disconnected, this, &WebSocketClient::onDisconnected);
+    connect(m_socket, &QWebSocket::binaryMessageReceived, this, &WebSocketClient::onBinaryMessage);
+    connect(m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
+        protocolError(Error(Error::Kind::Protocol,
+                            u"Unexpected text frame (the connection negotiated CBOR): "_s + text.left(200),
+                            currentUrl().toString(QUrl::RemoveUserInfo)));
+    });
+    QNetworkRequest request(url);
+    QWebSocketHandshakeOptions options;
+    options.setSubprotocols({u"cbor"_s});
+    m_connectTimer.start(m_config.connectTimeoutMs);
+    m_socket->open(request, options);
+}
+
+void WebSocketClient::disconnectTransport()
+{
+    m_connectTimer.stop();
+    m_open = false;
+    if (!m_socket)
+        return;
+    QWebSocket *socket = std::exchange(m_socket, nullptr);
+    // Detach first: a close we asked for is not a lost connection.
+    socket->disconnect(this);
+    socket->abort();
+    socket->deleteLater();
+}
+
+void WebSocketClient::onDisconnected()
+{
+    if (!m_socket)
+        return;
+    const QString reason = m_socket->error() != QAbstractSocket::UnknownSocketError ? m_socket->errorString()
+                           : !m_socket->closeReason().isEmpty()                    ? m_socket->closeReason()
+                                                                                   : u"the server closed the connection"_s;
+    const bool wasOpen = m_open;
+    disconnectTransport();
+    transportLost(Error(Error::Kind::Connection,
+                        (wasOpen ? u"Connection lost: "_s : u"Cannot connect: "_s) + reason,
+                        currentUrl().toString(QUrl::RemoveUserInfo)));
+}
+
+void WebSocketClient::transmit(qint64 id, const RpcRequest &request)
+{
+    Error error;
+    const QByteArray frame = encodeRequest(id, request, &error);
+    if (error.isValid() || !m_socket || !m_open) {
+        if (!error.isValid())
+            error = Error(Error::Kind::Connection, u"The socket is not open"_s);
+        // Answer asynchronously, so callers never see their callback run inside submit().
+        QMetaObject::invokeMethod(this, [this, id, error] { handleReply(id, {}, error); }, Qt::QueuedConnection);
+        return;
+    }
+    m_socket->sendBinaryMessage(frame);
+}
+
+void WebSocketClient::onBinaryMessage(const QByteArray &frame)
+{
+    QVariant decoded;
+    CodecError codecError;
+    if (!CborCodec::decode(frame, &decoded, &codecError)) {
+        protocolError(Error(Error::Kind::Protocol,
+                            u"Undecodable reply: %1 at byte %2"_s.arg(codecError.message).arg(codecError.offset),
+                            currentUrl().toString(QUrl::RemoveUserInfo)));
+        return;
+    }
+    if (decoded.metaType().id() != QMetaType::QVariantMap) {
+        protocolError(Error(Error::Kind::Protocol,
+                            u"Reply is a %1, not a map"_s.arg(QString::fromLatin1(decoded.typeName())),
+                            currentUrl().toString(QUrl::RemoveUserInfo)));
+        return;
+    }
+    const QVariantMap envelope = decoded.toMap();
+    const auto idIt = envelope.constFind(u"id"_s);
+    if (idIt != envelope.cend()) {
+        bool ok = false;
+        const qint64 id = idIt->toLongLong(&ok);
+        if (!ok || idIt->metaType().id() != QMetaType::LongLong) {
+            protocolError(Error(Error::Kind::Protocol, u"Reply id is not one of ours: "_s + idIt->toString()));
+            return;
+        }
+        if (envelope.contains(u"error"_s)) {
+            const QVariant err = envelope.value(u"error"_s);
+            if (err.metaType().id() != QMetaType::QVariantMap) {
+                handleReply(id, {}, Error(Error::Kind::Protocol, u"Reply 'error' is not a map"_s));
+                return;
+            }
+            handleReply(id, {}, Error::fromServer(err.toMap()));
+        } else if (envelope.contains(u"result"_s)) {
+            handleReply(id, envelope.value(u"result"_s), Error());
+        } else {
+            handleReply(id, {}, Error(Error::Kind::Protocol, u"Reply has neither 'result' nor 'error'"_s));
+        }
+        return;
+    }
+    const QVariantMap result = envelope.value(u"result"_s).toMap();
+    if (result.contains(u"action"_s) && result.value(u"id"_s).metaType() == QMetaType::fromType<QUuid>()) {
+        handleNotification(result);
+        return;
+    }
+    if (envelope.contains(u"error"_s)) {
+        const Error error = Error::fromServer(envelope.value(u"error"_s).toMap(), u"uncorrelated server error"_s);
+        qCWarning(lcWebSocket) << "server error without request id:" << error;
+        Q_EMIT errorOccurred(error);
+        return;
+    }
+    qCWarning(lcWebSocket) << "ignoring a frame that is neither a reply nor a notification";
+}
+
+} // namespace SurrealQt

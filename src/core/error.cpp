@@ -1,0 +1,235 @@
+#include <SurrealQt/error.h>
+
+#include <QtCore/QDebug>
+#include <QtCore/QMetaEnum>
+
+using namespace Qt::StringLiterals;
+
+namespace SurrealQt {
+
+class ErrorData : public QSharedData
+{
+public:
+    Error::Kind kind = Error::Kind::NoError;
+    QString message;
+    QString context;
+    QString serverKind;
+    QVariantMap details;
+    QList<Error> itemErrors;
+    int serverCode = 0;
+};
+
+Error::Error()
+    : d(new ErrorData)
+{
+}
+
+Error::Error(Kind kind, const QString &message, const QString &context)
+    : d(new ErrorData)
+{
+    d->kind = kind;
+    d->message = message;
+    d->context = context;
+}
+
+Error::Error(const Error &other) = default;
+Error::Error(Error &&other) noexcept = default;
+Error &Error::operator=(const Error &other) = default;
+Error &Error::operator=(Error &&other) noexcept = default;
+Error::~Error() = default;
+
+namespace {
+
+QString detailKind(const QVariantMap &details)
+{
+    return details.value(u"kind"_s).toString();
+}
+
+// The server groups errors by its own kinds; callers decide on ours, which separate
+// "your credentials are wrong" from "you may not do this" and a timeout from a failed statement.
+Error::Kind kindFromServer(const QString &serverKind, const QVariantMap &details, int code)
+{
+    const QString sub = detailKind(details);
+    if (serverKind == u"NotAllowed") {
+        if (sub == u"Auth") {
+            const QString authKind = detailKind(details.value(u"details"_s).toMap());
+            return authKind == u"NotAllowed" ? Error::Kind::NotAllowed : Error::Kind::Authentication;
+        }
+        return Error::Kind::NotAllowed;
+    }
+    if (serverKind == u"NotFound")
+        return Error::Kind::NotFound;
+    if (serverKind == u"Validation")
+        return Error::Kind::Validation;
+    if (serverKind == u"Query") {
+        if (sub == u"TimedOut")
+            return Error::Kind::Timeout;
+        if (sub == u"Cancelled")
+            return Error::Kind::Cancelled;
+        return Error::Kind::Query;
+    }
+    if (serverKind == u"Connection")
+        return Error::Kind::Connection;
+    if (!serverKind.isEmpty())
+        return Error::Kind::Query;
+    // Servers before 2.x sent only a JSON-RPC code.
+    switch (code) {
+    case -32700:
+    case -32600:
+    case -32603:
+        return Error::Kind::Validation;
+    case -32601:
+        return Error::Kind::NotFound;
+    case -32602:
+        return Error::Kind::NotAllowed;
+    case -32002:
+        return Error::Kind::Authentication;
+    case -32004:
+        return Error::Kind::Timeout;
+    case -32005:
+        return Error::Kind::Cancelled;
+    case -32001:
+        return Error::Kind::Connection;
+    default:
+        return Error::Kind::Query;
+    }
+}
+
+} // namespace
+
+Error Error::fromServer(const QVariantMap &object, const QString &context)
+{
+    const QString serverKind = object.value(u"kind"_s).toString();
+    const QVariantMap details = object.value(u"details"_s).toMap();
+    const int code = object.value(u"code"_s).toInt();
+    // Statement entries carry their message in "result"; RPC errors in "message".
+    QString message = object.value(u"message"_s).toString();
+    if (message.isEmpty() && object.value(u"status"_s).toString() == u"ERR")
+        message = object.value(u"result"_s).toString();
+    if (message.isEmpty())
+        message = u"The server reported an error without a message"_s;
+
+    Error error(kindFromServer(serverKind, details, code), message, context);
+    error.d->serverCode = code;
+    error.d->serverKind = serverKind;
+    error.d->details = details;
+    return error;
+}
+
+bool Error::isValid() const
+{
+    return d->kind != Kind::NoError;
+}
+
+Error::Kind Error::kind() const
+{
+    return d->kind;
+}
+
+QString Error::message() const
+{
+    return d->message;
+}
+
+int Error::serverCode() const
+{
+    return d->serverCode;
+}
+
+QString Error::serverKind() const
+{
+    return d->serverKind;
+}
+
+QVariantMap Error::details() const
+{
+    return d->details;
+}
+
+QString Error::context() const
+{
+    return d->context;
+}
+
+bool Error::isTransactionConflict() const
+{
+    // 3.0.x reports conflicts as Internal with this sentence; later servers add a detail kind.
+    return detailKind(d->details) == u"TransactionConflict"
+        || d->message.contains(u"This transaction can be retried"_s, Qt::CaseInsensitive)
+        || d->message.contains(u"Transaction conflict"_s, Qt::CaseInsensitive);
+}
+
+bool Error::isRetryable() const
+{
+    switch (d->kind) {
+    case Kind::Connection:
+    case Kind::Timeout:
+        return true;
+    default:
+        return isTransactionConflict();
+    }
+}
+
+QList<Error> Error::itemErrors() const
+{
+    return d->itemErrors;
+}
+
+void Error::setItemErrors(const QList<Error> &errors)
+{
+    d->itemErrors = errors;
+}
+
+Error &Error::setServerCode(int code)
+{
+    d->serverCode = code;
+    return *this;
+}
+
+Error &Error::setServerKind(const QString &kind)
+{
+    d->serverKind = kind;
+    return *this;
+}
+
+Error &Error::setDetails(const QVariantMap &details)
+{
+    d->details = details;
+    return *this;
+}
+
+Error &Error::setContext(const QString &context)
+{
+    d->context = context;
+    return *this;
+}
+
+QString Error::toString() const
+{
+    if (!isValid())
+        return u"no error"_s;
+    const char *kindName = QMetaEnum::fromType<Kind>().valueToKey(int(d->kind));
+    QString text = QString::fromLatin1(kindName) + u" error: "_s + d->message;
+    if (!d->serverKind.isEmpty())
+        text += u" [server kind "_s + d->serverKind + u']';
+    if (!d->context.isEmpty())
+        text += u" (in "_s + d->context + u')';
+    return text;
+}
+
+bool operator==(const Error &a, const Error &b)
+{
+    return a.d == b.d
+        || (a.d->kind == b.d->kind && a.d->message == b.d->message && a.d->context == b.d->context
+            && a.d->serverCode == b.d->serverCode && a.d->serverKind == b.d->serverKind
+            && a.d->details == b.d->details);
+}
+
+QDebug operator<<(QDebug debug, const Error &error)
+{
+    QDebugStateSaver saver(debug);
+    debug.nospace() << "SurrealQt::Error(" << error.toString() << ')';
+    return debug;
+}
+
+} // namespace SurrealQt

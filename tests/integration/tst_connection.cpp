@@ -1,0 +1,434 @@
+// The RPC surface against a real SurrealDB, over both transports.
+
+#include "futurewait.h"
+#include "testserver.h"
+
+#include <SurrealQt/connectionpool.h>
+#include <SurrealQt/databasemanager.h>
+#include <SurrealQt/livequery.h>
+#include <SurrealQt/none.h>
+#include <SurrealQt/recordid.h>
+#include <SurrealQt/singleconnection.h>
+#include <SurrealQt/table.h>
+#include <SurrealQt/transaction.h>
+
+#include <QtConcurrent/QtConcurrent>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+using namespace SurrealQt;
+using namespace Qt::StringLiterals;
+
+class tst_Connection : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<DatabaseManager> makeManager(const QString &transport, int poolSize = 2,
+                                                 const QString &ns = {}, const QString &db = u"test"_s)
+    {
+        const QUrl url = transport == u"http" ? TestServer::httpUrl() : TestServer::url();
+        auto m = std::make_unique<DatabaseManager>(url, ns.isEmpty() ? m_ns : ns, db,
+                                                   Credentials::root(TestServer::user(), TestServer::pass()),
+                                                   poolSize, transport != u"single");
+        m->setRequestTimeout(std::chrono::seconds(15));
+        return m;
+    }
+
+    static void transports()
+    {
+        QTest::addColumn<QString>("transport");
+        QTest::newRow("ws-pool") << u"ws"_s;
+        QTest::newRow("ws-single") << u"single"_s;
+        QTest::newRow("http") << u"http"_s;
+    }
+
+    // Tables come into being with their first record; user values never go into query text.
+    static void makeTable(Connection *c, const QString &tb)
+    {
+        const QueryResult r = AWAIT(c->query(u"CREATE type::table($tb); DELETE type::table($tb);"_s, {{u"tb"_s, tb}}));
+        QVERIFY2(r.isOk(), qPrintable(r.firstError().toString()));
+    }
+
+    QString m_ns;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY2(TestServer::url().isValid(), "no server: set SURREALQT_TEST_URL or run through ctest");
+        m_ns = TestServer::uniqueName("conn_");
+    }
+
+    void openAndVersion_data() { transports(); }
+    void openAndVersion()
+    {
+        QFETCH(QString, transport);
+        auto m = makeManager(transport);
+        QSignalSpy connectedSpy(m.get(), &DatabaseManager::connected);
+        AWAIT_VOID(m->open());
+        QTRY_VERIFY(connectedSpy.count() >= 1);
+        QCOMPARE(m->state(), DatabaseManager::State::Connected);
+        const QString version = AWAIT(m->connection()->version());
+        QVERIFY2(version.startsWith(u"surrealdb-"_s), qPrintable(version));
+        QCOMPARE(m->isWebSocket(), transport != u"http");
+    }
+
+    void queryWithBindVariables_data() { transports(); }
+    void queryWithBindVariables()
+    {
+        QFETCH(QString, transport);
+        auto m = makeManager(transport);
+        AWAIT_VOID(m->open());
+        Connection *c = m->connection();
+        const QString table = TestServer::uniqueName("q_");
+        // A hostile string stays a value: it neither ends the statement nor names a table.
+        const QString hostile = u"x'; REMOVE TABLE %1; --"_s.arg(table);
+        const QueryResult r = AWAIT(c->query(u"CREATE type::table($tb) SET name = $name, n = $n; "
+                                             "SELECT name, n FROM type::table($tb); THROW 'boom'; RETURN 7;"_s,
+                                             {{u"tb"_s, table}, {u"name"_s, hostile}, {u"n"_s, 42}}));
+        QCOMPARE(r.size(), 4);
+        QVERIFY(r.at(0).isOk());
+        const QVariantList rows = r.value(1).toList();
+        QCOMPARE(rows.size(), 1);
+        QCOMPARE(rows.first().toMap().value(u"name"_s).toString(), hostile);
+        QCOMPARE(rows.first().toMap().value(u"n"_s).toLongLong(), 42);
+        // One statement failed, the others did not: each keeps its own status.
+        QVERIFY(!r.at(2).isOk());
+        QVERIFY(r.at(2).error().message().contains(u"boom"_s));
+        QCOMPARE(r.at(2).error().serverKind(), u"Thrown"_s);
+        QVERIFY(r.at(3).isOk());
+        QCOMPARE(r.last().toLongLong(), 7);
+        QVERIFY(!r.isOk());
+        QVERIFY(r.at(0).timeNanoseconds() >= 0);
+    }
+
+    void parseErrorFailsWholeQuery_data() { transports(); }
+    void parseErrorFailsWholeQuery()
+    {
+        QFETCH(QString, transport);
+        auto m = makeManager(transport);
+        AWAIT_VOID(m->open());
+        const Error e = failureOf(m->connection()->query(u"SELEC * FROM nothing"_s));
+        QCOMPARE(e.kind(), Error::Kind::Validation);
+        QVERIFY(e.message().contains(u"Parse error"_s));
+        QVERIFY(!e.isRetryable());
+    }
+
+    void crudMethods_data() { transports(); }
+    void crudMethods()
+    {
+        QFETCH(QString, transport);
+        auto m = makeManager(transport);
+        AWAIT_VOID(m->open());
+        Connection *c = m->connection();
+        const QString tb = TestServer::uniqueName("crud_");
+        const RecordId ann(tb, u"ann"_s);
+
+        const QVariantMap created = AWAIT(c->create(QVariant::fromValue(ann), QVariantMap{{u"age"_s, 30}})).toMap();
+        QCOMPARE(created.value(u"id"_s).value<RecordId>(), ann);
+        QCOMPARE(AWAIT(c->select(QVariant::fromValue(ann))).toMap().value(u"age"_s).toLongLong(), 30);
+
+        const QVariantMap merged = AWAIT(c->merge(QVariant::fromValue(ann), QVariantMap{{u"city"_s, u"Oslo"_s}})).toMap();
+        QCOMPARE(merged.value(u"age"_s).toLongLong(), 30);
+        QCOMPARE(merged.value(u"city"_s).toString(), u"Oslo"_s);
+
+        const QVariantMap replaced = AWAIT(c->update(QVariant::fromValue(ann), QVariantMap{{u"age"_s, 31}})).toMap();
+        QVERIFY(!replaced.contains(u"city"_s)); // update replaces the content
+        QCOMPARE(replaced.value(u"age"_s).toLongLong(), 31);
+
+        const RecordId bob(tb, 7);
+        AWAIT(c->upsert(QVariant::fromValue(bob), QVariantMap{{u"age"_s, 40}}));
+        const QVariantList inserted =
+            AWAIT(c->insert(QVariant::fromValue(Table(tb)),
+                            QVariantList{QVariantMap{{u"age"_s, 1}}, QVariantMap{{u"age"_s, 2}}}))
+                .toList();
+        QCOMPARE(inserted.size(), 2);
+        QCOMPARE(AWAIT(c->select(QVariant::fromValue(Table(tb)))).toList().size(), 4);
+
+        const QVariantMap patched = AWAIT(c->patch(QVariant::fromValue(bob),
+                                                   {QVariantMap{{u"op"_s, u"replace"_s},
+                                                                {u"path"_s, u"/age"_s},
+                                                                {u"value"_s, 41}}}))
+                                        .toMap();
+        QCOMPARE(patched.value(u"age"_s).toLongLong(), 41);
+
+        const QVariantMap edge = AWAIT(c->relate(QVariant::fromValue(ann), QVariant::fromValue(Table(tb + u"_knows"_s)),
+                                                 QVariant::fromValue(bob), QVariantMap{{u"since"_s, 2020}}))
+                                     .toMap();
+        QCOMPARE(edge.value(u"in"_s).value<RecordId>(), ann);
+        QCOMPARE(edge.value(u"out"_s).value<RecordId>(), bob);
+
+        QCOMPARE(AWAIT(c->run(u"string::uppercase"_s, {u"abc"_s})).toString(), u"ABC"_s);
+
+        const QVariantMap removed = AWAIT(c->remove(QVariant::fromValue(ann))).toMap();
+        QCOMPARE(removed.value(u"age"_s).toLongLong(), 31);
+        QVERIFY(AWAIT(c->select(QVariant::fromValue(ann))).value<None>() == None());
+
+        // A missing table is an error, with the server's kind kept.
+        const Error e = failureOf(c->select(QVariant::fromValue(Table(TestServer::uniqueName("none_")))));
+        QCOMPARE(e.kind(), Error::Kind::NotFound);
+        QCOMPARE(e.serverKind(), u"NotFound"_s);
+    }
+
+    void letIsKeptPerConnection_data() { transports(); }
+    void letIsKeptPerConnection()
+    {
+        QFETCH(QString, transport);
+        auto m = makeManager(transport);
+        AWAIT_VOID(m->open());
+        Connection *c = m->connection();
+        AWAIT_VOID(c->let(u"greeting"_s, u"hello"_s));
+        // On a pool every socket must see it, whichever one a query lands on.
+        for (int i = 0; i < 6; ++i)
+            QCOMPARE(AWAIT(c->query(u"RETURN $greeting"_s)).last().toString(), u"hello"_s);
+        AWAIT_VOID(c->unset(u"greeting"_s));
+        QVERIFY(AWAIT(c->query(u"RETURN $greeting"_s)).last().value<None>() == None());
+    }
+
+    void wrongCredentialsFailOpen_data() { transports(); }
+    void wrongCredentialsFailOpen()
+    {
+        QFETCH(QString, transport);
+        const QUrl url = transport == u"http" ? TestServer::httpUrl() : TestServer::url();
+        DatabaseManager m(url, m_ns, u"test"_s, Credentials::root(TestServer::user(), u"wrong-password"_s), 2,
+                          transport != u"single");
+        QSignalSpy errors(&m, &DatabaseManager::errorOccurred);
+        const Error e = failureOf(m.open());
+        QCOMPARE(e.kind(), Error::Kind::Authentication);
+        QVERIFY(!e.isRetryable());
+        // Requests made afterwards fail too, instead of hanging.
+        const Error later = failureOf(m.connection()->query(u"RETURN 1"_s));
+        QVERIFY(later.isValid());
+    }
+
+    void namespacesAreIsolated()
+    {
+        auto a = makeManager(u"ws"_s, 1, m_ns + u"_a"_s);
+        auto b = makeManager(u"ws"_s, 1, m_ns + u"_b"_s);
+        AWAIT_VOID(a->open());
+        AWAIT_VOID(b->open());
+        AWAIT(a->connection()->create(QVariant::fromValue(RecordId(u"iso"_s, 1)), QVariantMap{{u"v"_s, 1}}));
+        QCOMPARE(AWAIT(a->connection()->query(u"RETURN $session.ns"_s)).last().toString(), m_ns + u"_a"_s);
+        QCOMPARE(AWAIT(b->connection()->query(u"RETURN $session.ns"_s)).last().toString(), m_ns + u"_b"_s);
+        const Error e = failureOf(b->connection()->select(QVariant::fromValue(Table(u"iso"_s))));
+        QCOMPARE(e.kind(), Error::Kind::NotFound);
+    }
+
+    void liveQueryReceivesChanges()
+    {
+        auto listener = makeManager(u"ws"_s, 1);
+        auto writer = makeManager(u"http"_s);
+        AWAIT_VOID(listener->open());
+        AWAIT_VOID(writer->open());
+        const QString tb = TestServer::uniqueName("live_");
+        makeTable(writer->connection(), tb);
+
+        std::unique_ptr<LiveQuery> live(listener->connection()->live(QVariant::fromValue(Table(tb))));
+        QSignalSpy notes(live.get(), &LiveQuery::notification);
+        const QUuid id = AWAIT(live->started());
+        QVERIFY(!id.isNull());
+        QCOMPARE(live->state(), LiveQuery::State::Active);
+
+        const RecordId rec(tb, 1);
+        AWAIT(writer->connection()->create(QVariant::fromValue(rec), QVariantMap{{u"v"_s, 1}}));
+        AWAIT(writer->connection()->merge(QVariant::fromValue(rec), QVariantMap{{u"v"_s, 2}}));
+        AWAIT(writer->connection()->remove(QVariant::fromValue(rec)));
+        QTRY_COMPARE_WITH_TIMEOUT(notes.count(), 3, 10000);
+        const auto action = [&](int i) { return notes.at(i).at(0).value<LiveNotification>().action(); };
+        QCOMPARE(action(0), LiveNotification::Action::Create);
+        QCOMPARE(action(1), LiveNotification::Action::Update);
+        QCOMPARE(action(2), LiveNotification::Action::Delete);
+        QCOMPARE(notes.at(1).at(0).value<LiveNotification>().result().toMap().value(u"v"_s).toLongLong(), 2);
+        QCOMPARE(notes.at(2).at(0).value<LiveNotification>().record().value<RecordId>(), rec);
+
+        // After kill() nothing more arrives.
+        live->kill();
+        AWAIT(writer->connection()->create(QVariant::fromValue(RecordId(tb, 2))));
+        QTest::qWait(300);
+        QCOMPARE(notes.count(), 3);
+    }
+
+    void liveSelectWithFilter()
+    {
+        auto m = makeManager(u"ws"_s, 1);
+        AWAIT_VOID(m->open());
+        const QString tb = TestServer::uniqueName("livesel_");
+        makeTable(m->connection(), tb);
+        std::unique_ptr<LiveQuery> live(m->connection()->liveQuery(u"LIVE SELECT * FROM type::table($tb) WHERE v > $min"_s,
+                                                                   {{u"tb"_s, tb}, {u"min"_s, 10}}));
+        QSignalSpy created(live.get(), &LiveQuery::created);
+        AWAIT(live->started());
+        AWAIT(m->connection()->insert(QVariant::fromValue(Table(tb)),
+                                      QVariantList{QVariantMap{{u"v"_s, 5}}, QVariantMap{{u"v"_s, 50}}}));
+        QTRY_COMPARE_WITH_TIMEOUT(created.count(), 1, 10000);
+        QCOMPARE(created.first().first().toMap().value(u"v"_s).toLongLong(), 50);
+    }
+
+    void liveQueryOverHttpIsRefused()
+    {
+        auto m = makeManager(u"http"_s);
+        AWAIT_VOID(m->open());
+        std::unique_ptr<LiveQuery> live(m->connection()->live(QVariant::fromValue(Table(u"x"_s))));
+        const Error e = failureOf(live->started());
+        QCOMPARE(e.kind(), Error::Kind::Validation);
+        QVERIFY2(e.message().contains(u"HTTP"_s), qPrintable(e.message()));
+        const Error tx = failureOf(m->connection()->transaction()->id());
+        QVERIFY2(tx.message().contains(u"HTTP"_s), qPrintable(tx.message()));
+    }
+
+    void interactiveTransaction()
+    {
+        auto m = makeManager(u"ws"_s, 2);
+        AWAIT_VOID(m->open());
+        const QString tb = TestServer::uniqueName("txn_");
+        makeTable(m->connection(), tb);
+
+        std::unique_ptr<Transaction> tx(m->connection()->transaction());
+        AWAIT(tx->create(QVariant::fromValue(RecordId(tb, 1)), QVariantMap{{u"v"_s, 1}}));
+        // Not visible outside before commit.
+        QCOMPARE(AWAIT(m->connection()->select(QVariant::fromValue(Table(tb)))).toList().size(), 0);
+        AWAIT_VOID(tx->commit());
+        QCOMPARE(AWAIT(m->connection()->select(QVariant::fromValue(Table(tb)))).toList().size(), 1);
+
+        std::unique_ptr<Transaction> rolledBack(m->connection()->transaction());
+        AWAIT(rolledBack->create(QVariant::fromValue(RecordId(tb, 2))));
+        AWAIT_VOID(rolledBack->cancel());
+        QCOMPARE(AWAIT(m->connection()->select(QVariant::fromValue(Table(tb)))).toList().size(), 1);
+
+        // Methods the 3.0 engine runs outside the transaction are refused, not silently committed.
+        std::unique_ptr<Transaction> third(m->connection()->transaction());
+        const Error e = failureOf(third->update(QVariant::fromValue(RecordId(tb, 1)), QVariantMap{}));
+        QCOMPARE(e.kind(), Error::Kind::Validation);
+        AWAIT_VOID(third->cancel());
+    }
+
+    void exportAndImport()
+    {
+        auto source = makeManager(u"ws"_s, 1, m_ns, u"exp_src"_s);
+        auto target = makeManager(u"http"_s, 1, m_ns, u"exp_dst"_s);
+        AWAIT_VOID(source->open());
+        AWAIT_VOID(target->open());
+        AWAIT(source->connection()->create(QVariant::fromValue(RecordId(u"book"_s, u"dune"_s)),
+                                           QVariantMap{{u"pages"_s, 412}}));
+        const QString dump = AWAIT(source->connection()->exportDatabase());
+        QVERIFY2(dump.contains(u"book"_s), qPrintable(dump.left(300)));
+        AWAIT_VOID(target->connection()->importDatabase(dump));
+        const QVariantMap row =
+            AWAIT(target->connection()->select(QVariant::fromValue(RecordId(u"book"_s, u"dune"_s)))).toMap();
+        QCOMPARE(row.value(u"pages"_s).toLongLong(), 412);
+    }
+
+    void requestTimeoutFailsOnlyThatRequest()
+    {
+        auto m = makeManager(u"single"_s);
+        AWAIT_VOID(m->open());
+        Connection *c = m->connection();
+        RequestOptions quick;
+        quick.timeout = std::chrono::milliseconds(200);
+        auto slow = c->call(u"query"_s, {u"SLEEP 2s; RETURN 1"_s}, quick);
+        auto normal = c->query(u"RETURN 5"_s);
+        const Error e = failureOf(slow);
+        QCOMPARE(e.kind(), Error::Kind::Timeout);
+        QVERIFY(e.isRetryable());
+        QCOMPARE(AWAIT(normal).last().toLongLong(), 5);
+        QCOMPARE(AWAIT(c->query(u"RETURN 6"_s)).last().toLongLong(), 6);
+    }
+
+    void closeCancelsOutstandingRequests()
+    {
+        auto m = makeManager(u"ws"_s, 2);
+        AWAIT_VOID(m->open());
+        QList<QFuture<QueryResult>> pending;
+        for (int i = 0; i < 20; ++i)
+            pending.append(m->connection()->query(u"SLEEP 500ms; RETURN 1"_s));
+        m->close();
+        for (const auto &f : pending) {
+            const Error e = failureOf(f);
+            QCOMPARE(e.kind(), Error::Kind::Cancelled);
+        }
+        QCOMPARE(m->state(), DatabaseManager::State::Closed);
+        QCOMPARE(failureOf(m->connection()->query(u"RETURN 1"_s)).kind(), Error::Kind::Cancelled);
+    }
+
+    void thousandConcurrentRequestsOnPoolOfFour()
+    {
+        auto m = makeManager(u"ws"_s, 4);
+        AWAIT_VOID(m->open());
+        QList<QFuture<QueryResult>> futures;
+        for (int i = 0; i < 1000; ++i)
+            futures.append(m->connection()->query(u"RETURN $i * 2"_s, {{u"i"_s, i}}));
+        for (int i = 0; i < 1000; ++i)
+            QCOMPARE(AWAIT(futures.at(i)).last().toLongLong(), qint64(i) * 2);
+        const QList<int> loads = m->pool()->loads();
+        QCOMPARE(loads.size(), 4);
+        for (int load : loads)
+            QCOMPARE(load, 0);
+    }
+
+    void syncCallsFromWorkerThreads()
+    {
+        auto m = makeManager(u"ws"_s, 2);
+        m->openSync();
+        Connection *c = m->connection();
+        QFuture<qint64> sum = QtConcurrent::mappedReduced(
+            QList<int>{1, 2, 3, 4, 5, 6, 7, 8},
+            [c](int i) { return c->querySync(u"RETURN $i"_s, {{u"i"_s, i}}).last().toLongLong(); },
+            [](qint64 &acc, qint64 v) { acc += v; });
+        QCOMPARE(AWAIT(sum), qint64(36));
+    }
+
+    void syncCallOnIoThreadIsRefused()
+    {
+        auto m = makeManager(u"ws"_s, 1);
+        AWAIT_VOID(m->open());
+        Connection *c = m->connection();
+        // A continuation without a context runs on the I/O thread: blocking there must be refused.
+        QFuture<QString> attempt = c->ping().then([c] {
+            try {
+                c->querySync(u"RETURN 1"_s);
+                return u"not refused"_s;
+            } catch (const Exception &e) {
+                return e.error().message();
+            }
+        });
+        QVERIFY(AWAIT(attempt).contains(u"I/O thread"_s));
+    }
+
+    void acquireAndExecuteWithConnection()
+    {
+        auto m = makeManager(u"ws"_s, 3);
+        AWAIT_VOID(m->open());
+        ConnectionPool *pool = m->pool();
+        QVERIFY(pool);
+        {
+            ConnectionPool::Handle h = pool->acquire();
+            QVERIFY(h.isValid());
+            QCOMPARE(AWAIT(h->query(u"RETURN 1"_s)).last().toLongLong(), 1);
+        }
+        const QVariant v = AWAIT(pool->executeWithConnection<QVariant>(
+            [](Connection *c) { return c->run(u"math::max"_s, {QVariant(QVariantList{1, 9, 3})}); }));
+        QCOMPARE(v.toLongLong(), 9);
+    }
+
+    void singleConnectionRetries()
+    {
+        auto m = makeManager(u"single"_s);
+        AWAIT_VOID(m->open());
+        SingleConnection *single = m->singleConnection();
+        QVERIFY(single);
+        AWAIT_VOID(single->ensureConnected());
+        int calls = 0;
+        const QVariant v = AWAIT(single->executeWithRetry([&calls](Connection *c) {
+            ++calls;
+            RequestOptions o;
+            // The first attempt times out (retryable), the second succeeds.
+            o.timeout = std::chrono::milliseconds(calls == 1 ? 100 : 5000);
+            return c->call(u"query"_s, {u"SLEEP 300ms; RETURN 'done'"_s}, o);
+        }));
+        QCOMPARE(calls, 2);
+        QCOMPARE(v.toList().first().toMap().value(u"result"_s).toString(), u"done"_s);
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_Connection)
+#include "tst_connection.moc"

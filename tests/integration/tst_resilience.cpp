@@ -1,0 +1,180 @@
+// What happens when servers die, come back, or misbehave.
+
+#include "futurewait.h"
+#include "testserver.h"
+
+#include <SurrealQt/connectionpool.h>
+#include <SurrealQt/databasemanager.h>
+#include <SurrealQt/livequery.h>
+#include <SurrealQt/recordid.h>
+#include <SurrealQt/table.h>
+
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QSignalSpy>
+#include <QtCore/QCborMap>
+#include <QtTest/QTest>
+#include <QtWebSockets/QWebSocket>
+#include <QtWebSockets/QWebSocketServer>
+
+using namespace SurrealQt;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// A peer that speaks WebSocket but answers every frame with whatever the test wants.
+class FakePeer : public QObject
+{
+public:
+    std::function<QByteArray(const QByteArray &)> answer;
+
+    FakePeer()
+        : m_server(u"fake"_s, QWebSocketServer::NonSecureMode)
+    {
+        m_server.listen(QHostAddress::LocalHost, 0);
+        connect(&m_server, &QWebSocketServer::newConnection, this, [this] {
+            QWebSocket *socket = m_server.nextPendingConnection();
+            connect(socket, &QWebSocket::binaryMessageReceived, socket, [this, socket](const QByteArray &frame) {
+                const QByteArray reply = answer(frame);
+                if (!reply.isNull())
+                    socket->sendBinaryMessage(reply);
+            });
+        });
+    }
+    QUrl url() const { return QUrl(u"ws://127.0.0.1:%1"_s.arg(m_server.serverPort())); }
+
+private:
+    QWebSocketServer m_server;
+};
+
+} // namespace
+
+class tst_Resilience : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void serverRestartMidRun()
+    {
+        QTemporaryDir dir;
+        const QString storage = u"surrealkv:"_s + dir.filePath(u"db"_s);
+        TestServer::LocalServer server;
+        QVERIFY(server.start(0, storage));
+        const int port = server.port();
+        DatabaseManager m(server.wsUrl(), u"res"_s, u"res"_s, Credentials::root(u"root"_s, u"root"_s), 3);
+        m.setReconnectBackoff(std::chrono::milliseconds(50), std::chrono::milliseconds(500));
+        m.setMaxRetries(40);
+        AWAIT_VOID(m.open());
+        AWAIT_VOID(m.connection()->let(u"who"_s, u"me"_s));
+        const QString tb = u"restart_t"_s;
+        QVERIFY(AWAIT(m.connection()->query(u"CREATE type::table($tb); DELETE type::table($tb);"_s, {{u"tb"_s, tb}})).isOk());
+        std::unique_ptr<LiveQuery> live(m.connection()->live(QVariant::fromValue(Table(tb))));
+        const QUuid firstId = AWAIT(live->started());
+        QSignalSpy restarted(live.get(), &LiveQuery::restarted);
+        QSignalSpy created(live.get(), &LiveQuery::created);
+        QSignalSpy states(&m, &DatabaseManager::stateChanged);
+
+        QList<QFuture<QueryResult>> inflight;
+        for (int i = 0; i < 10; ++i)
+            inflight.append(m.connection()->query(u"SLEEP 2s; RETURN 1"_s));
+        QTest::qWait(200);
+        server.kill();
+        for (const auto &f : inflight) {
+            const Error e = failureOf(f);
+            QCOMPARE(e.kind(), Error::Kind::Connection);
+            QVERIFY(e.isRetryable());
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(m.state() != DatabaseManager::State::Connected, 5000);
+
+        // The server comes back on the same port with the same data.
+        QVERIFY(server.start(port, storage));
+        QTRY_COMPARE_WITH_TIMEOUT(m.state(), DatabaseManager::State::Connected, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(m.pool()->connectedCount(), 3, 20000);
+        // Session state was replayed: namespace, database and variables.
+        for (int i = 0; i < 6; ++i) {
+            const QueryResult r = AWAIT(m.connection()->query(u"RETURN [$session.ns, $session.db, $who]"_s));
+            QCOMPARE(r.last().toList(), (QVariantList{u"res"_s, u"res"_s, u"me"_s}));
+        }
+        // The live query was registered again under a new id and still delivers.
+        QTRY_COMPARE_WITH_TIMEOUT(restarted.count(), 1, 10000);
+        QVERIFY(live->queryId() != firstId);
+        AWAIT(m.connection()->create(QVariant::fromValue(RecordId(tb, 1))));
+        QTRY_COMPARE_WITH_TIMEOUT(created.count(), 1, 10000);
+    }
+
+    void unreachableServerSettlesOpen()
+    {
+        // Nothing listens on port 9 of loopback.
+        DatabaseManager m(QUrl(u"ws://127.0.0.1:9"_s), u"x"_s, u"x"_s, {}, 2);
+        m.setMaxRetries(2);
+        m.setReconnectBackoff(std::chrono::milliseconds(10), std::chrono::milliseconds(50));
+        const Error e = failureOf(m.open(), 30000);
+        QCOMPARE(e.kind(), Error::Kind::Connection);
+        QVERIFY(e.context().contains(u"127.0.0.1:9"_s));
+        QCOMPARE(m.state(), DatabaseManager::State::Disconnected);
+    }
+
+    void scaleOutAcrossTwoNodes()
+    {
+        TestServer::LocalServer a, b;
+        QVERIFY(a.start());
+        QVERIFY(b.start());
+        DatabaseManager m(QList<QUrl>{a.wsUrl(), b.wsUrl()}, u"so"_s, u"so"_s,
+                          Credentials::root(u"root"_s, u"root"_s), 4);
+        m.setReconnectBackoff(std::chrono::milliseconds(20), std::chrono::milliseconds(200));
+        m.setMaxRetries(50);
+        AWAIT_VOID(m.open());
+        QTRY_COMPARE_WITH_TIMEOUT(m.pool()->connectedCount(), 4, 10000);
+        a.kill();
+        // Every request made after the loss still succeeds, served by the surviving node.
+        for (int i = 0; i < 50; ++i) {
+            QFuture<QueryResult> f = m.connection()->query(u"RETURN $i"_s, {{u"i"_s, i}});
+            const Error e = failureOf(f);
+            if (e.isValid()) {
+                // Requests already on the dead node's sockets may fail once, retryably.
+                QCOMPARE(e.kind(), Error::Kind::Connection);
+                continue;
+            }
+            QCOMPARE(f.result().last().toLongLong(), i);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(m.pool()->connectedCount(), 4, 20000);
+        for (int i = 0; i < 20; ++i)
+            QCOMPARE(AWAIT(m.connection()->query(u"RETURN $i"_s, {{u"i"_s, i}})).last().toLongLong(), i);
+    }
+
+    void malformedRepliesGiveProtocolErrors()
+    {
+        FakePeer peer;
+        peer.answer = [](const QByteArray &) { return QByteArray("\xff\x00garbage", 9); };
+        DatabaseManager m(peer.url(), {}, {}, {}, 1, false);
+        m.setRequestTimeout(std::chrono::seconds(5));
+        AWAIT_VOID(m.open()); // no credentials and no namespace: nothing to ask on connect
+        const Error e = failureOf(m.connection()->query(u"RETURN 1"_s));
+        QCOMPARE(e.kind(), Error::Kind::Protocol);
+        QVERIFY2(e.message().contains(u"byte"_s), qPrintable(e.message()));
+
+        // A reply with our id but neither result nor error.
+        peer.answer = [](const QByteArray &frame) {
+            const QCborMap in = QCborValue::fromCbor(frame).toMap();
+            return QCborValue(QCborMap{{u"id"_s, in.value(u"id"_s)}}).toCbor();
+        };
+        const Error e2 = failureOf(m.connection()->query(u"RETURN 1"_s));
+        QCOMPARE(e2.kind(), Error::Kind::Protocol);
+
+        // A query reply that is not a list of statements.
+        peer.answer = [](const QByteArray &frame) {
+            const QCborMap in = QCborValue::fromCbor(frame).toMap();
+            return QCborValue(QCborMap{{u"id"_s, in.value(u"id"_s)}, {u"result"_s, 42}}).toCbor();
+        };
+        const Error e3 = failureOf(m.connection()->query(u"RETURN 1"_s));
+        QCOMPARE(e3.kind(), Error::Kind::Protocol);
+
+        // Silence: the request times out alone.
+        peer.answer = [](const QByteArray &) { return QByteArray(); };
+        RequestOptions o;
+        o.timeout = std::chrono::milliseconds(300);
+        QCOMPARE(failureOf(m.connection()->call(u"ping"_s, {}, o)).kind(), Error::Kind::Timeout);
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_Resilience)
+#include "tst_resilience.moc"

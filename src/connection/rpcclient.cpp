@@ -438,6 +438,7 @@ void RpcClient::scheduleReconnect()
 void RpcClient::startHandshake()
 {
     m_handshaking = true;
+    m_handshakeConflicts = 0;
     handshakeStep(0);
 }
 
@@ -452,6 +453,12 @@ void RpcClient::handshakeStep(int step)
             if (error.kind() == Error::Kind::Connection || error.kind() == Error::Kind::Timeout
                 || m_state == State::Closed)
                 return; // transportLost() or close() takes over
+            if (error.isTransactionConflict() && m_handshakeConflicts < 10) {
+                // Sockets that create the namespace/database at the same moment collide on it.
+                ++m_handshakeConflicts;
+                QTimer::singleShot(20 * m_handshakeConflicts, this, [this, step] { handshakeStep(step); });
+                return;
+            }
             // Wrong credentials will not get better by retrying: stop and tell everyone waiting.
             qCWarning(lcConnection) << "handshake failed:" << error;
             m_handshaking = false;

@@ -184,6 +184,7 @@ private:
     int m_attempt = 0;
     int m_urlIndex = 0;
     int m_barrierCount = 0;
+    int m_handshakeConflicts = 0;
     bool m_handshaking = false;
     bool m_everConnected = false;
     State m_state = State::Disconnected;

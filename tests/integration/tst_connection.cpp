@@ -383,7 +383,8 @@ private Q_SLOTS:
         AWAIT_VOID(m->open());
         Connection *c = m->connection();
         // A continuation without a context runs on the I/O thread: blocking there must be refused.
-        QFuture<QString> attempt = c->ping().then([c] {
+        // The sleep makes sure the continuation is attached before the reply arrives.
+        QFuture<QString> attempt = c->query(u"SLEEP 200ms"_s).then([c](const QueryResult &) {
             try {
                 c->querySync(u"RETURN 1"_s);
                 return u"not refused"_s;
@@ -391,7 +392,8 @@ private Q_SLOTS:
                 return e.error().message();
             }
         });
-        QVERIFY(AWAIT(attempt).contains(u"I/O thread"_s));
+        const QString outcome = AWAIT(attempt);
+        QVERIFY2(outcome.contains(u"I/O thread"_s), qPrintable(outcome));
     }
 
     void acquireAndExecuteWithConnection()
@@ -426,7 +428,7 @@ private Q_SLOTS:
             return c->call(u"query"_s, {u"SLEEP 300ms; RETURN 'done'"_s}, o);
         }));
         QCOMPARE(calls, 2);
-        QCOMPARE(v.toList().first().toMap().value(u"result"_s).toString(), u"done"_s);
+        QCOMPARE(v.toList().last().toMap().value(u"result"_s).toString(), u"done"_s);
     }
 };
 

@@ -131,6 +131,11 @@ void HttpClient::post(qint64 id, const RpcRequest &request, bool probe)
         if (probe) {
             const QString version = envelope.value(u"result"_s).toString();
             qCDebug(lcHttp) << "server version" << version;
+            const Error refused = acceptServerVersion(version);
+            if (refused.isValid()) {
+                setFatal(refused);
+                return;
+            }
             transportConnected();
             return;
         }

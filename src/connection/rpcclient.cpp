@@ -10,6 +10,7 @@
 #include <QtCore/QDateTime>
 #include <QtCore/QPromise>
 #include <QtCore/QRandomGenerator>
+#include <QtCore/QRegularExpression>
 #include <QtCore/QThread>
 
 using namespace Qt::StringLiterals;
@@ -143,6 +144,12 @@ void RpcClient::submit(const RpcRequest &request, const RpcReplyPtr &reply)
             importDatabase(request.params.value(0).toString(), counted);
             return;
         }
+        if (m_serverMajor == 2 && needsVersion3(request.method)) {
+            counted->fail(Error(Error::Kind::Validation,
+                                u"'%1' needs SurrealDB 3; the server is '%2'"_s.arg(request.method, m_serverVersion),
+                                requestContext(request)));
+            return;
+        }
         if (handleLocally(request, counted))
             return;
         m_queue.enqueue({request, counted});
@@ -158,6 +165,13 @@ void RpcClient::submit(const RpcRequest &request, const RpcReplyPtr &reply)
         enqueue();
     else
         QMetaObject::invokeMethod(this, enqueue, Qt::QueuedConnection);
+}
+
+bool RpcClient::needsVersion3(const QString &method)
+{
+    static const QSet<QString> methods = {u"begin"_s,  u"commit"_s, u"cancel"_s,
+                                          u"attach"_s, u"detach"_s, u"sessions"_s};
+    return methods.contains(method);
 }
 
 bool RpcClient::handleLocally(const RpcRequest &, const RpcReplyPtr &)
@@ -435,6 +449,18 @@ void RpcClient::scheduleReconnect()
     m_reconnectTimer.start(int(delay));
 }
 
+void RpcClient::setFatal(const Error &error)
+{
+    qCWarning(lcConnection) << "cannot use" << currentUrl() << ":" << error;
+    m_handshaking = false;
+    m_attempt = 0;
+    m_reconnectTimer.stop();
+    disconnectTransport();
+    setState(State::Disconnected);
+    failQueued(error);
+    Q_EMIT errorOccurred(error);
+}
+
 void RpcClient::startHandshake()
 {
     m_handshaking = true;
@@ -460,14 +486,7 @@ void RpcClient::handshakeStep(int step)
                 return;
             }
             // Wrong credentials will not get better by retrying: stop and tell everyone waiting.
-            qCWarning(lcConnection) << "handshake failed:" << error;
-            m_handshaking = false;
-            m_attempt = 0;
-            m_reconnectTimer.stop();
-            disconnectTransport();
-            setState(State::Disconnected);
-            failQueued(error);
-            Q_EMIT errorOccurred(error);
+            setFatal(error);
             return;
         }
         handshakeStep(step + 1);
@@ -476,6 +495,24 @@ void RpcClient::handshakeStep(int step)
     auto reply = [&next] { return std::make_shared<RpcReply>(next); };
     switch (step) {
     case 0:
+        if (m_serverVersion.isEmpty()) {
+            send(RpcRequest{u"version"_s, {}, {}},
+                 std::make_shared<RpcReply>([this, next](const QVariant &result, const Error &error) {
+                     if (!error.isValid()) {
+                         const Error refused = acceptServerVersion(result.toString());
+                         if (refused.isValid()) {
+                             next(result, refused);
+                             return;
+                         }
+                     }
+                     next(result, error);
+                 }),
+                 true);
+            return;
+        }
+        handshakeStep(1);
+        return;
+    case 1:
         if (m_credentials.level() == Credentials::Level::Token || (!m_token.isEmpty() && m_credentials.isEmpty())) {
             send(RpcRequest{u"authenticate"_s, {m_token}, {}}, reply(), true);
             return;
@@ -489,9 +526,9 @@ void RpcClient::handshakeStep(int step)
             send(RpcRequest{u"signin"_s, {m_credentials.toSigninParams()}, {}}, signin, true);
             return;
         }
-        handshakeStep(1);
+        handshakeStep(2);
         return;
-    case 1:
+    case 2:
         if (!m_ns.isEmpty() || !m_db.isEmpty()) {
             send(RpcRequest{u"use"_s,
                             {m_ns.isEmpty() ? QVariant::fromValue(nullptr) : QVariant(m_ns),
@@ -500,11 +537,11 @@ void RpcClient::handshakeStep(int step)
                  reply(), true);
             return;
         }
-        handshakeStep(2);
+        handshakeStep(3);
         return;
-    case 2: {
+    case 3: {
         if (m_vars.isEmpty()) {
-            handshakeStep(3);
+            handshakeStep(4);
             return;
         }
         // All variables in one round: each let waits for the previous one.
@@ -541,6 +578,24 @@ void RpcClient::handshakeStep(int step)
         pump();
         return;
     }
+}
+
+Error RpcClient::acceptServerVersion(const QString &version)
+{
+    // "surrealdb-3.0.2"; some builds append metadata after a '+' or a space.
+    static const QRegularExpression pattern(u"(\\d+)\\.(\\d+)\\.(\\d+)"_s);
+    const QRegularExpressionMatch match = pattern.match(version);
+    if (!match.hasMatch())
+        return Error(Error::Kind::Protocol, u"The server reported an unreadable version: '%1'"_s.arg(version),
+                     currentUrl().toString(QUrl::RemoveUserInfo));
+    const int major = match.captured(1).toInt();
+    if (major < MinimumServerMajor)
+        return Error(Error::Kind::Connection,
+                     u"SurrealQt needs SurrealDB %1.0 or newer; the server is '%2'"_s.arg(MinimumServerMajor).arg(version),
+                     currentUrl().toString(QUrl::RemoveUserInfo));
+    m_serverVersion = version;
+    m_serverMajor = major;
+    return {};
 }
 
 void RpcClient::keepAlive()

@@ -92,6 +92,9 @@ public:
     [[nodiscard]] State state() const { return m_stateAtomic.load(); }
     [[nodiscard]] virtual bool isWebSocket() const = 0;
     [[nodiscard]] QUrl currentUrl() const;
+    // "surrealdb-3.0.2", known after the first connect.
+    [[nodiscard]] QString serverVersion() const { return m_serverVersion; }
+    static constexpr int MinimumServerMajor = 2;
 
     // I/O thread only.
     void open();
@@ -127,6 +130,11 @@ protected:
     void handleReply(qint64 id, const QVariant &result, const Error &error);
     void handleNotification(const QVariantMap &notification);
     void protocolError(const Error &error);
+    // Records the version, or says why this server cannot be used.
+    [[nodiscard]] Error acceptServerVersion(const QString &version);
+    // Stops reconnecting and fails everything waiting: the server can never serve us.
+    void setFatal(const Error &error);
+    [[nodiscard]] static bool needsVersion3(const QString &method);
 
     [[nodiscard]] QByteArray encodeRequest(qint64 id, const RpcRequest &request, Error *error) const;
 
@@ -148,6 +156,8 @@ protected:
     QString m_token;
     QString m_refreshToken;
     ClientConfig m_config;
+    QString m_serverVersion;
+    int m_serverMajor = 0;
 
 private:
     struct Inflight

@@ -501,7 +501,7 @@ void RpcClient::handshakeStep(int step)
                      if (!error.isValid()) {
                          const Error refused = acceptServerVersion(result.toString());
                          if (refused.isValid()) {
-                             next(result, refused);
+                             setFatal(refused);
                              return;
                          }
                      }

@@ -26,6 +26,7 @@ class FakePeer : public QObject
 {
 public:
     std::function<QByteArray(const QByteArray &)> answer;
+    QString version = u"surrealdb-3.0.2"_s;
 
     FakePeer()
         : m_server(u"fake"_s, QWebSocketServer::NonSecureMode)
@@ -34,6 +35,13 @@ public:
         connect(&m_server, &QWebSocketServer::newConnection, this, [this] {
             QWebSocket *socket = m_server.nextPendingConnection();
             connect(socket, &QWebSocket::binaryMessageReceived, socket, [this, socket](const QByteArray &frame) {
+                // The client asks for the version on connect; everything after that is the test's.
+                const QCborMap in = QCborValue::fromCbor(frame).toMap();
+                if (in.value(u"method"_s).toString() == u"version") {
+                    socket->sendBinaryMessage(
+                        QCborValue(QCborMap{{u"id"_s, in.value(u"id"_s)}, {u"result"_s, version}}).toCbor());
+                    return;
+                }
                 const QByteArray reply = answer(frame);
                 if (!reply.isNull())
                     socket->sendBinaryMessage(reply);
@@ -139,6 +147,19 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(m.pool()->connectedCount(), 4, 20000);
         for (int i = 0; i < 20; ++i)
             QCOMPARE(AWAIT(m.connection()->query(u"RETURN $i"_s, {{u"i"_s, i}})).last().toLongLong(), i);
+    }
+
+    void tooOldServerIsRefused()
+    {
+        FakePeer peer;
+        peer.version = u"surrealdb-1.5.4"_s;
+        peer.answer = [](const QByteArray &) { return QByteArray(); };
+        DatabaseManager m(peer.url(), {}, {}, {}, 1, false);
+        const Error e = failureOf(m.open());
+        QCOMPARE(e.kind(), Error::Kind::Connection);
+        QVERIFY2(e.message().contains(u"1.5.4"_s) && e.message().contains(u"needs SurrealDB"_s),
+                 qPrintable(e.message()));
+        QCOMPARE(m.state(), DatabaseManager::State::Disconnected);
     }
 
     void malformedRepliesGiveProtocolErrors()

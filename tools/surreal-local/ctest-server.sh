@@ -21,20 +21,24 @@ start)
         kill "$(cat "$pidfile")" 2>/dev/null || true
     fi
     rm -f "$urlfile"
-    fifo=$(mktemp -u)
-    mkfifo "$fifo"
+    outfile=$build/surreal-local.out
+    : >"$outfile"
+    # Every descriptor goes to a file: CTest waits for pipes that a background process still holds.
     nohup node "$here/server.mjs" --bind 127.0.0.1:0 --user root --pass root --storage memory \
-        >"$fifo" 2>"$logfile" &
-    echo $! >"$pidfile"
-    # The first line names the address; the rest of stdout goes to the log.
-    exec 3<"$fifo"
-    rm -f "$fifo"
-    if ! read -r -t 60 line <&3; then
-        echo "surreal-local did not start; log:" >&2
-        cat "$logfile" >&2
-        exit 1
-    fi
-    (cat <&3 >>"$logfile" &)
+        >"$outfile" 2>"$logfile" </dev/null &
+    pid=$!
+    echo $pid >"$pidfile"
+    line=
+    for _ in $(seq 1 600); do
+        line=$(head -n 1 "$outfile")
+        [[ $line == *listening* ]] && break
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "surreal-local exited during start-up; log:" >&2
+            cat "$logfile" >&2
+            exit 1
+        fi
+        sleep 0.1
+    done
     addr=$(echo "$line" | sed -n 's/.*listening on \([^ ]*\).*/\1/p')
     [ -n "$addr" ] || { echo "unexpected first line: $line" >&2; exit 1; }
     echo "ws://$addr" >"$urlfile"

@@ -52,11 +52,14 @@ public:
         ++m_pos;
         if (atEnd())
             return fail(m_pos, u"expected a key after ':'"_s, error);
+        // Ranges: "..", "..=2", "a>..b" (an excluded lower bound).
+        if (m_text.sliced(m_pos).startsWith(u".."))
+            return fail(m_pos, u"range keys are not supported by RecordId::parse"_s, error);
         QVariant key;
         if (!recordKey(&key))
             return failed(error);
         if (!atEnd()) {
-            if (m_text.sliced(m_pos).startsWith(u".."))
+            if (m_text.sliced(m_pos).startsWith(u"..") || m_text.sliced(m_pos).startsWith(u">.."))
                 return fail(m_pos, u"range keys are not supported by RecordId::parse"_s, error);
             return fail(m_pos, u"unexpected '%1' after the key"_s.arg(m_text.at(m_pos)), error);
         }

@@ -132,10 +132,15 @@ void TestRecordId::printedFormsParseBack()
 {
     QFETCH(RecordId, id);
     const int type = id.id().typeId();
-    if (type != QMetaType::LongLong && type != QMetaType::QString && type != QMetaType::QUuid)
-        QSKIP("array, object and range keys are not parsed by RecordId::parse");
     QString error;
     const RecordId back = RecordId::parse(id.toString(), &error);
+    if (type != QMetaType::LongLong && type != QMetaType::QString && type != QMetaType::QUuid) {
+        // Array, object and range keys print, but parse() refuses them with a clear error
+        // instead of guessing; build such ids with RecordId(table, QVariant).
+        QVERIFY(!back.isValid());
+        QVERIFY2(error.contains(u"not supported"_s) || error.contains(u"range keys"_s), qPrintable(error));
+        return;
+    }
     QVERIFY2(back.isValid(), qPrintable(error));
     QCOMPARE(back, id);
 }

@@ -80,6 +80,12 @@ public:
     QFuture<QVariant> info();
     QFuture<QString> version();
     QFuture<void> ping();
+    // SurrealDB 3 sessions attached on this connection (not the default session). Attach and
+    // detach with call(u"attach"_s, {}, options) where options.session names the session; pass
+    // the same options to later calls to run them in it. Use a pinned connection (SingleConnection,
+    // ConnectionPool::acquire()) for sessions: they live on one socket and are not restored after
+    // a reconnect.
+    QFuture<QList<QUuid>> sessions();
 
     void useSync(const QString &ns, const QString &db);
     QString signinSync(const Credentials &credentials);

@@ -74,6 +74,7 @@ public:
     [[nodiscard]] QList<Error> itemErrors() const;
     void setItemErrors(const QList<Error> &errors);
 
+    Error &setKind(Kind kind);
     Error &setServerCode(int code);
     Error &setServerKind(const QString &kind);
     Error &setDetails(const QVariantMap &details);

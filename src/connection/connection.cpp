@@ -234,6 +234,17 @@ QFuture<void> Connection::ping()
     return toVoid(call(u"ping"_s));
 }
 
+QFuture<QList<QUuid>> Connection::sessions()
+{
+    return call(u"sessions"_s).then(QtFuture::Launch::Sync, [](const QVariant &value) {
+        QList<QUuid> ids;
+        const QVariantList list = value.toList();
+        for (const QVariant &v : list)
+            ids.append(v.toUuid());
+        return ids;
+    });
+}
+
 void Connection::useSync(const QString &ns, const QString &db)
 {
     waitFor(use(ns, db), "useSync");

@@ -31,6 +31,7 @@ public:
     SingleConnection *single = nullptr;
     DatabaseManager::State state = DatabaseManager::State::Disconnected;
     Error lastError;
+    Error invalidUrl;
     bool closed = false;
 
     void createClients();
@@ -83,7 +84,7 @@ DatabaseManager::DatabaseManager(const QList<QUrl> &urls, const QString &ns, con
     d->usePool = usePool;
     const QString problem = checkUrls(urls, &d->webSocket);
     if (!problem.isEmpty()) {
-        d->lastError = Error(Error::Kind::Validation, problem, u"DatabaseManager"_s);
+        d->lastError = d->invalidUrl = Error(Error::Kind::Validation, problem, u"DatabaseManager"_s);
         qCWarning(lcConnection) << d->lastError;
     }
     // HTTP has no sockets to pool; one client multiplexes through QNetworkAccessManager.
@@ -255,8 +256,8 @@ QFuture<void> DatabaseManager::open()
     auto promise = std::make_shared<QPromise<void>>();
     promise->start();
     QFuture<void> future = promise->future();
-    if (d->lastError.isValid() && d->lastError.kind() == Error::Kind::Validation && d->clients.isEmpty()) {
-        promise->setException(Exception(d->lastError));
+    if (d->invalidUrl.isValid()) {
+        promise->setException(Exception(d->invalidUrl));
         promise->finish();
         return future;
     }

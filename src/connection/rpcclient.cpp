@@ -305,10 +305,30 @@ void RpcClient::handleReply(qint64 id, const QVariant &result, const Error &erro
         entry.timer->deleteLater();
     if (!entry.internal && isStateChanging(entry.request.method))
         --m_barrierCount;
+    if (error.isValid() && !entry.internal && canReauthenticate(entry.request, error)) {
+        // The server refused before running anything, so sending it again after a fresh
+        // signin cannot apply a write twice.
+        qCInfo(lcConnection) << "token expired; signing in again and resending" << entry.request.method;
+        RpcRequest again = entry.request;
+        again.afterReauthentication = true;
+        m_queue.prepend({again, entry.reply});
+        m_queue.prepend({RpcRequest{u"signin"_s, {m_credentials.toSigninParams()}, {}},
+                         std::make_shared<RpcReply>([](const QVariant &, const Error &e) {
+                             if (e.isValid())
+                                 qCWarning(lcConnection) << "signing in again failed:" << e;
+                         })});
+        pump();
+        return;
+    }
     if (error.isValid()) {
         Error withContext = error;
         if (withContext.context().isEmpty())
             withContext.setContext(requestContext(entry.request));
+        // The server reports a wrong record-access password as a generic failure ("No record
+        // was returned"); to the caller any refused sign-in is an authentication problem.
+        if (isAuthMethod(entry.request.method) && withContext.serverKind() != u"Connection"
+            && (withContext.kind() == Error::Kind::Query || withContext.kind() == Error::Kind::Validation))
+            withContext.setKind(Error::Kind::Authentication);
         entry.reply->fail(withContext);
     } else {
         applyStateChange(entry.request, result);
@@ -317,8 +337,30 @@ void RpcClient::handleReply(qint64 id, const QVariant &result, const Error &erro
     pump();
 }
 
+bool RpcClient::isAuthMethod(const QString &method)
+{
+    return method == u"signin" || method == u"signup" || method == u"authenticate";
+}
+
+bool RpcClient::canReauthenticate(const RpcRequest &request, const Error &error) const
+{
+    if (request.afterReauthentication || error.kind() != Error::Kind::Authentication)
+        return false;
+    if (m_credentials.isEmpty() || m_credentials.level() == Credentials::Level::Token)
+        return false;
+    if (isAuthMethod(request.method))
+        return false;
+    const QString kind = error.details().value(u"details"_s).toMap().value(u"kind"_s).toString();
+    return kind == u"TokenExpired" || kind == u"SessionExpired"
+        || error.message().contains(u"expired"_s, Qt::CaseInsensitive);
+}
+
 void RpcClient::applyStateChange(const RpcRequest &request, const QVariant &result)
 {
+    // Attached sessions keep their own state on the server; what we mirror and replay
+    // is the default session's.
+    if (!request.options.session.isNull())
+        return;
     const QString &m = request.method;
     const QVariantList &p = request.params;
     if (m == u"use") {
@@ -333,9 +375,10 @@ void RpcClient::applyStateChange(const RpcRequest &request, const QVariant &resu
         } else {
             m_token = result.toString();
         }
-        // Replays after a reconnect must sign in, never sign up again.
+        // Replays after a reconnect sign in with these, never sign up again: a record access
+        // method's SIGNIN clause takes the same variables its SIGNUP clause did.
         const QVariantMap params = p.value(0).toMap();
-        if (m == u"signin" && !params.isEmpty())
+        if (!params.isEmpty())
             m_credentials = Credentials::fromSigninParams(params);
         Q_EMIT tokenChanged(m_token);
         Q_EMIT authenticated();
@@ -518,12 +561,8 @@ void RpcClient::handshakeStep(int step)
             return;
         }
         if (!m_credentials.isEmpty()) {
-            auto signin = std::make_shared<RpcReply>([this, next](const QVariant &result, const Error &error) {
-                if (!error.isValid())
-                    applyStateChange(RpcRequest{u"signin"_s, {m_credentials.toSigninParams()}, {}}, result);
-                next(result, error);
-            });
-            send(RpcRequest{u"signin"_s, {m_credentials.toSigninParams()}, {}}, signin, true);
+            // handleReply() records the new token like for any signin.
+            send(RpcRequest{u"signin"_s, {m_credentials.toSigninParams()}, {}}, reply(), true);
             return;
         }
         handshakeStep(2);
@@ -625,25 +664,44 @@ void RpcClient::addLive(LiveSubscription *sub)
     auto reply = std::make_shared<RpcReply>([this, sub](const QVariant &result, const Error &error) {
         if (sub->killed)
             return;
-        if (error.isValid()) {
-            Q_EMIT sub->failed(error);
+        Error failure = error;
+        QUuid id;
+        if (!failure.isValid())
+            id = liveIdFrom(sub, result, &failure);
+        if (failure.isValid()) {
+            sub->killed = true;
+            m_live.removeOne(sub);
+            Q_EMIT sub->failed(failure);
+            sub->deleteLater();
             return;
         }
-        QVariant id = result;
-        if (sub->viaQuery) {
-            Error parseError;
-            const QueryResult qr = QueryResult::fromServer(result, &parseError);
-            if (!qr.isOk() || qr.isEmpty()) {
-                Q_EMIT sub->failed(parseError.isValid() ? parseError : qr.firstError());
-                return;
-            }
-            id = qr.last();
-        }
-        sub->serverId = id.toUuid();
+        sub->serverId = id;
         m_liveByServerId.insert(sub->serverId, sub);
         Q_EMIT sub->started(sub->serverId);
     });
     submit(sub->startRequest, reply);
+}
+
+QUuid RpcClient::liveIdFrom(const LiveSubscription *sub, const QVariant &result, Error *error) const
+{
+    QVariant id = result;
+    if (sub->viaQuery) {
+        const QueryResult qr = QueryResult::fromServer(result, error);
+        if (error->isValid())
+            return {};
+        if (!qr.isOk()) {
+            *error = qr.firstError();
+            return {};
+        }
+        id = qr.last();
+    }
+    if (id.metaType() != QMetaType::fromType<QUuid>() || id.toUuid().isNull()) {
+        *error = Error(Error::Kind::Protocol,
+                       u"The server did not return a live query id (got %1)"_s.arg(QString::fromLatin1(id.typeName())),
+                       requestContext(sub->startRequest));
+        return {};
+    }
+    return id.toUuid();
 }
 
 void RpcClient::resubscribeLive(const std::function<void()> &done)
@@ -656,18 +714,22 @@ void RpcClient::resubscribeLive(const std::function<void()> &done)
         auto reply = std::make_shared<RpcReply>([this, sub](const QVariant &result, const Error &error) {
             if (sub->killed)
                 return;
-            if (error.isValid()) {
-                // Surfaced like a server-side KILL so views can react the same way.
+            QUuid id;
+            Error failure = error;
+            if (!failure.isValid())
+                id = liveIdFrom(sub, result, &failure);
+            if (failure.isValid()) {
+                // Surfaced like a server-side KILL so views can react the same way; the
+                // subscription is over and is never tried again.
+                sub->killed = true;
+                m_live.removeOne(sub);
                 Q_EMIT sub->notified(LiveNotification(LiveNotification::Action::Killed, QUuid(), {}, {}));
-                Q_EMIT sub->failed(error);
+                Q_EMIT sub->failed(failure);
+                Q_EMIT sub->finished();
+                sub->deleteLater();
                 return;
             }
-            QVariant id = result;
-            if (sub->viaQuery) {
-                Error parseError;
-                id = QueryResult::fromServer(result, &parseError).last();
-            }
-            sub->serverId = id.toUuid();
+            sub->serverId = id;
             m_liveByServerId.insert(sub->serverId, sub);
             qCDebug(lcLive) << "live query re-registered as" << sub->serverId;
             Q_EMIT sub->restarted(sub->serverId);

@@ -31,6 +31,8 @@ struct RpcRequest
     QString method;
     QVariantList params;
     RequestOptions options;
+    // Set on the one resend after an expired token was renewed, so it is never resent twice.
+    bool afterReauthentication = false;
 };
 
 // Completes exactly once: with a value, an error, or (if dropped unanswered) Cancelled.
@@ -105,6 +107,7 @@ public:
 
     // Methods whose effect on the session must be complete before anything else is sent.
     [[nodiscard]] static bool isStateChanging(const QString &method);
+    [[nodiscard]] static bool isAuthMethod(const QString &method);
 
 Q_SIGNALS:
     void stateChanged(SurrealQt::RpcClient::State state);
@@ -172,12 +175,14 @@ private:
     void pump();
     void send(const RpcRequest &request, const RpcReplyPtr &reply, bool internal);
     void applyStateChange(const RpcRequest &request, const QVariant &result);
+    [[nodiscard]] bool canReauthenticate(const RpcRequest &request, const Error &error) const;
     void failInflight(const Error &error);
     void failQueued(const Error &error);
     void scheduleReconnect();
     void startHandshake();
     void handshakeStep(int step);
     void resubscribeLive(const std::function<void()> &done);
+    [[nodiscard]] QUuid liveIdFrom(const LiveSubscription *sub, const QVariant &result, Error *error) const;
     void scheduleTokenRenewal();
     void keepAlive();
     [[nodiscard]] QString requestContext(const RpcRequest &request) const;

@@ -180,6 +180,12 @@ void Error::setItemErrors(const QList<Error> &errors)
     d->itemErrors = errors;
 }
 
+Error &Error::setKind(Kind kind)
+{
+    d->kind = kind;
+    return *this;
+}
+
 Error &Error::setServerCode(int code)
 {
     d->serverCode = code;

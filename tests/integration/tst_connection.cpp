@@ -201,6 +201,92 @@ private Q_SLOTS:
         QVERIFY(later.isValid());
     }
 
+    void recordAccessSignupSigninAndToken()
+    {
+        const QString db = TestServer::uniqueName("acc_");
+        auto admin = makeManager(u"ws"_s, 1, m_ns, db);
+        AWAIT_VOID(admin->open());
+        const QueryResult setup = AWAIT(admin->connection()->query(
+            u"DEFINE TABLE user SCHEMALESS PERMISSIONS FOR select, update WHERE id = $auth.id, FOR create NONE;"
+            "DEFINE ACCESS account ON DATABASE TYPE RECORD "
+            "SIGNUP (CREATE user SET email = $email, pass = crypto::argon2::generate($pass)) "
+            "SIGNIN (SELECT * FROM user WHERE email = $email AND crypto::argon2::compare(pass, $pass)) "
+            "DURATION FOR TOKEN 1h, FOR SESSION 1h;"_s));
+        QVERIFY2(setup.isOk(), qPrintable(setup.firstError().toString()));
+
+        const QVariantMap who{{u"email"_s, u"ada@example.com"_s}, {u"pass"_s, u"s3cret"_s}};
+        // Sign up on a connection that starts anonymous.
+        DatabaseManager anonymous(TestServer::url(), m_ns, db, {}, 1, false);
+        AWAIT_VOID(anonymous.open());
+        const QString signupToken =
+            AWAIT(anonymous.connection()->signup(Credentials::recordAccess(m_ns, db, u"account"_s, who)));
+        QVERIFY(signupToken.count(u'.') == 2);
+
+        for (const QString &transport : {u"ws"_s, u"http"_s}) {
+            const QUrl url = transport == u"http" ? TestServer::httpUrl() : TestServer::url();
+            DatabaseManager user(url, m_ns, db, Credentials::recordAccess(m_ns, db, u"account"_s, who), 2);
+            QSignalSpy authenticated(&user, &DatabaseManager::authenticated);
+            AWAIT_VOID(user.open());
+            QVERIFY(authenticated.count() >= 1);
+            const QVariantMap me = AWAIT(user.connection()->info()).toMap();
+            QCOMPARE(me.value(u"email"_s).toString(), u"ada@example.com"_s);
+            // The engine enforces the table's permissions for record users.
+            const QueryResult denied = AWAIT(user.connection()->query(u"CREATE user SET email = 'x'"_s));
+            QVERIFY(!denied.isOk() || denied.last().toList().isEmpty());
+
+            // A token from a sign-in opens a connection by itself.
+            DatabaseManager byToken(url, m_ns, db, Credentials::token(signupToken), 1, false);
+            AWAIT_VOID(byToken.open());
+            QCOMPARE(AWAIT(byToken.connection()->info()).toMap().value(u"email"_s).toString(), u"ada@example.com"_s);
+        }
+
+        QVariantMap wrong = who;
+        wrong.insert(u"pass"_s, u"nope"_s);
+        DatabaseManager intruder(TestServer::url(), m_ns, db, Credentials::recordAccess(m_ns, db, u"account"_s, wrong),
+                                 1, false);
+        const Error e = failureOf(intruder.open());
+        QCOMPARE(e.kind(), Error::Kind::Authentication);
+    }
+
+    void databaseUserTokenIsRenewedBeforeExpiry()
+    {
+        const QString db = TestServer::uniqueName("tok_");
+        auto admin = makeManager(u"ws"_s, 1, m_ns, db);
+        AWAIT_VOID(admin->open());
+        const QueryResult setup = AWAIT(admin->connection()->query(
+            u"DEFINE USER shorty ON DATABASE PASSWORD 'pw' ROLES OWNER DURATION FOR TOKEN 3s, FOR SESSION 1h"_s));
+        QVERIFY2(setup.isOk(), qPrintable(setup.firstError().toString()));
+        DatabaseManager m(TestServer::url(), m_ns, db, Credentials::databaseUser(m_ns, db, u"shorty"_s, u"pw"_s), 1,
+                          false);
+        QSignalSpy authenticated(&m, &DatabaseManager::authenticated);
+        AWAIT_VOID(m.open());
+        QCOMPARE(authenticated.count(), 1);
+        // Renewal is due at 80% of the token's 3 s lifetime.
+        QTRY_VERIFY_WITH_TIMEOUT(authenticated.count() >= 2, 6000);
+        QCOMPARE(AWAIT(m.connection()->query(u"RETURN $session.db"_s)).last().toString(), db);
+    }
+
+    void attachedSessionsAreSeparate()
+    {
+        auto m = makeManager(u"single"_s);
+        AWAIT_VOID(m->open());
+        Connection *c = m->connection();
+        RequestOptions inSession;
+        inSession.session = QUuid::createUuid();
+        AWAIT(c->call(u"attach"_s, {}, inSession));
+        const QList<QUuid> ids = AWAIT(c->sessions());
+        QVERIFY(ids.contains(inSession.session));
+        AWAIT(c->call(u"signin"_s, {Credentials::root(TestServer::user(), TestServer::pass()).toSigninParams()},
+                      inSession));
+        AWAIT(c->call(u"use"_s, {m_ns, u"other"_s}, inSession));
+        const QVariantList inside = AWAIT(c->call(u"query"_s, {u"RETURN $session.db"_s}, inSession)).toList();
+        QCOMPARE(inside.first().toMap().value(u"result"_s).toString(), u"other"_s);
+        // The default session kept its database.
+        QCOMPARE(AWAIT(c->query(u"RETURN $session.db"_s)).last().toString(), u"test"_s);
+        AWAIT(c->call(u"detach"_s, {}, inSession));
+        QVERIFY(!AWAIT(c->sessions()).contains(inSession.session));
+    }
+
     void namespacesAreIsolated()
     {
         auto a = makeManager(u"ws"_s, 1, m_ns + u"_a"_s);

@@ -51,12 +51,13 @@ int main(int argc, char *argv[])
         .unwrap()
         .then(&app,
               [&](const QUuid &) {
-                  return c->insert(QVariant::fromValue(Table(u"book"_s)),
-                                   QVariantList{
-                                       QVariantMap{{u"id"_s, u"dune"_s}, {u"title"_s, u"Dune"_s}, {u"pages"_s, 412}},
-                                       QVariantMap{{u"id"_s, u"emma"_s}, {u"title"_s, u"Emma"_s}, {u"pages"_s, 474}},
-                                       QVariantMap{{u"id"_s, u"coraline"_s}, {u"title"_s, u"Coraline"_s},
-                                                   {u"pages"_s, 162}}});
+                  return c->insert(
+                      QVariant::fromValue(Table(u"book"_s)),
+                      QVariantList{
+                          QVariantMap{{u"id"_s, u"dune"_s}, {u"title"_s, u"Dune"_s}, {u"pages"_s, 412}},
+                          QVariantMap{{u"id"_s, u"emma"_s}, {u"title"_s, u"Emma"_s}, {u"pages"_s, 474}},
+                          QVariantMap{
+                              {u"id"_s, u"coraline"_s}, {u"title"_s, u"Coraline"_s}, {u"pages"_s, 162}}});
               })
         .unwrap()
         .then(&app,

@@ -37,8 +37,7 @@ public:
         friend class ConnectionPool;
         explicit Handle(std::shared_ptr<Connection> connection)
             : m_connection(std::move(connection))
-        {
-        }
+        {}
         std::shared_ptr<Connection> m_connection;
     };
 

@@ -40,17 +40,18 @@ QVariantList withOptional(QVariantList params, const QVariant &data)
 
 Connection::Connection(QObject *parent)
     : QObject(parent)
-{
-}
+{}
 
 Connection::~Connection() = default;
 
-QFuture<QVariant> Connection::call(const QString &method, const QVariantList &params, const RequestOptions &options)
+QFuture<QVariant> Connection::call(const QString &method, const QVariantList &params,
+                                   const RequestOptions &options)
 {
     return execute(RpcRequest{method, params, options});
 }
 
-QVariant Connection::callSync(const QString &method, const QVariantList &params, const RequestOptions &options)
+QVariant Connection::callSync(const QString &method, const QVariantList &params,
+                              const RequestOptions &options)
 {
     refuseOnIoThread("callSync");
     return waitFor(call(method, params, options), "callSync");
@@ -171,7 +172,8 @@ QVariant Connection::removeSync(const QVariant &what)
     return waitFor(remove(what), "removeSync");
 }
 
-QVariant Connection::relateSync(const QVariant &from, const QVariant &edge, const QVariant &to, const QVariant &data)
+QVariant Connection::relateSync(const QVariant &from, const QVariant &edge, const QVariant &to,
+                                const QVariant &data)
 {
     return waitFor(relate(from, edge, to, data), "relateSync");
 }
@@ -199,8 +201,8 @@ QFuture<void> Connection::unset(const QString &name)
 QFuture<QString> Connection::signin(const Credentials &credentials)
 {
     if (credentials.level() == Credentials::Level::Token)
-        return authenticate(credentials.tokenValue()).then(QtFuture::Launch::Sync,
-                                                           [token = credentials.tokenValue()] { return token; });
+        return authenticate(credentials.tokenValue())
+            .then(QtFuture::Launch::Sync, [token = credentials.tokenValue()] { return token; });
     return toText(call(u"signin"_s, {credentials.toSigninParams()}));
 }
 

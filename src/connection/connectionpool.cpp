@@ -31,7 +31,8 @@ public:
                 continue;
             const bool isConnected = c->state() == RpcClient::State::Connected;
             // Prefer connected sockets; among equals, the one with the fewest requests waiting.
-            if (!best || (isConnected && !bestConnected) || (isConnected == bestConnected && c->load() < best->load())) {
+            if (!best || (isConnected && !bestConnected) ||
+                (isConnected == bestConnected && c->load() < best->load())) {
                 best = c.data();
                 bestConnected = isConnected;
             }
@@ -126,26 +127,27 @@ QFuture<QVariant> ConnectionPool::execute(const RpcRequest &request)
                 targets.append(c.data());
         gather->remaining = int(targets.size());
         if (targets.isEmpty()) {
-            promise->setException(Exception(Error(Error::Kind::Cancelled, u"The pool is closed"_s, request.method)));
+            promise->setException(
+                Exception(Error(Error::Kind::Cancelled, u"The pool is closed"_s, request.method)));
             promise->finish();
             return promise->future();
         }
         for (int i = 0; i < targets.size(); ++i) {
-            targets.at(i)->submit(request, std::make_shared<RpcReply>([gather, promise, i](const QVariant &v,
-                                                                                           const Error &e) {
-                QMutexLocker lock(&gather->mutex);
-                if (i == 0)
-                    gather->first = v;
-                if (e.isValid() && !gather->error.isValid())
-                    gather->error = e;
-                if (--gather->remaining > 0)
-                    return;
-                if (gather->error.isValid())
-                    promise->setException(Exception(gather->error));
-                else
-                    promise->addResult(gather->first);
-                promise->finish();
-            }));
+            targets.at(i)->submit(
+                request, std::make_shared<RpcReply>([gather, promise, i](const QVariant &v, const Error &e) {
+                    QMutexLocker lock(&gather->mutex);
+                    if (i == 0)
+                        gather->first = v;
+                    if (e.isValid() && !gather->error.isValid())
+                        gather->error = e;
+                    if (--gather->remaining > 0)
+                        return;
+                    if (gather->error.isValid())
+                        promise->setException(Exception(gather->error));
+                    else
+                        promise->addResult(gather->first);
+                    promise->finish();
+                }));
         }
         return promise->future();
     }
@@ -155,7 +157,8 @@ QFuture<QVariant> ConnectionPool::execute(const RpcRequest &request)
     if (!client) {
         QPromise<QVariant> promise;
         promise.start();
-        promise.setException(Exception(Error(Error::Kind::Cancelled, u"The pool is closed"_s, request.method)));
+        promise.setException(
+            Exception(Error(Error::Kind::Cancelled, u"The pool is closed"_s, request.method)));
         promise.finish();
         return promise.future();
     }

@@ -54,8 +54,10 @@ static QString checkUrls(const QList<QUrl> &urls, bool *webSocket)
     for (const QUrl &url : urls) {
         if (!url.isValid())
             return u"Invalid server URL '%1': %2"_s.arg(url.toString(), url.errorString());
-        if (url.scheme() != u"ws" && url.scheme() != u"wss" && url.scheme() != u"http" && url.scheme() != u"https")
-            return u"Unsupported URL scheme '%1' in '%2' (use ws, wss, http or https)"_s.arg(url.scheme(), url.toString());
+        if (url.scheme() != u"ws" && url.scheme() != u"wss" && url.scheme() != u"http" &&
+            url.scheme() != u"https")
+            return u"Unsupported URL scheme '%1' in '%2' (use ws, wss, http or https)"_s.arg(url.scheme(),
+                                                                                             url.toString());
         const bool ws = url.scheme().startsWith(u"ws");
         if (ws != scheme.startsWith(u"ws"))
             return u"All cluster URLs must use the same transport"_s;
@@ -67,8 +69,7 @@ static QString checkUrls(const QList<QUrl> &urls, bool *webSocket)
 DatabaseManager::DatabaseManager(const QUrl &url, const QString &ns, const QString &db,
                                  const Credentials &credentials, int poolSize, bool usePool, QObject *parent)
     : DatabaseManager(QList<QUrl>{url}, ns, db, credentials, poolSize, usePool, parent)
-{
-}
+{}
 
 DatabaseManager::DatabaseManager(const QList<QUrl> &urls, const QString &ns, const QString &db,
                                  const Credentials &credentials, int poolSize, bool usePool, QObject *parent)
@@ -98,7 +99,8 @@ DatabaseManager::~DatabaseManager()
 {
     close();
     for (RpcClient *client : std::as_const(d->clients))
-        QMetaObject::invokeMethod(client, [client] { delete client; }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            client, [client] { delete client; }, Qt::BlockingQueuedConnection);
     d->clients.clear();
     d->thread.quit();
     d->thread.wait();
@@ -238,7 +240,10 @@ void DatabaseManagerPrivate::updateState()
                 break;
             }
         }
-        next = connected ? S::Connected : reconnecting ? S::Reconnecting : connecting ? S::Connecting : S::Disconnected;
+        next = connected      ? S::Connected
+               : reconnecting ? S::Reconnecting
+               : connecting   ? S::Connecting
+                              : S::Disconnected;
     }
     if (next == state)
         return;
@@ -284,8 +289,8 @@ QFuture<void> DatabaseManager::open()
         if (!error.isValid()) {
             // One socket up is enough to serve requests; the rest keep trying on their own.
             tracker->done = true;
-        } else if (error.kind() != Error::Kind::Authentication && error.kind() != Error::Kind::NotAllowed
-                   && --tracker->pending > 0) {
+        } else if (error.kind() != Error::Kind::Authentication && error.kind() != Error::Kind::NotAllowed &&
+                   --tracker->pending > 0) {
             return;
         } else {
             tracker->done = true;
@@ -304,17 +309,16 @@ QFuture<void> DatabaseManager::open()
             }
             tracker->connections.append(
                 QObject::connect(client, &RpcClient::ready, client, [settle] { settle(Error()); }));
-            tracker->connections.append(QObject::connect(client, &RpcClient::stateChanged, client,
-                                                         [settle, client](RpcClient::State s) {
-                                                             if (s == RpcClient::State::Closed)
-                                                                 settle(Error(Error::Kind::Cancelled,
-                                                                              u"Closed while opening"_s));
-                                                         }));
-            tracker->connections.append(QObject::connect(client, &RpcClient::errorOccurred, client,
-                                                         [settle, client](const Error &e) {
-                                                             if (client->state() == RpcClient::State::Disconnected)
-                                                                 settle(e);
-                                                         }));
+            tracker->connections.append(QObject::connect(
+                client, &RpcClient::stateChanged, client, [settle, client](RpcClient::State s) {
+                    if (s == RpcClient::State::Closed)
+                        settle(Error(Error::Kind::Cancelled, u"Closed while opening"_s));
+                }));
+            tracker->connections.append(
+                QObject::connect(client, &RpcClient::errorOccurred, client, [settle, client](const Error &e) {
+                    if (client->state() == RpcClient::State::Disconnected)
+                        settle(e);
+                }));
             client->open();
         }
     });

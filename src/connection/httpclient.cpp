@@ -11,8 +11,7 @@ namespace SurrealQt {
 
 HttpClient::HttpClient(const ClientConfig &config, QObject *parent)
     : RpcClient(config, parent)
-{
-}
+{}
 
 void HttpClient::connectTransport(const QUrl &)
 {
@@ -33,8 +32,8 @@ void HttpClient::transmit(qint64 id, const RpcRequest &request)
 {
     const QString &m = request.method;
     auto answer = [this, id](const QVariant &value, const Error &error) {
-        QMetaObject::invokeMethod(this, [this, id, value, error] { handleReply(id, value, error); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, id, value, error] { handleReply(id, value, error); }, Qt::QueuedConnection);
     };
     if (m == u"use") {
         const QString ns = request.params.value(0).metaType().id() == QMetaType::QString
@@ -54,11 +53,13 @@ void HttpClient::transmit(qint64 id, const RpcRequest &request)
         answer(QVariant::fromValue(None()), {});
         return;
     }
-    static const QSet<QString> wsOnly = {u"live"_s,   u"kill"_s,   u"begin"_s,    u"commit"_s,
+    static const QSet<QString> wsOnly = {u"live"_s,   u"kill"_s,   u"begin"_s,  u"commit"_s,
                                          u"cancel"_s, u"attach"_s, u"detach"_s, u"sessions"_s};
     if (wsOnly.contains(m)) {
-        answer({}, Error(Error::Kind::Validation,
-                         u"'%1' needs a WebSocket connection; this one uses HTTP (connect with ws:// or wss://)"_s.arg(m)));
+        answer({},
+               Error(Error::Kind::Validation,
+                     u"'%1' needs a WebSocket connection; this one uses HTTP (connect with ws:// or wss://)"_s
+                         .arg(m)));
         return;
     }
     if (m == u"query" && !m_vars.isEmpty()) {
@@ -83,7 +84,8 @@ void HttpClient::post(qint64 id, const RpcRequest &request, bool probe)
     Error error;
     const QByteArray body = encodeRequest(id, request, &error);
     if (error.isValid()) {
-        QMetaObject::invokeMethod(this, [this, id, error] { handleReply(id, {}, error); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, id, error] { handleReply(id, {}, error); }, Qt::QueuedConnection);
         return;
     }
     // signin must not carry a previous identity; the server would check that one instead.
@@ -115,11 +117,13 @@ void HttpClient::post(qint64 id, const RpcRequest &request, bool probe)
         QVariant decoded;
         CodecError codecError;
         const QByteArray bytes = reply->readAll();
-        if (!CborCodec::decode(bytes, &decoded, &codecError) || decoded.metaType().id() != QMetaType::QVariantMap) {
+        if (!CborCodec::decode(bytes, &decoded, &codecError) ||
+            decoded.metaType().id() != QMetaType::QVariantMap) {
             const Error protocol(Error::Kind::Protocol,
                                  codecError.message.isEmpty()
                                      ? u"HTTP reply is not a CBOR map"_s
-                                     : u"Undecodable HTTP reply: %1 at byte %2"_s.arg(codecError.message).arg(codecError.offset),
+                                     : u"Undecodable HTTP reply: %1 at byte %2"_s.arg(codecError.message)
+                                           .arg(codecError.offset),
                                  context);
             if (probe)
                 transportLost(protocol);
@@ -144,7 +148,9 @@ void HttpClient::post(qint64 id, const RpcRequest &request, bool probe)
         else if (envelope.contains(u"result"_s))
             handleReply(id, envelope.value(u"result"_s), Error());
         else
-            handleReply(id, {}, Error(Error::Kind::Protocol, u"HTTP reply has neither 'result' nor 'error'"_s, context));
+            handleReply(
+                id, {},
+                Error(Error::Kind::Protocol, u"HTTP reply has neither 'result' nor 'error'"_s, context));
     });
 }
 

@@ -10,9 +10,8 @@ QVariantMap claims(const QString &token)
     const QList<QStringView> parts = QStringView(token).split(u'.');
     if (parts.size() != 3)
         return {};
-    const auto decoded = QByteArray::fromBase64Encoding(parts.at(1).toLatin1(),
-                                                        QByteArray::Base64UrlEncoding
-                                                            | QByteArray::OmitTrailingEquals);
+    const auto decoded = QByteArray::fromBase64Encoding(
+        parts.at(1).toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
     if (!decoded)
         return {};
     const QJsonDocument doc = QJsonDocument::fromJson(*decoded);

@@ -4,13 +4,13 @@ using namespace Qt::StringLiterals;
 
 namespace SurrealQt {
 
-LiveNotification::LiveNotification(Action action, const QUuid &queryId, const QVariant &record, const QVariant &result)
+LiveNotification::LiveNotification(Action action, const QUuid &queryId, const QVariant &record,
+                                   const QVariant &result)
     : m_action(action)
     , m_queryId(queryId)
     , m_record(record)
     , m_result(result)
-{
-}
+{}
 
 LiveNotification::Action LiveNotification::actionFromString(QStringView action)
 {

@@ -34,7 +34,8 @@ LiveQuery::LiveQuery(RpcClient *client, const QString &method, const QVariantLis
         const Error error(Error::Kind::Validation,
                           u"Live queries need a WebSocket connection (ws:// or wss://); this one uses HTTP"_s,
                           method);
-        QMetaObject::invokeMethod(this, [fail, error] { fail(error); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [fail, error] { fail(error); }, Qt::QueuedConnection);
         return;
     }
 
@@ -61,7 +62,8 @@ LiveQuery::LiveQuery(RpcClient *client, const QString &method, const QVariantLis
             setState(State::Finished);
     });
     sub->moveToThread(client->thread());
-    QMetaObject::invokeMethod(client, [client, sub] { client->addLive(sub); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        client, [client, sub] { client->addLive(sub); }, Qt::QueuedConnection);
 }
 
 LiveQuery::~LiveQuery()

@@ -6,8 +6,7 @@ namespace SurrealQt {
 
 QueryResult::QueryResult(const QList<StatementResult> &statements)
     : m_statements(statements)
-{
-}
+{}
 
 QueryResult QueryResult::fromServer(const QVariant &reply, Error *error)
 {
@@ -34,7 +33,8 @@ QueryResult QueryResult::fromServer(const QVariant &reply, Error *error)
 
 bool QueryResult::isOk() const
 {
-    return std::all_of(m_statements.cbegin(), m_statements.cend(), [](const StatementResult &s) { return s.isOk(); });
+    return std::all_of(m_statements.cbegin(), m_statements.cend(),
+                       [](const StatementResult &s) { return s.isOk(); });
 }
 
 Error QueryResult::firstError() const

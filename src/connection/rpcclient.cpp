@@ -105,9 +105,9 @@ QUrl RpcClient::currentUrl() const
 
 bool RpcClient::isStateChanging(const QString &method)
 {
-    static const QSet<QString> methods = {u"use"_s,    u"signin"_s,     u"signup"_s, u"authenticate"_s,
-                                          u"invalidate"_s, u"let"_s, u"set"_s,    u"unset"_s,
-                                          u"reset"_s,  u"attach"_s,     u"detach"_s};
+    static const QSet<QString> methods = {u"use"_s,        u"signin"_s, u"signup"_s, u"authenticate"_s,
+                                          u"invalidate"_s, u"let"_s,    u"set"_s,    u"unset"_s,
+                                          u"reset"_s,      u"attach"_s, u"detach"_s};
     return methods.contains(method);
 }
 
@@ -122,18 +122,19 @@ void RpcClient::submit(const RpcRequest &request, const RpcReplyPtr &reply)
 {
     // The load counter must outlive this object: the reply may be dropped after we are gone.
     m_load.fetch_add(1, std::memory_order_relaxed);
-    auto counted = std::make_shared<RpcReply>([this, reply, guard = QPointer<RpcClient>(this)](
-                                                  const QVariant &value, const Error &error) {
-        if (guard)
-            m_load.fetch_sub(1, std::memory_order_relaxed);
-        if (error.isValid())
-            reply->fail(error);
-        else
-            reply->succeed(value);
-    });
+    auto counted = std::make_shared<RpcReply>(
+        [this, reply, guard = QPointer<RpcClient>(this)](const QVariant &value, const Error &error) {
+            if (guard)
+                m_load.fetch_sub(1, std::memory_order_relaxed);
+            if (error.isValid())
+                reply->fail(error);
+            else
+                reply->succeed(value);
+        });
     auto enqueue = [this, request, counted] {
         if (m_state == State::Closed) {
-            counted->fail(Error(Error::Kind::Cancelled, u"The connection is closed"_s, requestContext(request)));
+            counted->fail(
+                Error(Error::Kind::Cancelled, u"The connection is closed"_s, requestContext(request)));
             return;
         }
         if (request.method == u"__export") {
@@ -145,9 +146,10 @@ void RpcClient::submit(const RpcRequest &request, const RpcReplyPtr &reply)
             return;
         }
         if (m_serverMajor == 2 && needsVersion3(request.method)) {
-            counted->fail(Error(Error::Kind::Validation,
-                                u"'%1' needs SurrealDB 3; the server is '%2'"_s.arg(request.method, m_serverVersion),
-                                requestContext(request)));
+            counted->fail(
+                Error(Error::Kind::Validation,
+                      u"'%1' needs SurrealDB 3; the server is '%2'"_s.arg(request.method, m_serverVersion),
+                      requestContext(request)));
             return;
         }
         if (handleLocally(request, counted))
@@ -219,8 +221,8 @@ void RpcClient::setState(State state)
 QString RpcClient::requestContext(const RpcRequest &request) const
 {
     QString context = request.method;
-    if (!request.params.isEmpty() && request.method != u"signin" && request.method != u"signup"
-        && request.method != u"authenticate") {
+    if (!request.params.isEmpty() && request.method != u"signin" && request.method != u"signup" &&
+        request.method != u"authenticate") {
         const QVariant first = request.params.first();
         QString text = first.toString();
         if (text.isEmpty() && first.canConvert<QString>())
@@ -264,8 +266,7 @@ void RpcClient::send(const RpcRequest &request, const RpcReplyPtr &reply, bool i
             timedOut.timer->deleteLater();
             if (!timedOut.internal && isStateChanging(timedOut.request.method))
                 --m_barrierCount;
-            timedOut.reply->fail(Error(Error::Kind::Timeout,
-                                       u"No reply within %1 ms"_s.arg(timeout),
+            timedOut.reply->fail(Error(Error::Kind::Timeout, u"No reply within %1 ms"_s.arg(timeout),
                                        requestContext(timedOut.request)));
             pump();
         });
@@ -326,8 +327,8 @@ void RpcClient::handleReply(qint64 id, const QVariant &result, const Error &erro
             withContext.setContext(requestContext(entry.request));
         // The server reports a wrong record-access password as a generic failure ("No record
         // was returned"); to the caller any refused sign-in is an authentication problem.
-        if (isAuthMethod(entry.request.method) && withContext.serverKind() != u"Connection"
-            && (withContext.kind() == Error::Kind::Query || withContext.kind() == Error::Kind::Validation))
+        if (isAuthMethod(entry.request.method) && withContext.serverKind() != u"Connection" &&
+            (withContext.kind() == Error::Kind::Query || withContext.kind() == Error::Kind::Validation))
             withContext.setKind(Error::Kind::Authentication);
         entry.reply->fail(withContext);
     } else {
@@ -351,8 +352,8 @@ bool RpcClient::canReauthenticate(const RpcRequest &request, const Error &error)
     if (isAuthMethod(request.method))
         return false;
     const QString kind = error.details().value(u"details"_s).toMap().value(u"kind"_s).toString();
-    return kind == u"TokenExpired" || kind == u"SessionExpired"
-        || error.message().contains(u"expired"_s, Qt::CaseInsensitive);
+    return kind == u"TokenExpired" || kind == u"SessionExpired" ||
+           error.message().contains(u"expired"_s, Qt::CaseInsensitive);
 }
 
 void RpcClient::applyStateChange(const RpcRequest &request, const QVariant &result)
@@ -473,8 +474,7 @@ void RpcClient::transportLost(const Error &error)
 void RpcClient::scheduleReconnect()
 {
     if (m_attempt >= m_config.maxRetries) {
-        const Error error(Error::Kind::Connection,
-                          u"Could not connect after %1 attempts"_s.arg(m_attempt),
+        const Error error(Error::Kind::Connection, u"Could not connect after %1 attempts"_s.arg(m_attempt),
                           currentUrl().toString(QUrl::RemoveUserInfo));
         m_attempt = 0;
         setState(State::Disconnected);
@@ -519,8 +519,8 @@ void RpcClient::handshakeStep(int step)
         if (!m_handshaking)
             return;
         if (error.isValid()) {
-            if (error.kind() == Error::Kind::Connection || error.kind() == Error::Kind::Timeout
-                || m_state == State::Closed)
+            if (error.kind() == Error::Kind::Connection || error.kind() == Error::Kind::Timeout ||
+                m_state == State::Closed)
                 return; // transportLost() or close() takes over
             if (error.isTransactionConflict() && m_handshakeConflicts < 10) {
                 // Sockets that create the namespace/database at the same moment collide on it.
@@ -556,7 +556,8 @@ void RpcClient::handshakeStep(int step)
         handshakeStep(1);
         return;
     case 1:
-        if (m_credentials.level() == Credentials::Level::Token || (!m_token.isEmpty() && m_credentials.isEmpty())) {
+        if (m_credentials.level() == Credentials::Level::Token ||
+            (!m_token.isEmpty() && m_credentials.isEmpty())) {
             send(RpcRequest{u"authenticate"_s, {m_token}, {}}, reply(), true);
             return;
         }
@@ -630,7 +631,8 @@ Error RpcClient::acceptServerVersion(const QString &version)
     const int major = match.captured(1).toInt();
     if (major < MinimumServerMajor)
         return Error(Error::Kind::Connection,
-                     u"SurrealQt needs SurrealDB %1.0 or newer; the server is '%2'"_s.arg(MinimumServerMajor).arg(version),
+                     u"SurrealQt needs SurrealDB %1.0 or newer; the server is '%2'"_s.arg(MinimumServerMajor)
+                         .arg(version),
                      currentUrl().toString(QUrl::RemoveUserInfo));
     m_serverVersion = version;
     m_serverMajor = major;
@@ -696,9 +698,10 @@ QUuid RpcClient::liveIdFrom(const LiveSubscription *sub, const QVariant &result,
         id = qr.last();
     }
     if (id.metaType() != QMetaType::fromType<QUuid>() || id.toUuid().isNull()) {
-        *error = Error(Error::Kind::Protocol,
-                       u"The server did not return a live query id (got %1)"_s.arg(QString::fromLatin1(id.typeName())),
-                       requestContext(sub->startRequest));
+        *error = Error(
+            Error::Kind::Protocol,
+            u"The server did not return a live query id (got %1)"_s.arg(QString::fromLatin1(id.typeName())),
+            requestContext(sub->startRequest));
         return {};
     }
     return id.toUuid();
@@ -828,7 +831,8 @@ QNetworkRequest RpcClient::httpRequest(const QString &path, bool withAuth) const
     if (!m_token.isEmpty()) {
         request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
     } else if (!m_credentials.username().isEmpty()) {
-        const QByteArray basic = (m_credentials.username() + u':' + m_credentials.password()).toUtf8().toBase64();
+        const QByteArray basic =
+            (m_credentials.username() + u':' + m_credentials.password()).toUtf8().toBase64();
         request.setRawHeader("Authorization", "Basic " + basic);
         if (!m_credentials.namespaceName().isEmpty())
             request.setRawHeader("Surreal-Auth-NS", m_credentials.namespaceName().toUtf8());
@@ -844,8 +848,8 @@ Error RpcClient::httpError(QNetworkReply *reply, const QString &context)
     if (status == 200 && reply->error() == QNetworkReply::NoError)
         return {};
     if (status == 0) {
-        const Error::Kind kind = reply->error() == QNetworkReply::OperationCanceledError
-                                         || reply->error() == QNetworkReply::TimeoutError
+        const Error::Kind kind = reply->error() == QNetworkReply::OperationCanceledError ||
+                                         reply->error() == QNetworkReply::TimeoutError
                                      ? Error::Kind::Timeout
                                      : Error::Kind::Connection;
         return Error(kind, reply->errorString(), context);

@@ -42,8 +42,7 @@ public:
     using Callback = std::function<void(const QVariant &, const Error &)>;
     explicit RpcReply(Callback callback)
         : m_callback(std::move(callback))
-    {
-    }
+    {}
     ~RpcReply();
     RpcReply(const RpcReply &) = delete;
     RpcReply &operator=(const RpcReply &) = delete;
@@ -217,8 +216,7 @@ public:
         : QObject(parent)
         , startRequest(start)
         , viaQuery(viaQuery)
-    {
-    }
+    {}
 
     RpcRequest startRequest;
     bool viaQuery = false;

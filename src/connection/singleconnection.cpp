@@ -14,8 +14,7 @@ namespace SurrealQt {
 SingleConnection::SingleConnection(RpcClient *client, QObject *parent)
     : Connection(parent)
     , m_client(client)
-{
-}
+{}
 
 SingleConnection::~SingleConnection() = default;
 
@@ -29,7 +28,8 @@ QFuture<QVariant> SingleConnection::execute(const RpcRequest &request)
     if (!m_client) {
         QPromise<QVariant> promise;
         promise.start();
-        promise.setException(Exception(Error(Error::Kind::Cancelled, u"The connection is closed"_s, request.method)));
+        promise.setException(
+            Exception(Error(Error::Kind::Cancelled, u"The connection is closed"_s, request.method)));
         promise.finish();
         return promise.future();
     }
@@ -60,22 +60,26 @@ void SingleConnection::retry(std::function<QFuture<QVariant>(Connection *)> fn, 
                   promise->addResult(value);
                   promise->finish();
               })
-        .onFailed(this, [self, fn, attempt, promise](const Exception &e) {
-            if (!self || !e.error().isRetryable() || attempt >= self->m_maxRetries) {
-                promise->setException(e);
-                promise->finish();
-                return;
-            }
-            const int ceiling = std::min(5000, 100 << std::min(attempt, 10));
-            const int delay = ceiling / 2 + int(QRandomGenerator::global()->bounded(ceiling / 2 + 1));
-            QTimer::singleShot(delay, self, [self, fn, attempt, promise] {
-                self->retry(fn, attempt + 1, promise);
-            });
-        })
-        .onFailed(this, [promise] {
-            promise->setException(Exception(Error(Error::Kind::Cancelled, u"The operation was abandoned"_s)));
-            promise->finish();
-        })
+        .onFailed(this,
+                  [self, fn, attempt, promise](const Exception &e) {
+                      if (!self || !e.error().isRetryable() || attempt >= self->m_maxRetries) {
+                          promise->setException(e);
+                          promise->finish();
+                          return;
+                      }
+                      const int ceiling = std::min(5000, 100 << std::min(attempt, 10));
+                      const int delay =
+                          ceiling / 2 + int(QRandomGenerator::global()->bounded(ceiling / 2 + 1));
+                      QTimer::singleShot(delay, self, [self, fn, attempt, promise] {
+                          self->retry(fn, attempt + 1, promise);
+                      });
+                  })
+        .onFailed(this,
+                  [promise] {
+                      promise->setException(
+                          Exception(Error(Error::Kind::Cancelled, u"The operation was abandoned"_s)));
+                      promise->finish();
+                  })
         .onCanceled(this, [promise] {
             promise->setException(Exception(Error(Error::Kind::Cancelled, u"The operation was cancelled"_s)));
             promise->finish();
@@ -92,7 +96,8 @@ void SingleConnection::close()
 {
     if (RpcClient *client = m_client.data()) {
         QMetaObject::invokeMethod(
-            client, [client] { client->close(Error(Error::Kind::Cancelled, u"The connection was closed"_s)); },
+            client,
+            [client] { client->close(Error(Error::Kind::Cancelled, u"The connection was closed"_s)); },
             Qt::BlockingQueuedConnection);
     }
 }

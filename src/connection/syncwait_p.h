@@ -13,10 +13,11 @@ namespace SurrealQt {
 inline void refuseOnIoThread(const char *call)
 {
     if (IoThread::isCurrent())
-        throw Exception(Error(Error::Kind::Validation,
-                              QStringLiteral("%1 blocks, and cannot run on the connection's I/O thread: it would "
-                                             "wait for itself. Use the asynchronous call.")
-                                  .arg(QLatin1String(call))));
+        throw Exception(
+            Error(Error::Kind::Validation,
+                  QStringLiteral("%1 blocks, and cannot run on the connection's I/O thread: it would "
+                                 "wait for itself. Use the asynchronous call.")
+                      .arg(QLatin1String(call))));
 }
 
 template<typename T>

@@ -25,16 +25,17 @@ Transaction::Transaction(RpcClient *client, QObject *parent)
     , m_client(client)
 {
     if (!client || !client->isWebSocket()) {
-        m_begin = failed<QUuid>(Error(Error::Kind::Validation,
-                                      u"Interactive transactions need a WebSocket connection; this one uses HTTP"_s,
-                                      u"begin"_s));
+        m_begin = failed<QUuid>(
+            Error(Error::Kind::Validation,
+                  u"Interactive transactions need a WebSocket connection; this one uses HTTP"_s, u"begin"_s));
         return;
     }
-    m_begin = client->submit(RpcRequest{u"begin"_s, {}, {}}).then(QtFuture::Launch::Sync, [](const QVariant &id) {
-        if (id.metaType() != QMetaType::fromType<QUuid>())
-            throw Exception(Error(Error::Kind::Protocol, u"begin did not return a transaction id"_s));
-        return id.toUuid();
-    });
+    m_begin =
+        client->submit(RpcRequest{u"begin"_s, {}, {}}).then(QtFuture::Launch::Sync, [](const QVariant &id) {
+            if (id.metaType() != QMetaType::fromType<QUuid>())
+                throw Exception(Error(Error::Kind::Protocol, u"begin did not return a transaction id"_s));
+            return id.toUuid();
+        });
 }
 
 Transaction::~Transaction()
@@ -50,17 +51,19 @@ QFuture<QVariant> Transaction::execute(const RpcRequest &request)
     if (ignoresTxn.contains(request.method))
         return failed<QVariant>(Error(
             Error::Kind::Validation,
-            u"SurrealDB 3.0 runs '%1' outside interactive transactions; use query() with the statement instead"_s.arg(
-                request.method),
+            u"SurrealDB 3.0 runs '%1' outside interactive transactions; use query() with the statement instead"_s
+                .arg(request.method),
             request.method));
     if (m_finished)
-        return failed<QVariant>(Error(Error::Kind::Validation, u"The transaction has already ended"_s, request.method));
+        return failed<QVariant>(
+            Error(Error::Kind::Validation, u"The transaction has already ended"_s, request.method));
     QPointer<RpcClient> client = m_client;
     return m_begin
         .then(QtFuture::Launch::Sync,
               [client, request](const QUuid &txn) {
                   if (!client)
-                      throw Exception(Error(Error::Kind::Cancelled, u"The connection is gone"_s, request.method));
+                      throw Exception(
+                          Error(Error::Kind::Cancelled, u"The connection is gone"_s, request.method));
                   RpcRequest inTxn = request;
                   inTxn.options.transaction = txn;
                   return client->submit(inTxn);

@@ -45,7 +45,8 @@ void WebSocketClient::connectTransport(const QUrl &target)
         m_connectTimer.stop();
         m_open = true;
         if (m_socket->subprotocol() != u"cbor") {
-            qCWarning(lcWebSocket) << "server did not accept the cbor subprotocol; got" << m_socket->subprotocol();
+            qCWarning(lcWebSocket) << "server did not accept the cbor subprotocol; got"
+                                   << m_socket->subprotocol();
         }
         transportConnected();
     });
@@ -81,8 +82,8 @@ void WebSocketClient::onDisconnected()
     if (!m_socket)
         return;
     const QString reason = m_socket->error() != QAbstractSocket::UnknownSocketError ? m_socket->errorString()
-                           : !m_socket->closeReason().isEmpty()                    ? m_socket->closeReason()
-                                                                                   : u"the server closed the connection"_s;
+                           : !m_socket->closeReason().isEmpty()                     ? m_socket->closeReason()
+                                                                : u"the server closed the connection"_s;
     const bool wasOpen = m_open;
     disconnectTransport();
     transportLost(Error(Error::Kind::Connection,
@@ -98,7 +99,8 @@ void WebSocketClient::transmit(qint64 id, const RpcRequest &request)
         if (!error.isValid())
             error = Error(Error::Kind::Connection, u"The socket is not open"_s);
         // Answer asynchronously, so callers never see their callback run inside submit().
-        QMetaObject::invokeMethod(this, [this, id, error] { handleReply(id, {}, error); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, id, error] { handleReply(id, {}, error); }, Qt::QueuedConnection);
         return;
     }
     m_socket->sendBinaryMessage(frame);
@@ -109,9 +111,10 @@ void WebSocketClient::onBinaryMessage(const QByteArray &frame)
     QVariant decoded;
     CodecError codecError;
     if (!CborCodec::decode(frame, &decoded, &codecError)) {
-        protocolError(Error(Error::Kind::Protocol,
-                            u"Undecodable reply: %1 at byte %2"_s.arg(codecError.message).arg(codecError.offset),
-                            currentUrl().toString(QUrl::RemoveUserInfo)));
+        protocolError(
+            Error(Error::Kind::Protocol,
+                  u"Undecodable reply: %1 at byte %2"_s.arg(codecError.message).arg(codecError.offset),
+                  currentUrl().toString(QUrl::RemoveUserInfo)));
         return;
     }
     if (decoded.metaType().id() != QMetaType::QVariantMap) {
@@ -126,7 +129,8 @@ void WebSocketClient::onBinaryMessage(const QByteArray &frame)
         bool ok = false;
         const qint64 id = idIt->toLongLong(&ok);
         if (!ok || idIt->metaType().id() != QMetaType::LongLong) {
-            protocolError(Error(Error::Kind::Protocol, u"Reply id is not one of ours: "_s + idIt->toString()));
+            protocolError(
+                Error(Error::Kind::Protocol, u"Reply id is not one of ours: "_s + idIt->toString()));
             return;
         }
         if (envelope.contains(u"error"_s)) {
@@ -149,7 +153,8 @@ void WebSocketClient::onBinaryMessage(const QByteArray &frame)
         return;
     }
     if (envelope.contains(u"error"_s)) {
-        const Error error = Error::fromServer(envelope.value(u"error"_s).toMap(), u"uncorrelated server error"_s);
+        const Error error =
+            Error::fromServer(envelope.value(u"error"_s).toMap(), u"uncorrelated server error"_s);
         qCWarning(lcWebSocket) << "server error without request id:" << error;
         Q_EMIT errorOccurred(error);
         return;

@@ -21,8 +21,7 @@ public:
 
 Error::Error()
     : d(new ErrorData)
-{
-}
+{}
 
 Error::Error(Kind kind, const QString &message, const QString &context)
     : d(new ErrorData)
@@ -154,9 +153,9 @@ QString Error::context() const
 bool Error::isTransactionConflict() const
 {
     // 3.0.x reports conflicts as Internal with this sentence; later servers add a detail kind.
-    return detailKind(d->details) == u"TransactionConflict"
-        || d->message.contains(u"This transaction can be retried"_s, Qt::CaseInsensitive)
-        || d->message.contains(u"Transaction conflict"_s, Qt::CaseInsensitive);
+    return detailKind(d->details) == u"TransactionConflict" ||
+           d->message.contains(u"This transaction can be retried"_s, Qt::CaseInsensitive) ||
+           d->message.contains(u"Transaction conflict"_s, Qt::CaseInsensitive);
 }
 
 bool Error::isRetryable() const
@@ -225,10 +224,9 @@ QString Error::toString() const
 
 bool operator==(const Error &a, const Error &b)
 {
-    return a.d == b.d
-        || (a.d->kind == b.d->kind && a.d->message == b.d->message && a.d->context == b.d->context
-            && a.d->serverCode == b.d->serverCode && a.d->serverKind == b.d->serverKind
-            && a.d->details == b.d->details);
+    return a.d == b.d || (a.d->kind == b.d->kind && a.d->message == b.d->message &&
+                          a.d->context == b.d->context && a.d->serverCode == b.d->serverCode &&
+                          a.d->serverKind == b.d->serverKind && a.d->details == b.d->details);
 }
 
 QDebug operator<<(QDebug debug, const Error &error)

@@ -5,8 +5,7 @@ namespace SurrealQt {
 Exception::Exception(const Error &error)
     : m_error(error)
     , m_what(error.toString().toUtf8())
-{
-}
+{}
 
 Exception::~Exception() = default;
 

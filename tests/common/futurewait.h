@@ -35,22 +35,22 @@ SurrealQt::Error failureOf(QFuture<T> future, int ms = 20000)
     return {};
 }
 
-#define AWAIT(future)                                                                                          \
-    [&]() {                                                                                                    \
-        auto f_ = (future);                                                                                    \
-        if (!settle(f_))                                                                                       \
-            qFatal("future did not finish in time at %s:%d", __FILE__, __LINE__);                              \
-        try {                                                                                                  \
-            return f_.result();                                                                                \
-        } catch (const SurrealQt::Exception &e) {                                                              \
-            qFatal("unexpected failure at %s:%d: %s", __FILE__, __LINE__, e.what());                           \
-        }                                                                                                      \
-        return f_.result();                                                                                    \
+#define AWAIT(future)                                                                                        \
+    [&]() {                                                                                                  \
+        auto f_ = (future);                                                                                  \
+        if (!settle(f_))                                                                                     \
+            qFatal("future did not finish in time at %s:%d", __FILE__, __LINE__);                            \
+        try {                                                                                                \
+            return f_.result();                                                                              \
+        } catch (const SurrealQt::Exception &e) {                                                            \
+            qFatal("unexpected failure at %s:%d: %s", __FILE__, __LINE__, e.what());                         \
+        }                                                                                                    \
+        return f_.result();                                                                                  \
     }()
 
-#define AWAIT_VOID(future)                                                                                     \
-    do {                                                                                                       \
-        auto f_ = (future);                                                                                    \
-        const SurrealQt::Error e_ = failureOf(f_);                                                             \
-        QVERIFY2(!e_.isValid(), qPrintable(e_.toString()));                                                    \
+#define AWAIT_VOID(future)                                                                                   \
+    do {                                                                                                     \
+        auto f_ = (future);                                                                                  \
+        const SurrealQt::Error e_ = failureOf(f_);                                                           \
+        QVERIFY2(!e_.isValid(), qPrintable(e_.toString()));                                                  \
     } while (false)

@@ -62,8 +62,9 @@ public:
         m_process->setProcessChannelMode(QProcess::SeparateChannels);
         m_process->start(QStringLiteral("node"),
                          {QStringLiteral(SURREALQT_SERVER_JS), QStringLiteral("--bind"),
-                          QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--user"), QStringLiteral("root"),
-                          QStringLiteral("--pass"), QStringLiteral("root"), QStringLiteral("--storage"), storage});
+                          QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--user"),
+                          QStringLiteral("root"), QStringLiteral("--pass"), QStringLiteral("root"),
+                          QStringLiteral("--storage"), storage});
         if (!m_process->waitForStarted(10000))
             return false;
         QByteArray line;
@@ -73,7 +74,8 @@ public:
             m_process->waitForReadyRead(500);
             line += m_process->readAllStandardOutput();
         }
-        const auto match = QRegularExpression(QStringLiteral("listening on (\\S+)")).match(QString::fromUtf8(line));
+        const auto match =
+            QRegularExpression(QStringLiteral("listening on (\\S+)")).match(QString::fromUtf8(line));
         if (!match.hasMatch())
             return false;
         m_address = match.captured(1);

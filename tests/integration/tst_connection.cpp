@@ -46,7 +46,8 @@ private:
     // Tables come into being with their first record; user values never go into query text.
     static void makeTable(Connection *c, const QString &tb)
     {
-        const QueryResult r = AWAIT(c->query(u"CREATE type::table($tb); DELETE type::table($tb);"_s, {{u"tb"_s, tb}}));
+        const QueryResult r =
+            AWAIT(c->query(u"CREATE type::table($tb); DELETE type::table($tb);"_s, {{u"tb"_s, tb}}));
         QVERIFY2(r.isOk(), qPrintable(r.firstError().toString()));
     }
 
@@ -83,9 +84,10 @@ private Q_SLOTS:
         const QString table = TestServer::uniqueName("q_");
         // A hostile string stays a value: it neither ends the statement nor names a table.
         const QString hostile = u"x'; REMOVE TABLE %1; --"_s.arg(table);
-        const QueryResult r = AWAIT(c->query(u"CREATE type::table($tb) SET name = $name, n = $n; "
-                                             "SELECT name, n FROM type::table($tb); THROW 'boom'; RETURN 7;"_s,
-                                             {{u"tb"_s, table}, {u"name"_s, hostile}, {u"n"_s, 42}}));
+        const QueryResult r =
+            AWAIT(c->query(u"CREATE type::table($tb) SET name = $name, n = $n; "
+                           "SELECT name, n FROM type::table($tb); THROW 'boom'; RETURN 7;"_s,
+                           {{u"tb"_s, table}, {u"name"_s, hostile}, {u"n"_s, 42}}));
         QCOMPARE(r.size(), 4);
         QVERIFY(r.at(0).isOk());
         const QVariantList rows = r.value(1).toList();
@@ -124,15 +126,18 @@ private Q_SLOTS:
         const QString tb = TestServer::uniqueName("crud_");
         const RecordId ann(tb, u"ann"_s);
 
-        const QVariantMap created = AWAIT(c->create(QVariant::fromValue(ann), QVariantMap{{u"age"_s, 30}})).toMap();
+        const QVariantMap created =
+            AWAIT(c->create(QVariant::fromValue(ann), QVariantMap{{u"age"_s, 30}})).toMap();
         QCOMPARE(created.value(u"id"_s).value<RecordId>(), ann);
         QCOMPARE(AWAIT(c->select(QVariant::fromValue(ann))).toMap().value(u"age"_s).toLongLong(), 30);
 
-        const QVariantMap merged = AWAIT(c->merge(QVariant::fromValue(ann), QVariantMap{{u"city"_s, u"Oslo"_s}})).toMap();
+        const QVariantMap merged =
+            AWAIT(c->merge(QVariant::fromValue(ann), QVariantMap{{u"city"_s, u"Oslo"_s}})).toMap();
         QCOMPARE(merged.value(u"age"_s).toLongLong(), 30);
         QCOMPARE(merged.value(u"city"_s).toString(), u"Oslo"_s);
 
-        const QVariantMap replaced = AWAIT(c->update(QVariant::fromValue(ann), QVariantMap{{u"age"_s, 31}})).toMap();
+        const QVariantMap replaced =
+            AWAIT(c->update(QVariant::fromValue(ann), QVariantMap{{u"age"_s, 31}})).toMap();
         QVERIFY(!replaced.contains(u"city"_s)); // update replaces the content
         QCOMPARE(replaced.value(u"age"_s).toLongLong(), 31);
 
@@ -145,16 +150,16 @@ private Q_SLOTS:
         QCOMPARE(inserted.size(), 2);
         QCOMPARE(AWAIT(c->select(QVariant::fromValue(Table(tb)))).toList().size(), 4);
 
-        const QVariantMap patched = AWAIT(c->patch(QVariant::fromValue(bob),
-                                                   {QVariantMap{{u"op"_s, u"replace"_s},
-                                                                {u"path"_s, u"/age"_s},
-                                                                {u"value"_s, 41}}}))
-                                        .toMap();
+        const QVariantMap patched =
+            AWAIT(c->patch(QVariant::fromValue(bob),
+                           {QVariantMap{{u"op"_s, u"replace"_s}, {u"path"_s, u"/age"_s}, {u"value"_s, 41}}}))
+                .toMap();
         QCOMPARE(patched.value(u"age"_s).toLongLong(), 41);
 
-        const QVariantMap edge = AWAIT(c->relate(QVariant::fromValue(ann), QVariant::fromValue(Table(tb + u"_knows"_s)),
-                                                 QVariant::fromValue(bob), QVariantMap{{u"since"_s, 2020}}))
-                                     .toMap();
+        const QVariantMap edge =
+            AWAIT(c->relate(QVariant::fromValue(ann), QVariant::fromValue(Table(tb + u"_knows"_s)),
+                            QVariant::fromValue(bob), QVariantMap{{u"since"_s, 2020}}))
+                .toMap();
         QCOMPARE(edge.value(u"in"_s).value<RecordId>(), ann);
         QCOMPARE(edge.value(u"out"_s).value<RecordId>(), bob);
 
@@ -207,7 +212,8 @@ private Q_SLOTS:
         auto admin = makeManager(u"ws"_s, 1, m_ns, db);
         AWAIT_VOID(admin->open());
         const QueryResult setup = AWAIT(admin->connection()->query(
-            u"DEFINE TABLE user SCHEMALESS PERMISSIONS FOR select, update WHERE id = $auth.id, FOR create NONE;"
+            u"DEFINE TABLE user SCHEMALESS PERMISSIONS FOR select, update WHERE id = $auth.id, FOR create "
+            u"NONE;"
             "DEFINE ACCESS account ON DATABASE TYPE RECORD "
             "SIGNUP (CREATE user SET email = $email, pass = crypto::argon2::generate($pass)) "
             "SIGNIN (SELECT * FROM user WHERE email = $email AND crypto::argon2::compare(pass, $pass)) "
@@ -237,13 +243,14 @@ private Q_SLOTS:
             // A token from a sign-in opens a connection by itself.
             DatabaseManager byToken(url, m_ns, db, Credentials::token(signupToken), 1, false);
             AWAIT_VOID(byToken.open());
-            QCOMPARE(AWAIT(byToken.connection()->info()).toMap().value(u"email"_s).toString(), u"ada@example.com"_s);
+            QCOMPARE(AWAIT(byToken.connection()->info()).toMap().value(u"email"_s).toString(),
+                     u"ada@example.com"_s);
         }
 
         QVariantMap wrong = who;
         wrong.insert(u"pass"_s, u"nope"_s);
-        DatabaseManager intruder(TestServer::url(), m_ns, db, Credentials::recordAccess(m_ns, db, u"account"_s, wrong),
-                                 1, false);
+        DatabaseManager intruder(TestServer::url(), m_ns, db,
+                                 Credentials::recordAccess(m_ns, db, u"account"_s, wrong), 1, false);
         const Error e = failureOf(intruder.open());
         QCOMPARE(e.kind(), Error::Kind::Authentication);
     }
@@ -256,8 +263,8 @@ private Q_SLOTS:
         const QueryResult setup = AWAIT(admin->connection()->query(
             u"DEFINE USER shorty ON DATABASE PASSWORD 'pw' ROLES OWNER DURATION FOR TOKEN 3s, FOR SESSION 1h"_s));
         QVERIFY2(setup.isOk(), qPrintable(setup.firstError().toString()));
-        DatabaseManager m(TestServer::url(), m_ns, db, Credentials::databaseUser(m_ns, db, u"shorty"_s, u"pw"_s), 1,
-                          false);
+        DatabaseManager m(TestServer::url(), m_ns, db,
+                          Credentials::databaseUser(m_ns, db, u"shorty"_s, u"pw"_s), 1, false);
         QSignalSpy authenticated(&m, &DatabaseManager::authenticated);
         AWAIT_VOID(m.open());
         QCOMPARE(authenticated.count(), 1);
@@ -276,7 +283,8 @@ private Q_SLOTS:
         AWAIT(c->call(u"attach"_s, {}, inSession));
         const QList<QUuid> ids = AWAIT(c->sessions());
         QVERIFY(ids.contains(inSession.session));
-        AWAIT(c->call(u"signin"_s, {Credentials::root(TestServer::user(), TestServer::pass()).toSigninParams()},
+        AWAIT(c->call(u"signin"_s,
+                      {Credentials::root(TestServer::user(), TestServer::pass()).toSigninParams()},
                       inSession));
         AWAIT(c->call(u"use"_s, {m_ns, u"other"_s}, inSession));
         const QVariantList inside = AWAIT(c->call(u"query"_s, {u"RETURN $session.db"_s}, inSession)).toList();
@@ -340,8 +348,8 @@ private Q_SLOTS:
         AWAIT_VOID(m->open());
         const QString tb = TestServer::uniqueName("livesel_");
         makeTable(m->connection(), tb);
-        std::unique_ptr<LiveQuery> live(m->connection()->liveQuery(u"LIVE SELECT * FROM type::table($tb) WHERE v > $min"_s,
-                                                                   {{u"tb"_s, tb}, {u"min"_s, 10}}));
+        std::unique_ptr<LiveQuery> live(m->connection()->liveQuery(
+            u"LIVE SELECT * FROM type::table($tb) WHERE v > $min"_s, {{u"tb"_s, tb}, {u"min"_s, 10}}));
         QSignalSpy created(live.get(), &LiveQuery::created);
         AWAIT(live->started());
         AWAIT(m->connection()->insert(QVariant::fromValue(Table(tb)),
@@ -458,7 +466,9 @@ private Q_SLOTS:
         Connection *c = m->connection();
         QFuture<qint64> sum = QtConcurrent::mappedReduced(
             QList<int>{1, 2, 3, 4, 5, 6, 7, 8},
-            [c](int i) { return c->querySync(u"RETURN $i"_s, {{u"i"_s, i}}).last().toLongLong(); },
+            [c](int i) {
+                return c->querySync(u"RETURN $i"_s, {{u"i"_s, i}}).last().toLongLong();
+            },
             [](qint64 &acc, qint64 v) { acc += v; });
         QCOMPARE(AWAIT(sum), qint64(36));
     }
@@ -493,8 +503,9 @@ private Q_SLOTS:
             QVERIFY(h.isValid());
             QCOMPARE(AWAIT(h->query(u"RETURN 1"_s)).last().toLongLong(), 1);
         }
-        const QVariant v = AWAIT(pool->executeWithConnection<QVariant>(
-            [](Connection *c) { return c->run(u"math::max"_s, {QVariant(QVariantList{1, 9, 3})}); }));
+        const QVariant v = AWAIT(pool->executeWithConnection<QVariant>([](Connection *c) {
+            return c->run(u"math::max"_s, {QVariant(QVariantList{1, 9, 3})});
+        }));
         QCOMPARE(v.toLongLong(), 9);
     }
 

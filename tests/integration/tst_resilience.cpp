@@ -9,9 +9,9 @@
 #include <SurrealQt/recordid.h>
 #include <SurrealQt/table.h>
 
+#include <QtCore/QCborMap>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QSignalSpy>
-#include <QtCore/QCborMap>
 #include <QtTest/QTest>
 #include <QtWebSockets/QWebSocket>
 #include <QtWebSockets/QWebSocketServer>
@@ -34,18 +34,20 @@ public:
         m_server.listen(QHostAddress::LocalHost, 0);
         connect(&m_server, &QWebSocketServer::newConnection, this, [this] {
             QWebSocket *socket = m_server.nextPendingConnection();
-            connect(socket, &QWebSocket::binaryMessageReceived, socket, [this, socket](const QByteArray &frame) {
-                // The client asks for the version on connect; everything after that is the test's.
-                const QCborMap in = QCborValue::fromCbor(frame).toMap();
-                if (in.value(u"method"_s).toString() == u"version") {
-                    socket->sendBinaryMessage(
-                        QCborValue(QCborMap{{u"id"_s, in.value(u"id"_s)}, {u"result"_s, version}}).toCbor());
-                    return;
-                }
-                const QByteArray reply = answer(frame);
-                if (!reply.isNull())
-                    socket->sendBinaryMessage(reply);
-            });
+            connect(socket, &QWebSocket::binaryMessageReceived, socket,
+                    [this, socket](const QByteArray &frame) {
+                        // The client asks for the version on connect; everything after that is the test's.
+                        const QCborMap in = QCborValue::fromCbor(frame).toMap();
+                        if (in.value(u"method"_s).toString() == u"version") {
+                            socket->sendBinaryMessage(
+                                QCborValue(QCborMap{{u"id"_s, in.value(u"id"_s)}, {u"result"_s, version}})
+                                    .toCbor());
+                            return;
+                        }
+                        const QByteArray reply = answer(frame);
+                        if (!reply.isNull())
+                            socket->sendBinaryMessage(reply);
+                    });
         });
     }
     QUrl url() const { return QUrl(u"ws://127.0.0.1:%1"_s.arg(m_server.serverPort())); }
@@ -74,7 +76,9 @@ private Q_SLOTS:
         AWAIT_VOID(m.open());
         AWAIT_VOID(m.connection()->let(u"who"_s, u"me"_s));
         const QString tb = u"restart_t"_s;
-        QVERIFY(AWAIT(m.connection()->query(u"CREATE type::table($tb); DELETE type::table($tb);"_s, {{u"tb"_s, tb}})).isOk());
+        QVERIFY(AWAIT(m.connection()->query(u"CREATE type::table($tb); DELETE type::table($tb);"_s,
+                                            {{u"tb"_s, tb}}))
+                    .isOk());
         std::unique_ptr<LiveQuery> live(m.connection()->live(QVariant::fromValue(Table(tb))));
         const QUuid firstId = AWAIT(live->started());
         QSignalSpy restarted(live.get(), &LiveQuery::restarted);

@@ -75,6 +75,7 @@ public:
     void setItemErrors(const QList<Error> &errors);
 
     Error &setKind(Kind kind);
+    Error &setMessage(const QString &message);
     Error &setServerCode(int code);
     Error &setServerKind(const QString &kind);
     Error &setDetails(const QVariantMap &details);

@@ -26,6 +26,14 @@ public:
 };
 
 SURREALQT_EXPORT QDebug operator<<(QDebug debug, None);
+
+} // namespace SurrealQt
+
+// Before the helpers below: they instantiate QMetaType::fromType<None>().
+Q_DECLARE_METATYPE(SurrealQt::None)
+
+namespace SurrealQt {
+
 inline size_t qHash(None, size_t seed = 0) noexcept
 {
     return seed;
@@ -50,5 +58,3 @@ inline size_t qHash(None, size_t seed = 0) noexcept
 }
 
 } // namespace SurrealQt
-
-Q_DECLARE_METATYPE(SurrealQt::None)

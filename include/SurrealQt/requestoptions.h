@@ -17,6 +17,11 @@ struct SURREALQT_EXPORT RequestOptions
     QUuid transaction;
     // Attached session (SurrealDB 3 sessions); null = the connection's default session.
     QUuid session;
+    // Safe to send again if the connection drops before the reply: set it for a query that
+    // only reads, or whose writes land on the same end state however often they run.
+    // select/info/version/ping and upsert/update/merge/delete of one RecordId are resent
+    // without it; anything else fails with a Connection error instead.
+    bool idempotent = false;
 };
 
 } // namespace SurrealQt

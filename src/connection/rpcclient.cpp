@@ -6,6 +6,7 @@
 
 #include <SurrealQt/exception.h>
 #include <SurrealQt/queryresult.h>
+#include <SurrealQt/recordid.h>
 
 #include <QtCore/QDateTime>
 #include <QtCore/QPromise>
@@ -330,6 +331,16 @@ void RpcClient::handleReply(qint64 id, const QVariant &result, const Error &erro
         if (isAuthMethod(entry.request.method) && withContext.serverKind() != u"Connection" &&
             (withContext.kind() == Error::Kind::Query || withContext.kind() == Error::Kind::Validation))
             withContext.setKind(Error::Kind::Authentication);
+        // HTTP answers a stale Bearer token with a bare 401; say what we know.
+        if (withContext.kind() == Error::Kind::Authentication && !m_token.isEmpty() &&
+            !withContext.message().contains(u"expired"_s, Qt::CaseInsensitive)) {
+            const qint64 expiry = Jwt::expiry(m_token);
+            if (expiry > 0 && expiry <= QDateTime::currentSecsSinceEpoch())
+                withContext.setMessage(
+                    withContext.message() +
+                    u" (the session token expired at %1)"_s.arg(
+                        QDateTime::fromSecsSinceEpoch(expiry, Qt::UTC).toString(Qt::ISODate)));
+        }
         entry.reply->fail(withContext);
     } else {
         applyStateChange(entry.request, result);
@@ -437,6 +448,45 @@ void RpcClient::failInflight(const Error &error)
     }
 }
 
+bool RpcClient::isSafeToResend(const RpcRequest &request)
+{
+    // Whatever ran inside a transaction died with the socket; resending would run it outside.
+    if (!request.options.transaction.isNull() || request.resendCount >= MaxResends)
+        return false;
+    if (request.options.idempotent)
+        return true;
+    static const QSet<QString> reads = {u"select"_s, u"info"_s, u"version"_s, u"ping"_s, u"sessions"_s};
+    if (reads.contains(request.method))
+        return true;
+    // Writes that land on the same end state however often they run, when they name one record.
+    static const QSet<QString> idempotentWrites = {u"upsert"_s, u"update"_s, u"merge"_s, u"delete"_s};
+    return idempotentWrites.contains(request.method) && !request.params.isEmpty() &&
+           request.params.first().metaType() == QMetaType::fromType<RecordId>();
+}
+
+void RpcClient::resendOrFailInflight(const Error &error)
+{
+    QList<qint64> ids = m_inflight.keys();
+    std::sort(ids.begin(), ids.end(), std::greater<>());
+    const auto inflight = std::exchange(m_inflight, {});
+    m_barrierCount = 0;
+    // Newest first, each to the front: the queue keeps the order they were sent in.
+    for (qint64 id : std::as_const(ids)) {
+        const Inflight &entry = inflight[id];
+        if (entry.timer)
+            entry.timer->deleteLater();
+        if (!entry.internal && isSafeToResend(entry.request)) {
+            RpcRequest again = entry.request;
+            ++again.resendCount;
+            m_queue.prepend({again, entry.reply});
+            continue;
+        }
+        Error e = error;
+        e.setContext(requestContext(entry.request));
+        entry.reply->fail(e);
+    }
+}
+
 void RpcClient::failQueued(const Error &error)
 {
     const auto queued = std::exchange(m_queue, {});
@@ -460,7 +510,7 @@ void RpcClient::transportLost(const Error &error)
     qCInfo(lcConnection) << "connection to" << currentUrl() << "lost:" << error.message();
     m_keepAliveTimer.stop();
     m_handshaking = false;
-    failInflight(error);
+    resendOrFailInflight(error);
     m_liveByServerId.clear();
     for (LiveSubscription *sub : std::as_const(m_live))
         sub->serverId = QUuid();

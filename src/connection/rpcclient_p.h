@@ -33,6 +33,8 @@ struct RpcRequest
     RequestOptions options;
     // Set on the one resend after an expired token was renewed, so it is never resent twice.
     bool afterReauthentication = false;
+    // How often it was sent again after a dropped connection.
+    int resendCount = 0;
 };
 
 // Completes exactly once: with a value, an error, or (if dropped unanswered) Cancelled.
@@ -176,6 +178,10 @@ private:
     void applyStateChange(const RpcRequest &request, const QVariant &result);
     [[nodiscard]] bool canReauthenticate(const RpcRequest &request, const Error &error) const;
     void failInflight(const Error &error);
+    // After a dropped connection: reads and idempotent writes wait for the reconnect, the rest fail.
+    void resendOrFailInflight(const Error &error);
+    [[nodiscard]] static bool isSafeToResend(const RpcRequest &request);
+    static constexpr int MaxResends = 3;
     void failQueued(const Error &error);
     void scheduleReconnect();
     void startHandshake();

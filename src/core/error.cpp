@@ -185,6 +185,12 @@ Error &Error::setKind(Kind kind)
     return *this;
 }
 
+Error &Error::setMessage(const QString &message)
+{
+    d->message = message;
+    return *this;
+}
+
 Error &Error::setServerCode(int code)
 {
     d->serverCode = code;

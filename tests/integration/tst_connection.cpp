@@ -273,6 +273,29 @@ private Q_SLOTS:
         QCOMPARE(AWAIT(m.connection()->query(u"RETURN $session.db"_s)).last().toString(), db);
     }
 
+    void expiredTokenIsAClearAuthenticationError()
+    {
+        const QString db = TestServer::uniqueName("exp_");
+        auto admin = makeManager(u"ws"_s, 1, m_ns, db);
+        AWAIT_VOID(admin->open());
+        QVERIFY(
+            AWAIT(admin->connection()->query(
+                      u"DEFINE USER brief ON DATABASE PASSWORD 'pw' ROLES VIEWER DURATION FOR TOKEN 1s"_s))
+                .isOk());
+        DatabaseManager signer(TestServer::url(), m_ns, db, {}, 1, false);
+        AWAIT_VOID(signer.open());
+        const QString token =
+            AWAIT(signer.connection()->signin(Credentials::databaseUser(m_ns, db, u"brief"_s, u"pw"_s)));
+        QTest::qWait(2100);
+        for (const QString &transport : {u"ws"_s, u"http"_s}) {
+            const QUrl url = transport == u"http" ? TestServer::httpUrl() : TestServer::url();
+            DatabaseManager late(url, m_ns, db, Credentials::token(token), 1, false);
+            const Error e = failureOf(late.open());
+            QCOMPARE(e.kind(), Error::Kind::Authentication);
+            QVERIFY2(e.message().contains(u"expired"_s, Qt::CaseInsensitive), qPrintable(e.toString()));
+        }
+    }
+
     void attachedSessionsAreSeparate()
     {
         auto m = makeManager(u"single"_s);

@@ -7,6 +7,7 @@
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/livequery.h>
 #include <SurrealQt/recordid.h>
+#include <SurrealQt/requestoptions.h>
 #include <SurrealQt/table.h>
 
 #include <QtCore/QCborMap>
@@ -88,6 +89,12 @@ private Q_SLOTS:
         QList<QFuture<QueryResult>> inflight;
         for (int i = 0; i < 10; ++i)
             inflight.append(m.connection()->query(u"SLEEP 2s; RETURN 1"_s));
+        // Marked idempotent: it waits out the outage and runs again on the new connection.
+        RequestOptions idempotent;
+        idempotent.idempotent = true;
+        idempotent.timeout = std::chrono::seconds(60);
+        QFuture<QVariant> resent =
+            m.connection()->call(u"query"_s, {u"SLEEP 1s; RETURN 'again'"_s}, idempotent);
         QTest::qWait(200);
         server.kill();
         for (const auto &f : inflight) {
@@ -101,6 +108,7 @@ private Q_SLOTS:
         QVERIFY(server.start(port, storage));
         QTRY_COMPARE_WITH_TIMEOUT(m.state(), DatabaseManager::State::Connected, 20000);
         QTRY_COMPARE_WITH_TIMEOUT(m.pool()->connectedCount(), 3, 20000);
+        QCOMPARE(AWAIT(resent).toList().last().toMap().value(u"result"_s).toString(), u"again"_s);
         // Session state was replayed: namespace, database and variables.
         for (int i = 0; i < 6; ++i) {
             const QueryResult r = AWAIT(m.connection()->query(u"RETURN [$session.ns, $session.db, $who]"_s));

@@ -77,7 +77,7 @@ public:
             return fail(yearStart, u"expected a four-digit year"_s, error);
         if (negative)
             year = -year;
-        qint64 month, day, hour, minute, second;
+        qint64 month = 0, day = 0, hour = 0, minute = 0, second = 0;
         if (!expect(u'-', error) || !number(2, &month, u"month"_s, error) || !expect(u'-', error) ||
             !number(2, &day, u"day"_s, error))
             return {};

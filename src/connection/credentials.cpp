@@ -60,7 +60,11 @@ QVariantMap Credentials::toSigninParams() const
     case Level::RecordAccess:
         params = m_variables;
         params.insert(u"ns"_s, m_ns);
-        params.insert(u"db"_s, m_db);
+        // Namespace-level access methods have no database; an empty one would name "".
+        if (m_db.isEmpty())
+            params.remove(u"db"_s);
+        else
+            params.insert(u"db"_s, m_db);
         params.insert(u"ac"_s, m_access);
         return params;
     case Level::Database:

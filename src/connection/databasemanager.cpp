@@ -199,6 +199,7 @@ void DatabaseManagerPrivate::createClients()
     const int count = usePool ? poolSize : 1;
     for (int i = 0; i < count; ++i) {
         ClientConfig c = config;
+        c.invalid = invalidUrl;
         c.firstUrl = i; // spread sockets over the cluster's nodes
         RpcClient *client = webSocket ? static_cast<RpcClient *>(new WebSocketClient(c))
                                       : static_cast<RpcClient *>(new HttpClient(c));

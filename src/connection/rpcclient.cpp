@@ -146,11 +146,8 @@ void RpcClient::submit(const RpcRequest &request, const RpcReplyPtr &reply)
             importDatabase(request.params.value(0).toString(), counted);
             return;
         }
-        if (m_serverMajor == 2 && needsVersion3(request.method)) {
-            counted->fail(
-                Error(Error::Kind::Validation,
-                      u"'%1' needs SurrealDB 3; the server is '%2'"_s.arg(request.method, m_serverVersion),
-                      requestContext(request)));
+        if (m_config.invalid.isValid()) {
+            counted->fail(m_config.invalid);
             return;
         }
         if (handleLocally(request, counted))
@@ -245,6 +242,14 @@ void RpcClient::pump()
         if (changing && !m_inflight.isEmpty())
             return; // let earlier requests finish under the old session state
         auto [request, reply] = m_queue.dequeue();
+        // Decided here, not on submit: the version is known only once the handshake ran.
+        if (m_serverMajor == 2 && needsVersion3(request.method)) {
+            reply->fail(
+                Error(Error::Kind::Validation,
+                      u"'%1' needs SurrealDB 3; the server is '%2'"_s.arg(request.method, m_serverVersion),
+                      requestContext(request)));
+            continue;
+        }
         send(request, reply, false);
     }
 }
@@ -313,12 +318,28 @@ void RpcClient::handleReply(qint64 id, const QVariant &result, const Error &erro
         qCInfo(lcConnection) << "token expired; signing in again and resending" << entry.request.method;
         RpcRequest again = entry.request;
         again.afterReauthentication = true;
-        m_queue.prepend({again, entry.reply});
-        m_queue.prepend({RpcRequest{u"signin"_s, {m_credentials.toSigninParams()}, {}},
-                         std::make_shared<RpcReply>([](const QVariant &, const Error &e) {
-                             if (e.isValid())
-                                 qCWarning(lcConnection) << "signing in again failed:" << e;
-                         })});
+        // Requests refused together share one signin: queue them right behind it.
+        qsizetype at = -1;
+        for (qsizetype i = 0; i < m_queue.size() && m_reauthEntry.second; ++i)
+            if (m_queue.at(i).second == m_reauthEntry.second)
+                at = i;
+        if (at >= 0) {
+            m_queue.insert(at + 1, {again, entry.reply});
+        } else if (m_reauthInFlight) {
+            m_queue.prepend({again, entry.reply});
+        } else {
+            m_queue.prepend({again, entry.reply});
+            auto signinReply = std::make_shared<RpcReply>([this](const QVariant &, const Error &e) {
+                m_reauthInFlight = false;
+                if (e.isValid()) {
+                    qCWarning(lcConnection) << "signing in again failed:" << e;
+                    Q_EMIT errorOccurred(e);
+                }
+            });
+            m_reauthEntry = {RpcRequest{u"signin"_s, {m_credentials.toSigninParams()}, {}}, signinReply};
+            m_reauthInFlight = true;
+            m_queue.prepend(m_reauthEntry);
+        }
         pump();
         return;
     }
@@ -328,7 +349,7 @@ void RpcClient::handleReply(qint64 id, const QVariant &result, const Error &erro
             withContext.setContext(requestContext(entry.request));
         // The server reports a wrong record-access password as a generic failure ("No record
         // was returned"); to the caller any refused sign-in is an authentication problem.
-        if (isAuthMethod(entry.request.method) && withContext.serverKind() != u"Connection" &&
+        if (isAuthMethod(entry.request.method) && !withContext.serverKind().isEmpty() &&
             (withContext.kind() == Error::Kind::Query || withContext.kind() == Error::Kind::Validation))
             withContext.setKind(Error::Kind::Authentication);
         // HTTP answers a stale Bearer token with a bare 401; say what we know.
@@ -356,7 +377,9 @@ bool RpcClient::isAuthMethod(const QString &method)
 
 bool RpcClient::canReauthenticate(const RpcRequest &request, const Error &error) const
 {
-    if (request.afterReauthentication || error.kind() != Error::Kind::Authentication)
+    // Only the default session's identity is ours to restore.
+    if (request.afterReauthentication || error.kind() != Error::Kind::Authentication ||
+        !request.options.session.isNull())
         return false;
     if (m_credentials.isEmpty() || m_credentials.level() == Credentials::Level::Token)
         return false;
@@ -371,7 +394,7 @@ void RpcClient::applyStateChange(const RpcRequest &request, const QVariant &resu
 {
     // Attached sessions keep their own state on the server; what we mirror and replay
     // is the default session's.
-    if (!request.options.session.isNull())
+    if (!request.options.session.isNull() || !request.options.transaction.isNull())
         return;
     const QString &m = request.method;
     const QVariantList &p = request.params;
@@ -529,6 +552,7 @@ void RpcClient::scheduleReconnect()
         m_attempt = 0;
         setState(State::Disconnected);
         failQueued(error);
+        failLive(error);
         Q_EMIT errorOccurred(error);
         return;
     }
@@ -542,6 +566,18 @@ void RpcClient::scheduleReconnect()
     m_reconnectTimer.start(int(delay));
 }
 
+void RpcClient::failLive(const Error &error)
+{
+    const auto live = std::exchange(m_live, {});
+    m_liveByServerId.clear();
+    for (LiveSubscription *sub : live) {
+        sub->killed = true;
+        Q_EMIT sub->failed(error);
+        Q_EMIT sub->finished();
+        sub->deleteLater();
+    }
+}
+
 void RpcClient::setFatal(const Error &error)
 {
     qCWarning(lcConnection) << "cannot use" << currentUrl() << ":" << error;
@@ -551,6 +587,7 @@ void RpcClient::setFatal(const Error &error)
     disconnectTransport();
     setState(State::Disconnected);
     failQueued(error);
+    failLive(error);
     Q_EMIT errorOccurred(error);
 }
 
@@ -680,7 +717,7 @@ Error RpcClient::acceptServerVersion(const QString &version)
                      currentUrl().toString(QUrl::RemoveUserInfo));
     const int major = match.captured(1).toInt();
     if (major < MinimumServerMajor)
-        return Error(Error::Kind::Connection,
+        return Error(Error::Kind::Protocol,
                      u"SurrealQt needs SurrealDB %1.0 or newer; the server is '%2'"_s.arg(MinimumServerMajor)
                          .arg(version),
                      currentUrl().toString(QUrl::RemoveUserInfo));
@@ -714,7 +751,11 @@ void RpcClient::addLive(LiveSubscription *sub)
     }
     // Through the queue, so that it runs after any use/signin the caller issued before.
     auto reply = std::make_shared<RpcReply>([this, sub](const QVariant &result, const Error &error) {
+        sub->registering = false;
         if (sub->killed)
+            return;
+        // Lost with the socket: the reconnect's resubscribeLive() registers it.
+        if (error.kind() == Error::Kind::Connection && m_state != State::Disconnected)
             return;
         Error failure = error;
         QUuid id;
@@ -731,6 +772,7 @@ void RpcClient::addLive(LiveSubscription *sub)
         m_liveByServerId.insert(sub->serverId, sub);
         Q_EMIT sub->started(sub->serverId);
     });
+    sub->registering = true;
     submit(sub->startRequest, reply);
 }
 
@@ -760,13 +802,16 @@ QUuid RpcClient::liveIdFrom(const LiveSubscription *sub, const QVariant &result,
 void RpcClient::resubscribeLive(const std::function<void()> &done)
 {
     for (LiveSubscription *sub : std::as_const(m_live)) {
-        if (sub->killed || !sub->serverId.isNull())
+        if (sub->killed || sub->registering || !sub->serverId.isNull())
             continue;
         if (!m_everConnected)
             continue;
         auto reply = std::make_shared<RpcReply>([this, sub](const QVariant &result, const Error &error) {
+            sub->registering = false;
             if (sub->killed)
                 return;
+            if (error.kind() == Error::Kind::Connection)
+                return; // dropped again: the next reconnect tries once more
             QUuid id;
             Error failure = error;
             if (!failure.isValid())
@@ -787,6 +832,7 @@ void RpcClient::resubscribeLive(const std::function<void()> &done)
             qCDebug(lcLive) << "live query re-registered as" << sub->serverId;
             Q_EMIT sub->restarted(sub->serverId);
         });
+        sub->registering = true;
         send(sub->startRequest, reply, true);
     }
     done();

@@ -74,6 +74,8 @@ struct ClientConfig
     int keepAliveMs = 30000;
     int backoffBaseMs = 100;
     int backoffMaxMs = 5000;
+    // Set when the manager's settings cannot work (e.g. an invalid URL): every request fails with it.
+    Error invalid;
 };
 
 class LiveSubscription;
@@ -183,6 +185,8 @@ private:
     [[nodiscard]] static bool isSafeToResend(const RpcRequest &request);
     static constexpr int MaxResends = 3;
     void failQueued(const Error &error);
+    // Ends every live query for good (the connection gave up).
+    void failLive(const Error &error);
     void scheduleReconnect();
     void startHandshake();
     void handshakeStep(int step);
@@ -204,6 +208,9 @@ private:
     int m_attempt = 0;
     int m_urlIndex = 0;
     int m_barrierCount = 0;
+    // The signin queued to renew an expired token, and whether it is still unanswered.
+    std::pair<RpcRequest, RpcReplyPtr> m_reauthEntry;
+    bool m_reauthInFlight = false;
     int m_handshakeConflicts = 0;
     bool m_handshaking = false;
     bool m_everConnected = false;
@@ -228,6 +235,8 @@ public:
     bool viaQuery = false;
     QUuid serverId;
     bool killed = false;
+    // A registration request is queued or in flight; a reconnect must not send a second one.
+    bool registering = false;
 
 Q_SIGNALS:
     void started(const QUuid &serverId);

@@ -1,5 +1,7 @@
 #include <SurrealQt/statementresult.h>
 
+#include <cmath>
+
 using namespace Qt::StringLiterals;
 
 namespace SurrealQt {
@@ -27,8 +29,11 @@ qint64 StatementResult::timeNanoseconds() const
         if (m_time.endsWith(suffix)) {
             bool ok = false;
             const double value = QStringView(m_time).chopped(suffix.size()).toDouble(&ok);
-            if (ok)
-                return qint64(value * factor + 0.5);
+            const double ns = value * factor;
+            // Guard the conversion: text like "infs" or "1e30s" must not become a garbage integer.
+            if (ok && std::isfinite(ns) && ns >= 0 && ns < 9.2e18)
+                return qint64(ns + 0.5);
+            return -1;
         }
     }
     return -1;

@@ -230,9 +230,10 @@ QString Error::toString() const
 
 bool operator==(const Error &a, const Error &b)
 {
-    return a.d == b.d || (a.d->kind == b.d->kind && a.d->message == b.d->message &&
-                          a.d->context == b.d->context && a.d->serverCode == b.d->serverCode &&
-                          a.d->serverKind == b.d->serverKind && a.d->details == b.d->details);
+    return a.d == b.d ||
+           (a.d->kind == b.d->kind && a.d->message == b.d->message && a.d->context == b.d->context &&
+            a.d->serverCode == b.d->serverCode && a.d->serverKind == b.d->serverKind &&
+            a.d->details == b.d->details && a.d->itemErrors == b.d->itemErrors);
 }
 
 QDebug operator<<(QDebug debug, const Error &error)

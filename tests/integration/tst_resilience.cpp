@@ -168,7 +168,8 @@ private Q_SLOTS:
         peer.answer = [](const QByteArray &) { return QByteArray(); };
         DatabaseManager m(peer.url(), {}, {}, {}, 1, false);
         const Error e = failureOf(m.open());
-        QCOMPARE(e.kind(), Error::Kind::Connection);
+        QCOMPARE(e.kind(), Error::Kind::Protocol);
+        QVERIFY(!e.isRetryable());
         QVERIFY2(e.message().contains(u"1.5.4"_s) && e.message().contains(u"needs SurrealDB"_s),
                  qPrintable(e.message()));
         QCOMPARE(m.state(), DatabaseManager::State::Disconnected);

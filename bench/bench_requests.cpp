@@ -1,0 +1,296 @@
+// Request throughput and latency against a real SurrealDB (tools/surreal-local, started here,
+// or the server named by SURREALQT_BENCH_URL). Three clients are measured side by side in one
+// process, interleaved round by round and reduced to medians:
+//   ws-pool   DatabaseManager over WebSockets with a pool of 4 sockets
+//   ws-single DatabaseManager over one WebSocket
+//   http      DatabaseManager over HTTP
+// The ratios are what counts on a noisy machine, not the absolute figures.
+//
+//   bench_requests [--requests N] [--sequential M] [--rounds R] [--pool P]
+//   SURREALQT_BENCH_URL=ws://host:port (+ SURREALQT_BENCH_USER / SURREALQT_BENCH_PASS)
+
+#include <SurrealQt/databasemanager.h>
+#include <SurrealQt/exception.h>
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QEventLoop>
+#include <QtCore/QFuture>
+#include <QtCore/QProcess>
+#include <QtCore/QRegularExpression>
+#include <QtCore/QTimer>
+#include <QtCore/QUrl>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <ctime>
+#include <memory>
+#include <vector>
+
+using namespace SurrealQt;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// A surreal-local process owned by the benchmark.
+class LocalServer
+{
+public:
+    ~LocalServer()
+    {
+        if (!m_process)
+            return;
+        m_process->terminate();
+        if (!m_process->waitForFinished(10000))
+            m_process->kill();
+        m_process->waitForFinished(5000);
+    }
+
+    QString start()
+    {
+        m_process = std::make_unique<QProcess>();
+        m_process->setProcessChannelMode(QProcess::SeparateChannels);
+        m_process->setStandardErrorFile(QProcess::nullDevice());
+        m_process->start(u"node"_s, {QStringLiteral(SURREALQT_SERVER_JS), u"--bind"_s, u"127.0.0.1:0"_s,
+                                     u"--user"_s, u"root"_s, u"--pass"_s, u"root"_s, u"--storage"_s,
+                                     u"memory"_s, u"--log-level"_s, u"error"_s});
+        if (!m_process->waitForStarted(10000))
+            return {};
+        QByteArray line;
+        QElapsedTimer timer;
+        timer.start();
+        while (!line.contains('\n') && timer.elapsed() < 30000) {
+            m_process->waitForReadyRead(500);
+            line += m_process->readAllStandardOutput();
+        }
+        const auto match = QRegularExpression(u"listening on (\\S+)"_s).match(QString::fromUtf8(line));
+        return match.hasMatch() ? match.captured(1) : QString();
+    }
+
+private:
+    std::unique_ptr<QProcess> m_process;
+};
+
+// CPU time of this whole process (all threads: caller, I/O thread, ...), in microseconds.
+double processCpuUs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e6 + double(ts.tv_nsec) / 1e3;
+}
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    const size_t n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+int argValue(const QStringList &args, const QString &name, int fallback)
+{
+    const qsizetype i = args.indexOf(name);
+    return i >= 0 && i + 1 < args.size() ? args.at(i + 1).toInt() : fallback;
+}
+
+// Waits for a future with the calling thread's event loop turning (queued signals of the
+// manager still arrive), without spinning a core: the continuation wakes the loop.
+template<typename T>
+bool await(const QFuture<T> &future, int ms = 60000)
+{
+    if (future.isFinished())
+        return true;
+    QEventLoop loop;
+    QFuture<T>(future).then(QtFuture::Launch::Sync, [&loop](QFuture<T>) {
+        QMetaObject::invokeMethod(&loop, "quit", Qt::QueuedConnection);
+    });
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    if (!future.isFinished())
+        loop.exec();
+    return future.isFinished();
+}
+
+[[noreturn]] void die(const QString &message)
+{
+    std::fprintf(stderr, "bench_requests: %s\n", qPrintable(message));
+    std::exit(1);
+}
+
+// The value of `RETURN $i` as the client saw it; dies on any failure, so a fast error
+// path can never pass for throughput.
+void verify(const QFuture<QueryResult> &f, qint64 expected)
+{
+    try {
+        const QueryResult r = f.result();
+        if (!r.isOk())
+            die(u"query failed: "_s + r.firstError().toString());
+        if (r.last().toLongLong() != expected)
+            die(u"wrong answer: expected %1, got %2"_s.arg(expected).arg(r.last().toString()));
+    } catch (const Exception &e) {
+        die(u"query failed: "_s + QString::fromUtf8(e.what()));
+    }
+}
+
+struct Client
+{
+    const char *name;
+    std::unique_ptr<DatabaseManager> manager;
+};
+
+struct Burst
+{
+    double rps = 0;
+    double cpuUsPerRequest = 0; // client side only; the server runs in another process
+};
+
+// N queries fired at once.
+Burst burst(Connection *c, int n)
+{
+    std::vector<QFuture<QueryResult>> futures;
+    futures.reserve(n);
+    std::atomic<int> remaining{n};
+    QEventLoop loop;
+    const double cpu0 = processCpuUs();
+    QElapsedTimer t;
+    t.start();
+    for (int i = 0; i < n; ++i) {
+        QFuture<QueryResult> f = c->query(u"RETURN $i"_s, {{u"i"_s, qint64(i)}});
+        f.then(QtFuture::Launch::Sync, [&remaining, &loop](QFuture<QueryResult>) {
+            if (remaining.fetch_sub(1) == 1)
+                QMetaObject::invokeMethod(&loop, "quit", Qt::QueuedConnection);
+        });
+        futures.push_back(std::move(f));
+    }
+    QTimer::singleShot(120000, &loop, &QEventLoop::quit);
+    if (remaining.load() > 0)
+        loop.exec();
+    const double seconds = double(t.nsecsElapsed()) / 1e9;
+    const double cpu = processCpuUs() - cpu0;
+    if (remaining.load() > 0)
+        die(u"burst did not finish in time"_s);
+    for (int i = 0; i < n; ++i)
+        verify(futures[size_t(i)], i);
+    return {n / seconds, cpu / n};
+}
+
+// M queries one after the other; returns the mean latency in microseconds.
+double sequential(Connection *c, int m)
+{
+    QElapsedTimer t;
+    t.start();
+    for (int i = 0; i < m; ++i) {
+        const QFuture<QueryResult> f = c->query(u"RETURN $i"_s, {{u"i"_s, qint64(i)}});
+        if (!await(f))
+            die(u"sequential query timed out"_s);
+        verify(f, i);
+    }
+    return double(t.nsecsElapsed()) / 1000.0 / m;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    const QStringList args = app.arguments();
+    const int n = argValue(args, u"--requests"_s, 2000);
+    const int m = argValue(args, u"--sequential"_s, 500);
+    const int rounds = argValue(args, u"--rounds"_s, 5);
+    const int poolSize = argValue(args, u"--pool"_s, 4);
+
+    LocalServer server;
+    QUrl wsUrl;
+    QString user = u"root"_s, pass = u"root"_s;
+    const QByteArray fromEnv = qgetenv("SURREALQT_BENCH_URL");
+    if (!fromEnv.isEmpty()) {
+        wsUrl = QUrl(QString::fromUtf8(fromEnv));
+        if (qEnvironmentVariableIsSet("SURREALQT_BENCH_USER"))
+            user = qEnvironmentVariable("SURREALQT_BENCH_USER");
+        if (qEnvironmentVariableIsSet("SURREALQT_BENCH_PASS"))
+            pass = qEnvironmentVariable("SURREALQT_BENCH_PASS");
+    } else {
+        const QString address = server.start();
+        if (address.isEmpty())
+            die(u"could not start surreal-local (node " SURREALQT_SERVER_JS
+                "); run npm ci in tools/surreal-local"_s);
+        wsUrl = QUrl(u"ws://"_s + address);
+    }
+    QUrl httpUrl = wsUrl;
+    httpUrl.setScheme(wsUrl.scheme() == u"wss" ? u"https"_s : u"http"_s);
+
+    const auto make = [&](const QUrl &url, int size, bool usePool) {
+        auto mgr = std::make_unique<DatabaseManager>(url, u"bench"_s, u"bench"_s,
+                                                     Credentials::root(user, pass), size, usePool);
+        mgr->setRequestTimeout(std::chrono::seconds(60));
+        if (!await(mgr->open()))
+            die(u"open timed out for "_s + url.toString());
+        try {
+            mgr->open().waitForFinished();
+        } catch (const Exception &e) {
+            die(u"open failed: "_s + QString::fromUtf8(e.what()));
+        }
+        return mgr;
+    };
+
+    std::vector<Client> clients;
+    clients.push_back({"ws-pool", make(wsUrl, poolSize, true)});
+    clients.push_back({"ws-single", make(wsUrl, 1, false)});
+    clients.push_back({"http", make(httpUrl, poolSize, true)});
+    enum { Pool, Single, Http };
+    // Sequential latency is a transport question: one WebSocket against HTTP.
+    const std::vector<size_t> latencyClients{Single, Http};
+
+    // Warm up every client (sockets, server-side sessions, allocators).
+    for (auto &c : clients) {
+        burst(c.manager->connection(), std::min(n, 200));
+        sequential(c.manager->connection(), std::min(m, 50));
+    }
+
+    std::vector<std::vector<double>> rps(clients.size()), cpu(clients.size()), lat(clients.size());
+    std::vector<double> poolOverSingle, wsOverHttp, latWsOverHttp, cpuWsOverHttp;
+    for (int r = 0; r < rounds; ++r) {
+        // Rotate the order each round so no client always goes first.
+        std::vector<Burst> b(clients.size());
+        for (size_t k = 0; k < clients.size(); ++k) {
+            const size_t i = (k + size_t(r)) % clients.size();
+            b[i] = burst(clients[i].manager->connection(), n);
+            rps[i].push_back(b[i].rps);
+            cpu[i].push_back(b[i].cpuUsPerRequest);
+        }
+        std::vector<double> l(clients.size());
+        for (size_t k = 0; k < latencyClients.size(); ++k) {
+            const size_t i = latencyClients[(k + size_t(r)) % latencyClients.size()];
+            l[i] = sequential(clients[i].manager->connection(), m);
+            lat[i].push_back(l[i]);
+        }
+        poolOverSingle.push_back(b[Pool].rps / b[Single].rps);
+        wsOverHttp.push_back(b[Pool].rps / b[Http].rps);
+        cpuWsOverHttp.push_back(b[Pool].cpuUsPerRequest / b[Http].cpuUsPerRequest);
+        latWsOverHttp.push_back(l[Single] / l[Http]);
+        std::fprintf(stderr, "round %d/%d done\n", r + 1, rounds);
+    }
+
+    std::printf("bench_requests: %s, %d concurrent `RETURN $i` per client per round (pool of %d), "
+                "%d sequential for ws-single and http, %d rounds, median\n\n",
+                qPrintable(fromEnv.isEmpty() ? u"surreal-local (memory)"_s : wsUrl.toString()), n, poolSize,
+                m, rounds);
+    std::printf("%-12s %16s %24s %22s\n", "client", "concurrent req/s", "client CPU us/request",
+                "sequential latency us");
+    for (size_t i = 0; i < clients.size(); ++i) {
+        const bool hasLatency = !lat[i].empty();
+        std::printf("%-12s %16.0f %24.1f %22s\n", clients[i].name, median(rps[i]), median(cpu[i]),
+                    hasLatency ? qPrintable(QString::number(median(lat[i]), 'f', 1)) : "-");
+    }
+
+    std::printf("\n(throughput ratios: > 1 means the first is faster; CPU and latency ratios: < 1 means ws "
+                "is cheaper)\n");
+    std::printf("ratio throughput pool/single = %.2f\n", median(poolOverSingle));
+    std::printf("ratio throughput ws/http = %.2f   (ws-pool vs http)\n", median(wsOverHttp));
+    std::printf("ratio client-cpu ws/http = %.2f   (ws-pool vs http, per request)\n", median(cpuWsOverHttp));
+    std::printf("ratio latency ws/http = %.2f   (ws-single vs http, sequential)\n", median(latWsOverHttp));
+
+    for (auto &c : clients)
+        c.manager->close();
+    clients.clear();
+    return 0;
+}

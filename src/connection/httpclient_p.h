@@ -20,6 +20,9 @@ protected:
     void connectTransport(const QUrl &url) override;
     void disconnectTransport() override;
     void transmit(qint64 id, const RpcRequest &request) override;
+    // QNetworkAccessManager opens six connections per host and gets slower the more requests
+    // wait inside it; our queue is cheaper and keeps the order.
+    [[nodiscard]] qsizetype maxInflight() const override { return 6; }
 
 private:
     void post(qint64 id, const RpcRequest &request, bool probe);

@@ -236,7 +236,7 @@ void RpcClient::pump()
     if (m_state != State::Connected || m_handshaking)
         return;
     while (!m_queue.isEmpty()) {
-        if (m_barrierCount > 0)
+        if (m_barrierCount > 0 || m_inflight.size() >= maxInflight())
             return;
         const bool changing = isStateChanging(m_queue.head().first.method);
         if (changing && !m_inflight.isEmpty())

@@ -22,6 +22,7 @@
 
 #include <atomic>
 #include <functional>
+#include <limits>
 #include <memory>
 
 namespace SurrealQt {
@@ -129,6 +130,8 @@ protected:
     virtual void transmit(qint64 id, const RpcRequest &request) = 0;
     // Methods the transport answers itself (HTTP keeps use/let client-side); true if handled.
     virtual bool handleLocally(const RpcRequest &request, const RpcReplyPtr &reply);
+    // How many requests may wait for replies at once; the rest stay in our queue.
+    [[nodiscard]] virtual qsizetype maxInflight() const { return std::numeric_limits<qsizetype>::max(); }
 
     // Called by subclasses.
     void transportConnected();

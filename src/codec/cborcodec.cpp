@@ -14,9 +14,12 @@
 #include <QtCore/QJsonObject>
 #include <QtCore/QJsonValue>
 #include <QtCore/QSequentialIterable>
+#include <QtCore/QStringDecoder>
 #include <QtCore/QUuid>
 
+#include <cstring>
 #include <limits>
+#include <map>
 #include <vector>
 
 using namespace Qt::StringLiterals;
@@ -608,6 +611,7 @@ class Decoder
 public:
     explicit Decoder(QByteArrayView bytes)
         : m_reader(QByteArray::fromRawData(bytes.data(), bytes.size()))
+        , m_data(bytes.data())
         , m_size(bytes.size())
     {}
 
@@ -650,6 +654,108 @@ private:
     bool tagFail(qint64 offset, quint64 tag, const QString &what)
     {
         return fail(offset, u"tag %1 (%2): %3"_s.arg(tag).arg(tagName(tag), what));
+    }
+
+    // The payload of the definite-length string (major type 3 for text, 2 for bytes) at the
+    // reader's position when it lies entirely inside the buffer; false otherwise (indefinite
+    // length, a declared length past the end, ...), and then readString() deals with it.
+    bool definiteString(int majorType, qint64 offset, const char **begin, qsizetype *size) const
+    {
+        if (offset < 0 || offset >= m_size)
+            return false;
+        const auto *p = reinterpret_cast<const uchar *>(m_data + offset);
+        if ((p[0] >> 5) != majorType)
+            return false;
+        const uchar info = p[0] & 0x1f;
+        qint64 header;
+        quint64 length;
+        const qint64 available = m_size - offset;
+        if (info < 24) {
+            header = 1;
+            length = info;
+        } else if (info <= 27) {
+            header = qint64(1) + (qint64(1) << (info - 24));
+            if (header > available)
+                return false;
+            length = 0;
+            for (qint64 i = 1; i < header; ++i)
+                length = (length << 8) | p[i];
+        } else {
+            return false;
+        }
+        // Checked before anything is allocated: the declared length must fit in what remains.
+        if (header > available || length > quint64(available - header))
+            return false;
+        *begin = m_data + offset + header;
+        *size = qsizetype(length);
+        return true;
+    }
+
+    static bool isAscii(const char *p, qsizetype n)
+    {
+        qsizetype i = 0;
+        for (; i + 8 <= n; i += 8) {
+            quint64 word;
+            std::memcpy(&word, p + i, sizeof word);
+            if (word & 0x8080808080808080ULL)
+                return false;
+        }
+        for (; i < n; ++i) {
+            if (uchar(p[i]) & 0x80)
+                return false;
+        }
+        return true;
+    }
+
+    // Strict UTF-8: invalid and truncated sequences are errors; a leading BOM is kept as U+FEFF.
+    static bool fromUtf8(const char *p, qsizetype n, QString *out)
+    {
+        if (isAscii(p, n)) {
+            *out = QString::fromLatin1(p, n);
+            return true;
+        }
+        QStringDecoder decoder(QStringDecoder::Utf8,
+                               QStringDecoder::Flag::Stateless | QStringDecoder::Flag::ConvertInitialBom);
+        *out = decoder.decode(QByteArrayView(p, n));
+        return !decoder.hasError();
+    }
+
+    // Moves the reader past the string it is on without copying it (next() would read it
+    // into a temporary QString or QByteArray).
+    bool skipString(qint64 offset)
+    {
+        for (;;) {
+            const auto r = m_reader.readStringChunk(nullptr, 0);
+            if (r.status == QCborStreamReader::EndOfString)
+                return true;
+            if (r.status == QCborStreamReader::Error)
+                return readerFailed(offset);
+        }
+    }
+
+    // A text string, straight from the buffer when it has a definite length; the chunked
+    // reader handles everything else (and reports the errors).
+    bool readText(QString *string)
+    {
+        const qint64 offset = m_reader.currentOffset();
+        const char *begin;
+        qsizetype size;
+        if (!definiteString(3, offset, &begin, &size))
+            return readString(true, string, nullptr);
+        if (!fromUtf8(begin, size, string))
+            return fail(offset, u"text string is not valid UTF-8"_s);
+        return skipString(offset);
+    }
+
+    bool readBytes(QByteArray *bytes)
+    {
+        const qint64 offset = m_reader.currentOffset();
+        const char *begin;
+        qsizetype size;
+        if (!definiteString(2, offset, &begin, &size))
+            return readString(false, nullptr, bytes);
+        *bytes = QByteArray(begin, size);
+        return skipString(offset);
     }
 
     bool readString(bool text, QString *string, QByteArray *bytes)
@@ -731,7 +837,7 @@ private:
             if (keyType != QCborStreamReader::String)
                 return fail(keyOffset, u"object key must be text (the server rejects other keys)"_s);
             QString key;
-            if (!readString(true, &key, nullptr))
+            if (!readText(&key))
                 return false;
             PathGuard guard(m_path, {-1, key});
             QVariant value;
@@ -774,16 +880,16 @@ private:
         }
         case QCborStreamReader::ByteArray: {
             QByteArray bytes;
-            if (!readString(false, nullptr, &bytes))
+            if (!readBytes(&bytes))
                 return false;
             *out = bytes;
             return true;
         }
         case QCborStreamReader::String: {
             QString text;
-            if (!readString(true, &text, nullptr))
+            if (!readText(&text))
                 return false;
-            *out = text;
+            *out = std::move(text);
             return true;
         }
         case QCborStreamReader::Array: {
@@ -1161,6 +1267,7 @@ private:
     }
 
     QCborStreamReader m_reader;
+    const char *m_data;
     qint64 m_size;
     std::vector<PathSegment> m_path;
     CodecError m_error;

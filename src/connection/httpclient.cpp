@@ -38,10 +38,10 @@ void HttpClient::transmit(qint64 id, const RpcRequest &request)
     if (m == u"use") {
         const QString ns = request.params.value(0).metaType().id() == QMetaType::QString
                                ? request.params.value(0).toString()
-                               : m_ns;
+                               : m_session.ns;
         const QString db = request.params.value(1).metaType().id() == QMetaType::QString
                                ? request.params.value(1).toString()
-                               : m_db;
+                               : m_session.db;
         answer(QVariantMap{{u"namespace"_s, ns}, {u"database"_s, db}}, {});
         return;
     }
@@ -62,10 +62,10 @@ void HttpClient::transmit(qint64 id, const RpcRequest &request)
                          .arg(m)));
         return;
     }
-    if (m == u"query" && !m_vars.isEmpty()) {
+    if (m == u"query" && !m_session.vars.isEmpty()) {
         // Session variables live here over HTTP; the call's own variables win.
         RpcRequest merged = request;
-        QVariantMap vars = m_vars;
+        QVariantMap vars = m_session.vars;
         const QVariantMap own = request.params.value(1).toMap();
         for (auto it = own.cbegin(); it != own.cend(); ++it)
             vars.insert(it.key(), it.value());

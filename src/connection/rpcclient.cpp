@@ -58,14 +58,12 @@ std::shared_ptr<RpcReply> RpcReply::forPromise(QFuture<QVariant> *future)
 
 RpcClient::RpcClient(const ClientConfig &config, QObject *parent)
     : QObject(parent)
-    , m_ns(config.ns)
-    , m_db(config.db)
-    , m_credentials(config.credentials)
+    , m_session{config.ns, config.db, {}, config.credentials, {}, {}}
     , m_config(config)
     , m_urlIndex(config.urls.isEmpty() ? 0 : config.firstUrl % int(config.urls.size()))
 {
-    if (m_credentials.level() == Credentials::Level::Token)
-        m_token = m_credentials.tokenValue();
+    if (m_session.credentials.level() == Credentials::Level::Token)
+        m_session.token = m_session.credentials.tokenValue();
     // Children, so that they move to the I/O thread together with us.
     for (QTimer *timer : {&m_reconnectTimer, &m_keepAliveTimer, &m_tokenTimer})
         timer->setParent(this);
@@ -81,14 +79,14 @@ RpcClient::RpcClient(const ClientConfig &config, QObject *parent)
     connect(&m_keepAliveTimer, &QTimer::timeout, this, &RpcClient::keepAlive);
     m_tokenTimer.setSingleShot(true);
     connect(&m_tokenTimer, &QTimer::timeout, this, [this] {
-        if (m_credentials.isEmpty() || m_credentials.level() == Credentials::Level::Token)
+        if (m_session.credentials.isEmpty() || m_session.credentials.level() == Credentials::Level::Token)
             return;
         qCDebug(lcConnection) << "renewing the session token before it expires";
         auto reply = std::make_shared<RpcReply>([this](const QVariant &, const Error &error) {
             if (error.isValid())
                 Q_EMIT errorOccurred(error);
         });
-        submit(RpcRequest{u"signin"_s, {m_credentials.toSigninParams()}, {}}, reply);
+        submit(RpcRequest{u"signin"_s, {m_session.credentials.toSigninParams()}, {}}, reply);
     });
 }
 
@@ -312,6 +310,16 @@ void RpcClient::handleReply(qint64 id, const QVariant &result, const Error &erro
         entry.timer->deleteLater();
     if (!entry.internal && isStateChanging(entry.request.method))
         --m_barrierCount;
+    if (error.isValid() && !entry.internal && entry.request.method == u"use" && error.isTransactionConflict()
+        && entry.request.resendCount < MaxResends) {
+        // Sockets of a pool that create the same namespace/database at once collide; 'use'
+        // is idempotent, so it simply runs again.
+        RpcRequest again = entry.request;
+        ++again.resendCount;
+        m_queue.prepend({again, entry.reply});
+        pump();
+        return;
+    }
     if (error.isValid() && !entry.internal && canReauthenticate(entry.request, error)) {
         // The server refused before running anything, so sending it again after a fresh
         // signin cannot apply a write twice.
@@ -336,7 +344,8 @@ void RpcClient::handleReply(qint64 id, const QVariant &result, const Error &erro
                     Q_EMIT errorOccurred(e);
                 }
             });
-            m_reauthEntry = {RpcRequest{u"signin"_s, {m_credentials.toSigninParams()}, {}}, signinReply};
+            m_reauthEntry = {RpcRequest{u"signin"_s, {m_session.credentials.toSigninParams()}, {}},
+                             signinReply};
             m_reauthInFlight = true;
             m_queue.prepend(m_reauthEntry);
         }
@@ -353,9 +362,9 @@ void RpcClient::handleReply(qint64 id, const QVariant &result, const Error &erro
             (withContext.kind() == Error::Kind::Query || withContext.kind() == Error::Kind::Validation))
             withContext.setKind(Error::Kind::Authentication);
         // HTTP answers a stale Bearer token with a bare 401; say what we know.
-        if (withContext.kind() == Error::Kind::Authentication && !m_token.isEmpty() &&
+        if (withContext.kind() == Error::Kind::Authentication && !m_session.token.isEmpty() &&
             !withContext.message().contains(u"expired"_s, Qt::CaseInsensitive)) {
-            const qint64 expiry = Jwt::expiry(m_token);
+            const qint64 expiry = Jwt::expiry(m_session.token);
             if (expiry > 0 && expiry <= QDateTime::currentSecsSinceEpoch())
                 withContext.setMessage(
                     withContext.message() +
@@ -381,7 +390,7 @@ bool RpcClient::canReauthenticate(const RpcRequest &request, const Error &error)
     if (request.afterReauthentication || error.kind() != Error::Kind::Authentication ||
         !request.options.session.isNull())
         return false;
-    if (m_credentials.isEmpty() || m_credentials.level() == Credentials::Level::Token)
+    if (m_session.credentials.isEmpty() || m_session.credentials.level() == Credentials::Level::Token)
         return false;
     if (isAuthMethod(request.method))
         return false;
@@ -392,63 +401,112 @@ bool RpcClient::canReauthenticate(const RpcRequest &request, const Error &error)
 
 void RpcClient::applyStateChange(const RpcRequest &request, const QVariant &result)
 {
-    // Attached sessions keep their own state on the server; what we mirror and replay
-    // is the default session's.
-    if (!request.options.session.isNull() || !request.options.transaction.isNull())
+    // Inside a transaction nothing about the session changes for good.
+    if (!request.options.transaction.isNull())
         return;
     const QString &m = request.method;
     const QVariantList &p = request.params;
+    const QUuid &sessionId = request.options.session;
+    if (!sessionId.isNull()) {
+        if (m == u"attach")
+            m_attached.insert(sessionId, SessionState());
+        else if (m == u"detach")
+            m_attached.remove(sessionId);
+    }
+    const bool isDefault = sessionId.isNull();
+    if (!isDefault && !m_attached.contains(sessionId))
+        return;
+    SessionState &state = isDefault ? m_session : m_attached[sessionId];
     if (m == u"use") {
         if (p.size() > 0 && p.at(0).metaType().id() == QMetaType::QString)
-            m_ns = p.at(0).toString();
+            state.ns = p.at(0).toString();
         if (p.size() > 1 && p.at(1).metaType().id() == QMetaType::QString)
-            m_db = p.at(1).toString();
+            state.db = p.at(1).toString();
     } else if (m == u"signin" || m == u"signup") {
         if (result.metaType().id() == QMetaType::QVariantMap) {
-            m_token = result.toMap().value(u"access"_s).toString();
-            m_refreshToken = result.toMap().value(u"refresh"_s).toString();
+            state.token = result.toMap().value(u"access"_s).toString();
+            state.refreshToken = result.toMap().value(u"refresh"_s).toString();
         } else {
-            m_token = result.toString();
+            state.token = result.toString();
         }
         // Replays after a reconnect sign in with these, never sign up again: a record access
         // method's SIGNIN clause takes the same variables its SIGNUP clause did.
         const QVariantMap params = p.value(0).toMap();
         if (!params.isEmpty())
-            m_credentials = Credentials::fromSigninParams(params);
-        Q_EMIT tokenChanged(m_token);
-        Q_EMIT authenticated();
-        scheduleTokenRenewal();
+            state.credentials = Credentials::fromSigninParams(params);
+        if (isDefault) {
+            Q_EMIT tokenChanged(state.token);
+            Q_EMIT authenticated();
+            scheduleTokenRenewal();
+        }
     } else if (m == u"authenticate") {
-        m_token = p.value(0).toString();
-        m_credentials = Credentials::token(m_token);
-        Q_EMIT authenticated();
+        state.token = p.value(0).toString();
+        state.credentials = Credentials::token(state.token);
+        if (isDefault)
+            Q_EMIT authenticated();
     } else if (m == u"invalidate") {
-        m_token.clear();
-        m_refreshToken.clear();
-        m_credentials = Credentials();
-        m_tokenTimer.stop();
+        state.token.clear();
+        state.refreshToken.clear();
+        state.credentials = Credentials();
+        if (isDefault)
+            m_tokenTimer.stop();
     } else if (m == u"let" || m == u"set") {
         if (p.size() >= 2)
-            m_vars.insert(p.at(0).toString(), p.at(1));
+            state.vars.insert(p.at(0).toString(), p.at(1));
         else if (!p.isEmpty())
-            m_vars.remove(p.at(0).toString());
+            state.vars.remove(p.at(0).toString());
     } else if (m == u"unset") {
-        m_vars.remove(p.value(0).toString());
+        state.vars.remove(p.value(0).toString());
     } else if (m == u"reset") {
-        m_ns.clear();
-        m_db.clear();
-        m_vars.clear();
-        m_token.clear();
-        m_credentials = Credentials();
+        state = SessionState();
     }
+}
+
+QList<RpcRequest> RpcClient::replayRequests(const SessionState &state, const QUuid &session) const
+{
+    QList<RpcRequest> requests;
+    RequestOptions options;
+    options.session = session;
+    if (!session.isNull())
+        requests.append(RpcRequest{u"attach"_s, {}, options});
+    if (state.credentials.level() == Credentials::Level::Token ||
+        (!state.token.isEmpty() && state.credentials.isEmpty()))
+        requests.append(RpcRequest{u"authenticate"_s, {state.token}, options});
+    else if (!state.credentials.isEmpty())
+        requests.append(RpcRequest{u"signin"_s, {state.credentials.toSigninParams()}, options});
+    if (!state.ns.isEmpty() || !state.db.isEmpty()) {
+        const auto nameOrNull = [](const QString &name) {
+            return name.isEmpty() ? QVariant::fromValue(nullptr) : QVariant(name);
+        };
+        requests.append(RpcRequest{u"use"_s, {nameOrNull(state.ns), nameOrNull(state.db)}, options});
+    }
+    for (auto it = state.vars.cbegin(); it != state.vars.cend(); ++it)
+        requests.append(RpcRequest{u"let"_s, {it.key(), it.value()}, options});
+    return requests;
+}
+
+void RpcClient::runSequence(QList<RpcRequest> requests, std::function<void(const Error &)> done)
+{
+    if (requests.isEmpty()) {
+        done(Error());
+        return;
+    }
+    const RpcRequest first = requests.takeFirst();
+    send(first, std::make_shared<RpcReply>([this, requests, done](const QVariant &, const Error &error) {
+             if (error.isValid())
+                 done(error);
+             else
+                 runSequence(requests, done);
+         }),
+         true);
 }
 
 void RpcClient::scheduleTokenRenewal()
 {
     m_tokenTimer.stop();
-    if (m_credentials.isEmpty() || m_credentials.level() == Credentials::Level::Token)
+    if (m_session.credentials.isEmpty() || m_session.credentials.level() == Credentials::Level::Token)
         return;
-    const qint64 expiry = Jwt::expiry(m_token);
+    const qint64 expiry = Jwt::expiry(m_session.token);
     if (expiry <= 0)
         return;
     const qint64 now = QDateTime::currentSecsSinceEpoch();
@@ -621,8 +679,6 @@ void RpcClient::handshakeStep(int step)
         }
         handshakeStep(step + 1);
     };
-    // Created only when sent: a reply dropped unsent would complete as Cancelled.
-    auto reply = [&next] { return std::make_shared<RpcReply>(next); };
     switch (step) {
     case 0:
         if (m_serverVersion.isEmpty()) {
@@ -643,54 +699,16 @@ void RpcClient::handshakeStep(int step)
         handshakeStep(1);
         return;
     case 1:
-        if (m_credentials.level() == Credentials::Level::Token ||
-            (!m_token.isEmpty() && m_credentials.isEmpty())) {
-            send(RpcRequest{u"authenticate"_s, {m_token}, {}}, reply(), true);
-            return;
-        }
-        if (!m_credentials.isEmpty()) {
-            // handleReply() records the new token like for any signin.
-            send(RpcRequest{u"signin"_s, {m_credentials.toSigninParams()}, {}}, reply(), true);
-            return;
-        }
-        handshakeStep(2);
+        // The default session: identity, namespace/database, variables.
+        runSequence(replayRequests(m_session, QUuid()),
+                    [next](const Error &error) { next(QVariant(), error); });
         return;
-    case 2:
-        if (!m_ns.isEmpty() || !m_db.isEmpty()) {
-            send(RpcRequest{u"use"_s,
-                            {m_ns.isEmpty() ? QVariant::fromValue(nullptr) : QVariant(m_ns),
-                             m_db.isEmpty() ? QVariant::fromValue(nullptr) : QVariant(m_db)},
-                            {}},
-                 reply(), true);
-            return;
-        }
-        handshakeStep(3);
-        return;
-    case 3: {
-        if (m_vars.isEmpty()) {
-            handshakeStep(4);
-            return;
-        }
-        // All variables in one round: each let waits for the previous one.
-        auto remaining = std::make_shared<QVariantMap>(m_vars);
-        auto sendNext = std::make_shared<std::function<void()>>();
-        *sendNext = [this, remaining, sendNext, next] {
-            if (remaining->isEmpty()) {
-                next(QVariant(), Error());
-                return;
-            }
-            const auto it = remaining->begin();
-            RpcRequest let{u"let"_s, {it.key(), it.value()}, {}};
-            remaining->erase(it);
-            send(let, std::make_shared<RpcReply>([sendNext, next](const QVariant &v, const Error &e) {
-                     if (e.isValid())
-                         next(v, e);
-                     else
-                         (*sendNext)();
-                 }),
-                 true);
-        };
-        (*sendNext)();
+    case 2: {
+        // Then every attached session the same way; they died with the old socket.
+        QList<RpcRequest> requests;
+        for (auto it = m_attached.cbegin(); it != m_attached.cend(); ++it)
+            requests += replayRequests(it.value(), it.key());
+        runSequence(requests, [next](const Error &error) { next(QVariant(), error); });
         return;
     }
     default:
@@ -918,22 +936,22 @@ QNetworkRequest RpcClient::httpRequest(const QString &path, bool withAuth) const
 {
     QNetworkRequest request(httpUrl(path));
     request.setTransferTimeout(m_config.requestTimeoutMs);
-    if (!m_ns.isEmpty())
-        request.setRawHeader("Surreal-NS", m_ns.toUtf8());
-    if (!m_db.isEmpty())
-        request.setRawHeader("Surreal-DB", m_db.toUtf8());
+    if (!m_session.ns.isEmpty())
+        request.setRawHeader("Surreal-NS", m_session.ns.toUtf8());
+    if (!m_session.db.isEmpty())
+        request.setRawHeader("Surreal-DB", m_session.db.toUtf8());
     if (!withAuth)
         return request;
-    if (!m_token.isEmpty()) {
-        request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
-    } else if (!m_credentials.username().isEmpty()) {
+    if (!m_session.token.isEmpty()) {
+        request.setRawHeader("Authorization", "Bearer " + m_session.token.toUtf8());
+    } else if (!m_session.credentials.username().isEmpty()) {
         const QByteArray basic =
-            (m_credentials.username() + u':' + m_credentials.password()).toUtf8().toBase64();
+            (m_session.credentials.username() + u':' + m_session.credentials.password()).toUtf8().toBase64();
         request.setRawHeader("Authorization", "Basic " + basic);
-        if (!m_credentials.namespaceName().isEmpty())
-            request.setRawHeader("Surreal-Auth-NS", m_credentials.namespaceName().toUtf8());
-        if (!m_credentials.databaseName().isEmpty())
-            request.setRawHeader("Surreal-Auth-DB", m_credentials.databaseName().toUtf8());
+        if (!m_session.credentials.namespaceName().isEmpty())
+            request.setRawHeader("Surreal-Auth-NS", m_session.credentials.namespaceName().toUtf8());
+        if (!m_session.credentials.databaseName().isEmpty())
+            request.setRawHeader("Surreal-Auth-DB", m_session.credentials.databaseName().toUtf8());
     }
     return request;
 }
@@ -981,7 +999,7 @@ void RpcClient::exportDatabase(const RpcReplyPtr &reply)
     QNetworkRequest request = httpRequest(u"/export"_s);
     request.setRawHeader("Accept", "text/plain");
     QNetworkReply *net = network()->get(request);
-    const QString context = u"export of "_s + m_ns + u'/' + m_db;
+    const QString context = u"export of "_s + m_session.ns + u'/' + m_session.db;
     connect(net, &QNetworkReply::finished, this, [net, reply, context] {
         const Error error = httpError(net, context);
         if (error.isValid())
@@ -997,7 +1015,7 @@ void RpcClient::importDatabase(const QString &surrealql, const RpcReplyPtr &repl
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("text/plain"));
     request.setRawHeader("Accept", "application/json");
     QNetworkReply *net = network()->post(request, surrealql.toUtf8());
-    const QString context = u"import into "_s + m_ns + u'/' + m_db;
+    const QString context = u"import into "_s + m_session.ns + u'/' + m_session.db;
     connect(net, &QNetworkReply::finished, this, [net, reply, context] {
         const Error error = httpError(net, context);
         if (error.isValid())

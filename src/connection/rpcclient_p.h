@@ -79,6 +79,17 @@ struct ClientConfig
     Error invalid;
 };
 
+// What a SurrealDB session is, seen from the client: enough to rebuild it on a new socket.
+struct SessionState
+{
+    QString ns;
+    QString db;
+    QVariantMap vars;
+    Credentials credentials;
+    QString token;
+    QString refreshToken;
+};
+
 class LiveSubscription;
 
 class RpcClient : public QObject
@@ -158,12 +169,9 @@ protected:
     void importDatabase(const QString &surrealql, const RpcReplyPtr &reply);
 
     // Session state mirrored client-side, replayed on reconnect (and sent as headers over HTTP).
-    QString m_ns;
-    QString m_db;
-    QVariantMap m_vars;
-    Credentials m_credentials;
-    QString m_token;
-    QString m_refreshToken;
+    SessionState m_session;
+    // Sessions attached on this socket, by id, replayed after a reconnect like the default one.
+    QHash<QUuid, SessionState> m_attached;
     ClientConfig m_config;
     QString m_serverVersion;
     int m_serverMajor = 0;
@@ -181,6 +189,10 @@ private:
     void pump();
     void send(const RpcRequest &request, const RpcReplyPtr &reply, bool internal);
     void applyStateChange(const RpcRequest &request, const QVariant &result);
+    // The requests that rebuild a session on a fresh socket, in order.
+    [[nodiscard]] QList<RpcRequest> replayRequests(const SessionState &state, const QUuid &session) const;
+    // Sends requests one after another; done gets the first error, or none.
+    void runSequence(QList<RpcRequest> requests, std::function<void(const Error &)> done);
     [[nodiscard]] bool canReauthenticate(const RpcRequest &request, const Error &error) const;
     void failInflight(const Error &error);
     // After a dropped connection: reads and idempotent writes wait for the reconnect, the rest fail.

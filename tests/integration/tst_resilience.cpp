@@ -76,6 +76,14 @@ private Q_SLOTS:
         m.setMaxRetries(40);
         AWAIT_VOID(m.open());
         AWAIT_VOID(m.connection()->let(u"who"_s, u"me"_s));
+        // An attached session with its own identity, database and variable.
+        RequestOptions inSession;
+        inSession.session = QUuid::createUuid();
+        AWAIT(m.connection()->call(u"attach"_s, {}, inSession));
+        AWAIT(m.connection()->call(u"signin"_s, {Credentials::root(u"root"_s, u"root"_s).toSigninParams()},
+                                   inSession));
+        AWAIT(m.connection()->call(u"use"_s, {u"res"_s, u"side"_s}, inSession));
+        AWAIT(m.connection()->call(u"let"_s, {u"who"_s, u"other"_s}, inSession));
         const QString tb = u"restart_t"_s;
         QVERIFY(AWAIT(m.connection()->query(u"CREATE type::table($tb); DELETE type::table($tb);"_s,
                                             {{u"tb"_s, tb}}))
@@ -114,6 +122,12 @@ private Q_SLOTS:
             const QueryResult r = AWAIT(m.connection()->query(u"RETURN [$session.ns, $session.db, $who]"_s));
             QCOMPARE(r.last().toList(), (QVariantList{u"res"_s, u"res"_s, u"me"_s}));
         }
+        for (int i = 0; i < 6; ++i) {
+            const QVariant r =
+                AWAIT(m.connection()->call(u"query"_s, {u"RETURN [$session.db, $who]"_s}, inSession));
+            QCOMPARE(r.toList().last().toMap().value(u"result"_s).toList(),
+                     (QVariantList{u"side"_s, u"other"_s}));
+        }
         // The live query was registered again under a new id and still delivers.
         QTRY_COMPARE_WITH_TIMEOUT(restarted.count(), 1, 10000);
         QVERIFY(live->queryId() != firstId);
@@ -130,7 +144,7 @@ private Q_SLOTS:
         const Error e = failureOf(m.open(), 30000);
         QCOMPARE(e.kind(), Error::Kind::Connection);
         QVERIFY(e.context().contains(u"127.0.0.1:9"_s));
-        QCOMPARE(m.state(), DatabaseManager::State::Disconnected);
+        QTRY_COMPARE(m.state(), DatabaseManager::State::Disconnected);
     }
 
     void scaleOutAcrossTwoNodes()
@@ -172,7 +186,7 @@ private Q_SLOTS:
         QVERIFY(!e.isRetryable());
         QVERIFY2(e.message().contains(u"1.5.4"_s) && e.message().contains(u"needs SurrealDB"_s),
                  qPrintable(e.message()));
-        QCOMPARE(m.state(), DatabaseManager::State::Disconnected);
+        QTRY_COMPARE(m.state(), DatabaseManager::State::Disconnected);
     }
 
     void malformedRepliesGiveProtocolErrors()

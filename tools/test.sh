@@ -8,7 +8,14 @@ source "$(dirname "$0")/ensure-deps.sh"
 configure_and_build
 
 echo "== tools/surreal-local tests"
-(cd "$SURREALQT_ROOT/tools/surreal-local" && npm test --silent 2>&1 | tail -n 12)
+server_log=$SURREALQT_BUILD/surreal-local-tests.log
+if (cd "$SURREALQT_ROOT/tools/surreal-local" && npm test --silent >"$server_log" 2>&1); then
+    tail -n 9 "$server_log"
+else
+    cat "$server_log"
+    echo "tools/surreal-local tests failed" >&2
+    exit 1
+fi
 
 echo "== Qt Test suite"
 cd "$SURREALQT_BUILD"

@@ -28,6 +28,7 @@ class FakePeer : public QObject
 public:
     std::function<QByteArray(const QByteArray &)> answer;
     QString version = u"surrealdb-3.0.2"_s;
+    std::function<void()> onConnection;
 
     FakePeer()
         : m_server(u"fake"_s, QWebSocketServer::NonSecureMode)
@@ -35,6 +36,8 @@ public:
         m_server.listen(QHostAddress::LocalHost, 0);
         connect(&m_server, &QWebSocketServer::newConnection, this, [this] {
             QWebSocket *socket = m_server.nextPendingConnection();
+            if (onConnection)
+                onConnection();
             connect(socket, &QWebSocket::binaryMessageReceived, socket,
                     [this, socket](const QByteArray &frame) {
                         // The client asks for the version on connect; everything after that is the test's.
@@ -187,6 +190,37 @@ private Q_SLOTS:
         QVERIFY2(e.message().contains(u"1.5.4"_s) && e.message().contains(u"needs SurrealDB"_s),
                  qPrintable(e.message()));
         QTRY_COMPARE(m.state(), DatabaseManager::State::Disconnected);
+    }
+
+    void keepAliveDetectsASilentPeer()
+    {
+        FakePeer peer;
+        bool silent = false;
+        int connections = 0;
+        peer.onConnection = [&connections] { ++connections; };
+        peer.answer = [&silent](const QByteArray &frame) {
+            if (silent)
+                return QByteArray();
+            const QCborMap in = QCborValue::fromCbor(frame).toMap();
+            return QCborValue(QCborMap{{u"id"_s, in.value(u"id"_s)},
+                                       {u"result"_s, QCborValue(QCborTag(6), nullptr)}})
+                .toCbor();
+        };
+        DatabaseManager m(peer.url(), {}, {}, {}, 1, false);
+        m.setKeepAliveInterval(std::chrono::milliseconds(150));
+        m.setRequestTimeout(std::chrono::milliseconds(300));
+        m.setReconnectBackoff(std::chrono::milliseconds(10), std::chrono::milliseconds(50));
+        AWAIT_VOID(m.open());
+        QTRY_COMPARE(connections, 1);
+        QSignalSpy states(&m, &DatabaseManager::stateChanged);
+        // A half-open socket: TCP stays up, nothing answers. Only the ping can tell.
+        silent = true;
+        QTRY_VERIFY_WITH_TIMEOUT(connections >= 2, 5000);
+        bool sawReconnecting = false;
+        for (const auto &args : states)
+            sawReconnecting |=
+                args.at(0).value<DatabaseManager::State>() == DatabaseManager::State::Reconnecting;
+        QVERIFY(sawReconnecting);
     }
 
     void malformedRepliesGiveProtocolErrors()

@@ -82,9 +82,8 @@ public:
     QFuture<void> ping();
     // SurrealDB 3 sessions attached on this connection (not the default session). Attach and
     // detach with call(u"attach"_s, {}, options) where options.session names the session; pass
-    // the same options to later calls to run them in it. Use a pinned connection (SingleConnection,
-    // ConnectionPool::acquire()) for sessions: they live on one socket and are not restored after
-    // a reconnect.
+    // the same options to later calls to run them in it. The client mirrors each attached
+    // session's identity, namespace/database and variables and rebuilds it after a reconnect.
     QFuture<QList<QUuid>> sessions();
 
     void useSync(const QString &ns, const QString &db);

@@ -106,6 +106,9 @@ void HttpClient::post(qint64 id, const RpcRequest &request, bool probe)
         const Error httpFailure = httpError(reply, context);
         if (httpFailure.isValid()) {
             if (probe || httpFailure.kind() == Error::Kind::Connection) {
+                // The other requests in flight go the same way; abort them so that none of
+                // them still lands on the server after it was reported failed (or resent).
+                disconnectTransport();
                 transportLost(httpFailure);
                 if (!probe)
                     handleReply(id, {}, httpFailure);

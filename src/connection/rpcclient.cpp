@@ -310,8 +310,8 @@ void RpcClient::handleReply(qint64 id, const QVariant &result, const Error &erro
         entry.timer->deleteLater();
     if (!entry.internal && isStateChanging(entry.request.method))
         --m_barrierCount;
-    if (error.isValid() && !entry.internal && entry.request.method == u"use" && error.isTransactionConflict()
-        && entry.request.resendCount < MaxResends) {
+    if (error.isValid() && !entry.internal && entry.request.method == u"use" &&
+        error.isTransactionConflict() && entry.request.resendCount < MaxResends) {
         // Sockets of a pool that create the same namespace/database at once collide; 'use'
         // is idempotent, so it simply runs again.
         RpcRequest again = entry.request;
@@ -332,7 +332,10 @@ void RpcClient::handleReply(qint64 id, const QVariant &result, const Error &erro
             if (m_queue.at(i).second == m_reauthEntry.second)
                 at = i;
         if (at >= 0) {
-            m_queue.insert(at + 1, {again, entry.reply});
+            qsizetype pos = at + 1;
+            while (pos < m_queue.size() && m_queue.at(pos).first.afterReauthentication)
+                ++pos;
+            m_queue.insert(pos, {again, entry.reply});
         } else if (m_reauthInFlight) {
             m_queue.prepend({again, entry.reply});
         } else {
@@ -362,7 +365,9 @@ void RpcClient::handleReply(qint64 id, const QVariant &result, const Error &erro
             (withContext.kind() == Error::Kind::Query || withContext.kind() == Error::Kind::Validation))
             withContext.setKind(Error::Kind::Authentication);
         // HTTP answers a stale Bearer token with a bare 401; say what we know.
-        if (withContext.kind() == Error::Kind::Authentication && !m_session.token.isEmpty() &&
+        if (withContext.kind() == Error::Kind::Authentication && entry.request.options.session.isNull() &&
+            entry.request.method != u"signin" && entry.request.method != u"signup" &&
+            !m_session.token.isEmpty() &&
             !withContext.message().contains(u"expired"_s, Qt::CaseInsensitive)) {
             const qint64 expiry = Jwt::expiry(m_session.token);
             if (expiry > 0 && expiry <= QDateTime::currentSecsSinceEpoch())
@@ -408,7 +413,8 @@ void RpcClient::applyStateChange(const RpcRequest &request, const QVariant &resu
     const QVariantList &p = request.params;
     const QUuid &sessionId = request.options.session;
     if (!sessionId.isNull()) {
-        if (m == u"attach")
+        // A replayed attach keeps the state it is about to rebuild.
+        if (m == u"attach" && !m_attached.contains(sessionId))
             m_attached.insert(sessionId, SessionState());
         else if (m == u"detach")
             m_attached.remove(sessionId);
@@ -491,14 +497,62 @@ void RpcClient::runSequence(QList<RpcRequest> requests, std::function<void(const
         done(Error());
         return;
     }
-    const RpcRequest first = requests.takeFirst();
+    const RpcRequest first = requests.first();
     send(first, std::make_shared<RpcReply>([this, requests, done](const QVariant &, const Error &error) {
-             if (error.isValid())
+             if (error.isValid() && error.isTransactionConflict() && requests.first().resendCount < 10) {
+                 // Sockets that create the same namespace/database at once collide on it;
+                 // running the same request again is safe.
+                 QList<RpcRequest> again = requests;
+                 ++again.first().resendCount;
+                 QTimer::singleShot(20 * again.first().resendCount, this, [this, again, done] {
+                     if (m_handshaking)
+                         runSequence(again, done);
+                 });
+                 return;
+             }
+             if (error.isValid()) {
                  done(error);
-             else
-                 runSequence(requests, done);
+                 return;
+             }
+             runSequence(requests.mid(1), done);
          }),
          true);
+}
+
+void RpcClient::rebuildSessions(QList<QUuid> sessions, std::function<void()> done)
+{
+    if (sessions.isEmpty()) {
+        done();
+        return;
+    }
+    const QUuid id = sessions.takeFirst();
+    const auto it = m_attached.constFind(id);
+    if (it == m_attached.cend()) {
+        rebuildSessions(sessions, done);
+        return;
+    }
+    runSequence(replayRequests(it.value(), id), [this, id, sessions, done](const Error &error) {
+        if (!m_handshaking)
+            return;
+        if (error.isValid() && error.kind() == Error::Kind::Connection)
+            return; // transportLost() takes over
+        if (error.isValid() && error.kind() != Error::Kind::Timeout) {
+            // One session that cannot come back (say, its token expired) must not keep the
+            // socket and everybody else's requests down: it is dropped and reported.
+            m_attached.remove(id);
+            Error lost = error;
+            lost.setContext(u"restoring session %1 on %2"_s.arg(id.toString(QUuid::WithoutBraces),
+                                                                currentUrl().toString(QUrl::RemoveUserInfo)));
+            qCWarning(lcConnection) << "attached session lost:" << lost;
+            Q_EMIT errorOccurred(lost);
+        }
+        if (error.isValid() && error.kind() == Error::Kind::Timeout) {
+            disconnectTransport();
+            transportLost(Error(Error::Kind::Connection, u"The server did not answer while connecting"_s));
+            return;
+        }
+        rebuildSessions(sessions, done);
+    });
 }
 
 void RpcClient::scheduleTokenRenewal()
@@ -652,7 +706,6 @@ void RpcClient::setFatal(const Error &error)
 void RpcClient::startHandshake()
 {
     m_handshaking = true;
-    m_handshakeConflicts = 0;
     handshakeStep(0);
 }
 
@@ -664,13 +717,13 @@ void RpcClient::handshakeStep(int step)
         if (!m_handshaking)
             return;
         if (error.isValid()) {
-            if (error.kind() == Error::Kind::Connection || error.kind() == Error::Kind::Timeout ||
-                m_state == State::Closed)
+            if (error.kind() == Error::Kind::Connection || m_state == State::Closed)
                 return; // transportLost() or close() takes over
-            if (error.isTransactionConflict() && m_handshakeConflicts < 10) {
-                // Sockets that create the namespace/database at the same moment collide on it.
-                ++m_handshakeConflicts;
-                QTimer::singleShot(20 * m_handshakeConflicts, this, [this, step] { handshakeStep(step); });
+            if (error.kind() == Error::Kind::Timeout) {
+                // The socket is up but the server does not answer: start over on a new one.
+                disconnectTransport();
+                transportLost(Error(Error::Kind::Connection,
+                                    u"The server did not answer while connecting: "_s + error.message()));
                 return;
             }
             // Wrong credentials will not get better by retrying: stop and tell everyone waiting.
@@ -703,14 +756,10 @@ void RpcClient::handshakeStep(int step)
         runSequence(replayRequests(m_session, QUuid()),
                     [next](const Error &error) { next(QVariant(), error); });
         return;
-    case 2: {
+    case 2:
         // Then every attached session the same way; they died with the old socket.
-        QList<RpcRequest> requests;
-        for (auto it = m_attached.cbegin(); it != m_attached.cend(); ++it)
-            requests += replayRequests(it.value(), it.key());
-        runSequence(requests, [next](const Error &error) { next(QVariant(), error); });
+        rebuildSessions(m_attached.keys(), [next] { next(QVariant(), Error()); });
         return;
-    }
     default:
         m_handshaking = false;
         m_attempt = 0;
@@ -788,6 +837,7 @@ void RpcClient::addLive(LiveSubscription *sub)
         }
         sub->serverId = id;
         m_liveByServerId.insert(sub->serverId, sub);
+        sub->everStarted = true;
         Q_EMIT sub->started(sub->serverId);
     });
     sub->registering = true;
@@ -848,7 +898,10 @@ void RpcClient::resubscribeLive(const std::function<void()> &done)
             sub->serverId = id;
             m_liveByServerId.insert(sub->serverId, sub);
             qCDebug(lcLive) << "live query re-registered as" << sub->serverId;
-            Q_EMIT sub->restarted(sub->serverId);
+            if (std::exchange(sub->everStarted, true))
+                Q_EMIT sub->restarted(sub->serverId);
+            else
+                Q_EMIT sub->started(sub->serverId); // its first registration was lost with the socket
         });
         sub->registering = true;
         send(sub->startRequest, reply, true);

@@ -193,6 +193,8 @@ private:
     [[nodiscard]] QList<RpcRequest> replayRequests(const SessionState &state, const QUuid &session) const;
     // Sends requests one after another; done gets the first error, or none.
     void runSequence(QList<RpcRequest> requests, std::function<void(const Error &)> done);
+    // Replays the given attached sessions; one that fails is dropped and reported, not fatal.
+    void rebuildSessions(QList<QUuid> sessions, std::function<void()> done);
     [[nodiscard]] bool canReauthenticate(const RpcRequest &request, const Error &error) const;
     void failInflight(const Error &error);
     // After a dropped connection: reads and idempotent writes wait for the reconnect, the rest fail.
@@ -226,7 +228,6 @@ private:
     // The signin queued to renew an expired token, and whether it is still unanswered.
     std::pair<RpcRequest, RpcReplyPtr> m_reauthEntry;
     bool m_reauthInFlight = false;
-    int m_handshakeConflicts = 0;
     bool m_handshaking = false;
     bool m_everConnected = false;
     State m_state = State::Disconnected;
@@ -252,6 +253,8 @@ public:
     bool killed = false;
     // A registration request is queued or in flight; a reconnect must not send a second one.
     bool registering = false;
+    // started() was emitted; later registrations announce themselves as restarted().
+    bool everStarted = false;
 
 Q_SIGNALS:
     void started(const QUuid &serverId);

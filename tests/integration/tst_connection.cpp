@@ -390,7 +390,8 @@ private Q_SLOTS:
         const Error e = failureOf(live->started());
         QCOMPARE(e.kind(), Error::Kind::Validation);
         QVERIFY2(e.message().contains(u"HTTP"_s), qPrintable(e.message()));
-        const Error tx = failureOf(m->connection()->transaction()->id());
+        std::unique_ptr<Transaction> transaction(m->connection()->transaction());
+        const Error tx = failureOf(transaction->id());
         QVERIFY2(tx.message().contains(u"HTTP"_s), qPrintable(tx.message()));
     }
 

@@ -36,6 +36,7 @@ public:
         m_server.listen(QHostAddress::LocalHost, 0);
         connect(&m_server, &QWebSocketServer::newConnection, this, [this] {
             QWebSocket *socket = m_server.nextPendingConnection();
+            socket->setParent(this);
             if (onConnection)
                 onConnection();
             connect(socket, &QWebSocket::binaryMessageReceived, socket,

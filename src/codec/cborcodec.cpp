@@ -5,18 +5,21 @@
 #include <SurrealQt/values.h>
 
 #include <QtCore/QAssociativeIterable>
-#include <QtCore/QCborStreamReader>
 #include <QtCore/QCborStreamWriter>
 #include <QtCore/QDate>
 #include <QtCore/QDateTime>
+#include <QtCore/qfloat16.h>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtCore/QJsonValue>
 #include <QtCore/QSequentialIterable>
 #include <QtCore/QStringDecoder>
+#include <QtCore/QtEndian>
 #include <QtCore/QUuid>
 
+#include <algorithm>
+#include <bit>
 #include <cstring>
 #include <limits>
 #include <map>
@@ -610,8 +613,7 @@ class Decoder
 {
 public:
     explicit Decoder(QByteArrayView bytes)
-        : m_reader(QByteArray::fromRawData(bytes.data(), bytes.size()))
-        , m_data(bytes.data())
+        : m_data(reinterpret_cast<const uchar *>(bytes.data()))
         , m_size(bytes.size())
     {}
 
@@ -621,20 +623,97 @@ public:
             return fail(0, u"empty buffer, expected one CBOR item"_s);
         if (!item(out, 0))
             return false;
-        const qint64 end = m_reader.currentOffset();
-        if (end != m_size)
-            return fail(end, u"%1 trailing bytes after the CBOR item"_s.arg(m_size - end));
+        if (m_pos != m_size)
+            return fail(m_pos, u"%1 trailing bytes after the CBOR item"_s.arg(m_size - m_pos));
         return true;
     }
 
     CodecError error() const { return m_error; }
 
 private:
-    qint64 remaining() const { return m_size - m_reader.currentOffset(); }
+    // The decoder parses the buffer itself (it always has the whole message): every read is
+    // bounds-checked against m_size, and every declared length or count is checked against the
+    // bytes that remain before anything is allocated for it.
+    enum Major : int {
+        MajorUnsigned = 0,
+        MajorNegative = 1,
+        MajorBytes = 2,
+        MajorText = 3,
+        MajorArray = 4,
+        MajorMap = 5,
+        MajorTag = 6,
+        MajorSimple = 7,
+    };
+    static constexpr uchar InfoIndefinite = 31; // indefinite length, or the break stop code
+    static constexpr uchar BreakByte = 0xff;
+
+    // The head of one data item: initial byte plus argument.
+    struct Head
+    {
+        qint64 offset = 0; // of the initial byte
+        int major = 0;
+        uchar info = 0;    // additional information, the low 5 bits of the initial byte
+        quint64 value = 0; // length, count, tag number, integer, simple value or float bits
+
+        bool indefinite() const { return info == InfoIndefinite; }
+        bool isBreak() const { return major == MajorSimple && info == InfoIndefinite; }
+    };
+
+    // A position in the value tree: an array index, a map key, or nothing yet (a map whose
+    // key is being read). The key points at a QString alive in map() while it is set.
+    struct Segment
+    {
+        qsizetype index = -1;
+        const QString *key = nullptr;
+    };
+
+    class SegmentGuard
+    {
+    public:
+        SegmentGuard(std::vector<Segment> &path, Segment segment)
+            : m_path(path)
+        {
+            m_path.push_back(segment);
+        }
+        ~SegmentGuard() { m_path.pop_back(); }
+        SegmentGuard(const SegmentGuard &) = delete;
+        SegmentGuard &operator=(const SegmentGuard &) = delete;
+
+    private:
+        std::vector<Segment> &m_path;
+    };
+
+    // Map keys repeat from record to record; equal keys share one QString (implicit sharing)
+    // instead of allocating a new one each time. Entries compare the bytes themselves.
+    struct CachedKey
+    {
+        const uchar *bytes = nullptr;
+        qsizetype size = -1;
+        QString text;
+    };
+    static constexpr qsizetype KeyCacheSize = 64;
+    static constexpr qsizetype MaxCachedKeySize = 32;
+
+    qint64 remaining() const { return m_size - m_pos; }
+
+    QString formatPath() const
+    {
+        QString out;
+        for (const Segment &segment : m_path) {
+            if (segment.index >= 0) {
+                out += u'[' + QString::number(segment.index) + u']';
+            } else if (segment.key) {
+                if (!out.isEmpty())
+                    out += u'.';
+                out += *segment.key;
+            }
+        }
+        return out;
+    }
 
     bool fail(qint64 offset, const QString &what)
     {
-        m_error.path = formatPath(m_path);
+        m_error.path = formatPath();
         m_error.offset = offset;
         m_error.message = what;
         if (!m_error.path.isEmpty())
@@ -643,12 +722,11 @@ private:
         return false;
     }
 
-    bool readerFailed(qint64 offset)
+    bool truncated(qint64 offset) { return fail(offset, u"unexpected end of data (truncated message)"_s); }
+
+    bool malformed(qint64 offset, const QString &what)
     {
-        const QCborError error = m_reader.lastError();
-        if (error == QCborError::EndOfFile || error == QCborError::NoError)
-            return fail(offset, u"unexpected end of data (truncated message)"_s);
-        return fail(offset, u"malformed CBOR: %1"_s.arg(error.toString()));
+        return fail(offset, u"malformed CBOR: %1"_s.arg(what));
     }
 
     bool tagFail(qint64 offset, quint64 tag, const QString &what)
@@ -656,42 +734,84 @@ private:
         return fail(offset, u"tag %1 (%2): %3"_s.arg(tag).arg(tagName(tag), what));
     }
 
-    // The payload of the definite-length string (major type 3 for text, 2 for bytes) at the
-    // reader's position when it lies entirely inside the buffer; false otherwise (indefinite
-    // length, a declared length past the end, ...), and then readString() deals with it.
-    bool definiteString(int majorType, qint64 offset, const char **begin, qsizetype *size) const
+    // Reads the head at m_pos and moves past it. An indefinite length (major types 2 to 5) and
+    // the break stop code come back with info 31 for the caller to judge; reserved additional
+    // information and indefinite lengths on other major types are malformed.
+    bool readHead(Head *head)
     {
-        if (offset < 0 || offset >= m_size)
-            return false;
-        const auto *p = reinterpret_cast<const uchar *>(m_data + offset);
-        if ((p[0] >> 5) != majorType)
-            return false;
-        const uchar info = p[0] & 0x1f;
-        qint64 header;
-        quint64 length;
-        const qint64 available = m_size - offset;
-        if (info < 24) {
-            header = 1;
-            length = info;
-        } else if (info <= 27) {
-            header = qint64(1) + (qint64(1) << (info - 24));
-            if (header > available)
-                return false;
-            length = 0;
-            for (qint64 i = 1; i < header; ++i)
-                length = (length << 8) | p[i];
-        } else {
-            return false;
+        head->offset = m_pos;
+        if (m_pos >= m_size)
+            return truncated(m_pos);
+        const uchar *p = m_data + m_pos;
+        head->major = p[0] >> 5;
+        head->info = p[0] & 0x1f;
+        if (head->info < 24) {
+            head->value = head->info;
+            m_pos += 1;
+            return true;
         }
-        // Checked before anything is allocated: the declared length must fit in what remains.
-        if (header > available || length > quint64(available - header))
-            return false;
-        *begin = m_data + offset + header;
-        *size = qsizetype(length);
+        switch (head->info) {
+        case 24:
+            if (remaining() < 2)
+                return truncated(head->offset);
+            head->value = p[1];
+            m_pos += 2;
+            return true;
+        case 25:
+            if (remaining() < 3)
+                return truncated(head->offset);
+            head->value = qFromBigEndian<quint16>(p + 1);
+            m_pos += 3;
+            return true;
+        case 26:
+            if (remaining() < 5)
+                return truncated(head->offset);
+            head->value = qFromBigEndian<quint32>(p + 1);
+            m_pos += 5;
+            return true;
+        case 27:
+            if (remaining() < 9)
+                return truncated(head->offset);
+            head->value = qFromBigEndian<quint64>(p + 1);
+            m_pos += 9;
+            return true;
+        case InfoIndefinite:
+            if ((head->major >= MajorBytes && head->major <= MajorMap) || head->major == MajorSimple) {
+                head->value = 0;
+                m_pos += 1;
+                return true;
+            }
+            return malformed(head->offset, u"indefinite length on major type %1"_s.arg(head->major));
+        default:
+            return malformed(head->offset, u"reserved additional information %1"_s.arg(head->info));
+        }
+    }
+
+    // At a break stop code ending an indefinite-length item? Consumes it. Fails at the end of data.
+    bool atBreak(bool *isBreak)
+    {
+        if (m_pos >= m_size)
+            return truncated(m_pos);
+        *isBreak = m_data[m_pos] == BreakByte;
+        if (*isBreak)
+            ++m_pos;
         return true;
     }
 
-    static bool isAscii(const char *p, qsizetype n)
+    // A definite-length string payload: checked against what remains, then skipped over.
+    bool payload(const Head &head, const uchar **begin)
+    {
+        if (head.value > quint64(remaining()))
+            return fail(head.offset, u"%1 string declares %2 bytes but only %3 remain"_s
+                                         .arg(head.major == MajorText ? u"text"_s : u"byte"_s)
+                                         .arg(head.value)
+                                         .arg(remaining()));
+        *begin = m_data + m_pos;
+        m_pos += qint64(head.value);
+        return true;
+    }
+
+    static bool isAscii(const uchar *p, qsizetype n)
     {
         qsizetype i = 0;
         for (; i + 8 <= n; i += 8) {
@@ -701,251 +821,277 @@ private:
                 return false;
         }
         for (; i < n; ++i) {
-            if (uchar(p[i]) & 0x80)
+            if (p[i] & 0x80)
                 return false;
         }
         return true;
     }
 
-    // Strict UTF-8: invalid and truncated sequences are errors; a leading BOM is kept as U+FEFF.
-    static bool fromUtf8(const char *p, qsizetype n, QString *out)
+    // Strict UTF-8: invalid and truncated sequences are errors; a leading BOM stays U+FEFF.
+    static bool fromUtf8(const uchar *p, qsizetype n, QString *out)
     {
+        const auto *chars = reinterpret_cast<const char *>(p);
         if (isAscii(p, n)) {
-            *out = QString::fromLatin1(p, n);
+            *out = QString::fromLatin1(chars, n);
             return true;
         }
         QStringDecoder decoder(QStringDecoder::Utf8,
                                QStringDecoder::Flag::Stateless | QStringDecoder::Flag::ConvertInitialBom);
-        *out = decoder.decode(QByteArrayView(p, n));
+        *out = decoder.decode(QByteArrayView(chars, n));
         return !decoder.hasError();
     }
 
-    // Moves the reader past the string it is on without copying it (next() would read it
-    // into a temporary QString or QByteArray).
-    bool skipString(qint64 offset)
+    // Each chunk of an indefinite-length string must be a definite-length string of the same
+    // major type (and, for text, valid UTF-8 on its own).
+    bool chunks(const Head &head, QString *text, QByteArray *bytes)
     {
         for (;;) {
-            const auto r = m_reader.readStringChunk(nullptr, 0);
-            if (r.status == QCborStreamReader::EndOfString)
+            bool end;
+            if (!atBreak(&end))
+                return false;
+            if (end)
                 return true;
-            if (r.status == QCborStreamReader::Error)
-                return readerFailed(offset);
-        }
-    }
-
-    // A text string, straight from the buffer when it has a definite length; the chunked
-    // reader handles everything else (and reports the errors).
-    bool readText(QString *string)
-    {
-        const qint64 offset = m_reader.currentOffset();
-        const char *begin;
-        qsizetype size;
-        if (!definiteString(3, offset, &begin, &size))
-            return readString(true, string, nullptr);
-        if (!fromUtf8(begin, size, string))
-            return fail(offset, u"text string is not valid UTF-8"_s);
-        return skipString(offset);
-    }
-
-    bool readBytes(QByteArray *bytes)
-    {
-        const qint64 offset = m_reader.currentOffset();
-        const char *begin;
-        qsizetype size;
-        if (!definiteString(2, offset, &begin, &size))
-            return readString(false, nullptr, bytes);
-        *bytes = QByteArray(begin, size);
-        return skipString(offset);
-    }
-
-    bool readString(bool text, QString *string, QByteArray *bytes)
-    {
-        const qint64 offset = m_reader.currentOffset();
-        for (;;) {
-            // Checked before Qt allocates: a declared length is untrusted until the bytes exist.
-            const qsizetype chunk = m_reader.currentStringChunkSize();
-            if (chunk < 0)
-                return readerFailed(offset);
-            if (chunk > remaining())
-                return fail(offset, u"%1 string declares %2 bytes but only %3 remain"_s
-                                        .arg(text ? u"text"_s : u"byte"_s)
-                                        .arg(chunk)
-                                        .arg(remaining()));
-            if (text) {
-                auto r = m_reader.readString();
-                if (r.status == QCborStreamReader::EndOfString)
-                    return true;
-                if (r.status == QCborStreamReader::Error) {
-                    if (m_reader.lastError() == QCborError::InvalidUtf8String)
-                        return fail(offset, u"text string is not valid UTF-8"_s);
-                    return readerFailed(offset);
-                }
-                *string += r.data;
+            Head chunk;
+            if (!readHead(&chunk))
+                return false;
+            if (chunk.major != head.major || chunk.indefinite())
+                return malformed(chunk.offset, u"invalid chunk in an indefinite-length string"_s);
+            const uchar *begin;
+            if (!payload(chunk, &begin))
+                return false;
+            const qsizetype size = qsizetype(chunk.value);
+            if (head.major == MajorText) {
+                QString piece;
+                if (!fromUtf8(begin, size, &piece))
+                    return fail(head.offset, u"text string is not valid UTF-8"_s);
+                *text += piece;
             } else {
-                auto r = m_reader.readByteArray();
-                if (r.status == QCborStreamReader::EndOfString)
-                    return true;
-                if (r.status == QCborStreamReader::Error)
-                    return readerFailed(offset);
-                *bytes += r.data;
+                bytes->append(reinterpret_cast<const char *>(begin), size);
             }
         }
     }
 
-    bool array(QVariantList *out, int depth)
+    bool text(const Head &head, QString *out)
     {
-        const qint64 offset = m_reader.currentOffset();
-        if (m_reader.isLengthKnown() && m_reader.length() > quint64(remaining()))
-            return fail(offset,
-                        u"array declares %1 elements but only %2 bytes remain"_s.arg(m_reader.length())
-                            .arg(remaining()));
-        if (!m_reader.enterContainer())
-            return readerFailed(offset);
+        if (head.indefinite())
+            return chunks(head, out, nullptr);
+        const uchar *begin;
+        if (!payload(head, &begin))
+            return false;
+        if (!fromUtf8(begin, qsizetype(head.value), out))
+            return fail(head.offset, u"text string is not valid UTF-8"_s);
+        return true;
+    }
+
+    bool key(const Head &head, QString *out)
+    {
+        if (head.indefinite() || head.value > quint64(MaxCachedKeySize) || head.value > quint64(remaining()))
+            return text(head, out);
+        const qsizetype size = qsizetype(head.value);
+        const uchar *begin = m_data + m_pos;
+        quint32 hash = quint32(size);
+        for (qsizetype i = 0; i < size; ++i)
+            hash = hash * 31 + begin[i];
+        CachedKey &cached = m_keys[(hash ^ (hash >> 7)) % KeyCacheSize];
+        if (cached.size == size && std::memcmp(cached.bytes, begin, size_t(size)) == 0) {
+            m_pos += size;
+            *out = cached.text;
+            return true;
+        }
+        if (!text(head, out))
+            return false;
+        cached.bytes = begin;
+        cached.size = size;
+        cached.text = *out;
+        return true;
+    }
+
+    bool bytes(const Head &head, QByteArray *out)
+    {
+        if (head.indefinite())
+            return chunks(head, nullptr, out);
+        const uchar *begin;
+        if (!payload(head, &begin))
+            return false;
+        *out = QByteArray(reinterpret_cast<const char *>(begin), qsizetype(head.value));
+        return true;
+    }
+
+    bool array(const Head &head, QVariantList *out, int depth)
+    {
+        if (!head.indefinite()) {
+            // Every element takes at least one byte.
+            if (head.value > quint64(remaining()))
+                return fail(head.offset,
+                            u"array declares %1 elements but only %2 bytes remain"_s.arg(head.value)
+                                .arg(remaining()));
+            // Bounded, so a lying count cannot make us reserve much more than the input holds.
+            out->reserve(qsizetype(std::min<quint64>(head.value, 4096)));
+        }
+        SegmentGuard guard(m_path, {});
         for (qsizetype i = 0;; ++i) {
-            if (m_reader.lastError() != QCborError::NoError)
-                return readerFailed(m_reader.currentOffset());
-            if (!m_reader.hasNext())
-                break;
-            PathGuard guard(m_path, {i, {}});
+            if (head.indefinite()) {
+                bool end;
+                if (!atBreak(&end))
+                    return false;
+                if (end)
+                    return true;
+            } else if (quint64(i) == head.value) {
+                return true;
+            }
+            m_path.back().index = i;
             QVariant element;
             if (!item(&element, depth + 1))
                 return false;
             out->append(std::move(element));
         }
-        if (!m_reader.leaveContainer() || m_reader.lastError() != QCborError::NoError)
-            return readerFailed(m_reader.currentOffset());
-        return true;
     }
 
-    bool map(QVariantMap *out, int depth)
+    bool map(const Head &head, QVariantMap *out, int depth)
     {
-        const qint64 offset = m_reader.currentOffset();
-        if (m_reader.isLengthKnown() && m_reader.length() > quint64(remaining()) / 2)
-            return fail(offset, u"map declares %1 entries but only %2 bytes remain"_s.arg(m_reader.length())
-                                    .arg(remaining()));
-        if (!m_reader.enterContainer())
-            return readerFailed(offset);
-        for (;;) {
-            if (m_reader.lastError() != QCborError::NoError)
-                return readerFailed(m_reader.currentOffset());
-            if (!m_reader.hasNext())
+        // Every entry takes at least two bytes.
+        if (!head.indefinite() && head.value > quint64(remaining()) / 2)
+            return fail(
+                head.offset,
+                u"map declares %1 entries but only %2 bytes remain"_s.arg(head.value).arg(remaining()));
+        // Built as a std::map and handed to QMap whole. Keys normally arrive sorted (the server
+        // sorts them), so inserting with the end() hint costs one comparison per entry; a
+        // repeated key keeps the last value, as QMap::insert() would.
+        std::map<QString, QVariant> entries;
+        SegmentGuard guard(m_path, {});
+        for (quint64 i = 0;; ++i) {
+            if (head.indefinite()) {
+                bool end;
+                if (!atBreak(&end))
+                    return false;
+                if (end)
+                    break;
+            } else if (i == head.value) {
                 break;
-            const qint64 keyOffset = m_reader.currentOffset();
-            const auto keyType = m_reader.type();
-            if (keyType == QCborStreamReader::Invalid)
-                return readerFailed(keyOffset);
-            if (keyType != QCborStreamReader::String)
-                return fail(keyOffset, u"object key must be text (the server rejects other keys)"_s);
-            QString key;
-            if (!readText(&key))
+            }
+            m_path.back().key = nullptr;
+            Head keyHead;
+            if (!readHead(&keyHead))
                 return false;
-            PathGuard guard(m_path, {-1, key});
+            if (keyHead.isBreak())
+                return malformed(keyHead.offset, u"unexpected break"_s);
+            if (keyHead.major != MajorText)
+                return fail(keyHead.offset, u"object key must be text (the server rejects other keys)"_s);
+            QString name;
+            if (!key(keyHead, &name))
+                return false;
+            m_path.back().key = &name;
             QVariant value;
             if (!item(&value, depth + 1))
                 return false;
-            out->insert(key, std::move(value));
+            m_path.back().key = nullptr;
+            entries.insert_or_assign(entries.end(), std::move(name), std::move(value));
         }
-        if (!m_reader.leaveContainer() || m_reader.lastError() != QCborError::NoError)
-            return readerFailed(m_reader.currentOffset());
+        *out = QVariantMap(std::move(entries));
         return true;
+    }
+
+    // Through qfloat16 and float, like QCborStreamReader, so NaN payloads come out the same.
+    static double halfToDouble(quint16 bits)
+    {
+        const auto half = std::bit_cast<qfloat16>(bits);
+        return double(float(half));
     }
 
     bool item(QVariant *out, int depth)
     {
-        const qint64 offset = m_reader.currentOffset();
+        const qint64 offset = m_pos;
         if (depth > CborCodec::MaxNestingDepth)
             return fail(offset, u"nesting deeper than %1 levels"_s.arg(CborCodec::MaxNestingDepth));
-        if (m_reader.lastError() != QCborError::NoError)
-            return readerFailed(offset);
-        switch (m_reader.type()) {
-        case QCborStreamReader::UnsignedInteger: {
-            const quint64 v = m_reader.toUnsignedInteger();
-            if (v > quint64(std::numeric_limits<qint64>::max()))
-                return fail(offset, u"integer %1 is outside SurrealDB's 64-bit signed range"_s.arg(v));
-            *out = qint64(v);
-            m_reader.next();
-            return true;
-        }
-        case QCborStreamReader::NegativeInteger: {
-            // QCborNegativeInteger holds the magnitude; 0 stands for -2^64.
-            const quint64 magnitude = quint64(m_reader.toNegativeInteger());
-            constexpr quint64 MinMagnitude = quint64(1) << 63;
-            if (magnitude == 0 || magnitude > MinMagnitude)
+        Head head;
+        if (!readHead(&head))
+            return false;
+        switch (head.major) {
+        case MajorUnsigned:
+            if (head.value > quint64(std::numeric_limits<qint64>::max()))
                 return fail(offset,
-                            u"negative integer -%1 is outside SurrealDB's 64-bit signed range"_s.arg(
-                                magnitude == 0 ? u"18446744073709551616"_s : QString::number(magnitude)));
-            *out = magnitude == MinMagnitude ? std::numeric_limits<qint64>::min() : -qint64(magnitude);
-            m_reader.next();
+                            u"integer %1 is outside SurrealDB's 64-bit signed range"_s.arg(head.value));
+            *out = qint64(head.value);
             return true;
-        }
-        case QCborStreamReader::ByteArray: {
-            QByteArray bytes;
-            if (!readBytes(&bytes))
+        case MajorNegative:
+            // The value is -1 - argument.
+            if (head.value > quint64(std::numeric_limits<qint64>::max()))
+                return fail(offset, u"negative integer -%1 is outside SurrealDB's 64-bit signed range"_s.arg(
+                                        head.value == std::numeric_limits<quint64>::max()
+                                            ? u"18446744073709551616"_s
+                                            : QString::number(head.value + 1)));
+            *out = -1 - qint64(head.value);
+            return true;
+        case MajorBytes: {
+            QByteArray data;
+            if (!bytes(head, &data))
                 return false;
-            *out = bytes;
+            *out = data;
             return true;
         }
-        case QCborStreamReader::String: {
-            QString text;
-            if (!readText(&text))
+        case MajorText: {
+            QString string;
+            if (!text(head, &string))
                 return false;
-            *out = std::move(text);
+            *out = string;
             return true;
         }
-        case QCborStreamReader::Array: {
+        case MajorArray: {
             QVariantList list;
-            if (!array(&list, depth))
+            if (!array(head, &list, depth))
                 return false;
             *out = list;
             return true;
         }
-        case QCborStreamReader::Map: {
+        case MajorMap: {
             QVariantMap object;
-            if (!map(&object, depth))
+            if (!map(head, &object, depth))
                 return false;
             *out = object;
             return true;
         }
-        case QCborStreamReader::Tag: {
-            const quint64 tag = quint64(m_reader.toTag());
-            if (!m_reader.next())
-                return readerFailed(m_reader.currentOffset());
-            return tagged(tag, offset, out, depth + 1);
+        case MajorTag:
+            return tagged(head.value, offset, out, depth + 1);
+        case MajorSimple:
+            break;
         }
-        case QCborStreamReader::SimpleType: {
-            switch (m_reader.toSimpleType()) {
-            case QCborSimpleType::False:
-                *out = false;
-                break;
-            case QCborSimpleType::True:
-                *out = true;
-                break;
-            case QCborSimpleType::Null:
-            case QCborSimpleType::Undefined: // the server reads undefined as NULL too
-                *out = QVariant::fromValue(nullptr);
-                break;
-            default:
-                return fail(offset, u"unsupported CBOR simple value %1"_s.arg(int(m_reader.toSimpleType())));
-            }
-            m_reader.next();
+        switch (head.info) {
+        case 20:
+            *out = false;
+            return true;
+        case 21:
+            *out = true;
+            return true;
+        case 22:
+        case 23: // the server reads undefined as NULL too
+            *out = QVariant::fromValue(nullptr);
+            return true;
+        case 24:
+            if (head.value < 32) // the two-byte form is only for values 32..255
+                return malformed(offset, u"illegal simple value %1"_s.arg(head.value));
+            return fail(offset, u"unsupported CBOR simple value %1"_s.arg(head.value));
+        case 25:
+            *out = halfToDouble(quint16(head.value));
+            return true;
+        case 26: {
+            const quint32 bits = quint32(head.value);
+            float f;
+            std::memcpy(&f, &bits, sizeof f);
+            *out = double(f);
             return true;
         }
-        case QCborStreamReader::Float16:
-            *out = double(float(m_reader.toFloat16()));
-            m_reader.next();
+        case 27: {
+            const quint64 bits = head.value;
+            double d;
+            std::memcpy(&d, &bits, sizeof d);
+            *out = d;
             return true;
-        case QCborStreamReader::Float:
-            *out = double(m_reader.toFloat());
-            m_reader.next();
-            return true;
-        case QCborStreamReader::Double:
-            *out = m_reader.toDouble();
-            m_reader.next();
-            return true;
-        case QCborStreamReader::Invalid:
-            return readerFailed(offset);
         }
-        return fail(offset, u"unsupported CBOR item"_s);
+        case InfoIndefinite:
+            return malformed(offset, u"unexpected break"_s);
+        default:
+            return fail(offset, u"unsupported CBOR simple value %1"_s.arg(head.value));
+        }
     }
 
     // Reads the tag content as text.
@@ -978,34 +1124,38 @@ private:
     bool duration(qint64 offset, QVariant *out)
     {
         // Read directly: the seconds are unsigned 64-bit and may exceed what item() accepts.
-        const qint64 inner = m_reader.currentOffset();
-        if (m_reader.lastError() != QCborError::NoError)
-            return readerFailed(inner);
-        if (m_reader.type() != QCborStreamReader::Array)
+        Head head;
+        if (!readHead(&head))
+            return false;
+        if (head.isBreak())
+            return malformed(head.offset, u"unexpected break"_s);
+        if (head.major != MajorArray)
             return tagFail(offset, TagDuration, u"expected an array [seconds, nanoseconds]"_s);
-        if (m_reader.isLengthKnown() && m_reader.length() > 2)
-            return tagFail(offset, TagDuration,
-                           u"expected at most 2 elements, got %1"_s.arg(m_reader.length()));
-        if (!m_reader.enterContainer())
-            return readerFailed(inner);
+        if (!head.indefinite() && head.value > 2)
+            return tagFail(offset, TagDuration, u"expected at most 2 elements, got %1"_s.arg(head.value));
         quint64 parts[2] = {0, 0};
         int count = 0;
         for (;;) {
-            if (m_reader.lastError() != QCborError::NoError)
-                return readerFailed(m_reader.currentOffset());
-            if (!m_reader.hasNext())
+            if (head.indefinite()) {
+                bool end;
+                if (!atBreak(&end))
+                    return false;
+                if (end)
+                    break;
+            } else if (quint64(count) == head.value) {
                 break;
+            }
             if (count == 2)
                 return tagFail(offset, TagDuration, u"expected at most 2 elements"_s);
-            if (m_reader.type() == QCborStreamReader::Invalid)
-                return readerFailed(m_reader.currentOffset());
-            if (m_reader.type() != QCborStreamReader::UnsignedInteger)
+            Head element;
+            if (!readHead(&element))
+                return false;
+            if (element.isBreak())
+                return malformed(element.offset, u"unexpected break"_s);
+            if (element.major != MajorUnsigned)
                 return tagFail(offset, TagDuration, u"elements must be non-negative integers"_s);
-            parts[count++] = m_reader.toUnsignedInteger();
-            m_reader.next();
+            parts[count++] = element.value;
         }
-        if (!m_reader.leaveContainer() || m_reader.lastError() != QCborError::NoError)
-            return readerFailed(m_reader.currentOffset());
         if (parts[1] >= quint64(NanosPerSecond))
             return tagFail(offset, TagDuration, u"nanoseconds %1 out of range"_s.arg(parts[1]));
         *out = QVariant::fromValue(Duration(parts[0], parts[1]));
@@ -1266,11 +1416,12 @@ private:
         }
     }
 
-    QCborStreamReader m_reader;
-    const char *m_data;
+    const uchar *m_data;
     qint64 m_size;
-    std::vector<PathSegment> m_path;
+    qint64 m_pos = 0;
+    std::vector<Segment> m_path;
     CodecError m_error;
+    CachedKey m_keys[KeyCacheSize];
 };
 
 } // namespace

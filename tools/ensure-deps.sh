@@ -35,6 +35,12 @@ ensure_packages() {
 
 ensure_server() {
     local dir=$SURREALQT_ROOT/tools/surreal-local
+    local major
+    major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+    if [ "$major" -lt 20 ]; then
+        echo "tools/surreal-local needs Node.js 20 or newer; found $(node --version 2>/dev/null || echo none)" >&2
+        exit 1
+    fi
     local stamp=$dir/node_modules/.surrealqt-lock
     if [ ! -f "$stamp" ] || ! cmp -s "$dir/package-lock.json" "$stamp"; then
         echo "== npm ci in tools/surreal-local"

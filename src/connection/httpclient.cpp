@@ -15,6 +15,7 @@ HttpClient::HttpClient(const ClientConfig &config, QObject *parent)
 
 void HttpClient::connectTransport(const QUrl &)
 {
+    m_templates[0].valid = m_templates[1].valid = false;
     // Nothing to open, but "connected" must mean the server answers: ask for its version.
     post(0, RpcRequest{u"version"_s, {}, {}}, true);
 }
@@ -79,6 +80,24 @@ void HttpClient::transmit(qint64 id, const RpcRequest &request)
     post(id, request, false);
 }
 
+QNetworkRequest HttpClient::requestTemplate(bool withAuth)
+{
+    // The request only changes with the URL and the session's headers; building it (URL
+    // rewriting, header encoding, base64 of credentials) for every call is wasted work.
+    // QNetworkRequest is implicitly shared, so handing out copies is cheap.
+    TemplateKey key{currentUrl(),    m_session.ns,          m_session.db,
+                    m_session.token, m_session.credentials, m_config.requestTimeoutMs};
+    Template &cached = m_templates[withAuth ? 1 : 0];
+    if (!cached.valid || !(cached.key == key)) {
+        cached.request = httpRequest(u"/rpc"_s, withAuth);
+        cached.request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/cbor"));
+        cached.request.setRawHeader("Accept", "application/cbor");
+        cached.key = std::move(key);
+        cached.valid = true;
+    }
+    return cached.request;
+}
+
 void HttpClient::post(qint64 id, const RpcRequest &request, bool probe)
 {
     Error error;
@@ -92,18 +111,21 @@ void HttpClient::post(qint64 id, const RpcRequest &request, bool probe)
     // The version probe goes without credentials too, so that bad ones surface as an
     // Authentication error from signin rather than as an unreachable server.
     const bool withAuth = !probe && request.method != u"signin" && request.method != u"signup";
-    QNetworkRequest http = httpRequest(u"/rpc"_s, withAuth);
-    http.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/cbor"));
-    http.setRawHeader("Accept", "application/cbor");
-    const int timeout = request.options.timeout.count() > 0 ? int(request.options.timeout.count())
-                                                            : m_config.requestTimeoutMs;
-    http.setTransferTimeout(timeout);
+    QNetworkRequest http = requestTemplate(withAuth);
+    if (request.options.timeout.count() > 0)
+        http.setTransferTimeout(int(request.options.timeout.count()));
     QNetworkReply *reply = network()->post(http, body);
     m_replies.insert(reply);
-    const QString context = request.method + u" on "_s + http.url().toString();
+    // Only needed when something fails: built then, not for every request.
+    auto context = [method = request.method, url = http.url()] {
+        return method + u" on "_s + url.toString();
+    };
     connect(reply, &QNetworkReply::finished, this, [this, reply, id, probe, context] {
         m_replies.remove(reply);
-        const Error httpFailure = httpError(reply, context);
+        // The same test httpError() starts with; the context is only built when it fails.
+        const bool ok = reply->error() == QNetworkReply::NoError &&
+                        reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200;
+        const Error httpFailure = ok ? Error() : httpError(reply, context());
         if (httpFailure.isValid()) {
             if (probe || httpFailure.kind() == Error::Kind::Connection) {
                 // The other requests in flight go the same way; abort them so that none of
@@ -127,7 +149,7 @@ void HttpClient::post(qint64 id, const RpcRequest &request, bool probe)
                                      ? u"HTTP reply is not a CBOR map"_s
                                      : u"Undecodable HTTP reply: %1 at byte %2"_s.arg(codecError.message)
                                            .arg(codecError.offset),
-                                 context);
+                                 context());
             if (probe)
                 transportLost(protocol);
             else
@@ -147,13 +169,13 @@ void HttpClient::post(qint64 id, const RpcRequest &request, bool probe)
             return;
         }
         if (envelope.contains(u"error"_s))
-            handleReply(id, {}, Error::fromServer(envelope.value(u"error"_s).toMap(), context));
+            handleReply(id, {}, Error::fromServer(envelope.value(u"error"_s).toMap(), context()));
         else if (envelope.contains(u"result"_s))
             handleReply(id, envelope.value(u"result"_s), Error());
         else
             handleReply(
                 id, {},
-                Error(Error::Kind::Protocol, u"HTTP reply has neither 'result' nor 'error'"_s, context));
+                Error(Error::Kind::Protocol, u"HTTP reply has neither 'result' nor 'error'"_s, context()));
     });
 }
 

@@ -15,7 +15,6 @@ HttpClient::HttpClient(const ClientConfig &config, QObject *parent)
 
 void HttpClient::connectTransport(const QUrl &)
 {
-    m_templates[0].valid = m_templates[1].valid = false;
     // Nothing to open, but "connected" must mean the server answers: ask for its version.
     post(0, RpcRequest{u"version"_s, {}, {}}, true);
 }
@@ -80,24 +79,6 @@ void HttpClient::transmit(qint64 id, const RpcRequest &request)
     post(id, request, false);
 }
 
-QNetworkRequest HttpClient::requestTemplate(bool withAuth)
-{
-    // The request only changes with the URL and the session's headers; building it (URL
-    // rewriting, header encoding, base64 of credentials) for every call is wasted work.
-    // QNetworkRequest is implicitly shared, so handing out copies is cheap.
-    TemplateKey key{currentUrl(),    m_session.ns,          m_session.db,
-                    m_session.token, m_session.credentials, m_config.requestTimeoutMs};
-    Template &cached = m_templates[withAuth ? 1 : 0];
-    if (!cached.valid || !(cached.key == key)) {
-        cached.request = httpRequest(u"/rpc"_s, withAuth);
-        cached.request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/cbor"));
-        cached.request.setRawHeader("Accept", "application/cbor");
-        cached.key = std::move(key);
-        cached.valid = true;
-    }
-    return cached.request;
-}
-
 void HttpClient::post(qint64 id, const RpcRequest &request, bool probe)
 {
     Error error;
@@ -111,7 +92,9 @@ void HttpClient::post(qint64 id, const RpcRequest &request, bool probe)
     // The version probe goes without credentials too, so that bad ones surface as an
     // Authentication error from signin rather than as an unreachable server.
     const bool withAuth = !probe && request.method != u"signin" && request.method != u"signup";
-    QNetworkRequest http = requestTemplate(withAuth);
+    QNetworkRequest http = httpRequest(u"/rpc"_s, withAuth);
+    http.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/cbor"));
+    http.setRawHeader("Accept", "application/cbor");
     if (request.options.timeout.count() > 0)
         http.setTransferTimeout(int(request.options.timeout.count()));
     QNetworkReply *reply = network()->post(http, body);

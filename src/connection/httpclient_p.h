@@ -26,29 +26,8 @@ protected:
 
 private:
     void post(qint64 id, const RpcRequest &request, bool probe);
-    // The /rpc request with this session's headers, rebuilt only when they change.
-    [[nodiscard]] QNetworkRequest requestTemplate(bool withAuth);
-
-    // Everything httpRequest() reads; the cached request stays valid while it is unchanged.
-    struct TemplateKey
-    {
-        QUrl url;
-        QString ns;
-        QString db;
-        QString token;
-        Credentials credentials;
-        int timeoutMs = 0;
-        friend bool operator==(const TemplateKey &, const TemplateKey &) = default;
-    };
-    struct Template
-    {
-        TemplateKey key;
-        QNetworkRequest request;
-        bool valid = false;
-    };
 
     QSet<QNetworkReply *> m_replies;
-    Template m_templates[2]; // without, with credentials
 };
 
 } // namespace SurrealQt

@@ -2,7 +2,7 @@
 
 #include <SurrealQt/connection.h>
 
-#include <QtCore/QPointer>
+#include <memory>
 
 namespace SurrealQt {
 
@@ -17,10 +17,13 @@ class SURREALQT_EXPORT Transaction : public Connection
 public:
     ~Transaction() override;
 
-    [[nodiscard]] QFuture<QUuid> id() const { return m_begin; }
+    // The server's transaction id, once 'begin' answered. Each call returns a future of its own.
+    [[nodiscard]] QFuture<QUuid> id() const;
+    // Sent after every call made on the transaction so far has been answered, so the server
+    // (which runs a socket's requests concurrently) never commits ahead of a statement.
     QFuture<void> commit();
     QFuture<void> cancel();
-    [[nodiscard]] bool isFinished() const { return m_finished; }
+    [[nodiscard]] bool isFinished() const;
     [[nodiscard]] bool isWebSocket() const override { return true; }
 
 protected:
@@ -32,9 +35,7 @@ private:
     Transaction(RpcClient *client, QObject *parent);
     QFuture<void> finish(const QString &method);
 
-    QPointer<RpcClient> m_client;
-    QFuture<QUuid> m_begin;
-    bool m_finished = false;
+    std::shared_ptr<class TransactionState> d;
 };
 
 } // namespace SurrealQt

@@ -414,6 +414,22 @@ private Q_SLOTS:
         AWAIT_VOID(rolledBack->cancel());
         QCOMPARE(AWAIT(m->connection()->select(QVariant::fromValue(Table(tb)))).toList().size(), 1);
 
+        // Pipelined without waiting: every call reaches the server, and commit waits for them.
+        std::unique_ptr<Transaction> pipelined(m->connection()->transaction());
+        QList<QFuture<QVariant>> creates;
+        for (int i = 10; i < 15; ++i)
+            creates.append(pipelined->create(QVariant::fromValue(RecordId(tb, i)), QVariantMap{{u"v"_s, i}}));
+        QFuture<QUuid> txnId = pipelined->id();
+        QFuture<QUuid> txnIdAgain = pipelined->id();
+        QFuture<void> committed = pipelined->commit();
+        AWAIT_VOID(committed);
+        for (const auto &f : creates)
+            QCOMPARE(failureOf(f).kind(), Error::Kind::NoError);
+        QCOMPARE(AWAIT(txnId), AWAIT(txnIdAgain));
+        QCOMPARE(AWAIT(m->connection()->select(QVariant::fromValue(Table(tb)))).toList().size(), 6);
+        QCOMPARE(failureOf(pipelined->create(QVariant::fromValue(RecordId(tb, 99)))).kind(),
+                 Error::Kind::Validation);
+
         // Methods the 3.0 engine runs outside the transaction are refused, not silently committed.
         std::unique_ptr<Transaction> third(m->connection()->transaction());
         const Error e = failureOf(third->update(QVariant::fromValue(RecordId(tb, 1)), QVariantMap{}));

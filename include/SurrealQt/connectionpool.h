@@ -55,7 +55,11 @@ public:
     QFuture<T> executeWithConnection(std::function<QFuture<T>(Connection *)> fn)
     {
         Handle handle = acquire();
-        return fn(handle.get()).then(QtFuture::Launch::Sync, [handle](T value) { return value; });
+        // The continuation owns the handle: the socket is released once fn's work is answered.
+        if constexpr (std::is_void_v<T>)
+            return fn(handle.get()).then(QtFuture::Launch::Sync, [handle] {});
+        else
+            return fn(handle.get()).then(QtFuture::Launch::Sync, [handle](T value) { return value; });
     }
 
     [[nodiscard]] bool isWebSocket() const override;

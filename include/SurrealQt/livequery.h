@@ -62,6 +62,8 @@ private:
     QUuid m_queryId;
     Error m_error;
     State m_state = State::Starting;
+    // Set by kill(): notifications already queued to this thread are dropped on arrival.
+    bool m_killed = false;
 };
 
 } // namespace SurrealQt

@@ -303,15 +303,12 @@ QFuture<void> DatabaseManager::open()
         promise->finish();
     };
     d->onIoThread([this, tracker, settle] {
+        // Every handler is in place before anything can settle, so settling disconnects them all.
         for (RpcClient *client : std::as_const(d->clients)) {
-            if (client->state() == RpcClient::State::Connected) {
-                settle(Error());
-                continue;
-            }
             tracker->connections.append(
                 QObject::connect(client, &RpcClient::ready, client, [settle] { settle(Error()); }));
-            tracker->connections.append(QObject::connect(
-                client, &RpcClient::stateChanged, client, [settle, client](RpcClient::State s) {
+            tracker->connections.append(
+                QObject::connect(client, &RpcClient::stateChanged, client, [settle](RpcClient::State s) {
                     if (s == RpcClient::State::Closed)
                         settle(Error(Error::Kind::Cancelled, u"Closed while opening"_s));
                 }));
@@ -320,7 +317,14 @@ QFuture<void> DatabaseManager::open()
                     if (client->state() == RpcClient::State::Disconnected)
                         settle(e);
                 }));
-            client->open();
+        }
+        for (RpcClient *client : std::as_const(d->clients)) {
+            if (client->state() == RpcClient::State::Connected)
+                settle(Error());
+            else if (client->state() == RpcClient::State::Closed)
+                settle(Error(Error::Kind::Cancelled, u"The connection was closed"_s));
+            else
+                client->open();
         }
     });
     return future;

@@ -43,6 +43,8 @@ LiveQuery::LiveQuery(RpcClient *client, const QString &method, const QVariantLis
     auto *sub = new LiveSubscription(RpcRequest{method, params, {}}, viaQuery, nullptr);
     m_subscription = sub;
     connect(sub, &LiveSubscription::started, this, [this](const QUuid &id) {
+        if (m_killed)
+            return;
         m_queryId = id;
         if (auto p = std::static_pointer_cast<QPromise<QUuid>>(std::exchange(m_startedPromise, nullptr))) {
             p->addResult(id);
@@ -51,14 +53,19 @@ LiveQuery::LiveQuery(RpcClient *client, const QString &method, const QVariantLis
         setState(State::Active);
     });
     connect(sub, &LiveSubscription::restarted, this, [this](const QUuid &id) {
+        if (m_killed)
+            return;
         m_queryId = id;
         setState(State::Active);
         Q_EMIT restarted(id);
     });
     connect(sub, &LiveSubscription::notified, this, &LiveQuery::deliver);
-    connect(sub, &LiveSubscription::failed, this, fail);
+    connect(sub, &LiveSubscription::failed, this, [this, fail](const Error &error) {
+        if (!m_killed)
+            fail(error);
+    });
     connect(sub, &LiveSubscription::finished, this, [this] {
-        if (m_state == State::Active || m_state == State::Starting)
+        if (!m_killed && (m_state == State::Active || m_state == State::Starting))
             setState(State::Finished);
     });
     sub->moveToThread(client->thread());
@@ -77,11 +84,21 @@ LiveQuery::~LiveQuery()
 
 void LiveQuery::kill()
 {
+    if (m_killed)
+        return;
+    m_killed = true;
+    if (auto p = std::static_pointer_cast<QPromise<QUuid>>(std::exchange(m_startedPromise, nullptr))) {
+        p->setException(
+            Exception(Error(Error::Kind::Cancelled, u"The live query was killed before it started"_s)));
+        p->finish();
+    }
+    if (m_state == State::Active || m_state == State::Starting)
+        setState(State::Finished);
     LiveSubscription *sub = m_subscription.data();
     if (!sub)
         return;
     m_subscription.clear();
-    // After this, no queued notification reaches us, even one already on its way.
+    // New notifications stop here; ones already queued are dropped by m_killed.
     sub->disconnect(this);
     if (RpcClient *client = m_client.data()) {
         QPointer<LiveSubscription> guard(sub);
@@ -93,8 +110,6 @@ void LiveQuery::kill()
             },
             Qt::QueuedConnection);
     }
-    if (m_state == State::Active || m_state == State::Starting)
-        setState(State::Finished);
 }
 
 void LiveQuery::setState(State state)
@@ -107,6 +122,8 @@ void LiveQuery::setState(State state)
 
 void LiveQuery::deliver(const LiveNotification &n)
 {
+    if (m_killed)
+        return;
     Q_EMIT notification(n);
     switch (n.action()) {
     case LiveNotification::Action::Create:

@@ -272,6 +272,9 @@ void RpcClient::send(const RpcRequest &request, const RpcReplyPtr &reply, bool i
                 --m_barrierCount;
             timedOut.reply->fail(Error(Error::Kind::Timeout, u"No reply within %1 ms"_s.arg(timeout),
                                        requestContext(timedOut.request)));
+            // Silence since it was sent may mean a slow query, or a dead socket: ask.
+            if (!timedOut.internal && (!m_sinceReceived.isValid() || m_sinceReceived.elapsed() >= timeout))
+                probeLiveness();
             pump();
         });
         entry.timer->start(timeout);
@@ -299,6 +302,7 @@ QByteArray RpcClient::encodeRequest(qint64 id, const RpcRequest &request, Error 
 
 void RpcClient::handleReply(qint64 id, const QVariant &result, const Error &error)
 {
+    m_sinceReceived.start();
     auto it = m_inflight.find(id);
     if (it == m_inflight.end()) {
         qCDebug(lcConnection) << "reply for unknown or timed-out request" << id << "dropped";
@@ -564,9 +568,10 @@ void RpcClient::scheduleTokenRenewal()
     if (expiry <= 0)
         return;
     const qint64 now = QDateTime::currentSecsSinceEpoch();
-    // Renew at 80% of the remaining lifetime, never later than a minute before expiry.
+    // A minute before expiry for long-lived tokens, at 80% of the lifetime for short ones;
+    // never sooner than a second from now, so a token that is already due cannot spin.
     const qint64 left = expiry - now;
-    const qint64 renewIn = std::max<qint64>(1, std::min(left * 8 / 10, left - 60));
+    const qint64 renewIn = std::max<qint64>(1, left > 300 ? left - 60 : left * 8 / 10);
     m_tokenTimer.start(int(std::min<qint64>(renewIn, 24 * 3600) * 1000));
 }
 
@@ -591,6 +596,13 @@ bool RpcClient::isSafeToResend(const RpcRequest &request)
     if (request.options.idempotent)
         return true;
     static const QSet<QString> reads = {u"select"_s, u"info"_s, u"version"_s, u"ping"_s, u"sessions"_s};
+    // Session changes land on the same state however often they run, and the requests queued
+    // behind them rely on them: losing one would run those under the old session.
+    static const QSet<QString> sessionChanges = {u"use"_s,        u"let"_s,    u"set"_s,
+                                                 u"unset"_s,      u"signin"_s, u"authenticate"_s,
+                                                 u"invalidate"_s, u"attach"_s, u"detach"_s};
+    if (sessionChanges.contains(request.method))
+        return true;
     if (reads.contains(request.method))
         return true;
     // Writes that land on the same end state however often they run, when they name one record.
@@ -795,13 +807,27 @@ Error RpcClient::acceptServerVersion(const QString &version)
 
 void RpcClient::keepAlive()
 {
-    if (m_state != State::Connected || !m_inflight.isEmpty())
+    // Busy sockets prove themselves with their replies; a quiet or stalled one gets a ping.
+    if (!m_inflight.isEmpty() && m_sinceReceived.isValid() &&
+        m_sinceReceived.elapsed() < m_config.keepAliveMs)
         return;
-    // A ping that times out is what tells us a half-open socket is dead.
+    probeLiveness();
+}
+
+void RpcClient::probeLiveness()
+{
+    if (m_state != State::Connected || m_probing || !isWebSocket())
+        return;
+    m_probing = true;
+    // A ping that times out is what tells us a half-open socket is dead; the server answers
+    // it even while slow queries run, since it handles a socket's requests concurrently.
     send(RpcRequest{u"ping"_s, {}, {}}, std::make_shared<RpcReply>([this](const QVariant &, const Error &e) {
+             m_probing = false;
              if (e.isValid() && e.kind() == Error::Kind::Timeout) {
                  disconnectTransport();
-                 transportLost(Error(Error::Kind::Connection, u"Keep-alive ping went unanswered"_s));
+                 transportLost(Error(Error::Kind::Connection,
+                                     u"The server stopped answering (ping timed out)"_s,
+                                     currentUrl().toString(QUrl::RemoveUserInfo)));
              }
          }),
          true);
@@ -817,29 +843,34 @@ void RpcClient::addLive(LiveSubscription *sub)
         return;
     }
     // Through the queue, so that it runs after any use/signin the caller issued before.
-    auto reply = std::make_shared<RpcReply>([this, sub](const QVariant &result, const Error &error) {
-        sub->registering = false;
-        if (sub->killed)
-            return;
-        // Lost with the socket: the reconnect's resubscribeLive() registers it.
-        if (error.kind() == Error::Kind::Connection && m_state != State::Disconnected)
-            return;
-        Error failure = error;
-        QUuid id;
-        if (!failure.isValid())
-            id = liveIdFrom(sub, result, &failure);
-        if (failure.isValid()) {
-            sub->killed = true;
-            m_live.removeOne(sub);
-            Q_EMIT sub->failed(failure);
-            sub->deleteLater();
-            return;
-        }
-        sub->serverId = id;
-        m_liveByServerId.insert(sub->serverId, sub);
-        sub->everStarted = true;
-        Q_EMIT sub->started(sub->serverId);
-    });
+    auto reply = std::make_shared<RpcReply>(
+        [this, sub = QPointer<LiveSubscription>(sub)](const QVariant &result, const Error &error) {
+            if (!sub)
+                return;
+            sub->registering = false;
+            if (sub->killed) {
+                endKilledRegistration(sub, result, error);
+                return;
+            }
+            // Lost with the socket: the reconnect's resubscribeLive() registers it.
+            if (error.kind() == Error::Kind::Connection && m_state != State::Disconnected)
+                return;
+            Error failure = error;
+            QUuid id;
+            if (!failure.isValid())
+                id = liveIdFrom(sub, result, &failure);
+            if (failure.isValid()) {
+                sub->killed = true;
+                m_live.removeOne(sub);
+                Q_EMIT sub->failed(failure);
+                sub->deleteLater();
+                return;
+            }
+            sub->serverId = id;
+            m_liveByServerId.insert(sub->serverId, sub);
+            sub->everStarted = true;
+            Q_EMIT sub->started(sub->serverId);
+        });
     sub->registering = true;
     submit(sub->startRequest, reply);
 }
@@ -874,35 +905,40 @@ void RpcClient::resubscribeLive(const std::function<void()> &done)
             continue;
         if (!m_everConnected)
             continue;
-        auto reply = std::make_shared<RpcReply>([this, sub](const QVariant &result, const Error &error) {
-            sub->registering = false;
-            if (sub->killed)
-                return;
-            if (error.kind() == Error::Kind::Connection)
-                return; // dropped again: the next reconnect tries once more
-            QUuid id;
-            Error failure = error;
-            if (!failure.isValid())
-                id = liveIdFrom(sub, result, &failure);
-            if (failure.isValid()) {
-                // Surfaced like a server-side KILL so views can react the same way; the
-                // subscription is over and is never tried again.
-                sub->killed = true;
-                m_live.removeOne(sub);
-                Q_EMIT sub->notified(LiveNotification(LiveNotification::Action::Killed, QUuid(), {}, {}));
-                Q_EMIT sub->failed(failure);
-                Q_EMIT sub->finished();
-                sub->deleteLater();
-                return;
-            }
-            sub->serverId = id;
-            m_liveByServerId.insert(sub->serverId, sub);
-            qCDebug(lcLive) << "live query re-registered as" << sub->serverId;
-            if (std::exchange(sub->everStarted, true))
-                Q_EMIT sub->restarted(sub->serverId);
-            else
-                Q_EMIT sub->started(sub->serverId); // its first registration was lost with the socket
-        });
+        auto reply = std::make_shared<RpcReply>(
+            [this, sub = QPointer<LiveSubscription>(sub)](const QVariant &result, const Error &error) {
+                if (!sub)
+                    return;
+                sub->registering = false;
+                if (sub->killed) {
+                    endKilledRegistration(sub, result, error);
+                    return;
+                }
+                if (error.kind() == Error::Kind::Connection)
+                    return; // dropped again: the next reconnect tries once more
+                QUuid id;
+                Error failure = error;
+                if (!failure.isValid())
+                    id = liveIdFrom(sub, result, &failure);
+                if (failure.isValid()) {
+                    // Surfaced like a server-side KILL so views can react the same way; the
+                    // subscription is over and is never tried again.
+                    sub->killed = true;
+                    m_live.removeOne(sub);
+                    Q_EMIT sub->notified(LiveNotification(LiveNotification::Action::Killed, QUuid(), {}, {}));
+                    Q_EMIT sub->failed(failure);
+                    Q_EMIT sub->finished();
+                    sub->deleteLater();
+                    return;
+                }
+                sub->serverId = id;
+                m_liveByServerId.insert(sub->serverId, sub);
+                qCDebug(lcLive) << "live query re-registered as" << sub->serverId;
+                if (std::exchange(sub->everStarted, true))
+                    Q_EMIT sub->restarted(sub->serverId);
+                else
+                    Q_EMIT sub->started(sub->serverId); // its first registration was lost with the socket
+            });
         sub->registering = true;
         send(sub->startRequest, reply, true);
     }
@@ -925,11 +961,27 @@ void RpcClient::removeLive(LiveSubscription *sub)
                    }));
         }
     }
+    // Still being registered: the reply decides (it kills what the server registered).
+    if (!sub->registering)
+        sub->deleteLater();
+}
+
+void RpcClient::endKilledRegistration(LiveSubscription *sub, const QVariant &result, const Error &error)
+{
+    // Killed while its registration was on the way: the server may have registered it anyway.
+    Error ignored;
+    const QUuid id = error.isValid() ? QUuid() : liveIdFrom(sub, result, &ignored);
+    if (!id.isNull() && m_state == State::Connected) {
+        RpcRequest kill{u"kill"_s, {id}, {}};
+        kill.options.session = sub->startRequest.options.session;
+        submit(kill, std::make_shared<RpcReply>([](const QVariant &, const Error &) {}));
+    }
     sub->deleteLater();
 }
 
 void RpcClient::handleNotification(const QVariantMap &map)
 {
+    m_sinceReceived.start();
     const LiveNotification n = LiveNotification::fromServer(map);
     LiveSubscription *sub = m_liveByServerId.value(n.queryId());
     if (!sub) {

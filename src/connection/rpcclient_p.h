@@ -9,6 +9,7 @@
 #include <SurrealQt/livenotification.h>
 #include <SurrealQt/requestoptions.h>
 
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QFuture>
 #include <QtCore/QHash>
 #include <QtCore/QObject>
@@ -208,9 +209,12 @@ private:
     void startHandshake();
     void handshakeStep(int step);
     void resubscribeLive(const std::function<void()> &done);
+    void endKilledRegistration(LiveSubscription *sub, const QVariant &result, const Error &error);
     [[nodiscard]] QUuid liveIdFrom(const LiveSubscription *sub, const QVariant &result, Error *error) const;
     void scheduleTokenRenewal();
     void keepAlive();
+    // Pings once; a ping that times out tears the socket down and reconnects.
+    void probeLiveness();
     [[nodiscard]] QString requestContext(const RpcRequest &request) const;
 
     QNetworkAccessManager *m_network = nullptr;
@@ -228,6 +232,9 @@ private:
     // The signin queued to renew an expired token, and whether it is still unanswered.
     std::pair<RpcRequest, RpcReplyPtr> m_reauthEntry;
     bool m_reauthInFlight = false;
+    bool m_probing = false;
+    // Time since the last frame arrived: a stalled socket shows here first.
+    QElapsedTimer m_sinceReceived;
     bool m_handshaking = false;
     bool m_everConnected = false;
     State m_state = State::Disconnected;

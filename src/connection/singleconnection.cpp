@@ -5,6 +5,7 @@
 #include <SurrealQt/exception.h>
 
 #include <QtCore/QRandomGenerator>
+#include <QtCore/QThread>
 #include <QtCore/QTimer>
 
 using namespace Qt::StringLiterals;
@@ -94,12 +95,17 @@ QFuture<void> SingleConnection::ensureConnected()
 
 void SingleConnection::close()
 {
-    if (RpcClient *client = m_client.data()) {
-        QMetaObject::invokeMethod(
-            client,
-            [client] { client->close(Error(Error::Kind::Cancelled, u"The connection was closed"_s)); },
-            Qt::BlockingQueuedConnection);
-    }
+    RpcClient *client = m_client.data();
+    if (!client)
+        return;
+    auto closeClient = [client] {
+        client->close(Error(Error::Kind::Cancelled, u"The connection was closed"_s));
+    };
+    // Blocking on our own thread would deadlock (Qt refuses and skips the call).
+    if (QThread::currentThread() == client->thread())
+        closeClient();
+    else
+        QMetaObject::invokeMethod(client, closeClient, Qt::BlockingQueuedConnection);
 }
 
 } // namespace SurrealQt

@@ -25,6 +25,10 @@ T waitFor(QFuture<T> future, const char *call)
 {
     refuseOnIoThread(call);
     future.waitForFinished();
+    // result() on a cancelled future without a result would block for ever in Qt 6.4.
+    if (future.isCanceled() && future.resultCount() == 0)
+        throw Exception(Error(Error::Kind::Cancelled, QStringLiteral("The operation was cancelled"),
+                              QLatin1String(call)));
     if constexpr (!std::is_void_v<T>)
         return future.result();
 }

@@ -382,6 +382,29 @@ private Q_SLOTS:
         QCOMPARE(created.first().first().toMap().value(u"v"_s).toLongLong(), 50);
     }
 
+    void liveQueryKilledBeforeItStarted()
+    {
+        auto m = makeManager(u"ws"_s, 1);
+        AWAIT_VOID(m->open());
+        const QString tb = TestServer::uniqueName("livekill_");
+        makeTable(m->connection(), tb);
+        // Killed and destroyed while its registration is still on the way: no crash (the
+        // registration's reply arrives after the subscription is gone), started() settles as
+        // Cancelled.
+        for (int i = 0; i < 20; ++i) {
+            std::unique_ptr<LiveQuery> live(m->connection()->live(QVariant::fromValue(Table(tb))));
+            QFuture<QUuid> started = live->started();
+            live->kill();
+            QCOMPARE(failureOf(started).kind(), Error::Kind::Cancelled);
+        }
+        // The socket is fine afterwards and live queries still work on it.
+        std::unique_ptr<LiveQuery> witness(m->connection()->live(QVariant::fromValue(Table(tb))));
+        QSignalSpy witnessed(witness.get(), &LiveQuery::created);
+        AWAIT(witness->started());
+        AWAIT(m->connection()->create(QVariant::fromValue(RecordId(tb, 1))));
+        QTRY_COMPARE(witnessed.count(), 1);
+    }
+
     void liveQueryOverHttpIsRefused()
     {
         auto m = makeManager(u"http"_s);
@@ -548,6 +571,7 @@ private Q_SLOTS:
             return c->run(u"math::max"_s, {QVariant(QVariantList{1, 9, 3})});
         }));
         QCOMPARE(v.toLongLong(), 9);
+        AWAIT_VOID(pool->executeWithConnection<void>([](Connection *c) { return c->ping(); }));
     }
 
     void singleConnectionRetries()

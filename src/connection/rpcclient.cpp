@@ -136,14 +136,6 @@ void RpcClient::submit(const RpcRequest &request, const RpcReplyPtr &reply)
                 Error(Error::Kind::Cancelled, u"The connection is closed"_s, requestContext(request)));
             return;
         }
-        if (request.method == u"__export") {
-            exportDatabase(counted);
-            return;
-        }
-        if (request.method == u"__import") {
-            importDatabase(request.params.value(0).toString(), counted);
-            return;
-        }
         if (m_config.invalid.isValid()) {
             counted->fail(m_config.invalid);
             return;
@@ -195,6 +187,12 @@ void RpcClient::close(const Error &reason)
     m_tokenTimer.stop();
     failInflight(reason);
     failQueued(reason);
+    const auto endpointCalls = std::exchange(m_endpointCalls, {});
+    for (auto it = endpointCalls.cbegin(); it != endpointCalls.cend(); ++it) {
+        it.key()->disconnect(this);
+        it.key()->abort();
+        it.value()->fail(reason);
+    }
     for (LiveSubscription *sub : std::as_const(m_live)) {
         sub->killed = true;
         Q_EMIT sub->failed(reason);
@@ -240,6 +238,16 @@ void RpcClient::pump()
         if (changing && !m_inflight.isEmpty())
             return; // let earlier requests finish under the old session state
         auto [request, reply] = m_queue.dequeue();
+        // Plain HTTP endpoints, queued like RPC calls so they see the session a preceding
+        // use/signin set up.
+        if (request.method == u"__export") {
+            exportDatabase(reply);
+            continue;
+        }
+        if (request.method == u"__import") {
+            importDatabase(request.params.value(0).toString(), reply);
+            continue;
+        }
         // Decided here, not on submit: the version is known only once the handshake ran.
         if (m_serverMajor == 2 && needsVersion3(request.method)) {
             reply->fail(
@@ -508,10 +516,11 @@ void RpcClient::runSequence(QList<RpcRequest> requests, std::function<void(const
                  // running the same request again is safe.
                  QList<RpcRequest> again = requests;
                  ++again.first().resendCount;
-                 QTimer::singleShot(20 * again.first().resendCount, this, [this, again, done] {
-                     if (m_handshaking)
-                         runSequence(again, done);
-                 });
+                 QTimer::singleShot(20 * again.first().resendCount, this,
+                                    [this, again, done, generation = m_handshakeGeneration] {
+                                        if (m_handshaking && generation == m_handshakeGeneration)
+                                            runSequence(again, done);
+                                    });
                  return;
              }
              if (error.isValid()) {
@@ -535,8 +544,9 @@ void RpcClient::rebuildSessions(QList<QUuid> sessions, std::function<void()> don
         rebuildSessions(sessions, done);
         return;
     }
-    runSequence(replayRequests(it.value(), id), [this, id, sessions, done](const Error &error) {
-        if (!m_handshaking)
+    runSequence(replayRequests(it.value(), id), [this, id, sessions, done,
+                                                 generation = m_handshakeGeneration](const Error &error) {
+        if (!m_handshaking || generation != m_handshakeGeneration)
             return;
         if (error.isValid() && error.kind() == Error::Kind::Connection)
             return; // transportLost() takes over
@@ -717,6 +727,7 @@ void RpcClient::setFatal(const Error &error)
 
 void RpcClient::startHandshake()
 {
+    ++m_handshakeGeneration;
     m_handshaking = true;
     handshakeStep(0);
 }
@@ -725,8 +736,9 @@ void RpcClient::handshakeStep(int step)
 {
     if (!m_handshaking)
         return;
-    auto next = [this, step](const QVariant &, const Error &error) {
-        if (!m_handshaking)
+    auto next = [this, step, generation = m_handshakeGeneration](const QVariant &, const Error &error) {
+        // A reply from an earlier connection's handshake must not drive this one.
+        if (!m_handshaking || generation != m_handshakeGeneration)
             return;
         if (error.isValid()) {
             if (error.kind() == Error::Kind::Connection || m_state == State::Closed)
@@ -1105,7 +1117,9 @@ void RpcClient::exportDatabase(const RpcReplyPtr &reply)
     request.setRawHeader("Accept", "text/plain");
     QNetworkReply *net = network()->get(request);
     const QString context = u"export of "_s + m_session.ns + u'/' + m_session.db;
-    connect(net, &QNetworkReply::finished, this, [net, reply, context] {
+    m_endpointCalls.insert(net, reply);
+    connect(net, &QNetworkReply::finished, this, [this, net, reply, context] {
+        m_endpointCalls.remove(net);
         const Error error = httpError(net, context);
         if (error.isValid())
             reply->fail(error);
@@ -1121,7 +1135,9 @@ void RpcClient::importDatabase(const QString &surrealql, const RpcReplyPtr &repl
     request.setRawHeader("Accept", "application/json");
     QNetworkReply *net = network()->post(request, surrealql.toUtf8());
     const QString context = u"import into "_s + m_session.ns + u'/' + m_session.db;
-    connect(net, &QNetworkReply::finished, this, [net, reply, context] {
+    m_endpointCalls.insert(net, reply);
+    connect(net, &QNetworkReply::finished, this, [this, net, reply, context] {
+        m_endpointCalls.remove(net);
         const Error error = httpError(net, context);
         if (error.isValid())
             reply->fail(error);

@@ -218,6 +218,8 @@ private:
     [[nodiscard]] QString requestContext(const RpcRequest &request) const;
 
     QNetworkAccessManager *m_network = nullptr;
+    // /export and /import calls under way, so that close() can cancel them.
+    QHash<QNetworkReply *, RpcReplyPtr> m_endpointCalls;
     QQueue<std::pair<RpcRequest, RpcReplyPtr>> m_queue;
     QHash<qint64, Inflight> m_inflight;
     QHash<QUuid, LiveSubscription *> m_liveByServerId;
@@ -233,6 +235,8 @@ private:
     std::pair<RpcRequest, RpcReplyPtr> m_reauthEntry;
     bool m_reauthInFlight = false;
     bool m_probing = false;
+    // Bumped by every handshake; callbacks of an older one see the difference and stop.
+    quint64 m_handshakeGeneration = 0;
     // Time since the last frame arrived: a stalled socket shows here first.
     QElapsedTimer m_sinceReceived;
     bool m_handshaking = false;

@@ -76,9 +76,18 @@ void SingleConnection::retry(std::function<QFuture<QVariant>(Connection *)> fn, 
                       });
                   })
         .onFailed(this,
+                  [promise](const std::exception &e) {
+                      // Something other than a SurrealQt error escaped the operation; keep its text.
+                      promise->setException(Exception(Error(
+                          Error::Kind::Query, u"The operation threw: "_s + QString::fromLocal8Bit(e.what()),
+                          u"executeWithRetry"_s)));
+                      promise->finish();
+                  })
+        .onFailed(this,
                   [promise] {
-                      promise->setException(
-                          Exception(Error(Error::Kind::Cancelled, u"The operation was abandoned"_s)));
+                      promise->setException(Exception(Error(Error::Kind::Query,
+                                                            u"The operation threw a non-standard exception"_s,
+                                                            u"executeWithRetry"_s)));
                       promise->finish();
                   })
         .onCanceled(this, [promise] {

@@ -32,6 +32,7 @@ public:
     DatabaseManager::State state = DatabaseManager::State::Disconnected;
     Error lastError;
     Error invalidUrl;
+    QMutex createMutex;
     bool closed = false;
 
     void createClients();
@@ -98,6 +99,8 @@ DatabaseManager::DatabaseManager(const QList<QUrl> &urls, const QString &ns, con
 DatabaseManager::~DatabaseManager()
 {
     close();
+    delete d->pool;
+    delete d->single;
     for (RpcClient *client : std::as_const(d->clients))
         QMetaObject::invokeMethod(
             client, [client] { delete client; }, Qt::BlockingQueuedConnection);
@@ -194,6 +197,8 @@ QThread *DatabaseManager::ioThread() const
 
 void DatabaseManagerPrivate::createClients()
 {
+    // connection() may be called first from a worker thread (e.g. a ...Sync call).
+    QMutexLocker lock(&createMutex);
     if (!clients.isEmpty())
         return;
     const int count = usePool ? poolSize : 1;
@@ -212,10 +217,16 @@ void DatabaseManagerPrivate::createClients()
         QObject::connect(client, &RpcClient::authenticated, q, [this] { Q_EMIT q->authenticated(); });
         clients.append(client);
     }
+    // Owned by the manager but not its children: a child cannot be created from another thread.
+    Connection *connection = usePool
+                                 ? static_cast<Connection *>(new ConnectionPool(clients, nullptr))
+                                 : static_cast<Connection *>(new SingleConnection(clients.first(), nullptr));
+    if (connection->thread() != q->thread())
+        connection->moveToThread(q->thread());
     if (usePool)
-        pool = new ConnectionPool(clients, q);
+        pool = static_cast<ConnectionPool *>(connection);
     else
-        single = new SingleConnection(clients.first(), q);
+        single = static_cast<SingleConnection *>(connection);
 }
 
 void DatabaseManagerPrivate::updateState()

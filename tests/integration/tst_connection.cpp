@@ -537,6 +537,23 @@ private Q_SLOTS:
         QCOMPARE(AWAIT(sum), qint64(36));
     }
 
+    void firstUseFromAWorkerThread()
+    {
+        // No open() on the owner thread: the first connection() and request come from workers,
+        // and the request connects by itself.
+        auto m = makeManager(u"ws"_s, 2);
+        DatabaseManager *raw = m.get();
+        QFuture<qint64> sum = QtConcurrent::mappedReduced(
+            QList<int>{1, 2, 3, 4},
+            [raw](int i) {
+                return raw->connection()->querySync(u"RETURN $i"_s, {{u"i"_s, i}}).last().toLongLong();
+            },
+            [](qint64 &acc, qint64 v) { acc += v; });
+        QCOMPARE(AWAIT(sum), qint64(10));
+        QCOMPARE(m->pool()->thread(), m->thread());
+        QCOMPARE(m->pool()->size(), 2);
+    }
+
     void syncCallOnIoThreadIsRefused()
     {
         auto m = makeManager(u"ws"_s, 1);

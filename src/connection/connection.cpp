@@ -53,8 +53,7 @@ QFuture<QVariant> Connection::call(const QString &method, const QVariantList &pa
 QVariant Connection::callSync(const QString &method, const QVariantList &params,
                               const RequestOptions &options)
 {
-    refuseOnIoThread("callSync");
-    return waitFor(call(method, params, options), "callSync");
+    return blockOn("callSync", [&] { return call(method, params, options); });
 }
 
 QFuture<QueryResult> Connection::query(const QString &surrealql, const QVariantMap &vars)
@@ -73,8 +72,7 @@ QFuture<QueryResult> Connection::query(const QString &surrealql, const QVariantM
 
 QueryResult Connection::querySync(const QString &surrealql, const QVariantMap &vars)
 {
-    refuseOnIoThread("querySync");
-    return waitFor(query(surrealql, vars), "querySync");
+    return blockOn("querySync", [&] { return query(surrealql, vars); });
 }
 
 QFuture<QVariant> Connection::select(const QVariant &what)
@@ -139,48 +137,48 @@ QFuture<QVariant> Connection::run(const QString &function, const QVariantList &a
 
 QVariant Connection::selectSync(const QVariant &what)
 {
-    return waitFor(select(what), "selectSync");
+    return blockOn("selectSync", [&] { return select(what); });
 }
 
 QVariant Connection::createSync(const QVariant &what, const QVariant &data)
 {
-    return waitFor(create(what, data), "createSync");
+    return blockOn("createSync", [&] { return create(what, data); });
 }
 
 QVariant Connection::insertSync(const QVariant &table, const QVariant &data)
 {
-    return waitFor(insert(table, data), "insertSync");
+    return blockOn("insertSync", [&] { return insert(table, data); });
 }
 
 QVariant Connection::updateSync(const QVariant &what, const QVariant &data)
 {
-    return waitFor(update(what, data), "updateSync");
+    return blockOn("updateSync", [&] { return update(what, data); });
 }
 
 QVariant Connection::upsertSync(const QVariant &what, const QVariant &data)
 {
-    return waitFor(upsert(what, data), "upsertSync");
+    return blockOn("upsertSync", [&] { return upsert(what, data); });
 }
 
 QVariant Connection::mergeSync(const QVariant &what, const QVariant &data)
 {
-    return waitFor(merge(what, data), "mergeSync");
+    return blockOn("mergeSync", [&] { return merge(what, data); });
 }
 
 QVariant Connection::removeSync(const QVariant &what)
 {
-    return waitFor(remove(what), "removeSync");
+    return blockOn("removeSync", [&] { return remove(what); });
 }
 
 QVariant Connection::relateSync(const QVariant &from, const QVariant &edge, const QVariant &to,
                                 const QVariant &data)
 {
-    return waitFor(relate(from, edge, to, data), "relateSync");
+    return blockOn("relateSync", [&] { return relate(from, edge, to, data); });
 }
 
 QVariant Connection::runSync(const QString &function, const QVariantList &args, const QString &version)
 {
-    return waitFor(run(function, args, version), "runSync");
+    return blockOn("runSync", [&] { return run(function, args, version); });
 }
 
 QFuture<void> Connection::use(const QString &ns, const QString &db)
@@ -249,17 +247,17 @@ QFuture<QList<QUuid>> Connection::sessions()
 
 void Connection::useSync(const QString &ns, const QString &db)
 {
-    waitFor(use(ns, db), "useSync");
+    blockOn("useSync", [&] { return use(ns, db); });
 }
 
 QString Connection::signinSync(const Credentials &credentials)
 {
-    return waitFor(signin(credentials), "signinSync");
+    return blockOn("signinSync", [&] { return signin(credentials); });
 }
 
 QString Connection::versionSync()
 {
-    return waitFor(version(), "versionSync");
+    return blockOn("versionSync", [&] { return version(); });
 }
 
 QFuture<QString> Connection::exportDatabase()

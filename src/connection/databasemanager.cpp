@@ -343,7 +343,7 @@ QFuture<void> DatabaseManager::open()
 
 void DatabaseManager::openSync()
 {
-    waitFor(open(), "openSync");
+    blockOn("openSync", [this] { return open(); });
 }
 
 void DatabaseManager::close()

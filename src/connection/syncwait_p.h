@@ -33,4 +33,12 @@ T waitFor(QFuture<T> future, const char *call)
         return future.result();
 }
 
+// Refuses before the request is even sent: on the I/O thread nobody could wait for it.
+template<typename MakeFuture>
+auto blockOn(const char *call, MakeFuture makeFuture)
+{
+    refuseOnIoThread(call);
+    return waitFor(makeFuture(), call);
+}
+
 } // namespace SurrealQt

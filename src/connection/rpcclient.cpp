@@ -791,7 +791,7 @@ void RpcClient::handshakeStep(int step)
         setState(State::Connected);
         if (isWebSocket() && m_config.keepAliveMs > 0)
             m_keepAliveTimer.start();
-        resubscribeLive([] {});
+        resubscribeLive();
         Q_EMIT ready();
         pump();
         return;
@@ -855,6 +855,11 @@ void RpcClient::addLive(LiveSubscription *sub)
         return;
     }
     // Through the queue, so that it runs after any use/signin the caller issued before.
+    registerLive(sub, true);
+}
+
+void RpcClient::registerLive(LiveSubscription *sub, bool throughQueue)
+{
     auto reply = std::make_shared<RpcReply>(
         [this, sub = QPointer<LiveSubscription>(sub)](const QVariant &result, const Error &error) {
             if (!sub)
@@ -864,7 +869,7 @@ void RpcClient::addLive(LiveSubscription *sub)
                 endKilledRegistration(sub, result, error);
                 return;
             }
-            // Lost with the socket: the reconnect's resubscribeLive() registers it.
+            // Lost with the socket: the reconnect's resubscribeLive() registers it again.
             if (error.kind() == Error::Kind::Connection && m_state != State::Disconnected)
                 return;
             Error failure = error;
@@ -872,19 +877,31 @@ void RpcClient::addLive(LiveSubscription *sub)
             if (!failure.isValid())
                 id = liveIdFrom(sub, result, &failure);
             if (failure.isValid()) {
+                // The subscription is over and is never tried again. One that was running ends
+                // like a server-side KILL, so views can react the same way.
                 sub->killed = true;
                 m_live.removeOne(sub);
+                if (sub->everStarted)
+                    Q_EMIT sub->notified(LiveNotification(LiveNotification::Action::Killed, QUuid(), {}, {}));
                 Q_EMIT sub->failed(failure);
+                Q_EMIT sub->finished();
                 sub->deleteLater();
                 return;
             }
             sub->serverId = id;
             m_liveByServerId.insert(sub->serverId, sub);
-            sub->everStarted = true;
-            Q_EMIT sub->started(sub->serverId);
+            if (std::exchange(sub->everStarted, true)) {
+                qCDebug(lcLive) << "live query re-registered as" << sub->serverId;
+                Q_EMIT sub->restarted(sub->serverId);
+            } else {
+                Q_EMIT sub->started(sub->serverId);
+            }
         });
     sub->registering = true;
-    submit(sub->startRequest, reply);
+    if (throughQueue)
+        submit(sub->startRequest, reply);
+    else
+        send(sub->startRequest, reply, true);
 }
 
 QUuid RpcClient::liveIdFrom(const LiveSubscription *sub, const QVariant &result, Error *error) const
@@ -910,51 +927,15 @@ QUuid RpcClient::liveIdFrom(const LiveSubscription *sub, const QVariant &result,
     return id.toUuid();
 }
 
-void RpcClient::resubscribeLive(const std::function<void()> &done)
+void RpcClient::resubscribeLive()
 {
+    if (!m_everConnected)
+        return;
+    // Straight after the handshake, ahead of anything queued.
     for (LiveSubscription *sub : std::as_const(m_live)) {
-        if (sub->killed || sub->registering || !sub->serverId.isNull())
-            continue;
-        if (!m_everConnected)
-            continue;
-        auto reply = std::make_shared<RpcReply>(
-            [this, sub = QPointer<LiveSubscription>(sub)](const QVariant &result, const Error &error) {
-                if (!sub)
-                    return;
-                sub->registering = false;
-                if (sub->killed) {
-                    endKilledRegistration(sub, result, error);
-                    return;
-                }
-                if (error.kind() == Error::Kind::Connection)
-                    return; // dropped again: the next reconnect tries once more
-                QUuid id;
-                Error failure = error;
-                if (!failure.isValid())
-                    id = liveIdFrom(sub, result, &failure);
-                if (failure.isValid()) {
-                    // Surfaced like a server-side KILL so views can react the same way; the
-                    // subscription is over and is never tried again.
-                    sub->killed = true;
-                    m_live.removeOne(sub);
-                    Q_EMIT sub->notified(LiveNotification(LiveNotification::Action::Killed, QUuid(), {}, {}));
-                    Q_EMIT sub->failed(failure);
-                    Q_EMIT sub->finished();
-                    sub->deleteLater();
-                    return;
-                }
-                sub->serverId = id;
-                m_liveByServerId.insert(sub->serverId, sub);
-                qCDebug(lcLive) << "live query re-registered as" << sub->serverId;
-                if (std::exchange(sub->everStarted, true))
-                    Q_EMIT sub->restarted(sub->serverId);
-                else
-                    Q_EMIT sub->started(sub->serverId); // its first registration was lost with the socket
-            });
-        sub->registering = true;
-        send(sub->startRequest, reply, true);
+        if (!sub->killed && !sub->registering && sub->serverId.isNull())
+            registerLive(sub, false);
     }
-    done();
 }
 
 void RpcClient::removeLive(LiveSubscription *sub)

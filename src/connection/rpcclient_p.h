@@ -208,7 +208,9 @@ private:
     void scheduleReconnect();
     void startHandshake();
     void handshakeStep(int step);
-    void resubscribeLive(const std::function<void()> &done);
+    void resubscribeLive();
+    // Sends a subscription's live/LIVE SELECT request and wires up its answer.
+    void registerLive(LiveSubscription *sub, bool throughQueue);
     void endKilledRegistration(LiveSubscription *sub, const QVariant &result, const Error &error);
     [[nodiscard]] QUuid liveIdFrom(const LiveSubscription *sub, const QVariant &result, Error *error) const;
     void scheduleTokenRenewal();

@@ -121,14 +121,20 @@ void RpcClient::submit(const RpcRequest &request, const RpcReplyPtr &reply)
 {
     // The load counter must outlive this object: the reply may be dropped after we are gone.
     m_load.fetch_add(1, std::memory_order_relaxed);
-    auto counted = std::make_shared<RpcReply>(
-        [this, reply, guard = QPointer<RpcClient>(this)](const QVariant &value, const Error &error) {
+    auto counted =
+        std::make_shared<RpcReply>([this, reply, guard = QPointer<RpcClient>(this),
+                                    method = request.method](const QVariant &value, const Error &error) {
             if (guard)
                 m_load.fetch_sub(1, std::memory_order_relaxed);
-            if (error.isValid())
-                reply->fail(error);
-            else
+            if (!error.isValid()) {
                 reply->succeed(value);
+                return;
+            }
+            // Errors made far from the request (a reply dropped unanswered) still name it.
+            Error named = error;
+            if (named.context().isEmpty())
+                named.setContext(method);
+            reply->fail(named);
         });
     auto enqueue = [this, request, counted] {
         if (m_state == State::Closed) {

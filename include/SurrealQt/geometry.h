@@ -67,6 +67,7 @@ public:
     friend bool operator!=(const Geometry &a, const Geometry &b) { return !(a == b); }
 
 private:
+    explicit Geometry(Type type);
     QSharedDataPointer<GeometryData> d;
 };
 

@@ -60,61 +60,57 @@ Geometry &Geometry::operator=(const Geometry &other) = default;
 Geometry &Geometry::operator=(Geometry &&other) noexcept = default;
 Geometry::~Geometry() = default;
 
+Geometry::Geometry(Type type)
+    : d(new GeometryData)
+{
+    d->type = type;
+}
+
 Geometry Geometry::fromPoint(QPointF point)
 {
-    Geometry g;
-    g.d = new GeometryData;
-    g.d->type = Point;
+    Geometry g(Point);
     g.d->points = {point};
     return g;
 }
 
 Geometry Geometry::fromLine(const Points &points)
 {
-    Geometry g;
-    g.d = new GeometryData;
-    g.d->type = Line;
+    Geometry g(Line);
     g.d->points = points;
     return g;
 }
 
 Geometry Geometry::fromPolygon(const Rings &rings)
 {
-    Geometry g;
-    g.d = new GeometryData;
-    g.d->type = Polygon;
+    Geometry g(Polygon);
     g.d->lines = rings;
     return g;
 }
 
 Geometry Geometry::fromMultiPoint(const Points &points)
 {
-    Geometry g = fromLine(points);
-    g.d->type = MultiPoint;
+    Geometry g(MultiPoint);
+    g.d->points = points;
     return g;
 }
 
 Geometry Geometry::fromMultiLine(const QList<Points> &lines)
 {
-    Geometry g = fromPolygon(lines);
-    g.d->type = MultiLine;
+    Geometry g(MultiLine);
+    g.d->lines = lines;
     return g;
 }
 
 Geometry Geometry::fromMultiPolygon(const QList<Rings> &polygons)
 {
-    Geometry g;
-    g.d = new GeometryData;
-    g.d->type = MultiPolygon;
+    Geometry g(MultiPolygon);
     g.d->polygons = polygons;
     return g;
 }
 
 Geometry Geometry::fromCollection(const QList<Geometry> &geometries)
 {
-    Geometry g;
-    g.d = new GeometryData;
-    g.d->type = Collection;
+    Geometry g(Collection);
     g.d->geometries = geometries;
     return g;
 }

@@ -11,7 +11,9 @@ surrealqt_packages=(
     qt6-base-dev qt6-base-dev-tools qt6-websockets-dev qt6-declarative-dev
     qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
     qml6-module-qtquick-window qml6-module-qttest qml6-module-qtqml-workerscript
-    libgl-dev nodejs npm clang-format
+    qt6-declarative-dev-tools qml-qt6 qml6-module-qtqml qml6-module-qtqml-models
+    qml6-module-qtquick-templates qml6-module-qtquick-dialogs qml6-module-qt-labs-qmlmodels
+    qcoro-qt6-dev libgl-dev nodejs npm clang-format
 )
 
 ensure_packages() {
@@ -49,9 +51,10 @@ ensure_server() {
     fi
 }
 
+# Extra arguments are CMake cache settings, e.g. -DSURREALQT_WARNINGS_AS_ERRORS=ON.
 configure_and_build() {
-    if [ ! -f "$SURREALQT_BUILD/build.ninja" ]; then
-        cmake -S "$SURREALQT_ROOT" -B "$SURREALQT_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    if [ ! -f "$SURREALQT_BUILD/build.ninja" ] || [ $# -gt 0 ]; then
+        cmake -S "$SURREALQT_ROOT" -B "$SURREALQT_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
     fi
     cmake --build "$SURREALQT_BUILD" -j2
 }

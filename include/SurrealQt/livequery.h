@@ -14,8 +14,8 @@ class RpcClient;
 
 // A live query seen from the caller's thread. Notifications arrive as signals in the
 // thread this object lives in. After a reconnect the query is registered again and its
-// server id changes (restarted()); if that fails the query ends with a Killed notification
-// and errorOccurred().
+// server id changes (restarted(), then resyncRequired()); if that fails the query ends with a
+// Killed notification and errorOccurred().
 class SURREALQT_EXPORT LiveQuery : public QObject
 {
     Q_OBJECT
@@ -46,6 +46,10 @@ Q_SIGNALS:
     void deleted(const QVariant &recordId, const QVariant &before);
     void killed();
     void restarted(const QUuid &newQueryId);
+    // Emitted after the query was registered again following a reconnect (right after
+    // restarted()): changes made while the socket was down were not delivered, so re-read
+    // what this query watches and reconcile.
+    void resyncRequired();
     void errorOccurred(const SurrealQt::Error &error);
 
 private:

@@ -34,12 +34,15 @@ public:
         Query,          // a statement or RPC call failed on the server
         NotFound,       // table, record, namespace, method or session does not exist
         NotAllowed,     // permissions or capabilities deny the operation
-        Validation,     // bad input, caught either by us or by the server
+        Validation,     // bad input caught by us, or a value the schema refuses (field type, ASSERT)
         Model,          // ORM model misuse (unknown field, missing id, ...)
         BulkOperation,  // one or more items of a bulk operation failed
         Timeout,        // the request or the statement ran out of time
         Protocol,       // the peer sent something that is not valid SurrealDB RPC
         Cancelled,      // the request was abandoned (close(), kill, cancelled transaction)
+        AlreadyExists,  // a record with that id, or a UNIQUE index entry with that value, exists already
+        Parse,          // the SurrealQL text does not parse; nothing of the call ran
+        Conflict,       // a transaction conflict: run the whole transaction again
     };
     Q_ENUM(Kind)
 
@@ -55,6 +58,10 @@ public:
 
     // Builds an error from the server's RPC error object ({code, kind, message, details}) or
     // from a failed statement entry of a query result ({status: "ERR", kind, details, result}).
+    // The kind is decided from the server's kind and details; SurrealDB 3.0 reports unique
+    // index violations, field type/ASSERT failures and transaction conflicts only as "Internal",
+    // so for those its message decides. serverKind(), serverCode(), details() and message()
+    // keep what the server sent. See docs/errors.md for the table.
     [[nodiscard]] static Error fromServer(const QVariantMap &object, const QString &context = {});
 
     [[nodiscard]] bool isValid() const;

@@ -44,11 +44,46 @@ QString detailKind(const QVariantMap &details)
     return details.value(u"kind"_s).toString();
 }
 
+bool isConflictText(const QString &message)
+{
+    return message.contains(u"This transaction can be retried"_s, Qt::CaseInsensitive) ||
+           message.contains(u"Transaction conflict"_s, Qt::CaseInsensitive) ||
+           message.contains(u"read or write conflict"_s, Qt::CaseInsensitive);
+}
+
+// SurrealDB 3.0 sends these only as kind "Internal" with a sentence (verified against the
+// engine: see tests/integration/tst_api.cpp errorKindsFromTheEngine). Later servers may add
+// detail kinds; the sentences stay the fallback.
+Error::Kind kindFromInternalText(const QString &message)
+{
+    // "Database index `email` already contains 'a', with record `user:1`"
+    if (message.contains(u"Database index"_s) && message.contains(u"already contains"_s))
+        return Error::Kind::AlreadyExists;
+    // "Database record `t:1` already exists", "The field 'n' already exists"
+    if (message.contains(u"already exists"_s))
+        return Error::Kind::AlreadyExists;
+    // "Couldn't coerce value for field `age` of `u:3`: Expected `int` but found `'x'`",
+    // "Found 1 for field `n`, with record `u:20`, but field must conform to: $value > 5",
+    // "Found field 'extra', but no such field exists for table 'u'",
+    // "Could not cast into `int` using input `'abc'`"
+    if (message.startsWith(u"Couldn't coerce"_s) || message.startsWith(u"Could not cast"_s) ||
+        message.contains(u"but field must conform to"_s) ||
+        (message.startsWith(u"Found field"_s) && message.contains(u"no such field exists"_s)))
+        return Error::Kind::Validation;
+    if (isConflictText(message))
+        return Error::Kind::Conflict;
+    return Error::Kind::Query;
+}
+
 // The server groups errors by its own kinds; callers decide on ours, which separate
-// "your credentials are wrong" from "you may not do this" and a timeout from a failed statement.
-Error::Kind kindFromServer(const QString &serverKind, const QVariantMap &details, int code)
+// "your credentials are wrong" from "you may not do this", a timeout from a failed statement,
+// and a duplicate key or a parse error from everything else.
+Error::Kind kindFromServer(const QString &serverKind, const QVariantMap &details, int code,
+                           const QString &message)
 {
     const QString sub = detailKind(details);
+    if (sub == u"TransactionConflict")
+        return Error::Kind::Conflict;
     if (serverKind == u"NotAllowed") {
         if (sub == u"Auth") {
             const QString authKind = detailKind(details.value(u"details"_s).toMap());
@@ -58,8 +93,15 @@ Error::Kind kindFromServer(const QString &serverKind, const QVariantMap &details
     }
     if (serverKind == u"NotFound")
         return Error::Kind::NotFound;
-    if (serverKind == u"Validation")
+    if (serverKind == u"AlreadyExists")
+        return Error::Kind::AlreadyExists;
+    if (serverKind == u"Validation") {
+        // 3.0 sends SurrealQL parse errors as Validation without details; "Parse" details mean
+        // an undecodable message, which is just as final.
+        if (sub == u"Parse" || (details.isEmpty() && message.startsWith(u"Parse error"_s)))
+            return Error::Kind::Parse;
         return Error::Kind::Validation;
+    }
     if (serverKind == u"Query") {
         if (sub == u"TimedOut")
             return Error::Kind::Timeout;
@@ -69,11 +111,14 @@ Error::Kind kindFromServer(const QString &serverKind, const QVariantMap &details
     }
     if (serverKind == u"Connection")
         return Error::Kind::Connection;
+    if (serverKind == u"Internal")
+        return kindFromInternalText(message);
     if (!serverKind.isEmpty())
         return Error::Kind::Query;
     // Servers before 2.x sent only a JSON-RPC code.
     switch (code) {
     case -32700:
+        return Error::Kind::Parse;
     case -32600:
     case -32603:
         return Error::Kind::Validation;
@@ -90,7 +135,7 @@ Error::Kind kindFromServer(const QString &serverKind, const QVariantMap &details
     case -32001:
         return Error::Kind::Connection;
     default:
-        return Error::Kind::Query;
+        return kindFromInternalText(message);
     }
 }
 
@@ -108,7 +153,7 @@ Error Error::fromServer(const QVariantMap &object, const QString &context)
     if (message.isEmpty())
         message = u"The server reported an error without a message"_s;
 
-    Error error(kindFromServer(serverKind, details, code), message, context);
+    Error error(kindFromServer(serverKind, details, code, message), message, context);
     error.d->serverCode = code;
     error.d->serverKind = serverKind;
     error.d->details = details;
@@ -153,9 +198,8 @@ QString Error::context() const
 bool Error::isTransactionConflict() const
 {
     // 3.0.x reports conflicts as Internal with this sentence; later servers add a detail kind.
-    return detailKind(d->details) == u"TransactionConflict" ||
-           d->message.contains(u"This transaction can be retried"_s, Qt::CaseInsensitive) ||
-           d->message.contains(u"Transaction conflict"_s, Qt::CaseInsensitive);
+    return d->kind == Kind::Conflict || detailKind(d->details) == u"TransactionConflict" ||
+           isConflictText(d->message);
 }
 
 bool Error::isRetryable() const
@@ -163,6 +207,7 @@ bool Error::isRetryable() const
     switch (d->kind) {
     case Kind::Connection:
     case Kind::Timeout:
+    case Kind::Conflict:
         return true;
     default:
         return isTransactionConflict();

@@ -111,7 +111,7 @@ private Q_SLOTS:
         auto m = makeManager(transport);
         AWAIT_VOID(m->open());
         const Error e = failureOf(m->connection()->query(u"SELEC * FROM nothing"_s));
-        QCOMPARE(e.kind(), Error::Kind::Validation);
+        QCOMPARE(e.kind(), Error::Kind::Parse);
         QVERIFY(e.message().contains(u"Parse error"_s));
         QVERIFY(!e.isRetryable());
     }

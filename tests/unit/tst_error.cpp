@@ -136,6 +136,13 @@ void TestError::fromServerKinds_data()
     QTest::newRow("parse error")
         << rpcError(-32000, u"Validation"_s, {},
                     u"Parse error: Unexpected token `an identifier`, expected Eof\n --> [1:14]\n"_s)
+        << Error::Kind::Parse;
+    QTest::newRow("undecodable message")
+        << rpcError(-32700, u"Validation"_s, detail(u"Parse"_s), u"Parse error: invalid CBOR"_s)
+        << Error::Kind::Parse;
+    // A Validation error whose text merely mentions parsing but carries details is not a parse error.
+    QTest::newRow("validation with details mentioning parse")
+        << rpcError(-32600, u"Validation"_s, detail(u"InvalidContent"_s), u"Parse error in content"_s)
         << Error::Kind::Validation;
     QTest::newRow("invalid params") << rpcError(-32603, u"Validation"_s, detail(u"InvalidParams"_s),
                                                 u"Transaction not found"_s)
@@ -164,7 +171,39 @@ void TestError::fromServerKinds_data()
     QTest::newRow("already exists") << rpcError(-32000, u"AlreadyExists"_s,
                                                 detail(u"Record"_s, {{u"id"_s, u"t:1"_s}}),
                                                 u"Database record `t:1` already exists"_s)
-                                    << Error::Kind::Query;
+                                    << Error::Kind::AlreadyExists;
+    QTest::newRow("already exists table")
+        << rpcError(-32000, u"AlreadyExists"_s, detail(u"Table"_s, {{u"name"_s, u"u"_s}}),
+                    u"The table 'u' already exists"_s)
+        << Error::Kind::AlreadyExists;
+    // SurrealDB 3.0.2 sends the following only as Internal with a sentence (observed on the engine).
+    QTest::newRow("unique index violation")
+        << rpcError(-32000, u"Internal"_s, {}, u"Database index `ue` already contains 'a', with record `u:1`"_s)
+        << Error::Kind::AlreadyExists;
+    QTest::newRow("field type coercion")
+        << rpcError(-32000, u"Internal"_s, {},
+                    u"Couldn't coerce value for field `age` of `u:3`: Expected `int` but found `'x'`"_s)
+        << Error::Kind::Validation;
+    QTest::newRow("field assert")
+        << rpcError(-32000, u"Internal"_s, {},
+                    u"Found 1 for field `n`, with record `u:20`, but field must conform to: $value > 5"_s)
+        << Error::Kind::Validation;
+    QTest::newRow("schemafull unknown field")
+        << rpcError(-32000, u"Internal"_s, {}, u"Found field 'extra', but no such field exists for table 'u'"_s)
+        << Error::Kind::Validation;
+    QTest::newRow("cast")
+        << rpcError(-32000, u"Internal"_s, {}, u"Could not cast into `int` using input `'abc'`"_s)
+        << Error::Kind::Validation;
+    QTest::newRow("transaction conflict internal")
+        << rpcError(-32000, u"Internal"_s, {},
+                    u"Failed to commit transaction due to a read or write conflict. This transaction can be retried"_s)
+        << Error::Kind::Conflict;
+    QTest::newRow("transaction conflict detail")
+        << rpcError(-32000, u"Query"_s, detail(u"TransactionConflict"_s), u"conflict"_s) << Error::Kind::Conflict;
+    // The sentences decide only for Internal: a thrown error quoting them stays a Query error.
+    QTest::newRow("thrown text about an index")
+        << rpcError(-32006, u"Thrown"_s, {}, u"An error occurred: Database index `x` already contains 1"_s)
+        << Error::Kind::Query;
     QTest::newRow("thrown") << rpcError(-32006, u"Thrown"_s, {}, u"An error occurred: boom"_s)
                             << Error::Kind::Query;
     QTest::newRow("configuration") << rpcError(-32604, u"Configuration"_s, detail(u"LiveQueryNotSupported"_s),
@@ -251,7 +290,7 @@ void TestError::parseErrorIsNotRetryable()
         -32000, u"Validation"_s, {},
         u"Parse error: Unexpected token `an identifier`, expected Eof\n --> [1:14]\n  |\n1 | SELEC * "
         u"FROM t\n  |              ^\n"_s));
-    QCOMPARE(e.kind(), Error::Kind::Validation);
+    QCOMPARE(e.kind(), Error::Kind::Parse);
     QVERIFY(!e.isRetryable());
     QVERIFY(!e.isTransactionConflict());
     QVERIFY(e.details().isEmpty());
@@ -263,7 +302,7 @@ void TestError::transactionConflictInternal()
     const Error e = Error::fromServer(rpcError(
         -32000, u"Internal"_s, {},
         u"Failed to commit transaction due to a read or write conflict. This transaction can be retried"_s));
-    QCOMPARE(e.kind(), Error::Kind::Query);
+    QCOMPARE(e.kind(), Error::Kind::Conflict);
     QVERIFY(e.isTransactionConflict());
     QVERIFY(e.isRetryable());
 
@@ -273,7 +312,7 @@ void TestError::transactionConflictInternal()
                                           u"This transaction can be retried"_s},
                             {u"status"_s, u"ERR"_s}};
     const Error s = Error::fromServer(entry);
-    QCOMPARE(s.kind(), Error::Kind::Query);
+    QCOMPARE(s.kind(), Error::Kind::Conflict);
     QVERIFY(s.isTransactionConflict());
     QVERIFY(s.isRetryable());
 }
@@ -283,7 +322,7 @@ void TestError::transactionConflictDetail()
     // Newer servers send a detail kind instead of the sentence.
     const Error e =
         Error::fromServer(rpcError(-32000, u"Query"_s, detail(u"TransactionConflict"_s), u"conflict"_s));
-    QCOMPARE(e.kind(), Error::Kind::Query);
+    QCOMPARE(e.kind(), Error::Kind::Conflict);
     QVERIFY(e.isTransactionConflict());
     QVERIFY(e.isRetryable());
 
@@ -299,7 +338,7 @@ void TestError::legacyCodes_data()
     QTest::addColumn<int>("code");
     QTest::addColumn<Error::Kind>("kind");
 
-    QTest::newRow("-32700 parse") << -32700 << Error::Kind::Validation;
+    QTest::newRow("-32700 parse") << -32700 << Error::Kind::Parse;
     QTest::newRow("-32600 invalid request") << -32600 << Error::Kind::Validation;
     QTest::newRow("-32603 invalid params") << -32603 << Error::Kind::Validation;
     QTest::newRow("-32601 method not found") << -32601 << Error::Kind::NotFound;
@@ -406,6 +445,8 @@ void TestError::retryable_data()
     QTest::newRow("Timeout") << Error::Kind::Timeout << true;
     QTest::newRow("Protocol") << Error::Kind::Protocol << false;
     QTest::newRow("Cancelled") << Error::Kind::Cancelled << false;
+    QTest::newRow("AlreadyExists") << Error::Kind::AlreadyExists << false;
+    QTest::newRow("Parse") << Error::Kind::Parse << false;
 }
 
 void TestError::retryable()
@@ -421,6 +462,10 @@ void TestError::retryable()
     QVERIFY(conflict.isRetryable());
     // The sentence is matched case-insensitively.
     QVERIFY(Error(kind, u"this TRANSACTION can be RETRIED"_s).isTransactionConflict());
+    // The Conflict kind is a conflict whatever its text.
+    const Error byKind(Error::Kind::Conflict, u"something failed"_s);
+    QVERIFY(byKind.isTransactionConflict());
+    QVERIFY(byKind.isRetryable());
 }
 
 void TestError::toStringFormat()

@@ -142,7 +142,7 @@ void TestQueryResult::errorEntries()
 
     const StatementResult &exists = r.at(1);
     QVERIFY(!exists.isOk());
-    QCOMPARE(exists.error().kind(), Error::Kind::Query);
+    QCOMPARE(exists.error().kind(), Error::Kind::AlreadyExists);
     QCOMPARE(exists.error().serverKind(), u"AlreadyExists"_s);
     QCOMPARE(exists.error().message(), u"Database record `t:1` already exists"_s);
     QCOMPARE(exists.error().details().value(u"kind"_s).toString(), u"Record"_s);

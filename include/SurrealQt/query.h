@@ -1,0 +1,173 @@
+#pragma once
+
+#include <SurrealQt/modelinfo.h>
+#include <SurrealQt/querybase.h>
+
+#include <QtCore/QList>
+#include <QtCore/QSharedPointer>
+
+#include <initializer_list>
+#include <utility>
+
+namespace SurrealQt {
+
+// One page of Query<T>::page(): the rows and the token for the next page.
+template<typename T>
+struct Page
+{
+    QList<QSharedPointer<T>> items;
+    PageToken next;
+    [[nodiscard]] bool isLast() const { return next.isEnd(); }
+};
+
+// A typed query on model T, Django's QuerySet in Qt terms: a cheap immutable value; every
+// builder call returns a new query, so partial queries can be kept and reused.
+//
+//   auto adults = User::objects().filter(u"age__gte"_s, 18).orderBy({u"-age"_s});
+//   adults.all().then(this, [](const QList<QSharedPointer<User>> &users) { ... });
+//   qint64 n = adults.countSync();
+//
+// Values only ever reach SurrealQL as bind variables; field names in lookups and orderings are
+// checked against T's fields, and an unknown one fails the operation with a Validation error
+// before anything is sent.
+//
+// Ownership: objects come back as QSharedPointer<T>, created in the caller's thread's
+// affinity and without a parent; the last pointer deletes them. Give one a parent or keep the
+// pointer; do not delete it yourself.
+template<typename T>
+class Query : public QueryBase
+{
+public:
+    explicit Query(Connection *connection = nullptr)
+        : QueryBase(ModelInfo::of<T>(), connection)
+    {}
+    explicit Query(DatabaseManager *manager)
+        : QueryBase(ModelInfo::of<T>(), manager)
+    {}
+
+    // Rows matching every lookup given so far (AND).
+    [[nodiscard]] Query filter(const Condition &condition) const { return with(condition, false); }
+    [[nodiscard]] Query filter(const QString &lookup, const QVariant &value) const
+    {
+        return with(Condition(lookup, value), false);
+    }
+    [[nodiscard]] Query filter(std::initializer_list<std::pair<QString, QVariant>> lookups) const
+    {
+        return with(Condition(lookups), false);
+    }
+    // Rows not matching the condition.
+    [[nodiscard]] Query exclude(const Condition &condition) const { return with(condition, true); }
+    [[nodiscard]] Query exclude(const QString &lookup, const QVariant &value) const
+    {
+        return with(Condition(lookup, value), true);
+    }
+    [[nodiscard]] Query exclude(std::initializer_list<std::pair<QString, QVariant>> lookups) const
+    {
+        return with(Condition(lookups), true);
+    }
+    // Field names, "-name" for descending, nested paths as address__city. Replaces earlier orders.
+    [[nodiscard]] Query orderBy(const QStringList &fields) const
+    {
+        Query q = *this;
+        q.setOrdering(fields);
+        return q;
+    }
+    [[nodiscard]] Query orderBy(const QString &field) const { return orderBy(QStringList{field}); }
+    [[nodiscard]] Query limit(qint64 count) const
+    {
+        Query q = *this;
+        q.setLimit(count);
+        return q;
+    }
+    // START n: its cost grows with n; use page() to walk big tables.
+    [[nodiscard]] Query offset(qint64 count) const
+    {
+        Query q = *this;
+        q.setOffset(count);
+        return q;
+    }
+
+    QFuture<QList<QSharedPointer<T>>> all() const { return fetchObjects(&make).then(&wrapList); }
+    QList<QSharedPointer<T>> allSync() const { return wrapList(fetchObjectsSync(&make)); }
+
+    // The first row in the query's order; a null pointer when there is none.
+    QFuture<QSharedPointer<T>> first() const { return limit(1).all().then(&front); }
+    QSharedPointer<T> firstSync() const { return front(limit(1).allSync()); }
+
+    // One record by id or key; a null pointer when it does not exist (or may not be read).
+    QFuture<QSharedPointer<T>> get(const QVariant &idOrKey) const
+    {
+        return fetchOne(&make, recordId(idOrKey)).then(&wrap);
+    }
+    QSharedPointer<T> getSync(const QVariant &idOrKey) const
+    {
+        return wrap(fetchOneSync(&make, recordId(idOrKey)));
+    }
+
+    // A new object with the given fields (validated first), saved; emits nothing on failure.
+    QFuture<QSharedPointer<T>> create(const QVariantMap &fields) const
+    {
+        return createObject(&make, fields).then(&wrap);
+    }
+    QSharedPointer<T> createSync(const QVariantMap &fields) const
+    {
+        return wrap(createObjectSync(&make, fields));
+    }
+
+    // Page by page through the whole result, limit() rows each (100 when not set). Pass the
+    // previous page's next token; PageToken says which orders cost the same for every page.
+    QFuture<Page<T>> page(const PageToken &after = {}) const
+    {
+        return fetchPage(&make, after).then([](const std::pair<QList<Model *>, PageToken> &p) {
+            return Page<T>{wrapList(p.first), p.second};
+        });
+    }
+    Page<T> pageSync(const PageToken &after = {}) const
+    {
+        auto p = fetchPageSync(&make, after);
+        return Page<T>{wrapList(p.first), p.second};
+    }
+
+    using QueryBase::deleteMany;
+    using QueryBase::deleteManySync;
+    using QueryBase::updateMany;
+    using QueryBase::updateManySync;
+    // The seed's update_many(filter, data) and delete_many(filter).
+    QFuture<qint64> updateMany(const Condition &condition, const QVariantMap &data) const
+    {
+        return filter(condition).updateMany(data);
+    }
+    qint64 updateManySync(const Condition &condition, const QVariantMap &data) const
+    {
+        return filter(condition).updateManySync(data);
+    }
+    QFuture<qint64> deleteMany(const Condition &condition) const { return filter(condition).deleteMany(); }
+    qint64 deleteManySync(const Condition &condition) const { return filter(condition).deleteManySync(); }
+
+private:
+    Query(const QueryBase &base)
+        : QueryBase(base)
+    {}
+    Query with(const Condition &condition, bool negate) const
+    {
+        Query q = *this;
+        q.addCondition(condition, negate);
+        return q;
+    }
+    static Model *make() { return new T; }
+    static QSharedPointer<T> wrap(Model *object) { return QSharedPointer<T>(static_cast<T *>(object)); }
+    static QList<QSharedPointer<T>> wrapList(const QList<Model *> &objects)
+    {
+        QList<QSharedPointer<T>> out;
+        out.reserve(objects.size());
+        for (Model *o : objects)
+            out.append(QSharedPointer<T>(static_cast<T *>(o)));
+        return out;
+    }
+    static QSharedPointer<T> front(const QList<QSharedPointer<T>> &list)
+    {
+        return list.isEmpty() ? QSharedPointer<T>() : list.first();
+    }
+};
+
+} // namespace SurrealQt

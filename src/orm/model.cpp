@@ -1,0 +1,562 @@
+#include "orm/modelrows_p.h"
+#include "orm/orm_p.h"
+
+#include <SurrealQt/connection.h>
+#include <SurrealQt/databasemanager.h>
+#include <SurrealQt/exception.h>
+#include <SurrealQt/model.h>
+#include <SurrealQt/values.h>
+
+#include <QtCore/QDateTime>
+#include <QtCore/QMetaProperty>
+#include <QtCore/QMutex>
+#include <QtCore/QSequentialIterable>
+#include <QtCore/QThread>
+#include <QtCore/QUuid>
+
+using namespace Qt::StringLiterals;
+
+namespace SurrealQt {
+
+namespace {
+
+QMutex &defaultMutex()
+{
+    static QMutex m;
+    return m;
+}
+
+QPointer<Connection> &appDefault()
+{
+    static QPointer<Connection> c;
+    return c;
+}
+
+bool isEmptyValue(const QVariant &v)
+{
+    const QMetaType mt = v.metaType();
+    if (isNone(v) || isNull(v))
+        return true;
+    if (mt.id() == QMetaType::QString)
+        return v.toString().isNull();
+    if (mt == QMetaType::fromType<DateTime>())
+        return !v.value<DateTime>().isValid();
+    if (mt.id() == QMetaType::QDateTime)
+        return !v.toDateTime().isValid();
+    if (mt == QMetaType::fromType<Decimal>())
+        return !v.value<Decimal>().isValid();
+    if (mt == QMetaType::fromType<RecordId>())
+        return !v.value<RecordId>().isValid();
+    if (mt == QMetaType::fromType<Geometry>())
+        return !v.value<Geometry>().isValid();
+    if (mt.id() == QMetaType::QUuid)
+        return v.toUuid().isNull();
+    return false;
+}
+
+// A server value as the property's C++ type; invalid when it cannot be converted.
+QVariant toPropertyType(const QVariant &value, QMetaType target)
+{
+    if (target.id() == QMetaType::QVariant || value.metaType() == target)
+        return value;
+    if (isNone(value) || isNull(value))
+        return QVariant(target);
+    if (value.metaType().id() == QMetaType::QVariantList && target.id() != QMetaType::QVariantList &&
+        QMetaType::canView(target, QMetaType::fromType<QSequentialIterable>())) {
+        QVariant out(target);
+        QSequentialIterable seq;
+        if (!QMetaType::view(target, out.data(), QMetaType::fromType<QSequentialIterable>(), &seq))
+            return {};
+        const QMetaType itemType = seq.metaContainer().valueMetaType();
+        for (const QVariant &item : value.toList()) {
+            QVariant v = item;
+            if (itemType.id() != QMetaType::QVariant && v.metaType() != itemType && !v.convert(itemType))
+                return {};
+            seq.addValue(v);
+        }
+        return out;
+    }
+    QVariant v = value;
+    if (!v.convert(target))
+        return {};
+    return v;
+}
+
+QString operationContext(const Model *m, const char *op)
+{
+    return u"%1 %2"_s.arg(QString::fromLatin1(op),
+                          m->id().isValid() ? m->id().toString() : m->modelInfo().tableName());
+}
+
+} // namespace
+
+// The plumbing of save/remove/refresh, shared by the async and the sync form.
+class ModelOperations
+{
+public:
+    struct Plan
+    {
+        QString text;
+        QVariantMap vars;
+        QStringList sent;
+        bool creating = false;
+        bool noop = false;
+        bool versioned = false;
+        Error error;
+    };
+
+    static Plan planSave(Model *m)
+    {
+        Plan plan;
+        const ModelInfo &info = m->modelInfo();
+        plan.creating = m->isNew();
+        const DateTime now = DateTime::currentDateTime();
+        // auto fields are part of what is validated and sent.
+        for (const FieldInfo &f : info.fields()) {
+            if (f.type() != FieldInfo::Type::DateTime)
+                continue;
+            if (f.isAutoNow() || (plan.creating && f.isAutoNowAdd())) {
+                const QMetaProperty p = info.metaObject()->property(f.propertyIndex());
+                const QVariant v = f.metaType().id() == QMetaType::QDateTime ? QVariant(now.toQDateTime())
+                                                                             : QVariant::fromValue(now);
+                p.write(m, v);
+            }
+        }
+        plan.error = m->validate();
+        if (plan.error.isValid())
+            return plan;
+        const QString version = info.versionField();
+        QVariantMap data;
+        if (plan.creating) {
+            data = m->toMap();
+            data.remove(u"id"_s);
+            for (const FieldInfo &f : info.fields()) {
+                if (f.isReadOnly())
+                    data.remove(f.name());
+            }
+            plan.sent = data.keys();
+            plan.vars.insert(u"data"_s, data);
+            if (m->id().isValid()) {
+                plan.vars.insert(u"target"_s, QVariant::fromValue(m->id()));
+            } else {
+                plan.vars.insert(u"target"_s, QVariant::fromValue(Table(info.tableName())));
+            }
+            plan.text = u"CREATE $target CONTENT $data"_s;
+            return plan;
+        }
+        QStringList fields = m->dirtyFields();
+        for (const FieldInfo &f : info.fields()) {
+            if (f.isAutoNow() && !fields.contains(f.name()))
+                fields.append(f.name());
+        }
+        fields.removeIf([&](const QString &name) {
+            const FieldInfo f = info.field(name);
+            return !f.isValid() || f.isReadOnly() || name == version;
+        });
+        if (fields.isEmpty()) {
+            plan.noop = true;
+            return plan;
+        }
+        data = m->toMap(fields);
+        plan.sent = fields;
+        plan.vars.insert(u"target"_s, QVariant::fromValue(m->id()));
+        if (!version.isEmpty()) {
+            const QVariant current = m->property(version.toLatin1().constData());
+            plan.versioned = true;
+            plan.vars.insert(u"expected"_s, current.toLongLong());
+            data.insert(version, current.toLongLong() + 1);
+            plan.sent.append(version);
+            plan.vars.insert(u"data"_s, data);
+            plan.text =
+                u"UPDATE $target MERGE $data WHERE %1 = $expected; SELECT VALUE id FROM ONLY $target;"_s.arg(
+                    version);
+        } else {
+            plan.vars.insert(u"data"_s, data);
+            plan.text = u"UPDATE $target MERGE $data"_s;
+        }
+        return plan;
+    }
+
+    // Applies the reply of a save; throws Exception when the write did not happen.
+    static void finishSave(Model *m, const Plan &plan, const QueryResult &result)
+    {
+        const QVariantList rows = Orm::rowsOf(result, 0);
+        if (rows.isEmpty()) {
+            if (plan.creating) {
+                throw Exception(
+                    Error(Error::Kind::NotAllowed,
+                          u"The server did not create the record (a permission rule refused it)"_s,
+                          operationContext(m, "save")));
+            }
+            if (plan.versioned && !isNone(Orm::statementValue(result, 1))) {
+                Error e(
+                    Error::Kind::Query,
+                    u"The record was changed by someone else since it was loaded (version check failed)"_s,
+                    operationContext(m, "save"));
+                e.setServerKind(u"Conflict"_s);
+                throw Exception(e);
+            }
+            throw Exception(Error(Error::Kind::NotFound,
+                                  u"The server did not update the record: it does not exist or a permission "
+                                  "rule refused the write"_s,
+                                  operationContext(m, "save")));
+        }
+        const bool wasNew = m->isNew();
+        const bool wasDirty = m->isDirty();
+        for (const QString &f : plan.sent)
+            m->m_dirty.remove(f);
+        QVariantMap row = rows.first().toMap();
+        // Fields changed while the request was under way keep the caller's newer value.
+        for (const QString &f : std::as_const(m->m_dirty))
+            row.remove(f);
+        const Error e = m->loadRow(row);
+        if (e.isValid())
+            throw Exception(e);
+        if (wasNew)
+            Q_EMIT m->isNewChanged();
+        if (wasDirty != m->isDirty())
+            Q_EMIT m->dirtyChanged();
+        Q_EMIT m->saved();
+    }
+
+    static void finishRemove(Model *m, const QueryResult &result)
+    {
+        if (Orm::rowsOf(result, 0).isEmpty()) {
+            throw Exception(
+                Error(Error::Kind::NotFound,
+                      u"The server deleted nothing: the record does not exist or a permission rule "
+                      "refused the delete"_s,
+                      operationContext(m, "remove")));
+        }
+        m->setPersisted(false);
+        Q_EMIT m->removed();
+    }
+
+    static void finishRefresh(Model *m, const QueryResult &result)
+    {
+        const QVariantList rows = Orm::rowsOf(result, 0);
+        if (rows.isEmpty()) {
+            throw Exception(Error(Error::Kind::NotFound, u"The record does not exist (or may not be read)"_s,
+                                  operationContext(m, "refresh")));
+        }
+        const bool wasDirty = m->isDirty();
+        m->m_dirty.clear();
+        const Error e = m->loadRow(rows.first().toMap());
+        if (e.isValid())
+            throw Exception(e);
+        if (wasDirty)
+            Q_EMIT m->dirtyChanged();
+        Q_EMIT m->refreshed();
+    }
+
+    using Finish = void (*)(Model *, const Plan &, const QueryResult &);
+
+    static QFuture<void> runAsync(Model *m, const Plan &plan, Finish finish)
+    {
+        Connection *c = m->connection();
+        Error pre = plan.error;
+        if (!pre.isValid() && !c && !plan.noop)
+            pre = Error(Error::Kind::Model, u"%1 has no connection: set one with setConnection() or "
+                                            "setDefaultConnection()"_s.arg(m->modelInfo().className()));
+        if (pre.isValid()) {
+            QMetaObject::invokeMethod(
+                m, [m, pre] { Q_EMIT m->errorOccurred(pre); }, Qt::QueuedConnection);
+            return Orm::failed<void>(pre);
+        }
+        if (plan.noop) {
+            QMetaObject::invokeMethod(
+                m, [m] { Q_EMIT m->saved(); }, Qt::QueuedConnection);
+            QPromise<void> p;
+            p.start();
+            p.finish();
+            return p.future();
+        }
+        return c->query(plan.text, plan.vars)
+            .then(m, [m, plan, finish](const QueryResult &r) { finish(m, plan, r); })
+            .onFailed(m, [m](const Exception &e) {
+                Q_EMIT m->errorOccurred(e.error());
+                e.raise();
+            });
+    }
+
+    static void runSync(Model *m, const Plan &plan, Finish finish)
+    {
+        Connection *c = m->connection();
+        Error pre = plan.error;
+        if (!pre.isValid() && !c && !plan.noop)
+            pre = Error(Error::Kind::Model, u"%1 has no connection: set one with setConnection() or "
+                                            "setDefaultConnection()"_s.arg(m->modelInfo().className()));
+        if (pre.isValid()) {
+            Q_EMIT m->errorOccurred(pre);
+            throw Exception(pre);
+        }
+        if (plan.noop) {
+            Q_EMIT m->saved();
+            return;
+        }
+        try {
+            finish(m, plan, c->querySync(plan.text, plan.vars));
+        } catch (const Exception &e) {
+            Q_EMIT m->errorOccurred(e.error());
+            throw;
+        }
+    }
+
+    static Plan planById(Model *m, const QString &text, const char *op)
+    {
+        Plan plan;
+        if (!m->id().isValid() || m->isNew()) {
+            plan.error = Error(Error::Kind::Model, u"%1 is not stored yet: nothing to %2"_s.arg(
+                                                       m->modelInfo().className(), QString::fromLatin1(op)));
+            return plan;
+        }
+        plan.text = text;
+        plan.vars.insert(u"target"_s, QVariant::fromValue(m->id()));
+        return plan;
+    }
+};
+
+Model::Model(QObject *parent)
+    : QObject(parent)
+{}
+
+Model::~Model() = default;
+
+const ModelInfo &Model::modelInfo() const
+{
+    return *ModelInfo::of(metaObject());
+}
+
+void Model::setId(const RecordId &id)
+{
+    if (m_id == id)
+        return;
+    m_id = id;
+    Q_EMIT idChanged();
+}
+
+void Model::setId(const QVariant &key)
+{
+    if (key.metaType() == QMetaType::fromType<RecordId>())
+        setId(key.value<RecordId>());
+    else
+        setId(RecordId(modelInfo().tableName(), key));
+}
+
+void Model::setPersisted(bool persisted)
+{
+    if (m_persisted == persisted)
+        return;
+    m_persisted = persisted;
+    Q_EMIT isNewChanged();
+}
+
+QStringList Model::dirtyFields() const
+{
+    // In declaration order, so what is sent is predictable.
+    QStringList out;
+    for (const FieldInfo &f : modelInfo().fields()) {
+        if (m_dirty.contains(f.name()))
+            out.append(f.name());
+    }
+    return out;
+}
+
+void Model::markDirty(const QString &field)
+{
+    const bool was = isDirty();
+    m_dirty.insert(field);
+    if (!was)
+        Q_EMIT dirtyChanged();
+}
+
+void Model::clearDirty()
+{
+    if (m_dirty.isEmpty())
+        return;
+    m_dirty.clear();
+    Q_EMIT dirtyChanged();
+}
+
+void Model::fieldChanged(QLatin1String field)
+{
+    if (m_loading)
+        return;
+    markDirty(QString(field));
+}
+
+QVariantMap Model::toMap() const
+{
+    QVariantMap out;
+    const ModelInfo &info = modelInfo();
+    const QMetaObject *mo = info.metaObject();
+    for (const FieldInfo &f : info.fields()) {
+        QVariant v = mo->property(f.propertyIndex()).read(this);
+        if (f.isOptional() && isEmptyValue(v))
+            v = noneValue();
+        out.insert(f.name(), v);
+    }
+    if (m_id.isValid())
+        out.insert(u"id"_s, QVariant::fromValue(m_id));
+    return out;
+}
+
+QVariantMap Model::toMap(const QStringList &fields) const
+{
+    QVariantMap out;
+    const ModelInfo &info = modelInfo();
+    const QMetaObject *mo = info.metaObject();
+    for (const QString &name : fields) {
+        if (name == u"id"_s) {
+            if (m_id.isValid())
+                out.insert(name, QVariant::fromValue(m_id));
+            continue;
+        }
+        const FieldInfo f = info.field(name);
+        if (!f.isValid())
+            continue;
+        QVariant v = mo->property(f.propertyIndex()).read(this);
+        if (f.isOptional() && isEmptyValue(v))
+            v = noneValue();
+        out.insert(name, v);
+    }
+    return out;
+}
+
+Error Model::fromMap(const QVariantMap &map)
+{
+    const ModelInfo &info = modelInfo();
+    const QMetaObject *mo = info.metaObject();
+    // Convert everything first, so a bad value changes nothing.
+    QList<std::pair<int, QVariant>> writes;
+    for (const FieldInfo &f : info.fields()) {
+        const auto it = map.constFind(f.name());
+        if (it == map.constEnd())
+            continue;
+        const QVariant v = toPropertyType(*it, f.metaType());
+        if (!v.isValid() && f.metaType().id() != QMetaType::QVariant) {
+            return Orm::validationError(u"%1.%2: %3 (%4) cannot be stored in a %5 field"_s.arg(
+                                            info.className(), f.name(), Orm::describeValue(*it),
+                                            QString::fromLatin1(it->typeName()),
+                                            QString::fromLatin1(f.metaType().name())),
+                                        info.className() + u'.' + f.name());
+        }
+        writes.append({f.propertyIndex(), v});
+    }
+    const bool wasLoading = m_loading;
+    m_loading = true;
+    for (const auto &[index, v] : std::as_const(writes))
+        mo->property(index).write(this, v);
+    m_loading = wasLoading;
+    const auto id = map.constFind(u"id"_s);
+    if (id != map.constEnd() && !isNone(*id))
+        setId(*id);
+    return {};
+}
+
+Error Model::loadRow(const QVariantMap &row)
+{
+    const Error e = fromMap(row);
+    if (e.isValid())
+        return e;
+    setPersisted(true);
+    return {};
+}
+
+Error Model::validate() const
+{
+    const ModelInfo &info = modelInfo();
+    const QMetaObject *mo = info.metaObject();
+    for (const FieldInfo &f : info.fields()) {
+        if (f.isReadOnly())
+            continue;
+        QVariant v = mo->property(f.propertyIndex()).read(this);
+        if (f.isOptional() && isEmptyValue(v))
+            v = noneValue();
+        const Error e = f.check(v, info.className());
+        if (e.isValid())
+            return e;
+    }
+    return {};
+}
+
+Connection *Model::connection() const
+{
+    if (m_connection)
+        return m_connection.data();
+    return modelInfo().defaultConnection();
+}
+
+void Model::setConnection(Connection *connection)
+{
+    m_connection = connection;
+}
+
+void Model::setDefaultConnection(Connection *connection)
+{
+    QMutexLocker lock(&defaultMutex());
+    appDefault() = connection;
+}
+
+void Model::setDefaultConnection(DatabaseManager *manager)
+{
+    setDefaultConnection(connectionOf(manager));
+}
+
+Connection *Model::defaultConnection()
+{
+    QMutexLocker lock(&defaultMutex());
+    return appDefault().data();
+}
+
+Connection *Model::connectionOf(DatabaseManager *manager)
+{
+    return manager ? manager->connection() : nullptr;
+}
+
+QFuture<void> Model::save()
+{
+    return ModelOperations::runAsync(this, ModelOperations::planSave(this), &ModelOperations::finishSave);
+}
+
+void Model::saveSync()
+{
+    ModelOperations::runSync(this, ModelOperations::planSave(this), &ModelOperations::finishSave);
+}
+
+QFuture<void> Model::remove()
+{
+    return ModelOperations::runAsync(
+        this, ModelOperations::planById(this, u"DELETE $target RETURN BEFORE"_s, "remove"),
+        [](Model *m, const ModelOperations::Plan &, const QueryResult &r) {
+            ModelOperations::finishRemove(m, r);
+        });
+}
+
+void Model::removeSync()
+{
+    ModelOperations::runSync(this,
+                             ModelOperations::planById(this, u"DELETE $target RETURN BEFORE"_s, "remove"),
+                             [](Model *m, const ModelOperations::Plan &, const QueryResult &r) {
+                                 ModelOperations::finishRemove(m, r);
+                             });
+}
+
+QFuture<void> Model::refresh()
+{
+    return ModelOperations::runAsync(this,
+                                     ModelOperations::planById(this, u"SELECT * FROM $target"_s, "refresh"),
+                                     [](Model *m, const ModelOperations::Plan &, const QueryResult &r) {
+                                         ModelOperations::finishRefresh(m, r);
+                                     });
+}
+
+void Model::refreshSync()
+{
+    ModelOperations::runSync(this, ModelOperations::planById(this, u"SELECT * FROM $target"_s, "refresh"),
+                             [](Model *m, const ModelOperations::Plan &, const QueryResult &r) {
+                                 ModelOperations::finishRefresh(m, r);
+                             });
+}
+
+} // namespace SurrealQt

@@ -1,0 +1,420 @@
+#include "orm/modelrows_p.h"
+#include "orm/orm_p.h"
+#include "orm/querycompiler_p.h"
+
+#include <SurrealQt/connection.h>
+#include <SurrealQt/databasemanager.h>
+#include <SurrealQt/model.h>
+#include <SurrealQt/querybase.h>
+#include <SurrealQt/values.h>
+
+#include <QtCore/QPointer>
+#include <QtCore/QSharedData>
+#include <QtCore/QThread>
+
+using namespace Qt::StringLiterals;
+
+namespace SurrealQt {
+
+namespace Orm {
+
+QVariant statementValue(const QueryResult &result, int index)
+{
+    if (index >= result.size())
+        throw Exception(
+            Error(Error::Kind::Protocol,
+                  u"The server sent %1 statement results, expected %2"_s.arg(result.size()).arg(index + 1)));
+    const StatementResult &s = result.at(index);
+    if (!s.isOk())
+        throw Exception(s.error());
+    return s.result();
+}
+
+QVariantList rowsOf(const QueryResult &result, int index)
+{
+    const QVariant v = statementValue(result, index);
+    if (isNone(v) || isNull(v))
+        return {};
+    if (v.metaType().id() == QMetaType::QVariantMap)
+        return {v};
+    return v.toList();
+}
+
+} // namespace Orm
+
+class ModelRowLoader
+{
+public:
+    static Error load(Model *m, const QVariantMap &row) { return m->loadRow(row); }
+};
+
+class QueryData : public QSharedData
+{
+public:
+    QuerySpec spec;
+    QPointer<Connection> connection;
+};
+
+namespace {
+
+// Builds objects from rows where the reply arrived (off the caller's thread for async calls),
+// then hands them to the caller's thread, so the GUI thread never pays for construction.
+QList<Model *> buildObjects(const QVariantList &rows, QueryBase::Factory factory, Connection *connection,
+                            QThread *target, bool explicitConnection)
+{
+    QList<Model *> out;
+    out.reserve(rows.size());
+    for (const QVariant &row : rows) {
+        Model *m = factory();
+        if (explicitConnection)
+            m->setConnection(connection);
+        const Error e = ModelRowLoader::load(m, row.toMap());
+        if (e.isValid()) {
+            delete m;
+            qDeleteAll(out);
+            throw Exception(e);
+        }
+        if (target && m->thread() != target)
+            m->moveToThread(target);
+        out.append(m);
+    }
+    return out;
+}
+
+} // namespace
+
+QueryBase::QueryBase(const ModelInfo &info, Connection *connection)
+    : d(new QueryData)
+{
+    d->spec.info = &info;
+    d->connection = connection;
+}
+
+QueryBase::QueryBase(const ModelInfo &info, DatabaseManager *manager)
+    : QueryBase(info, Model::connectionOf(manager))
+{}
+
+QueryBase::QueryBase(const QueryBase &other) = default;
+QueryBase::QueryBase(QueryBase &&other) noexcept = default;
+QueryBase &QueryBase::operator=(const QueryBase &other) = default;
+QueryBase &QueryBase::operator=(QueryBase &&other) noexcept = default;
+QueryBase::~QueryBase() = default;
+
+const ModelInfo &QueryBase::modelInfo() const
+{
+    return *d->spec.info;
+}
+
+Connection *QueryBase::connection() const
+{
+    return d->connection ? d->connection.data() : d->spec.info->defaultConnection();
+}
+
+Condition QueryBase::condition() const
+{
+    return d->spec.where;
+}
+QStringList QueryBase::ordering() const
+{
+    return d->spec.ordering;
+}
+qint64 QueryBase::limitValue() const
+{
+    return d->spec.limit;
+}
+qint64 QueryBase::offsetValue() const
+{
+    return d->spec.offset;
+}
+
+void QueryBase::addCondition(const Condition &condition, bool negate)
+{
+    d->spec.where = d->spec.where && (negate ? !condition : condition);
+}
+
+void QueryBase::setOrdering(const QStringList &fields)
+{
+    d->spec.ordering = fields;
+}
+
+void QueryBase::setLimit(qint64 limit)
+{
+    d->spec.limit = limit;
+}
+
+void QueryBase::setOffset(qint64 offset)
+{
+    d->spec.offset = offset;
+}
+
+QString QueryBase::toSurrealQL(QVariantMap *vars, Error *error) const
+{
+    const CompiledQuery q = QueryCompiler::select(d->spec);
+    if (vars)
+        *vars = q.vars;
+    if (error)
+        *error = q.error;
+    return q.text;
+}
+
+RecordId QueryBase::recordId(const QVariant &idOrKey) const
+{
+    if (idOrKey.metaType() == QMetaType::fromType<RecordId>())
+        return idOrKey.value<RecordId>();
+    return RecordId(d->spec.info->tableName(), idOrKey);
+}
+
+namespace {
+
+// One compiled statement sent on the query's connection; its reply handed to interpret on
+// whichever thread finishes the request.
+template<typename R, typename F>
+QFuture<R> run(const QueryBase &q, const CompiledQuery &c, F interpret)
+{
+    if (!c.isOk())
+        return Orm::failed<R>(c.error);
+    Connection *conn = q.connection();
+    if (!conn)
+        return Orm::failed<R>(
+            Error(Error::Kind::Model, u"%1 has no connection: pass one to objects() or set "
+                                      "a default connection"_s.arg(q.modelInfo().className())));
+    return conn->query(c.text, c.vars).then([interpret](const QueryResult &r) -> R { return interpret(r); });
+}
+
+template<typename F>
+auto runSync(const QueryBase &q, const CompiledQuery &c, F interpret)
+{
+    if (!c.isOk())
+        throw Exception(c.error);
+    Connection *conn = q.connection();
+    if (!conn)
+        throw Exception(
+            Error(Error::Kind::Model, u"%1 has no connection: pass one to objects() or set a default "
+                                      "connection"_s.arg(q.modelInfo().className())));
+    return interpret(conn->querySync(c.text, c.vars));
+}
+
+qint64 countOf(const QueryResult &r)
+{
+    const QVariantList rows = Orm::rowsOf(r);
+    return rows.isEmpty() ? 0 : rows.first().toMap().value(u"count"_s).toLongLong();
+}
+
+} // namespace
+
+QFuture<QList<Model *>> QueryBase::fetchObjects(Factory factory) const
+{
+    QThread *target = QThread::currentThread();
+    Connection *conn = connection();
+    const bool explicitConn = bool(d->connection);
+    return run<QList<Model *>>(*this, QueryCompiler::select(d->spec), [=](const QueryResult &r) {
+        return buildObjects(Orm::rowsOf(r), factory, conn, target, explicitConn);
+    });
+}
+
+QList<Model *> QueryBase::fetchObjectsSync(Factory factory) const
+{
+    return runSync(*this, QueryCompiler::select(d->spec), [&](const QueryResult &r) {
+        return buildObjects(Orm::rowsOf(r), factory, connection(), nullptr, bool(d->connection));
+    });
+}
+
+QFuture<std::pair<QList<Model *>, PageToken>> QueryBase::fetchPage(Factory factory,
+                                                                   const PageToken &after) const
+{
+    using Result = std::pair<QList<Model *>, PageToken>;
+    if (after.isEnd()) {
+        QPromise<Result> p;
+        p.start();
+        p.addResult(Result{{}, after});
+        p.finish();
+        return p.future();
+    }
+    QThread *target = QThread::currentThread();
+    Connection *conn = connection();
+    const bool explicitConn = bool(d->connection);
+    const QuerySpec spec = d->spec;
+    return run<Result>(*this, QueryCompiler::page(spec, after), [=](const QueryResult &r) {
+        const QVariantList rows = Orm::rowsOf(r);
+        const PageToken next = QueryCompiler::nextToken(
+            spec, after, rows.isEmpty() ? QVariantMap() : rows.last().toMap(), rows.size());
+        return Result{buildObjects(rows, factory, conn, target, explicitConn), next};
+    });
+}
+
+std::pair<QList<Model *>, PageToken> QueryBase::fetchPageSync(Factory factory, const PageToken &after) const
+{
+    if (after.isEnd())
+        return {{}, after};
+    return runSync(*this, QueryCompiler::page(d->spec, after), [&](const QueryResult &r) {
+        const QVariantList rows = Orm::rowsOf(r);
+        const PageToken next = QueryCompiler::nextToken(
+            d->spec, after, rows.isEmpty() ? QVariantMap() : rows.last().toMap(), rows.size());
+        return std::pair<QList<Model *>, PageToken>{
+            buildObjects(rows, factory, connection(), nullptr, bool(d->connection)), next};
+    });
+}
+
+namespace {
+CompiledQuery selectOne(const QueryBase &q, const RecordId &id)
+{
+    CompiledQuery c;
+    if (!id.isValid() || id.table() != q.modelInfo().tableName()) {
+        c.error = Orm::validationError(u"%1: %2 is not a record id of table %3"_s.arg(
+            q.modelInfo().className(), id.toString(), q.modelInfo().tableName()));
+        return c;
+    }
+    c.text = u"SELECT * FROM $id"_s;
+    c.vars.insert(u"id"_s, QVariant::fromValue(id));
+    return c;
+}
+} // namespace
+
+QFuture<Model *> QueryBase::fetchOne(Factory factory, const RecordId &id) const
+{
+    QThread *target = QThread::currentThread();
+    Connection *conn = connection();
+    const bool explicitConn = bool(d->connection);
+    return run<Model *>(*this, selectOne(*this, id), [=](const QueryResult &r) -> Model * {
+        const QList<Model *> objects = buildObjects(Orm::rowsOf(r), factory, conn, target, explicitConn);
+        return objects.isEmpty() ? nullptr : objects.first();
+    });
+}
+
+Model *QueryBase::fetchOneSync(Factory factory, const RecordId &id) const
+{
+    return runSync(*this, selectOne(*this, id), [&](const QueryResult &r) -> Model * {
+        const QList<Model *> objects =
+            buildObjects(Orm::rowsOf(r), factory, connection(), nullptr, bool(d->connection));
+        return objects.isEmpty() ? nullptr : objects.first();
+    });
+}
+
+namespace {
+Model *prepareCreate(const QueryBase &q, QueryBase::Factory factory, const QVariantMap &fields,
+                     bool explicitConn, Error *error)
+{
+    const ModelInfo &info = q.modelInfo();
+    for (auto it = fields.begin(); it != fields.end(); ++it) {
+        if (it.key() != u"id"_s && !info.field(it.key()).isValid()) {
+            *error = Orm::validationError(
+                u"%1 has no field %2"_s.arg(info.className(), Orm::describeValue(it.key())));
+            return nullptr;
+        }
+        if (it.key() == u"id"_s)
+            continue;
+        const Error e = info.field(it.key()).check(it.value(), info.className());
+        if (e.isValid() && !(isNone(it.value()) && !info.field(it.key()).isRequired())) {
+            *error = e;
+            return nullptr;
+        }
+    }
+    Model *m = factory();
+    if (explicitConn)
+        m->setConnection(q.connection());
+    *error = m->fromMap(fields);
+    if (error->isValid()) {
+        delete m;
+        return nullptr;
+    }
+    return m;
+}
+} // namespace
+
+QFuture<Model *> QueryBase::createObject(Factory factory, const QVariantMap &fields) const
+{
+    Error error;
+    Model *m = prepareCreate(*this, factory, fields, bool(d->connection), &error);
+    if (!m)
+        return Orm::failed<Model *>(error);
+    return m->save().then([m] { return m; }).onFailed([m](const Exception &e) -> Model * {
+        delete m;
+        e.raise();
+        return nullptr;
+    });
+}
+
+Model *QueryBase::createObjectSync(Factory factory, const QVariantMap &fields) const
+{
+    Error error;
+    Model *m = prepareCreate(*this, factory, fields, bool(d->connection), &error);
+    if (!m)
+        throw Exception(error);
+    try {
+        m->saveSync();
+    } catch (...) {
+        delete m;
+        throw;
+    }
+    return m;
+}
+
+QFuture<qint64> QueryBase::count() const
+{
+    return run<qint64>(*this, QueryCompiler::count(d->spec), &countOf);
+}
+
+qint64 QueryBase::countSync() const
+{
+    return runSync(*this, QueryCompiler::count(d->spec), &countOf);
+}
+
+QFuture<bool> QueryBase::exists() const
+{
+    return run<bool>(*this, QueryCompiler::exists(d->spec),
+                     [](const QueryResult &r) { return !Orm::rowsOf(r).isEmpty(); });
+}
+
+bool QueryBase::existsSync() const
+{
+    return runSync(*this, QueryCompiler::exists(d->spec),
+                   [](const QueryResult &r) { return !Orm::rowsOf(r).isEmpty(); });
+}
+
+QFuture<qint64> QueryBase::updateMany(const QVariantMap &data) const
+{
+    return run<qint64>(*this, QueryCompiler::updateMany(d->spec, data),
+                       [](const QueryResult &r) { return qint64(Orm::rowsOf(r).size()); });
+}
+
+qint64 QueryBase::updateManySync(const QVariantMap &data) const
+{
+    return runSync(*this, QueryCompiler::updateMany(d->spec, data),
+                   [](const QueryResult &r) { return qint64(Orm::rowsOf(r).size()); });
+}
+
+QFuture<qint64> QueryBase::deleteMany() const
+{
+    return run<qint64>(*this, QueryCompiler::deleteMany(d->spec),
+                       [](const QueryResult &r) { return qint64(Orm::rowsOf(r).size()); });
+}
+
+qint64 QueryBase::deleteManySync() const
+{
+    return runSync(*this, QueryCompiler::deleteMany(d->spec),
+                   [](const QueryResult &r) { return qint64(Orm::rowsOf(r).size()); });
+}
+
+namespace {
+QList<QVariantMap> mapsOf(const QueryResult &r)
+{
+    QList<QVariantMap> out;
+    const QVariantList rows = Orm::rowsOf(r);
+    out.reserve(rows.size());
+    for (const QVariant &row : rows)
+        out.append(row.toMap());
+    return out;
+}
+} // namespace
+
+QFuture<QList<QVariantMap>> QueryBase::values(const QStringList &fields) const
+{
+    return run<QList<QVariantMap>>(*this, QueryCompiler::values(d->spec, fields), &mapsOf);
+}
+
+QList<QVariantMap> QueryBase::valuesSync(const QStringList &fields) const
+{
+    return runSync(*this, QueryCompiler::values(d->spec, fields), &mapsOf);
+}
+
+} // namespace SurrealQt

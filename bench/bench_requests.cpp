@@ -220,7 +220,10 @@ int main(int argc, char **argv)
 
     const auto make = [&](const QUrl &url, int size, bool usePool) {
         auto mgr = std::make_unique<DatabaseManager>(url, u"bench"_s, u"bench"_s,
-                                                     Credentials::root(user, pass), size, usePool);
+                                                     Credentials::root(user, pass),
+                                                     ConnectionOptions{.sockets = usePool ? ConnectionOptions::Sockets::Pool
+                                                                                          : ConnectionOptions::Sockets::Single,
+                                                                       .poolSize = size});
         mgr->setRequestTimeout(std::chrono::seconds(60));
         if (!await(mgr->open()))
             die(u"open timed out for "_s + url.toString());

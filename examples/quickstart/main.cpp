@@ -23,7 +23,7 @@ int main(int argc, char *argv[])
     QTextStream out(stdout);
 
     DatabaseManager db(url, u"quickstart"_s, u"demo"_s,
-                       Credentials::root(args.value(2, u"root"_s), args.value(3, u"root"_s)), 4);
+                       Credentials::root(args.value(2, u"root"_s), args.value(3, u"root"_s)));
     QObject::connect(&db, &DatabaseManager::errorOccurred, &app,
                      [&out](const Error &e) { out << "error: " << e.toString() << Qt::endl; });
 
@@ -41,7 +41,7 @@ int main(int argc, char *argv[])
               [&](const QueryResult &) {
                   if (!db.isWebSocket())
                       return QtFuture::makeReadyFuture(QUuid());
-                  live = c->live(QVariant::fromValue(Table(u"book"_s)), false, &app);
+                  live = c->live(Table(u"book"_s), &app);
                   QObject::connect(live, &LiveQuery::notification, &app, [&out](const LiveNotification &n) {
                       out << "  live: " << QVariant::fromValue(n.action()).toString() << ' '
                           << n.record().toString() << Qt::endl;

@@ -2,30 +2,49 @@
 
 #include <SurrealQt/credentials.h>
 #include <SurrealQt/error.h>
+#include <SurrealQt/liveoptions.h>
 #include <SurrealQt/queryresult.h>
+#include <SurrealQt/recordid.h>
 #include <SurrealQt/requestoptions.h>
+#include <SurrealQt/table.h>
 
 #include <QtCore/QFuture>
 #include <QtCore/QObject>
+#include <QtCore/QUuid>
 #include <QtCore/QVariant>
 
 namespace SurrealQt {
 
+class Channel;
 class LiveQuery;
 class Transaction;
 class RpcClient;
 struct RpcRequest;
 
-// The RPC surface of SurrealDB, shared by the pool, a single connection and a transaction.
+// The RPC surface of SurrealDB, shared by the pool, a single connection, a channel and a
+// transaction.
 //
 // Every asynchronous call returns a QFuture that is finished on the manager's I/O thread:
-// attach continuations with a context object, e.g. future.then(this, [](QVariant v) {...}),
-// so they run on your thread. Failures arrive as SurrealQt::Exception (see onFailed).
-// The ...Sync twins block the calling thread and throw SurrealQt::Exception; they are for
-// worker threads and console tools and refuse to run on the I/O thread itself.
+// attach continuations with a context object, e.g. future.then(this, [](QVariantMap r) {...}),
+// so they run on your thread, or co_await it through QCoro (docs/coroutines.md). Failures
+// arrive as SurrealQt::Exception (see onFailed). Every call has a ...Sync twin that blocks the
+// calling thread and throws SurrealQt::Exception; those are for worker threads and console
+// tools and refuse to run on the I/O thread itself. Every call takes RequestOptions last
+// (timeout, attached session, idempotent).
 //
-// "what" arguments follow SurrealDB 3: a QString or SurrealQt::Table names a table, a
-// SurrealQt::RecordId names one record. A string is never parsed as a record id.
+// Targets are typed: a SurrealQt::RecordId names one record, a SurrealQt::Table a table.
+// Result shapes of the typed calls (docs/connections.md, "Result shapes"):
+//   - a call on a RecordId gives QVariantMap: the record, or an empty map when there is none
+//     (not found, or a write refused by permissions, which SurrealDB reports as "nothing");
+//   - a call on a Table gives QVariantList, one map per record (empty when there are none),
+//     except create(Table), which creates exactly one record and gives it as QVariantMap.
+// The QVariant overloads pass the target through unchanged and give the server's reply as it
+// came (for ranges, lists of ids, or generated targets). A string there is a table name: one
+// that looks like a record id ("person:1") fails with a Validation error asking for RecordId.
+//
+// Ordering: the server runs the requests of one socket concurrently, so calls made one after
+// another on a pool or a single connection may run in any order. A Transaction and a Channel
+// run their calls one after another in call order. See docs/connections.md, "Ordering".
 class SURREALQT_EXPORT Connection : public QObject
 {
     Q_OBJECT
@@ -40,70 +59,157 @@ public:
                       const RequestOptions &options = {});
 
     // Values reach SurrealQL only through vars: reference them as $name in the text.
-    QFuture<QueryResult> query(const QString &surrealql, const QVariantMap &vars = {});
-    QueryResult querySync(const QString &surrealql, const QVariantMap &vars = {});
+    QFuture<QueryResult> query(const QString &surrealql, const QVariantMap &vars = {},
+                               const RequestOptions &options = {});
+    QueryResult querySync(const QString &surrealql, const QVariantMap &vars = {},
+                          const RequestOptions &options = {});
 
-    QFuture<QVariant> select(const QVariant &what);
-    QFuture<QVariant> create(const QVariant &what, const QVariant &data = {});
-    QFuture<QVariant> insert(const QVariant &table, const QVariant &data);
-    QFuture<QVariant> insertRelation(const QVariant &table, const QVariant &data);
-    QFuture<QVariant> update(const QVariant &what, const QVariant &data = {});
-    QFuture<QVariant> upsert(const QVariant &what, const QVariant &data = {});
-    QFuture<QVariant> merge(const QVariant &what, const QVariant &data);
-    QFuture<QVariant> patch(const QVariant &what, const QVariantList &operations, bool returnDiff = false);
-    QFuture<QVariant> remove(const QVariant &what);
+    // --- Typed calls -------------------------------------------------------------------
+    QFuture<QVariantMap> select(const RecordId &id, const RequestOptions &options = {});
+    QFuture<QVariantList> select(const Table &table, const RequestOptions &options = {});
+    QFuture<QVariantMap> create(const RecordId &id, const QVariantMap &data = {},
+                                const RequestOptions &options = {});
+    // One record with a generated id.
+    QFuture<QVariantMap> create(const Table &table, const QVariantMap &data = {},
+                                const RequestOptions &options = {});
+    QFuture<QVariantMap> insert(const Table &table, const QVariantMap &record,
+                                const RequestOptions &options = {});
+    QFuture<QVariantList> insert(const Table &table, const QVariantList &records,
+                                 const RequestOptions &options = {});
+    // Replaces the content (update) or creates it when absent (upsert).
+    QFuture<QVariantMap> update(const RecordId &id, const QVariantMap &data = {},
+                                const RequestOptions &options = {});
+    QFuture<QVariantList> update(const Table &table, const QVariantMap &data = {},
+                                 const RequestOptions &options = {});
+    QFuture<QVariantMap> upsert(const RecordId &id, const QVariantMap &data = {},
+                                const RequestOptions &options = {});
+    QFuture<QVariantList> upsert(const Table &table, const QVariantMap &data = {},
+                                 const RequestOptions &options = {});
+    QFuture<QVariantMap> merge(const RecordId &id, const QVariantMap &data, const RequestOptions &options = {});
+    QFuture<QVariantList> merge(const Table &table, const QVariantMap &data, const RequestOptions &options = {});
+    // JSON Patch operations; gives the record after the patch.
+    QFuture<QVariantMap> patch(const RecordId &id, const QVariantList &operations,
+                               const RequestOptions &options = {});
+    QFuture<QVariantList> patch(const Table &table, const QVariantList &operations,
+                                const RequestOptions &options = {});
+    // Gives what was deleted.
+    QFuture<QVariantMap> remove(const RecordId &id, const RequestOptions &options = {});
+    QFuture<QVariantList> remove(const Table &table, const RequestOptions &options = {});
+    // One edge from -> edge -> to.
+    QFuture<QVariantMap> relate(const RecordId &from, const Table &edge, const RecordId &to,
+                                const QVariantMap &data = {}, const RequestOptions &options = {});
+
+    QVariantMap selectSync(const RecordId &id, const RequestOptions &options = {});
+    QVariantList selectSync(const Table &table, const RequestOptions &options = {});
+    QVariantMap createSync(const RecordId &id, const QVariantMap &data = {}, const RequestOptions &options = {});
+    QVariantMap createSync(const Table &table, const QVariantMap &data = {}, const RequestOptions &options = {});
+    QVariantMap insertSync(const Table &table, const QVariantMap &record, const RequestOptions &options = {});
+    QVariantList insertSync(const Table &table, const QVariantList &records, const RequestOptions &options = {});
+    QVariantMap updateSync(const RecordId &id, const QVariantMap &data = {}, const RequestOptions &options = {});
+    QVariantList updateSync(const Table &table, const QVariantMap &data = {}, const RequestOptions &options = {});
+    QVariantMap upsertSync(const RecordId &id, const QVariantMap &data = {}, const RequestOptions &options = {});
+    QVariantList upsertSync(const Table &table, const QVariantMap &data = {}, const RequestOptions &options = {});
+    QVariantMap mergeSync(const RecordId &id, const QVariantMap &data, const RequestOptions &options = {});
+    QVariantList mergeSync(const Table &table, const QVariantMap &data, const RequestOptions &options = {});
+    QVariantMap patchSync(const RecordId &id, const QVariantList &operations, const RequestOptions &options = {});
+    QVariantList patchSync(const Table &table, const QVariantList &operations,
+                           const RequestOptions &options = {});
+    QVariantMap removeSync(const RecordId &id, const RequestOptions &options = {});
+    QVariantList removeSync(const Table &table, const RequestOptions &options = {});
+    QVariantMap relateSync(const RecordId &from, const Table &edge, const RecordId &to,
+                           const QVariantMap &data = {}, const RequestOptions &options = {});
+
+    // --- Untyped calls: the target and the reply pass through unchanged -------------------
+    QFuture<QVariant> select(const QVariant &what, const RequestOptions &options = {});
+    QFuture<QVariant> create(const QVariant &what, const QVariant &data = {}, const RequestOptions &options = {});
+    QFuture<QVariant> insert(const QVariant &table, const QVariant &data, const RequestOptions &options = {});
+    QFuture<QVariant> insertRelation(const QVariant &table, const QVariant &data,
+                                     const RequestOptions &options = {});
+    QFuture<QVariant> update(const QVariant &what, const QVariant &data = {}, const RequestOptions &options = {});
+    QFuture<QVariant> upsert(const QVariant &what, const QVariant &data = {}, const RequestOptions &options = {});
+    QFuture<QVariant> merge(const QVariant &what, const QVariant &data, const RequestOptions &options = {});
+    enum class PatchResult { Record, Diff };
+    QFuture<QVariant> patch(const QVariant &what, const QVariantList &operations,
+                            PatchResult result = PatchResult::Record, const RequestOptions &options = {});
+    QFuture<QVariant> remove(const QVariant &what, const RequestOptions &options = {});
     QFuture<QVariant> relate(const QVariant &from, const QVariant &edge, const QVariant &to,
-                             const QVariant &data = {});
-    QFuture<QVariant> run(const QString &function, const QVariantList &args = {},
-                          const QString &version = {});
+                             const QVariant &data = {}, const RequestOptions &options = {});
+    QFuture<QVariant> run(const QString &function, const QVariantList &args = {}, const QString &version = {},
+                          const RequestOptions &options = {});
 
-    QVariant selectSync(const QVariant &what);
-    QVariant createSync(const QVariant &what, const QVariant &data = {});
-    QVariant insertSync(const QVariant &table, const QVariant &data);
-    QVariant updateSync(const QVariant &what, const QVariant &data = {});
-    QVariant upsertSync(const QVariant &what, const QVariant &data = {});
-    QVariant mergeSync(const QVariant &what, const QVariant &data);
-    QVariant removeSync(const QVariant &what);
+    QVariant selectSync(const QVariant &what, const RequestOptions &options = {});
+    QVariant createSync(const QVariant &what, const QVariant &data = {}, const RequestOptions &options = {});
+    QVariant insertSync(const QVariant &table, const QVariant &data, const RequestOptions &options = {});
+    QVariant insertRelationSync(const QVariant &table, const QVariant &data, const RequestOptions &options = {});
+    QVariant updateSync(const QVariant &what, const QVariant &data = {}, const RequestOptions &options = {});
+    QVariant upsertSync(const QVariant &what, const QVariant &data = {}, const RequestOptions &options = {});
+    QVariant mergeSync(const QVariant &what, const QVariant &data, const RequestOptions &options = {});
+    QVariant patchSync(const QVariant &what, const QVariantList &operations,
+                       PatchResult result = PatchResult::Record, const RequestOptions &options = {});
+    QVariant removeSync(const QVariant &what, const RequestOptions &options = {});
     QVariant relateSync(const QVariant &from, const QVariant &edge, const QVariant &to,
-                        const QVariant &data = {});
-    QVariant runSync(const QString &function, const QVariantList &args = {}, const QString &version = {});
+                        const QVariant &data = {}, const RequestOptions &options = {});
+    QVariant runSync(const QString &function, const QVariantList &args = {}, const QString &version = {},
+                     const RequestOptions &options = {});
 
-    // Session state. On a pool these apply to every socket, and they are replayed after a reconnect.
-    QFuture<void> use(const QString &ns, const QString &db);
-    QFuture<void> let(const QString &name, const QVariant &value);
-    QFuture<void> unset(const QString &name);
+    // --- Session ---------------------------------------------------------------------------
+    // Session state. On a pool these apply to every socket, and they are replayed after a
+    // reconnect. signup() on a pool signs up once and the other sockets take its token.
+    QFuture<void> use(const QString &ns, const QString &db, const RequestOptions &options = {});
+    QFuture<void> let(const QString &name, const QVariant &value, const RequestOptions &options = {});
+    QFuture<void> unset(const QString &name, const RequestOptions &options = {});
     // Returns the access token.
-    QFuture<QString> signin(const Credentials &credentials);
-    QFuture<QString> signup(const Credentials &credentials);
-    QFuture<void> authenticate(const QString &token);
-    QFuture<void> invalidate();
-    QFuture<QVariant> info();
-    QFuture<QString> version();
-    QFuture<void> ping();
+    QFuture<QString> signin(const Credentials &credentials, const RequestOptions &options = {});
+    QFuture<QString> signup(const Credentials &credentials, const RequestOptions &options = {});
+    QFuture<void> authenticate(const QString &token, const RequestOptions &options = {});
+    QFuture<void> invalidate(const RequestOptions &options = {});
+    QFuture<QVariant> info(const RequestOptions &options = {});
+    QFuture<QString> version(const RequestOptions &options = {});
+    QFuture<void> ping(const RequestOptions &options = {});
     // SurrealDB 3 sessions attached on this connection (not the default session). Attach and
     // detach with call(u"attach"_s, {}, options) where options.session names the session; pass
     // the same options to later calls to run them in it. The client mirrors each attached
     // session's identity, namespace/database and variables and rebuilds it after a reconnect.
-    QFuture<QList<QUuid>> sessions();
+    QFuture<QList<QUuid>> sessions(const RequestOptions &options = {});
 
-    void useSync(const QString &ns, const QString &db);
-    QString signinSync(const Credentials &credentials);
-    QString versionSync();
+    void useSync(const QString &ns, const QString &db, const RequestOptions &options = {});
+    void letSync(const QString &name, const QVariant &value, const RequestOptions &options = {});
+    void unsetSync(const QString &name, const RequestOptions &options = {});
+    QString signinSync(const Credentials &credentials, const RequestOptions &options = {});
+    QString signupSync(const Credentials &credentials, const RequestOptions &options = {});
+    void authenticateSync(const QString &token, const RequestOptions &options = {});
+    void invalidateSync(const RequestOptions &options = {});
+    QVariant infoSync(const RequestOptions &options = {});
+    QString versionSync(const RequestOptions &options = {});
+    void pingSync(const RequestOptions &options = {});
+    QList<QUuid> sessionsSync(const RequestOptions &options = {});
 
     // SurrealQL dump of the current database, and loading one (HTTP /export and /import).
-    QFuture<QString> exportDatabase();
-    QFuture<void> importDatabase(const QString &surrealql);
+    QFuture<QString> exportDatabase(const RequestOptions &options = {});
+    QFuture<void> importDatabase(const QString &surrealql, const RequestOptions &options = {});
+    QString exportDatabaseSync(const RequestOptions &options = {});
+    void importDatabaseSync(const QString &surrealql, const RequestOptions &options = {});
 
+    // --- Live queries, transactions, channels -------------------------------------------
     // Live queries need a WebSocket. The object starts listening at once; it is re-registered
     // transparently after a reconnect. Destroying it kills the query on the server.
-    LiveQuery *live(const QVariant &table, bool diff = false, QObject *parent = nullptr);
+    LiveQuery *live(const Table &table, QObject *parent = nullptr);
+    LiveQuery *live(const Table &table, const LiveOptions &options, QObject *parent = nullptr);
     LiveQuery *liveQuery(const QString &surrealql, const QVariantMap &vars = {}, QObject *parent = nullptr);
 
-    // An interactive transaction (WebSocket only). Its calls run inside the transaction
-    // until commit() or cancel().
+    // An interactive transaction (WebSocket only). Its calls run inside the transaction, one
+    // after another in call order, until commit() or cancel().
     Transaction *transaction(QObject *parent = nullptr);
 
+    // A connection on one socket whose calls run one after another in call order, each sent
+    // when the previous one was answered (save-then-reload, select-then-subscribe).
+    Channel *channel(QObject *parent = nullptr);
+
     [[nodiscard]] virtual bool isWebSocket() const = 0;
+
+Q_SIGNALS:
+    // use() succeeded on this connection's default session.
+    void databaseSelected(const QString &ns, const QString &db);
 
 protected:
     explicit Connection(QObject *parent = nullptr);
@@ -112,9 +218,16 @@ protected:
     virtual QFuture<QVariant> execute(const RpcRequest &request) = 0;
     // The client a live query or a transaction stays on.
     virtual RpcClient *pinClient() = 0;
+    // Creates the live query object; a Channel orders its registration among its calls.
+    virtual LiveQuery *startLive(const QString &method, const QVariantList &params, bool viaQuery,
+                                 QObject *parent);
+    // For subclasses: LiveQuery's constructor is reachable only through Connection.
+    static LiveQuery *newLiveQuery(RpcClient *client, const QString &method, const QVariantList &params,
+                                   bool viaQuery, QObject *parent, const QFuture<void> &registerAfter);
 
     friend class Transaction;
     friend class LiveQuery;
+    friend class Channel;
 };
 
 } // namespace SurrealQt

@@ -14,7 +14,8 @@ class ConnectionPoolPrivate;
 
 // poolSize WebSocket connections, each signed in and on the pool's namespace and database.
 // Requests go to the least busy connected socket; use/let/signin go to all of them and are
-// replayed on every reconnect. Sockets spread across all configured server URLs and move to
+// replayed on every reconnect; signup runs on one socket and the others authenticate with the
+// token it returned. Sockets spread across all configured server URLs and move to
 // the others when one goes away.
 class SURREALQT_EXPORT ConnectionPool : public Connection
 {
@@ -75,6 +76,7 @@ private:
     friend class DatabaseManager;
     friend class DatabaseManagerPrivate;
     ConnectionPool(const QList<RpcClient *> &clients, QObject *parent);
+    QFuture<QVariant> signupOnce(const RpcRequest &request);
     std::unique_ptr<ConnectionPoolPrivate> d;
 };
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <SurrealQt/connection.h>
+#include <SurrealQt/connectionoptions.h>
 #include <SurrealQt/credentials.h>
 #include <SurrealQt/error.h>
 
@@ -21,33 +22,45 @@ class DatabaseManagerPrivate;
 // (stateless; no live queries or interactive transactions). Several URLs name the
 // stateless nodes of one cluster; sockets spread across them.
 //
-//   auto *db = new SurrealQt::DatabaseManager(QUrl("ws://127.0.0.1:8000"), "shop", "main",
-//                                             SurrealQt::Credentials::root("root", "root"), this);
-//   db->open().then(this, [db] { return db->connection()->query("SELECT * FROM item"); }) ...
+// The manager speaks with one voice whatever the pool size: one state, one authenticated()
+// per sign-in, one errorOccurred() per failure (the same error from several sockets is
+// reported once). See tests/integration/doc_snippets_connection.cpp for the example below:
+//
+//   auto *db = new SurrealQt::DatabaseManager(QUrl(u"ws://127.0.0.1:8000"_s), u"shop"_s, u"main"_s,
+//                                             SurrealQt::Credentials::root(u"root"_s, u"root"_s), this);
+//   db->open().then(this, [db] { return db->connection()->select(SurrealQt::Table(u"item"_s)); })
+//       .unwrap()
+//       .then(this, [](const QVariantList &items) { qInfo() << items.size() << "items"; });
 class SURREALQT_EXPORT DatabaseManager : public QObject
 {
     Q_OBJECT
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
     Q_PROPERTY(QUrl url READ url CONSTANT)
-    Q_PROPERTY(QString namespaceName READ namespaceName CONSTANT)
-    Q_PROPERTY(QString databaseName READ databaseName CONSTANT)
+    Q_PROPERTY(QString namespaceName READ namespaceName NOTIFY namespaceNameChanged)
+    Q_PROPERTY(QString databaseName READ databaseName NOTIFY databaseNameChanged)
     Q_PROPERTY(int poolSize READ poolSize CONSTANT)
     Q_PROPERTY(bool usePool READ usePool CONSTANT)
+    Q_PROPERTY(bool authenticated READ isAuthenticated NOTIFY authenticatedChanged)
     Q_PROPERTY(Error lastError READ lastError NOTIFY errorOccurred)
 
 public:
     enum class State { Disconnected, Connecting, Connected, Reconnecting, Closed };
     Q_ENUM(State)
 
-    DatabaseManager(const QUrl &url, const QString &ns, const QString &db,
-                    const Credentials &credentials = {}, int poolSize = 10, bool usePool = true,
+    DatabaseManager(const QUrl &url, const QString &ns, const QString &db, const Credentials &credentials = {},
                     QObject *parent = nullptr);
+    DatabaseManager(const QUrl &url, const QString &ns, const QString &db, const Credentials &credentials,
+                    const ConnectionOptions &options, QObject *parent = nullptr);
     DatabaseManager(const QList<QUrl> &urls, const QString &ns, const QString &db,
-                    const Credentials &credentials = {}, int poolSize = 10, bool usePool = true,
-                    QObject *parent = nullptr);
+                    const Credentials &credentials = {}, QObject *parent = nullptr);
+    DatabaseManager(const QList<QUrl> &urls, const QString &ns, const QString &db, const Credentials &credentials,
+                    const ConnectionOptions &options, QObject *parent = nullptr);
     ~DatabaseManager() override;
 
-    // Settings; change them before open().
+    // Settings; change them before open() (the sockets are made on the first connection() or open()).
+    void setOptions(const ConnectionOptions &options);
+    [[nodiscard]] ConnectionOptions options() const;
+    void setPoolSize(int size);
     void setRequestTimeout(std::chrono::milliseconds timeout);
     [[nodiscard]] std::chrono::milliseconds requestTimeout() const;
     void setConnectTimeout(std::chrono::milliseconds timeout);
@@ -64,6 +77,8 @@ public:
     [[nodiscard]] int poolSize() const;
     [[nodiscard]] bool usePool() const;
     [[nodiscard]] Error lastError() const;
+    // Signed in (or no credentials needed) on at least one socket.
+    [[nodiscard]] bool isAuthenticated() const;
     [[nodiscard]] bool isWebSocket() const;
 
     // Connects, signs in and selects the namespace/database. Always settles: it fails
@@ -90,8 +105,13 @@ Q_SIGNALS:
     void stateChanged(SurrealQt::DatabaseManager::State state);
     void connected();
     void disconnected();
+    // When the manager becomes signed in: after open(), or after a reconnect that followed the
+    // loss of every socket. Once per such event, not once per socket.
     void authenticated();
+    void authenticatedChanged(bool authenticated);
     void errorOccurred(const SurrealQt::Error &error);
+    void namespaceNameChanged(const QString &ns);
+    void databaseNameChanged(const QString &db);
 
 private:
     std::unique_ptr<DatabaseManagerPrivate> d;

@@ -846,7 +846,7 @@ private:
     bool chunks(const Head &head, QString *text, QByteArray *bytes)
     {
         for (;;) {
-            bool end;
+            bool end = false;
             if (!atBreak(&end))
                 return false;
             if (end)
@@ -856,7 +856,7 @@ private:
                 return false;
             if (chunk.major != head.major || chunk.indefinite())
                 return malformed(chunk.offset, u"invalid chunk in an indefinite-length string"_s);
-            const uchar *begin;
+            const uchar *begin = nullptr;
             if (!payload(chunk, &begin))
                 return false;
             const qsizetype size = qsizetype(chunk.value);
@@ -875,7 +875,7 @@ private:
     {
         if (head.indefinite())
             return chunks(head, out, nullptr);
-        const uchar *begin;
+        const uchar *begin = nullptr;
         if (!payload(head, &begin))
             return false;
         if (!fromUtf8(begin, qsizetype(head.value), out))
@@ -910,7 +910,7 @@ private:
     {
         if (head.indefinite())
             return chunks(head, nullptr, out);
-        const uchar *begin;
+        const uchar *begin = nullptr;
         if (!payload(head, &begin))
             return false;
         *out = QByteArray(reinterpret_cast<const char *>(begin), qsizetype(head.value));
@@ -931,7 +931,7 @@ private:
         SegmentGuard guard(m_path, {});
         for (qsizetype i = 0;; ++i) {
             if (head.indefinite()) {
-                bool end;
+                bool end = false;
                 if (!atBreak(&end))
                     return false;
                 if (end)
@@ -961,7 +961,7 @@ private:
         SegmentGuard guard(m_path, {});
         for (quint64 i = 0;; ++i) {
             if (head.indefinite()) {
-                bool end;
+                bool end = false;
                 if (!atBreak(&end))
                     return false;
                 if (end)
@@ -1137,7 +1137,7 @@ private:
         int count = 0;
         for (;;) {
             if (head.indefinite()) {
-                bool end;
+                bool end = false;
                 if (!atBreak(&end))
                     return false;
                 if (end)

@@ -5,6 +5,8 @@
 #include <QtCore/QDateTime>
 #include <QtCore/QMetaType>
 
+#include <algorithm>
+#include <climits>
 #include <mutex>
 
 namespace SurrealQt {
@@ -17,6 +19,13 @@ void registerWithString()
     qRegisterMetaType<T>();
     if (!QMetaType::hasRegisteredConverterFunction<T, QString>())
         QMetaType::registerConverter<T, QString>(&T::toString);
+}
+
+template<typename From, typename To, typename Fn>
+void registerNumeric(Fn fn)
+{
+    if (!QMetaType::hasRegisteredConverterFunction<From, To>())
+        QMetaType::registerConverter<From, To>(fn);
 }
 
 } // namespace
@@ -37,6 +46,22 @@ void registerMetaTypes()
         registerWithString<FileRef>();
         registerWithString<SurrealSet>();
         registerWithString<Future>();
+        // QVariant::toDouble(), toLongLong(), toInt() and QString conversions go through these;
+        // without them a Decimal or a Duration silently converts to 0. Durations convert to
+        // milliseconds, like every time value in Qt's own API (QTimer, QDeadlineTimer).
+        registerNumeric<Decimal, double>([](const Decimal &d) { return d.toDouble(); });
+        registerNumeric<Decimal, qlonglong>(
+            [](const Decimal &d) { return d.toString().section(u'.', 0, 0).toLongLong(); });
+        registerNumeric<Decimal, int>([](const Decimal &d) { return int(d.toDouble()); });
+        registerNumeric<QString, Decimal>([](const QString &text) { return Decimal::fromString(text); });
+        registerNumeric<Duration, qlonglong>(
+            [](const Duration &d) { return qlonglong(std::min<quint64>(d.toMilliseconds(), LLONG_MAX)); });
+        registerNumeric<Duration, qulonglong>([](const Duration &d) { return qulonglong(d.toMilliseconds()); });
+        registerNumeric<Duration, int>(
+            [](const Duration &d) { return int(std::min<quint64>(d.toMilliseconds(), INT_MAX)); });
+        registerNumeric<Duration, double>(
+            [](const Duration &d) { return double(d.seconds()) * 1000.0 + double(d.nanoseconds()) / 1.0e6; });
+        registerNumeric<QString, Duration>([](const QString &text) { return Duration::fromString(text); });
         if (!QMetaType::hasRegisteredConverterFunction<DateTime, QDateTime>())
             QMetaType::registerConverter<DateTime, QDateTime>(&DateTime::toQDateTime);
         if (!QMetaType::hasRegisteredConverterFunction<QDateTime, DateTime>())

@@ -1,11 +1,16 @@
 #include <SurrealQt/connection.h>
 
+#include "channel_p.h"
 #include "rpcclient_p.h"
 #include "syncwait_p.h"
 
+#include <SurrealQt/channel.h>
+#include <SurrealQt/connectionpool.h>
 #include <SurrealQt/livequery.h>
 #include <SurrealQt/none.h>
 #include <SurrealQt/transaction.h>
+
+#include <QtCore/QPointer>
 
 using namespace Qt::StringLiterals;
 
@@ -28,12 +33,104 @@ QFuture<QString> toText(QFuture<QVariant> future)
     });
 }
 
+// The server answers a call on one record with the record, NONE, or (refused by permissions,
+// or on some methods) a list of zero or one record: callers get the map or an empty one.
+QVariantMap toRecord(const QVariant &value)
+{
+    if (value.metaType().id() == QMetaType::QVariantMap)
+        return value.toMap();
+    if (value.metaType().id() == QMetaType::QVariantList) {
+        const QVariantList list = value.toList();
+        return list.isEmpty() ? QVariantMap() : list.first().toMap();
+    }
+    return {};
+}
+
+QVariantList toRecords(const QVariant &value)
+{
+    if (value.metaType().id() == QMetaType::QVariantList)
+        return value.toList();
+    if (value.metaType().id() == QMetaType::QVariantMap)
+        return {value};
+    return {};
+}
+
+QFuture<QVariantMap> asRecord(QFuture<QVariant> future)
+{
+    return future.then(QtFuture::Launch::Sync, [](const QVariant &value) { return toRecord(value); });
+}
+
+QFuture<QVariantList> asRecords(QFuture<QVariant> future)
+{
+    return future.then(QtFuture::Launch::Sync, [](const QVariant &value) { return toRecords(value); });
+}
+
 // Absent data is NONE on the wire, so the server treats it as "no content".
 QVariantList withOptional(QVariantList params, const QVariant &data)
 {
     if (data.isValid())
         params.append(data);
     return params;
+}
+
+QVariantList withData(QVariantList params, const QVariantMap &data)
+{
+    if (!data.isEmpty())
+        params.append(data);
+    return params;
+}
+
+template<typename T>
+QFuture<T> failed(const Error &error)
+{
+    QPromise<T> promise;
+    promise.start();
+    promise.setException(Exception(error));
+    promise.finish();
+    return promise.future();
+}
+
+// A string where a table is expected names a table; one with a ':' would create or read a
+// table literally called "person:1" (the engine accepts that silently), so it is refused.
+Error checkTableName(const QString &name, const QString &method)
+{
+    if (name.isEmpty())
+        return Error(Error::Kind::Validation, u"No table given"_s, method);
+    if (name.contains(u':'))
+        return Error(Error::Kind::Validation,
+                     u"'%1' looks like a record id, but %2 expects a table here: pass "
+                     "SurrealQt::RecordId(table, key) (or RecordId::parse(text)) to name one record, "
+                     "or SurrealQt::Table for a table"_s.arg(name, method),
+                     method);
+    return {};
+}
+
+Error checkTarget(const QVariant &what, const QString &method)
+{
+    if (what.metaType().id() == QMetaType::QString)
+        return checkTableName(what.toString(), method);
+    if (what.metaType() == QMetaType::fromType<Table>())
+        return checkTableName(what.value<Table>().name(), method);
+    if (what.metaType() == QMetaType::fromType<RecordId>() && !what.value<RecordId>().isValid())
+        return Error(Error::Kind::Validation, u"Invalid record id (empty table or unsupported key)"_s, method);
+    return {};
+}
+
+Error checkRecord(const RecordId &id, const QString &method)
+{
+    if (!id.isValid())
+        return Error(Error::Kind::Validation, u"Invalid record id (empty table or unsupported key)"_s, method);
+    return {};
+}
+
+QVariant v(const RecordId &id)
+{
+    return QVariant::fromValue(id);
+}
+
+QVariant v(const Table &table)
+{
+    return QVariant::fromValue(table);
 }
 
 } // namespace
@@ -56,12 +153,13 @@ QVariant Connection::callSync(const QString &method, const QVariantList &params,
     return blockOn("callSync", [&] { return call(method, params, options); });
 }
 
-QFuture<QueryResult> Connection::query(const QString &surrealql, const QVariantMap &vars)
+QFuture<QueryResult> Connection::query(const QString &surrealql, const QVariantMap &vars,
+                                       const RequestOptions &options)
 {
     QVariantList params{surrealql};
     if (!vars.isEmpty())
         params.append(vars);
-    return call(u"query"_s, params).then(QtFuture::Launch::Sync, [surrealql](const QVariant &reply) {
+    return call(u"query"_s, params, options).then(QtFuture::Launch::Sync, [surrealql](const QVariant &reply) {
         Error error;
         QueryResult result = QueryResult::fromServer(reply, &error);
         if (error.isValid())
@@ -70,173 +168,428 @@ QFuture<QueryResult> Connection::query(const QString &surrealql, const QVariantM
     });
 }
 
-QueryResult Connection::querySync(const QString &surrealql, const QVariantMap &vars)
+QueryResult Connection::querySync(const QString &surrealql, const QVariantMap &vars, const RequestOptions &options)
 {
-    return blockOn("querySync", [&] { return query(surrealql, vars); });
+    return blockOn("querySync", [&] { return query(surrealql, vars, options); });
 }
 
-QFuture<QVariant> Connection::select(const QVariant &what)
+// --- typed -----------------------------------------------------------------------------
+
+#define SURREALQT_CHECK_RECORD(id, method, T)                                                                \
+    if (const Error e_ = checkRecord(id, method); e_.isValid())                                               \
+        return failed<T>(e_);
+#define SURREALQT_CHECK_TABLE(table, method, T)                                                              \
+    if (const Error e_ = checkTableName((table).name(), method); e_.isValid())                                \
+        return failed<T>(e_);
+
+QFuture<QVariantMap> Connection::select(const RecordId &id, const RequestOptions &options)
 {
-    return call(u"select"_s, {what});
+    SURREALQT_CHECK_RECORD(id, u"select"_s, QVariantMap)
+    return asRecord(call(u"select"_s, {v(id)}, options));
 }
 
-QFuture<QVariant> Connection::create(const QVariant &what, const QVariant &data)
+QFuture<QVariantList> Connection::select(const Table &table, const RequestOptions &options)
 {
-    return call(u"create"_s, withOptional({what}, data));
+    SURREALQT_CHECK_TABLE(table, u"select"_s, QVariantList)
+    return asRecords(call(u"select"_s, {v(table)}, options));
 }
 
-QFuture<QVariant> Connection::insert(const QVariant &table, const QVariant &data)
+QFuture<QVariantMap> Connection::create(const RecordId &id, const QVariantMap &data, const RequestOptions &options)
 {
-    return call(u"insert"_s, {table, data});
+    SURREALQT_CHECK_RECORD(id, u"create"_s, QVariantMap)
+    return asRecord(call(u"create"_s, withData({v(id)}, data), options));
 }
 
-QFuture<QVariant> Connection::insertRelation(const QVariant &table, const QVariant &data)
+QFuture<QVariantMap> Connection::create(const Table &table, const QVariantMap &data, const RequestOptions &options)
 {
-    return call(u"insert_relation"_s, {table, data});
+    SURREALQT_CHECK_TABLE(table, u"create"_s, QVariantMap)
+    return asRecord(call(u"create"_s, withData({v(table)}, data), options));
 }
 
-QFuture<QVariant> Connection::update(const QVariant &what, const QVariant &data)
+QFuture<QVariantMap> Connection::insert(const Table &table, const QVariantMap &record,
+                                        const RequestOptions &options)
 {
-    return call(u"update"_s, withOptional({what}, data));
+    SURREALQT_CHECK_TABLE(table, u"insert"_s, QVariantMap)
+    return asRecord(call(u"insert"_s, {v(table), record}, options));
 }
 
-QFuture<QVariant> Connection::upsert(const QVariant &what, const QVariant &data)
+QFuture<QVariantList> Connection::insert(const Table &table, const QVariantList &records,
+                                         const RequestOptions &options)
 {
-    return call(u"upsert"_s, withOptional({what}, data));
+    SURREALQT_CHECK_TABLE(table, u"insert"_s, QVariantList)
+    return asRecords(call(u"insert"_s, {v(table), records}, options));
 }
 
-QFuture<QVariant> Connection::merge(const QVariant &what, const QVariant &data)
+QFuture<QVariantMap> Connection::update(const RecordId &id, const QVariantMap &data, const RequestOptions &options)
 {
-    return call(u"merge"_s, {what, data});
+    SURREALQT_CHECK_RECORD(id, u"update"_s, QVariantMap)
+    return asRecord(call(u"update"_s, withData({v(id)}, data), options));
 }
 
-QFuture<QVariant> Connection::patch(const QVariant &what, const QVariantList &operations, bool returnDiff)
+QFuture<QVariantList> Connection::update(const Table &table, const QVariantMap &data,
+                                         const RequestOptions &options)
 {
+    SURREALQT_CHECK_TABLE(table, u"update"_s, QVariantList)
+    return asRecords(call(u"update"_s, withData({v(table)}, data), options));
+}
+
+QFuture<QVariantMap> Connection::upsert(const RecordId &id, const QVariantMap &data, const RequestOptions &options)
+{
+    SURREALQT_CHECK_RECORD(id, u"upsert"_s, QVariantMap)
+    return asRecord(call(u"upsert"_s, withData({v(id)}, data), options));
+}
+
+QFuture<QVariantList> Connection::upsert(const Table &table, const QVariantMap &data,
+                                         const RequestOptions &options)
+{
+    SURREALQT_CHECK_TABLE(table, u"upsert"_s, QVariantList)
+    return asRecords(call(u"upsert"_s, withData({v(table)}, data), options));
+}
+
+QFuture<QVariantMap> Connection::merge(const RecordId &id, const QVariantMap &data, const RequestOptions &options)
+{
+    SURREALQT_CHECK_RECORD(id, u"merge"_s, QVariantMap)
+    return asRecord(call(u"merge"_s, {v(id), data}, options));
+}
+
+QFuture<QVariantList> Connection::merge(const Table &table, const QVariantMap &data,
+                                        const RequestOptions &options)
+{
+    SURREALQT_CHECK_TABLE(table, u"merge"_s, QVariantList)
+    return asRecords(call(u"merge"_s, {v(table), data}, options));
+}
+
+QFuture<QVariantMap> Connection::patch(const RecordId &id, const QVariantList &operations,
+                                       const RequestOptions &options)
+{
+    SURREALQT_CHECK_RECORD(id, u"patch"_s, QVariantMap)
+    return asRecord(call(u"patch"_s, {v(id), operations}, options));
+}
+
+QFuture<QVariantList> Connection::patch(const Table &table, const QVariantList &operations,
+                                        const RequestOptions &options)
+{
+    SURREALQT_CHECK_TABLE(table, u"patch"_s, QVariantList)
+    return asRecords(call(u"patch"_s, {v(table), operations}, options));
+}
+
+QFuture<QVariantMap> Connection::remove(const RecordId &id, const RequestOptions &options)
+{
+    SURREALQT_CHECK_RECORD(id, u"delete"_s, QVariantMap)
+    return asRecord(call(u"delete"_s, {v(id)}, options));
+}
+
+QFuture<QVariantList> Connection::remove(const Table &table, const RequestOptions &options)
+{
+    SURREALQT_CHECK_TABLE(table, u"delete"_s, QVariantList)
+    return asRecords(call(u"delete"_s, {v(table)}, options));
+}
+
+QFuture<QVariantMap> Connection::relate(const RecordId &from, const Table &edge, const RecordId &to,
+                                        const QVariantMap &data, const RequestOptions &options)
+{
+    SURREALQT_CHECK_RECORD(from, u"relate"_s, QVariantMap)
+    SURREALQT_CHECK_RECORD(to, u"relate"_s, QVariantMap)
+    SURREALQT_CHECK_TABLE(edge, u"relate"_s, QVariantMap)
+    return asRecord(call(u"relate"_s, withData({v(from), v(edge), v(to)}, data), options));
+}
+
+#undef SURREALQT_CHECK_RECORD
+#undef SURREALQT_CHECK_TABLE
+
+QVariantMap Connection::selectSync(const RecordId &id, const RequestOptions &options)
+{
+    return blockOn("selectSync", [&] { return select(id, options); });
+}
+
+QVariantList Connection::selectSync(const Table &table, const RequestOptions &options)
+{
+    return blockOn("selectSync", [&] { return select(table, options); });
+}
+
+QVariantMap Connection::createSync(const RecordId &id, const QVariantMap &data, const RequestOptions &options)
+{
+    return blockOn("createSync", [&] { return create(id, data, options); });
+}
+
+QVariantMap Connection::createSync(const Table &table, const QVariantMap &data, const RequestOptions &options)
+{
+    return blockOn("createSync", [&] { return create(table, data, options); });
+}
+
+QVariantMap Connection::insertSync(const Table &table, const QVariantMap &record, const RequestOptions &options)
+{
+    return blockOn("insertSync", [&] { return insert(table, record, options); });
+}
+
+QVariantList Connection::insertSync(const Table &table, const QVariantList &records, const RequestOptions &options)
+{
+    return blockOn("insertSync", [&] { return insert(table, records, options); });
+}
+
+QVariantMap Connection::updateSync(const RecordId &id, const QVariantMap &data, const RequestOptions &options)
+{
+    return blockOn("updateSync", [&] { return update(id, data, options); });
+}
+
+QVariantList Connection::updateSync(const Table &table, const QVariantMap &data, const RequestOptions &options)
+{
+    return blockOn("updateSync", [&] { return update(table, data, options); });
+}
+
+QVariantMap Connection::upsertSync(const RecordId &id, const QVariantMap &data, const RequestOptions &options)
+{
+    return blockOn("upsertSync", [&] { return upsert(id, data, options); });
+}
+
+QVariantList Connection::upsertSync(const Table &table, const QVariantMap &data, const RequestOptions &options)
+{
+    return blockOn("upsertSync", [&] { return upsert(table, data, options); });
+}
+
+QVariantMap Connection::mergeSync(const RecordId &id, const QVariantMap &data, const RequestOptions &options)
+{
+    return blockOn("mergeSync", [&] { return merge(id, data, options); });
+}
+
+QVariantList Connection::mergeSync(const Table &table, const QVariantMap &data, const RequestOptions &options)
+{
+    return blockOn("mergeSync", [&] { return merge(table, data, options); });
+}
+
+QVariantMap Connection::patchSync(const RecordId &id, const QVariantList &operations, const RequestOptions &options)
+{
+    return blockOn("patchSync", [&] { return patch(id, operations, options); });
+}
+
+QVariantList Connection::patchSync(const Table &table, const QVariantList &operations,
+                                   const RequestOptions &options)
+{
+    return blockOn("patchSync", [&] { return patch(table, operations, options); });
+}
+
+QVariantMap Connection::removeSync(const RecordId &id, const RequestOptions &options)
+{
+    return blockOn("removeSync", [&] { return remove(id, options); });
+}
+
+QVariantList Connection::removeSync(const Table &table, const RequestOptions &options)
+{
+    return blockOn("removeSync", [&] { return remove(table, options); });
+}
+
+QVariantMap Connection::relateSync(const RecordId &from, const Table &edge, const RecordId &to,
+                                   const QVariantMap &data, const RequestOptions &options)
+{
+    return blockOn("relateSync", [&] { return relate(from, edge, to, data, options); });
+}
+
+// --- untyped -----------------------------------------------------------------------------
+
+#define SURREALQT_CHECK_TARGET(what, method)                                                                 \
+    if (const Error e_ = checkTarget(what, method); e_.isValid())                                             \
+        return failed<QVariant>(e_);
+
+QFuture<QVariant> Connection::select(const QVariant &what, const RequestOptions &options)
+{
+    SURREALQT_CHECK_TARGET(what, u"select"_s)
+    return call(u"select"_s, {what}, options);
+}
+
+QFuture<QVariant> Connection::create(const QVariant &what, const QVariant &data, const RequestOptions &options)
+{
+    SURREALQT_CHECK_TARGET(what, u"create"_s)
+    return call(u"create"_s, withOptional({what}, data), options);
+}
+
+QFuture<QVariant> Connection::insert(const QVariant &table, const QVariant &data, const RequestOptions &options)
+{
+    SURREALQT_CHECK_TARGET(table, u"insert"_s)
+    return call(u"insert"_s, {table, data}, options);
+}
+
+QFuture<QVariant> Connection::insertRelation(const QVariant &table, const QVariant &data,
+                                             const RequestOptions &options)
+{
+    SURREALQT_CHECK_TARGET(table, u"insert_relation"_s)
+    return call(u"insert_relation"_s, {table, data}, options);
+}
+
+QFuture<QVariant> Connection::update(const QVariant &what, const QVariant &data, const RequestOptions &options)
+{
+    SURREALQT_CHECK_TARGET(what, u"update"_s)
+    return call(u"update"_s, withOptional({what}, data), options);
+}
+
+QFuture<QVariant> Connection::upsert(const QVariant &what, const QVariant &data, const RequestOptions &options)
+{
+    SURREALQT_CHECK_TARGET(what, u"upsert"_s)
+    return call(u"upsert"_s, withOptional({what}, data), options);
+}
+
+QFuture<QVariant> Connection::merge(const QVariant &what, const QVariant &data, const RequestOptions &options)
+{
+    SURREALQT_CHECK_TARGET(what, u"merge"_s)
+    return call(u"merge"_s, {what, data}, options);
+}
+
+QFuture<QVariant> Connection::patch(const QVariant &what, const QVariantList &operations, PatchResult result,
+                                    const RequestOptions &options)
+{
+    SURREALQT_CHECK_TARGET(what, u"patch"_s)
     QVariantList params{what, operations};
-    if (returnDiff)
+    if (result == PatchResult::Diff)
         params.append(true);
-    return call(u"patch"_s, params);
+    return call(u"patch"_s, params, options);
 }
 
-QFuture<QVariant> Connection::remove(const QVariant &what)
+QFuture<QVariant> Connection::remove(const QVariant &what, const RequestOptions &options)
 {
-    return call(u"delete"_s, {what});
+    SURREALQT_CHECK_TARGET(what, u"delete"_s)
+    return call(u"delete"_s, {what}, options);
 }
 
 QFuture<QVariant> Connection::relate(const QVariant &from, const QVariant &edge, const QVariant &to,
-                                     const QVariant &data)
+                                     const QVariant &data, const RequestOptions &options)
 {
-    return call(u"relate"_s, withOptional({from, edge, to}, data));
+    SURREALQT_CHECK_TARGET(edge, u"relate"_s)
+    return call(u"relate"_s, withOptional({from, edge, to}, data), options);
 }
 
-QFuture<QVariant> Connection::run(const QString &function, const QVariantList &args, const QString &version)
+#undef SURREALQT_CHECK_TARGET
+
+QFuture<QVariant> Connection::run(const QString &function, const QVariantList &args, const QString &version,
+                                  const RequestOptions &options)
 {
     const QVariant versionValue = version.isEmpty() ? QVariant::fromValue(None()) : QVariant(version);
-    return call(u"run"_s, {function, versionValue, args});
+    return call(u"run"_s, {function, versionValue, args}, options);
 }
 
-QVariant Connection::selectSync(const QVariant &what)
+QVariant Connection::selectSync(const QVariant &what, const RequestOptions &options)
 {
-    return blockOn("selectSync", [&] { return select(what); });
+    return blockOn("selectSync", [&] { return select(what, options); });
 }
 
-QVariant Connection::createSync(const QVariant &what, const QVariant &data)
+QVariant Connection::createSync(const QVariant &what, const QVariant &data, const RequestOptions &options)
 {
-    return blockOn("createSync", [&] { return create(what, data); });
+    return blockOn("createSync", [&] { return create(what, data, options); });
 }
 
-QVariant Connection::insertSync(const QVariant &table, const QVariant &data)
+QVariant Connection::insertSync(const QVariant &table, const QVariant &data, const RequestOptions &options)
 {
-    return blockOn("insertSync", [&] { return insert(table, data); });
+    return blockOn("insertSync", [&] { return insert(table, data, options); });
 }
 
-QVariant Connection::updateSync(const QVariant &what, const QVariant &data)
+QVariant Connection::insertRelationSync(const QVariant &table, const QVariant &data, const RequestOptions &options)
 {
-    return blockOn("updateSync", [&] { return update(what, data); });
+    return blockOn("insertRelationSync", [&] { return insertRelation(table, data, options); });
 }
 
-QVariant Connection::upsertSync(const QVariant &what, const QVariant &data)
+QVariant Connection::updateSync(const QVariant &what, const QVariant &data, const RequestOptions &options)
 {
-    return blockOn("upsertSync", [&] { return upsert(what, data); });
+    return blockOn("updateSync", [&] { return update(what, data, options); });
 }
 
-QVariant Connection::mergeSync(const QVariant &what, const QVariant &data)
+QVariant Connection::upsertSync(const QVariant &what, const QVariant &data, const RequestOptions &options)
 {
-    return blockOn("mergeSync", [&] { return merge(what, data); });
+    return blockOn("upsertSync", [&] { return upsert(what, data, options); });
 }
 
-QVariant Connection::removeSync(const QVariant &what)
+QVariant Connection::mergeSync(const QVariant &what, const QVariant &data, const RequestOptions &options)
 {
-    return blockOn("removeSync", [&] { return remove(what); });
+    return blockOn("mergeSync", [&] { return merge(what, data, options); });
+}
+
+QVariant Connection::patchSync(const QVariant &what, const QVariantList &operations, PatchResult result,
+                               const RequestOptions &options)
+{
+    return blockOn("patchSync", [&] { return patch(what, operations, result, options); });
+}
+
+QVariant Connection::removeSync(const QVariant &what, const RequestOptions &options)
+{
+    return blockOn("removeSync", [&] { return remove(what, options); });
 }
 
 QVariant Connection::relateSync(const QVariant &from, const QVariant &edge, const QVariant &to,
-                                const QVariant &data)
+                                const QVariant &data, const RequestOptions &options)
 {
-    return blockOn("relateSync", [&] { return relate(from, edge, to, data); });
+    return blockOn("relateSync", [&] { return relate(from, edge, to, data, options); });
 }
 
-QVariant Connection::runSync(const QString &function, const QVariantList &args, const QString &version)
+QVariant Connection::runSync(const QString &function, const QVariantList &args, const QString &version,
+                             const RequestOptions &options)
 {
-    return blockOn("runSync", [&] { return run(function, args, version); });
+    return blockOn("runSync", [&] { return run(function, args, version, options); });
 }
 
-QFuture<void> Connection::use(const QString &ns, const QString &db)
+// --- session -----------------------------------------------------------------------------
+
+QFuture<void> Connection::use(const QString &ns, const QString &db, const RequestOptions &options)
 {
-    return toVoid(call(u"use"_s, {ns, db}));
+    QFuture<QVariant> reply = call(u"use"_s, {ns, db}, options);
+    if (!options.session.isNull())
+        return toVoid(reply);
+    // Announced on this object's thread, so the manager's NOTIFY signals come from one place.
+    QPointer<Connection> self(this);
+    return reply.then(QtFuture::Launch::Sync, [self, ns, db](const QVariant &) {
+        if (Connection *c = self.data())
+            QMetaObject::invokeMethod(
+                c, [c, ns, db] { Q_EMIT c->databaseSelected(ns, db); }, Qt::QueuedConnection);
+    });
 }
 
-QFuture<void> Connection::let(const QString &name, const QVariant &value)
+QFuture<void> Connection::let(const QString &name, const QVariant &value, const RequestOptions &options)
 {
-    return toVoid(call(u"let"_s, {name, value}));
+    return toVoid(call(u"let"_s, {name, value}, options));
 }
 
-QFuture<void> Connection::unset(const QString &name)
+QFuture<void> Connection::unset(const QString &name, const RequestOptions &options)
 {
-    return toVoid(call(u"unset"_s, {name}));
+    return toVoid(call(u"unset"_s, {name}, options));
 }
 
-QFuture<QString> Connection::signin(const Credentials &credentials)
+QFuture<QString> Connection::signin(const Credentials &credentials, const RequestOptions &options)
 {
     if (credentials.level() == Credentials::Level::Token)
-        return authenticate(credentials.tokenValue())
+        return authenticate(credentials.tokenValue(), options)
             .then(QtFuture::Launch::Sync, [token = credentials.tokenValue()] { return token; });
-    return toText(call(u"signin"_s, {credentials.toSigninParams()}));
+    return toText(call(u"signin"_s, {credentials.toSigninParams()}, options));
 }
 
-QFuture<QString> Connection::signup(const Credentials &credentials)
+QFuture<QString> Connection::signup(const Credentials &credentials, const RequestOptions &options)
 {
-    return toText(call(u"signup"_s, {credentials.toSigninParams()}));
+    return toText(call(u"signup"_s, {credentials.toSigninParams()}, options));
 }
 
-QFuture<void> Connection::authenticate(const QString &token)
+QFuture<void> Connection::authenticate(const QString &token, const RequestOptions &options)
 {
-    return toVoid(call(u"authenticate"_s, {token}));
+    return toVoid(call(u"authenticate"_s, {token}, options));
 }
 
-QFuture<void> Connection::invalidate()
+QFuture<void> Connection::invalidate(const RequestOptions &options)
 {
-    return toVoid(call(u"invalidate"_s));
+    return toVoid(call(u"invalidate"_s, {}, options));
 }
 
-QFuture<QVariant> Connection::info()
+QFuture<QVariant> Connection::info(const RequestOptions &options)
 {
-    return call(u"info"_s);
+    return call(u"info"_s, {}, options);
 }
 
-QFuture<QString> Connection::version()
+QFuture<QString> Connection::version(const RequestOptions &options)
 {
-    return toText(call(u"version"_s));
+    return toText(call(u"version"_s, {}, options));
 }
 
-QFuture<void> Connection::ping()
+QFuture<void> Connection::ping(const RequestOptions &options)
 {
-    return toVoid(call(u"ping"_s));
+    return toVoid(call(u"ping"_s, {}, options));
 }
 
-QFuture<QList<QUuid>> Connection::sessions()
+QFuture<QList<QUuid>> Connection::sessions(const RequestOptions &options)
 {
-    return call(u"sessions"_s).then(QtFuture::Launch::Sync, [](const QVariant &value) {
+    return call(u"sessions"_s, {}, options).then(QtFuture::Launch::Sync, [](const QVariant &value) {
         QList<QUuid> ids;
         const QVariantList list = value.toList();
         for (const QVariant &v : list)
@@ -245,37 +598,96 @@ QFuture<QList<QUuid>> Connection::sessions()
     });
 }
 
-void Connection::useSync(const QString &ns, const QString &db)
+void Connection::useSync(const QString &ns, const QString &db, const RequestOptions &options)
 {
-    blockOn("useSync", [&] { return use(ns, db); });
+    blockOn("useSync", [&] { return use(ns, db, options); });
 }
 
-QString Connection::signinSync(const Credentials &credentials)
+void Connection::letSync(const QString &name, const QVariant &value, const RequestOptions &options)
 {
-    return blockOn("signinSync", [&] { return signin(credentials); });
+    blockOn("letSync", [&] { return let(name, value, options); });
 }
 
-QString Connection::versionSync()
+void Connection::unsetSync(const QString &name, const RequestOptions &options)
 {
-    return blockOn("versionSync", [&] { return version(); });
+    blockOn("unsetSync", [&] { return unset(name, options); });
 }
 
-QFuture<QString> Connection::exportDatabase()
+QString Connection::signinSync(const Credentials &credentials, const RequestOptions &options)
 {
-    return toText(call(u"__export"_s));
+    return blockOn("signinSync", [&] { return signin(credentials, options); });
 }
 
-QFuture<void> Connection::importDatabase(const QString &surrealql)
+QString Connection::signupSync(const Credentials &credentials, const RequestOptions &options)
 {
-    return toVoid(call(u"__import"_s, {surrealql}));
+    return blockOn("signupSync", [&] { return signup(credentials, options); });
 }
 
-LiveQuery *Connection::live(const QVariant &table, bool diff, QObject *parent)
+void Connection::authenticateSync(const QString &token, const RequestOptions &options)
 {
-    QVariantList params{table};
-    if (diff)
+    blockOn("authenticateSync", [&] { return authenticate(token, options); });
+}
+
+void Connection::invalidateSync(const RequestOptions &options)
+{
+    blockOn("invalidateSync", [&] { return invalidate(options); });
+}
+
+QVariant Connection::infoSync(const RequestOptions &options)
+{
+    return blockOn("infoSync", [&] { return info(options); });
+}
+
+QString Connection::versionSync(const RequestOptions &options)
+{
+    return blockOn("versionSync", [&] { return version(options); });
+}
+
+void Connection::pingSync(const RequestOptions &options)
+{
+    blockOn("pingSync", [&] { return ping(options); });
+}
+
+QList<QUuid> Connection::sessionsSync(const RequestOptions &options)
+{
+    return blockOn("sessionsSync", [&] { return sessions(options); });
+}
+
+QFuture<QString> Connection::exportDatabase(const RequestOptions &options)
+{
+    return toText(call(u"__export"_s, {}, options));
+}
+
+QFuture<void> Connection::importDatabase(const QString &surrealql, const RequestOptions &options)
+{
+    return toVoid(call(u"__import"_s, {surrealql}, options));
+}
+
+QString Connection::exportDatabaseSync(const RequestOptions &options)
+{
+    return blockOn("exportDatabaseSync", [&] { return exportDatabase(options); });
+}
+
+void Connection::importDatabaseSync(const QString &surrealql, const RequestOptions &options)
+{
+    blockOn("importDatabaseSync", [&] { return importDatabase(surrealql, options); });
+}
+
+// --- live, transactions, channels --------------------------------------------------------
+
+LiveQuery *Connection::live(const Table &table, QObject *parent)
+{
+    return live(table, LiveOptions(), parent);
+}
+
+LiveQuery *Connection::live(const Table &table, const LiveOptions &options, QObject *parent)
+{
+    QVariantList params{v(table)};
+    if (options.mode == LiveOptions::Mode::Diff)
         params.append(true);
-    return new LiveQuery(pinClient(), u"live"_s, params, false, parent);
+    if (const Error e = checkTableName(table.name(), u"live"_s); e.isValid())
+        return newLiveQuery(pinClient(), u"live"_s, params, false, parent, failed<void>(e));
+    return startLive(u"live"_s, params, false, parent);
 }
 
 LiveQuery *Connection::liveQuery(const QString &surrealql, const QVariantMap &vars, QObject *parent)
@@ -283,12 +695,30 @@ LiveQuery *Connection::liveQuery(const QString &surrealql, const QVariantMap &va
     QVariantList params{surrealql};
     if (!vars.isEmpty())
         params.append(vars);
-    return new LiveQuery(pinClient(), u"query"_s, params, true, parent);
+    return startLive(u"query"_s, params, true, parent);
+}
+
+LiveQuery *Connection::startLive(const QString &method, const QVariantList &params, bool viaQuery,
+                                 QObject *parent)
+{
+    return newLiveQuery(pinClient(), method, params, viaQuery, parent, {});
+}
+
+LiveQuery *Connection::newLiveQuery(RpcClient *client, const QString &method, const QVariantList &params,
+                                    bool viaQuery, QObject *parent, const QFuture<void> &registerAfter)
+{
+    return new LiveQuery(client, method, params, viaQuery, parent, registerAfter);
 }
 
 Transaction *Connection::transaction(QObject *parent)
 {
     return new Transaction(pinClient(), parent);
+}
+
+Channel *Connection::channel(QObject *parent)
+{
+    // A pool's channel takes one socket of it; session changes there would split the pool.
+    return new Channel(pinClient(), qobject_cast<ConnectionPool *>(this) != nullptr, parent);
 }
 
 } // namespace SurrealQt

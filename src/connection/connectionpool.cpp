@@ -13,12 +13,25 @@ using namespace Qt::StringLiterals;
 
 namespace SurrealQt {
 
+namespace {
+QFuture<QVariant> failed(const Error &error)
+{
+    QPromise<QVariant> promise;
+    promise.start();
+    promise.setException(Exception(error));
+    promise.finish();
+    return promise.future();
+}
+} // namespace
+
 class ConnectionPoolPrivate
 {
 public:
     QList<QPointer<RpcClient>> clients;
     mutable QMutex mutex;
-    QSet<RpcClient *> acquired;
+    // Handles per socket: with more handles than sockets, several share one, and it is free
+    // again only when the last of them is released.
+    QHash<RpcClient *, int> acquired;
     int lastConnected = 0;
 
     RpcClient *leastBusy(bool skipAcquired)
@@ -92,7 +105,7 @@ ConnectionPool::Handle ConnectionPool::acquire()
         client = d->leastBusy(false); // all taken: share rather than block
     {
         QMutexLocker lock(&d->mutex);
-        d->acquired.insert(client);
+        ++d->acquired[client];
     }
     auto *single = new SingleConnection(client, nullptr);
     ConnectionPoolPrivate *dp = d.get();
@@ -100,14 +113,76 @@ ConnectionPool::Handle ConnectionPool::acquire()
     return Handle(std::shared_ptr<Connection>(single, [pool, dp, client](Connection *c) {
         if (pool) {
             QMutexLocker lock(&dp->mutex);
-            dp->acquired.remove(client);
+            if (--dp->acquired[client] <= 0)
+                dp->acquired.remove(client);
         }
         c->deleteLater();
     }));
 }
 
+QFuture<QVariant> ConnectionPool::signupOnce(const RpcRequest &request)
+{
+    RpcClient *first = d->leastBusy(false);
+    if (!first)
+        return failed(Error(Error::Kind::Cancelled, u"The pool is closed"_s, request.method));
+    QList<QPointer<RpcClient>> others;
+    for (const QPointer<RpcClient> &c : std::as_const(d->clients))
+        if (c && c.data() != first)
+            others.append(c);
+    auto promise = std::make_shared<QPromise<QVariant>>();
+    promise->start();
+    // Signing up creates the account: it runs on one socket, and the others take its identity
+    // by authenticating with the token it returned.
+    first->submit(request, std::make_shared<RpcReply>([promise, others, request](const QVariant &value,
+                                                                                 const Error &error) {
+        if (error.isValid()) {
+            promise->setException(Exception(error));
+            promise->finish();
+            return;
+        }
+        const QString token = value.metaType().id() == QMetaType::QVariantMap
+                                  ? value.toMap().value(u"access"_s).toString()
+                                  : value.toString();
+        struct Gather
+        {
+            QMutex mutex;
+            qsizetype remaining = 0;
+            Error error;
+        };
+        auto gather = std::make_shared<Gather>();
+        gather->remaining = others.size();
+        if (others.isEmpty()) {
+            promise->addResult(value);
+            promise->finish();
+            return;
+        }
+        RpcRequest authenticate{u"authenticate"_s, {token}, request.options};
+        for (const QPointer<RpcClient> &c : others) {
+            auto done = [gather, promise, value](const QVariant &, const Error &e) {
+                QMutexLocker lock(&gather->mutex);
+                if (e.isValid() && !gather->error.isValid())
+                    gather->error = e;
+                if (--gather->remaining > 0)
+                    return;
+                if (gather->error.isValid())
+                    promise->setException(Exception(gather->error));
+                else
+                    promise->addResult(value);
+                promise->finish();
+            };
+            if (c)
+                c->submit(authenticate, std::make_shared<RpcReply>(done));
+            else
+                done({}, Error());
+        }
+    }));
+    return promise->future();
+}
+
 QFuture<QVariant> ConnectionPool::execute(const RpcRequest &request)
 {
+    if (request.method == u"signup" && request.options.session.isNull())
+        return signupOnce(request);
     if (RpcClient::isStateChanging(request.method)) {
         // Session state belongs to every socket, or requests would see different sessions
         // depending on which socket they land on.

@@ -11,6 +11,7 @@
 #include <SurrealQt/singleconnection.h>
 
 #include <QtCore/QMutex>
+#include <QtCore/QSet>
 #include <QtCore/QPromise>
 
 using namespace Qt::StringLiterals;
@@ -22,25 +23,33 @@ class DatabaseManagerPrivate
 public:
     DatabaseManager *q = nullptr;
     ClientConfig config;
-    int poolSize = 10;
+    ConnectionOptions options;
     bool usePool = true;
     bool webSocket = true;
-    IoThread thread;
+    // A pointer: deleted from the I/O thread itself, the manager cannot wait for its own thread
+    // and hands the thread object over to be deleted once it has finished.
+    IoThread *thread = nullptr;
     QList<RpcClient *> clients;
     ConnectionPool *pool = nullptr;
     SingleConnection *single = nullptr;
     DatabaseManager::State state = DatabaseManager::State::Disconnected;
     Error lastError;
+    // The last error reported: the same one from the other sockets is not reported again
+    // until the manager has been connected in between.
+    Error lastReported;
+    bool authenticated = false;
     Error invalidUrl;
     QMutex createMutex;
     bool closed = false;
 
     void createClients();
     void updateState();
+    void report(const Error &error);
+    void setAuthenticated(bool value);
     template<typename Fn>
     void onIoThread(Fn fn)
     {
-        if (QThread::currentThread() == &thread)
+        if (QThread::currentThread() == thread)
             fn();
         else
             QMetaObject::invokeMethod(clients.first(), fn, Qt::BlockingQueuedConnection);
@@ -68,12 +77,24 @@ static QString checkUrls(const QList<QUrl> &urls, bool *webSocket)
 }
 
 DatabaseManager::DatabaseManager(const QUrl &url, const QString &ns, const QString &db,
-                                 const Credentials &credentials, int poolSize, bool usePool, QObject *parent)
-    : DatabaseManager(QList<QUrl>{url}, ns, db, credentials, poolSize, usePool, parent)
+                                 const Credentials &credentials, QObject *parent)
+    : DatabaseManager(QList<QUrl>{url}, ns, db, credentials, ConnectionOptions(), parent)
+{}
+
+DatabaseManager::DatabaseManager(const QUrl &url, const QString &ns, const QString &db,
+                                 const Credentials &credentials, const ConnectionOptions &options,
+                                 QObject *parent)
+    : DatabaseManager(QList<QUrl>{url}, ns, db, credentials, options, parent)
 {}
 
 DatabaseManager::DatabaseManager(const QList<QUrl> &urls, const QString &ns, const QString &db,
-                                 const Credentials &credentials, int poolSize, bool usePool, QObject *parent)
+                                 const Credentials &credentials, QObject *parent)
+    : DatabaseManager(urls, ns, db, credentials, ConnectionOptions(), parent)
+{}
+
+DatabaseManager::DatabaseManager(const QList<QUrl> &urls, const QString &ns, const QString &db,
+                                 const Credentials &credentials, const ConnectionOptions &options,
+                                 QObject *parent)
     : QObject(parent)
     , d(new DatabaseManagerPrivate)
 {
@@ -82,18 +103,15 @@ DatabaseManager::DatabaseManager(const QList<QUrl> &urls, const QString &ns, con
     d->config.ns = ns;
     d->config.db = db;
     d->config.credentials = credentials;
-    d->poolSize = std::max(1, poolSize);
-    d->usePool = usePool;
     const QString problem = checkUrls(urls, &d->webSocket);
     if (!problem.isEmpty()) {
         d->lastError = d->invalidUrl = Error(Error::Kind::Validation, problem, u"DatabaseManager"_s);
         qCWarning(lcConnection) << d->lastError;
     }
-    // HTTP has no sockets to pool; one client multiplexes through QNetworkAccessManager.
-    if (!d->webSocket)
-        d->usePool = usePool && false;
-    d->thread.setObjectName(u"SurrealQt I/O"_s);
-    d->thread.start();
+    setOptions(options);
+    d->thread = new IoThread;
+    d->thread->setObjectName(u"SurrealQt I/O"_s);
+    d->thread->start();
 }
 
 DatabaseManager::~DatabaseManager()
@@ -101,12 +119,45 @@ DatabaseManager::~DatabaseManager()
     close();
     delete d->pool;
     delete d->single;
+    IoThread *thread = std::exchange(d->thread, nullptr);
+    if (QThread::currentThread() == thread) {
+        // Deleted from a continuation or slot running on the I/O thread: blocking on that thread
+        // would wait for itself. The clients go once the current call stack has unwound, then the
+        // thread ends and its object is deleted from the thread that owns it.
+        for (RpcClient *client : std::as_const(d->clients))
+            client->deleteLater();
+        d->clients.clear();
+        QObject::connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+        thread->quit();
+        return;
+    }
     for (RpcClient *client : std::as_const(d->clients))
         QMetaObject::invokeMethod(
             client, [client] { delete client; }, Qt::BlockingQueuedConnection);
     d->clients.clear();
-    d->thread.quit();
-    d->thread.wait();
+    thread->quit();
+    thread->wait();
+    delete thread;
+}
+
+void DatabaseManager::setOptions(const ConnectionOptions &options)
+{
+    d->options = options;
+    d->options.poolSize = std::max(1, options.poolSize);
+    // HTTP has no sockets to pool; one client multiplexes through QNetworkAccessManager.
+    d->usePool = d->webSocket && options.sockets == ConnectionOptions::Sockets::Pool;
+}
+
+ConnectionOptions DatabaseManager::options() const
+{
+    return d->options;
+}
+
+void DatabaseManager::setPoolSize(int size)
+{
+    ConnectionOptions o = d->options;
+    o.poolSize = size;
+    setOptions(o);
 }
 
 void DatabaseManager::setRequestTimeout(std::chrono::milliseconds timeout)
@@ -172,7 +223,7 @@ QString DatabaseManager::databaseName() const
 
 int DatabaseManager::poolSize() const
 {
-    return d->usePool ? d->poolSize : 1;
+    return d->usePool ? d->options.poolSize : 1;
 }
 
 bool DatabaseManager::usePool() const
@@ -185,6 +236,11 @@ Error DatabaseManager::lastError() const
     return d->lastError;
 }
 
+bool DatabaseManager::isAuthenticated() const
+{
+    return d->authenticated;
+}
+
 bool DatabaseManager::isWebSocket() const
 {
     return d->webSocket;
@@ -192,7 +248,7 @@ bool DatabaseManager::isWebSocket() const
 
 QThread *DatabaseManager::ioThread() const
 {
-    return &d->thread;
+    return d->thread;
 }
 
 void DatabaseManagerPrivate::createClients()
@@ -201,20 +257,17 @@ void DatabaseManagerPrivate::createClients()
     QMutexLocker lock(&createMutex);
     if (!clients.isEmpty())
         return;
-    const int count = usePool ? poolSize : 1;
+    const int count = usePool ? options.poolSize : 1;
     for (int i = 0; i < count; ++i) {
         ClientConfig c = config;
         c.invalid = invalidUrl;
         c.firstUrl = i; // spread sockets over the cluster's nodes
         RpcClient *client = webSocket ? static_cast<RpcClient *>(new WebSocketClient(c))
                                       : static_cast<RpcClient *>(new HttpClient(c));
-        client->moveToThread(&thread);
+        client->moveToThread(thread);
         QObject::connect(client, &RpcClient::stateChanged, q, [this] { updateState(); });
-        QObject::connect(client, &RpcClient::errorOccurred, q, [this](const Error &error) {
-            lastError = error;
-            Q_EMIT q->errorOccurred(error);
-        });
-        QObject::connect(client, &RpcClient::authenticated, q, [this] { Q_EMIT q->authenticated(); });
+        QObject::connect(client, &RpcClient::errorOccurred, q, [this](const Error &error) { report(error); });
+        QObject::connect(client, &RpcClient::authenticated, q, [this] { setAuthenticated(true); });
         clients.append(client);
     }
     // Owned by the manager but not its children: a child cannot be created from another thread.
@@ -227,6 +280,36 @@ void DatabaseManagerPrivate::createClients()
         pool = static_cast<ConnectionPool *>(connection);
     else
         single = static_cast<SingleConnection *>(connection);
+    QObject::connect(connection, &Connection::databaseSelected, q, [this](const QString &ns, const QString &db) {
+        const bool nsChanged = ns != config.ns;
+        const bool dbChanged = db != config.db;
+        config.ns = ns;
+        config.db = db;
+        if (nsChanged)
+            Q_EMIT q->namespaceNameChanged(ns);
+        if (dbChanged)
+            Q_EMIT q->databaseNameChanged(db);
+    });
+}
+
+void DatabaseManagerPrivate::report(const Error &error)
+{
+    lastError = error;
+    // Every socket of a pool meets the same refused password or unreachable host: one event.
+    if (lastReported.isValid() && lastReported.kind() == error.kind() && lastReported.message() == error.message())
+        return;
+    lastReported = error;
+    Q_EMIT q->errorOccurred(error);
+}
+
+void DatabaseManagerPrivate::setAuthenticated(bool value)
+{
+    if (authenticated == value)
+        return;
+    authenticated = value;
+    Q_EMIT q->authenticatedChanged(value);
+    if (value)
+        Q_EMIT q->authenticated();
 }
 
 void DatabaseManagerPrivate::updateState()
@@ -261,11 +344,15 @@ void DatabaseManagerPrivate::updateState()
         return;
     const S previous = state;
     state = next;
+    if (next == S::Connected)
+        lastReported = Error(); // a later failure is a new event
     Q_EMIT q->stateChanged(next);
     if (next == S::Connected)
         Q_EMIT q->connected();
     else if (previous == S::Connected)
         Q_EMIT q->disconnected();
+    if (next != S::Connected)
+        setAuthenticated(false);
 }
 
 QFuture<void> DatabaseManager::open()
@@ -288,22 +375,26 @@ QFuture<void> DatabaseManager::open()
     struct Tracker
     {
         QMutex mutex;
-        int pending = 0;
+        qsizetype sockets = 0;
+        // Counted per socket: one socket may report several errors while it retries.
+        QSet<const RpcClient *> failed;
         bool done = false;
         QList<QMetaObject::Connection> connections;
     };
     auto tracker = std::make_shared<Tracker>();
-    tracker->pending = int(d->clients.size());
-    auto settle = [promise, tracker](const Error &error) {
+    tracker->sockets = d->clients.size();
+    auto settle = [promise, tracker](const RpcClient *client, const Error &error) {
         QMutexLocker lock(&tracker->mutex);
         if (tracker->done)
             return;
         if (!error.isValid()) {
             // One socket up is enough to serve requests; the rest keep trying on their own.
             tracker->done = true;
-        } else if (error.kind() != Error::Kind::Authentication && error.kind() != Error::Kind::NotAllowed &&
-                   --tracker->pending > 0) {
-            return;
+        } else if (error.kind() != Error::Kind::Authentication && error.kind() != Error::Kind::NotAllowed) {
+            tracker->failed.insert(client);
+            if (tracker->failed.size() < tracker->sockets)
+                return;
+            tracker->done = true;
         } else {
             tracker->done = true;
         }
@@ -317,23 +408,23 @@ QFuture<void> DatabaseManager::open()
         // Every handler is in place before anything can settle, so settling disconnects them all.
         for (RpcClient *client : std::as_const(d->clients)) {
             tracker->connections.append(
-                QObject::connect(client, &RpcClient::ready, client, [settle] { settle(Error()); }));
+                QObject::connect(client, &RpcClient::ready, client, [settle, client] { settle(client, Error()); }));
             tracker->connections.append(
-                QObject::connect(client, &RpcClient::stateChanged, client, [settle](RpcClient::State s) {
+                QObject::connect(client, &RpcClient::stateChanged, client, [settle, client](RpcClient::State s) {
                     if (s == RpcClient::State::Closed)
-                        settle(Error(Error::Kind::Cancelled, u"Closed while opening"_s));
+                        settle(client, Error(Error::Kind::Cancelled, u"Closed while opening"_s));
                 }));
             tracker->connections.append(
                 QObject::connect(client, &RpcClient::errorOccurred, client, [settle, client](const Error &e) {
                     if (client->state() == RpcClient::State::Disconnected)
-                        settle(e);
+                        settle(client, e);
                 }));
         }
         for (RpcClient *client : std::as_const(d->clients)) {
             if (client->state() == RpcClient::State::Connected)
-                settle(Error());
+                settle(client, Error());
             else if (client->state() == RpcClient::State::Closed)
-                settle(Error(Error::Kind::Cancelled, u"The connection was closed"_s));
+                settle(client, Error(Error::Kind::Cancelled, u"The connection was closed"_s));
             else
                 client->open();
         }

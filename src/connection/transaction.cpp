@@ -1,5 +1,6 @@
 #include <SurrealQt/transaction.h>
 
+#include "channel_p.h"
 #include "rpcclient_p.h"
 
 #include <SurrealQt/exception.h>
@@ -24,66 +25,28 @@ QFuture<T> failed(const Error &error)
 } // namespace
 
 // Shared with the reply callbacks on the I/O thread, so it outlives the Transaction object.
-// A QFuture holds one continuation only, so calls made before 'begin' answers wait here,
-// not as continuations of one future.
+// Every call, and commit/cancel, is a step of one SerialQueue behind 'begin': the server runs
+// a socket's requests concurrently, so only sending each after the previous answer keeps
+// call order (and commit after the last call).
 class TransactionState
 {
 public:
     QMutex mutex;
-    QPointer<RpcClient> client;
+    std::shared_ptr<SerialQueue> queue;
     QUuid txn;
     Error beginError;
     bool begun = false;
-    QList<std::pair<RpcRequest, RpcReplyPtr>> waiting;
-    QList<std::shared_ptr<QPromise<QUuid>>> idWaiters;
-    int outstanding = 0;
     bool finishing = false;
-    bool finishSent = false;
-    QString finishMethod;
-    RpcReplyPtr finishReply;
+    QList<std::shared_ptr<QPromise<QUuid>>> idWaiters;
 
-    // Called without the lock held.
-    void send(const std::shared_ptr<TransactionState> &self, RpcRequest request, const RpcReplyPtr &reply)
-    {
-        RpcClient *c = client.data();
-        if (!c) {
-            reply->fail(Error(Error::Kind::Cancelled, u"The connection is gone"_s, request.method));
-            finished();
-            return;
-        }
-        request.options.transaction = txn;
-        c->submit(request,
-                  std::make_shared<RpcReply>([self, reply](const QVariant &value, const Error &error) {
-                      if (error.isValid())
-                          reply->fail(error);
-                      else
-                          reply->succeed(value);
-                      self->finished();
-                  }));
-    }
-
-    // One call answered; the last one lets a pending commit/cancel go.
-    void finished()
+    // Right before a call is sent: the id is known by then, or 'begin' failed.
+    Error stamp(RpcRequest &request)
     {
         QMutexLocker lock(&mutex);
-        --outstanding;
-        sendFinishIfDue(lock);
-    }
-
-    void sendFinishIfDue(QMutexLocker<QMutex> &lock)
-    {
-        if (!finishing || finishSent || !begun || outstanding > 0)
-            return;
-        finishSent = true;
-        const RpcRequest request{finishMethod, {txn}, {}};
-        const RpcReplyPtr reply = finishReply;
-        lock.unlock();
-        RpcClient *c = client.data();
-        if (!c) {
-            reply->fail(Error(Error::Kind::Cancelled, u"The connection is gone"_s, request.method));
-            return;
-        }
-        c->submit(request, reply);
+        if (beginError.isValid())
+            return beginError;
+        request.options.transaction = txn;
+        return {};
     }
 };
 
@@ -91,7 +54,7 @@ Transaction::Transaction(RpcClient *client, QObject *parent)
     : Connection(parent)
     , d(std::make_shared<TransactionState>())
 {
-    d->client = client;
+    d->queue = std::make_shared<SerialQueue>(client);
     if (!client || !client->isWebSocket()) {
         d->beginError =
             Error(Error::Kind::Validation,
@@ -99,45 +62,46 @@ Transaction::Transaction(RpcClient *client, QObject *parent)
         return;
     }
     auto state = d;
-    client->submit(RpcRequest{u"begin"_s, {}, {}},
-                   std::make_shared<RpcReply>([state](const QVariant &id, const Error &error) {
-                       QMutexLocker lock(&state->mutex);
-                       if (!error.isValid() && id.metaType() != QMetaType::fromType<QUuid>())
-                           state->beginError =
-                               Error(Error::Kind::Protocol,
-                                     u"'begin' answered with a %1, not a transaction id"_s.arg(
-                                         QString::fromLatin1(id.typeName())),
-                                     u"begin"_s);
-                       else
-                           state->beginError = error;
-                       const auto waiting = std::exchange(state->waiting, {});
-                       const auto idWaiters = std::exchange(state->idWaiters, {});
-                       if (state->beginError.isValid()) {
-                           const Error failure = state->beginError;
-                           const RpcReplyPtr finishReply = state->finishing ? state->finishReply : nullptr;
-                           lock.unlock();
-                           for (const auto &[request, reply] : waiting)
-                               reply->fail(failure);
-                           for (const auto &promise : idWaiters) {
-                               promise->setException(Exception(failure));
-                               promise->finish();
-                           }
-                           if (finishReply)
-                               finishReply->fail(failure);
-                           return;
-                       }
-                       state->txn = id.toUuid();
-                       state->begun = true;
-                       lock.unlock();
-                       for (const auto &promise : idWaiters) {
-                           promise->addResult(state->txn);
-                           promise->finish();
-                       }
-                       for (const auto &[request, reply] : waiting)
-                           state->send(state, request, reply);
-                       QMutexLocker again(&state->mutex);
-                       state->sendFinishIfDue(again);
-                   }));
+    QPointer<RpcClient> c(client);
+    d->queue->enqueue(
+        [state, c](std::function<void()> done) {
+            auto settle = [state, done](const QVariant &id, const Error &error) {
+                QMutexLocker lock(&state->mutex);
+                if (!error.isValid() && id.metaType() != QMetaType::fromType<QUuid>())
+                    state->beginError = Error(Error::Kind::Protocol,
+                                              u"'begin' answered with a %1, not a transaction id"_s.arg(
+                                                  QString::fromLatin1(id.typeName())),
+                                              u"begin"_s);
+                else
+                    state->beginError = error;
+                if (!state->beginError.isValid()) {
+                    state->txn = id.toUuid();
+                    state->begun = true;
+                }
+                const auto waiters = std::exchange(state->idWaiters, {});
+                const Error failure = state->beginError;
+                const QUuid txn = state->txn;
+                lock.unlock();
+                for (const auto &promise : waiters) {
+                    if (failure.isValid())
+                        promise->setException(Exception(failure));
+                    else
+                        promise->addResult(txn);
+                    promise->finish();
+                }
+                done();
+            };
+            RpcClient *client = c.data();
+            if (!client) {
+                settle({}, Error(Error::Kind::Cancelled, u"The connection is gone"_s, u"begin"_s));
+                return;
+            }
+            client->submit(RpcRequest{u"begin"_s, {}, {}}, std::make_shared<RpcReply>(settle));
+        },
+        [state](const Error &error) {
+            QMutexLocker lock(&state->mutex);
+            state->beginError = error;
+        });
 }
 
 Transaction::~Transaction()
@@ -189,19 +153,15 @@ QFuture<QVariant> Transaction::execute(const RpcRequest &request)
         reply->fail(failure);
         return future;
     }
-    ++d->outstanding;
-    if (!d->begun) {
-        d->waiting.append({request, reply});
-        return future;
-    }
     lock.unlock();
-    d->send(d, request, reply);
+    auto state = d;
+    d->queue->enqueueRequest(request, reply, [state](RpcRequest &r) { return state->stamp(r); });
     return future;
 }
 
 RpcClient *Transaction::pinClient()
 {
-    return d->client.data();
+    return d->queue->client();
 }
 
 QFuture<void> Transaction::commit()
@@ -229,9 +189,15 @@ QFuture<void> Transaction::finish(const QString &method)
         reply->fail(failure);
     } else {
         d->finishing = true;
-        d->finishMethod = method;
-        d->finishReply = reply;
-        d->sendFinishIfDue(lock);
+        lock.unlock();
+        auto state = d;
+        // Queued behind every call made so far, so it goes once the last one was answered.
+        d->queue->enqueueRequest(RpcRequest{method, {}, {}}, reply, [state](RpcRequest &r) {
+            const Error error = state->stamp(r);
+            r.options.transaction = QUuid();
+            r.params = {state->txn};
+            return error;
+        });
     }
     return future.then(QtFuture::Launch::Sync, [](const QVariant &) {});
 }

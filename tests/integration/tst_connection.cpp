@@ -30,7 +30,10 @@ private:
         const QUrl url = transport == u"http" ? TestServer::httpUrl() : TestServer::url();
         auto m = std::make_unique<DatabaseManager>(url, ns.isEmpty() ? m_ns : ns, db,
                                                    Credentials::root(TestServer::user(), TestServer::pass()),
-                                                   poolSize, transport != u"single");
+                                                   ConnectionOptions{.sockets = transport == u"single"
+                                                                                    ? ConnectionOptions::Sockets::Single
+                                                                                    : ConnectionOptions::Sockets::Pool,
+                                                                     .poolSize = poolSize});
         m->setRequestTimeout(std::chrono::seconds(15));
         return m;
     }
@@ -222,7 +225,7 @@ private Q_SLOTS:
 
         const QVariantMap who{{u"email"_s, u"ada@example.com"_s}, {u"pass"_s, u"s3cret"_s}};
         // Sign up on a connection that starts anonymous.
-        DatabaseManager anonymous(TestServer::url(), m_ns, db, {}, 1, false);
+        DatabaseManager anonymous(TestServer::url(), m_ns, db, {}, ConnectionOptions{.sockets = ConnectionOptions::Sockets::Single});
         AWAIT_VOID(anonymous.open());
         const QString signupToken =
             AWAIT(anonymous.connection()->signup(Credentials::recordAccess(m_ns, db, u"account"_s, who)));
@@ -241,7 +244,7 @@ private Q_SLOTS:
             QVERIFY(!denied.isOk() || denied.last().toList().isEmpty());
 
             // A token from a sign-in opens a connection by itself.
-            DatabaseManager byToken(url, m_ns, db, Credentials::token(signupToken), 1, false);
+            DatabaseManager byToken(url, m_ns, db, Credentials::token(signupToken), ConnectionOptions{.sockets = ConnectionOptions::Sockets::Single});
             AWAIT_VOID(byToken.open());
             QCOMPARE(AWAIT(byToken.connection()->info()).toMap().value(u"email"_s).toString(),
                      u"ada@example.com"_s);
@@ -250,7 +253,7 @@ private Q_SLOTS:
         QVariantMap wrong = who;
         wrong.insert(u"pass"_s, u"nope"_s);
         DatabaseManager intruder(TestServer::url(), m_ns, db,
-                                 Credentials::recordAccess(m_ns, db, u"account"_s, wrong), 1, false);
+                                 Credentials::recordAccess(m_ns, db, u"account"_s, wrong), ConnectionOptions{.sockets = ConnectionOptions::Sockets::Single});
         const Error e = failureOf(intruder.open());
         QCOMPARE(e.kind(), Error::Kind::Authentication);
     }
@@ -264,7 +267,7 @@ private Q_SLOTS:
             u"DEFINE USER shorty ON DATABASE PASSWORD 'pw' ROLES OWNER DURATION FOR TOKEN 3s, FOR SESSION 1h"_s));
         QVERIFY2(setup.isOk(), qPrintable(setup.firstError().toString()));
         DatabaseManager m(TestServer::url(), m_ns, db,
-                          Credentials::databaseUser(m_ns, db, u"shorty"_s, u"pw"_s), 1, false);
+                          Credentials::databaseUser(m_ns, db, u"shorty"_s, u"pw"_s), ConnectionOptions{.sockets = ConnectionOptions::Sockets::Single});
         QSignalSpy authenticated(&m, &DatabaseManager::authenticated);
         AWAIT_VOID(m.open());
         // The signal is queued to this thread; open() may settle first.
@@ -283,14 +286,14 @@ private Q_SLOTS:
             AWAIT(admin->connection()->query(
                       u"DEFINE USER brief ON DATABASE PASSWORD 'pw' ROLES VIEWER DURATION FOR TOKEN 1s"_s))
                 .isOk());
-        DatabaseManager signer(TestServer::url(), m_ns, db, {}, 1, false);
+        DatabaseManager signer(TestServer::url(), m_ns, db, {}, ConnectionOptions{.sockets = ConnectionOptions::Sockets::Single});
         AWAIT_VOID(signer.open());
         const QString token =
             AWAIT(signer.connection()->signin(Credentials::databaseUser(m_ns, db, u"brief"_s, u"pw"_s)));
         QTest::qWait(2100);
         for (const QString &transport : {u"ws"_s, u"http"_s}) {
             const QUrl url = transport == u"http" ? TestServer::httpUrl() : TestServer::url();
-            DatabaseManager late(url, m_ns, db, Credentials::token(token), 1, false);
+            DatabaseManager late(url, m_ns, db, Credentials::token(token), ConnectionOptions{.sockets = ConnectionOptions::Sockets::Single});
             const Error e = failureOf(late.open());
             QCOMPARE(e.kind(), Error::Kind::Authentication);
             QVERIFY2(e.message().contains(u"expired"_s, Qt::CaseInsensitive), qPrintable(e.toString()));
@@ -341,7 +344,7 @@ private Q_SLOTS:
         const QString tb = TestServer::uniqueName("live_");
         makeTable(writer->connection(), tb);
 
-        std::unique_ptr<LiveQuery> live(listener->connection()->live(QVariant::fromValue(Table(tb))));
+        std::unique_ptr<LiveQuery> live(listener->connection()->live(Table(tb)));
         QSignalSpy notes(live.get(), &LiveQuery::notification);
         const QUuid id = AWAIT(live->started());
         QVERIFY(!id.isNull());
@@ -392,13 +395,13 @@ private Q_SLOTS:
         // registration's reply arrives after the subscription is gone), started() settles as
         // Cancelled.
         for (int i = 0; i < 20; ++i) {
-            std::unique_ptr<LiveQuery> live(m->connection()->live(QVariant::fromValue(Table(tb))));
+            std::unique_ptr<LiveQuery> live(m->connection()->live(Table(tb)));
             QFuture<QUuid> started = live->started();
             live->kill();
             QCOMPARE(failureOf(started).kind(), Error::Kind::Cancelled);
         }
         // The socket is fine afterwards and live queries still work on it.
-        std::unique_ptr<LiveQuery> witness(m->connection()->live(QVariant::fromValue(Table(tb))));
+        std::unique_ptr<LiveQuery> witness(m->connection()->live(Table(tb)));
         QSignalSpy witnessed(witness.get(), &LiveQuery::created);
         AWAIT(witness->started());
         AWAIT(m->connection()->create(QVariant::fromValue(RecordId(tb, 1))));
@@ -409,7 +412,7 @@ private Q_SLOTS:
     {
         auto m = makeManager(u"http"_s);
         AWAIT_VOID(m->open());
-        std::unique_ptr<LiveQuery> live(m->connection()->live(QVariant::fromValue(Table(u"x"_s))));
+        std::unique_ptr<LiveQuery> live(m->connection()->live(Table(u"x"_s)));
         const Error e = failureOf(live->started());
         QCOMPARE(e.kind(), Error::Kind::Validation);
         QVERIFY2(e.message().contains(u"HTTP"_s), qPrintable(e.message()));

@@ -50,7 +50,8 @@ private Q_SLOTS:
         QVERIFY2(TestServer::url().isValid(), "no server: set SURREALQT_TEST_URL or run through ctest");
         m_db =
             std::make_unique<DatabaseManager>(TestServer::url(), TestServer::uniqueName("values_"), u"v"_s,
-                                              Credentials::root(TestServer::user(), TestServer::pass()), 2);
+                                              Credentials::root(TestServer::user(), TestServer::pass()),
+                                              ConnectionOptions{.poolSize = 2});
         AWAIT_VOID(m_db->open());
     }
 

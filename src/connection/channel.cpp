@@ -1,0 +1,186 @@
+#include <SurrealQt/channel.h>
+
+#include "channel_p.h"
+
+#include <SurrealQt/exception.h>
+#include <SurrealQt/livequery.h>
+
+#include <QtCore/QPromise>
+
+#include <atomic>
+
+using namespace Qt::StringLiterals;
+
+namespace SurrealQt {
+
+void SerialQueue::enqueue(Step step, Drop drop)
+{
+    QMutexLocker lock(&m_mutex);
+    if (m_closed.isValid()) {
+        const Error reason = m_closed;
+        lock.unlock();
+        drop(reason);
+        return;
+    }
+    m_steps.enqueue({std::move(step), std::move(drop)});
+    ++m_pending;
+    lock.unlock();
+    pump();
+}
+
+void SerialQueue::enqueueRequest(const RpcRequest &request, const RpcReplyPtr &reply,
+                                 std::function<Error(RpcRequest &)> prepare)
+{
+    QPointer<RpcClient> client = m_client;
+    enqueue(
+        [client, request, reply, prepare](std::function<void()> done) {
+            RpcRequest toSend = request;
+            if (prepare) {
+                if (const Error error = prepare(toSend); error.isValid()) {
+                    reply->fail(error);
+                    done();
+                    return;
+                }
+            }
+            RpcClient *c = client.data();
+            if (!c) {
+                reply->fail(Error(Error::Kind::Cancelled, u"The connection is gone"_s, request.method));
+                done();
+                return;
+            }
+            // RpcReply calls back exactly once, even when dropped unanswered, so done() always runs.
+            c->submit(toSend, std::make_shared<RpcReply>([reply, done](const QVariant &value, const Error &error) {
+                          if (error.isValid())
+                              reply->fail(error);
+                          else
+                              reply->succeed(value);
+                          done();
+                      }));
+        },
+        [reply](const Error &error) { reply->fail(error); });
+}
+
+void SerialQueue::close(const Error &reason)
+{
+    QMutexLocker lock(&m_mutex);
+    if (m_closed.isValid())
+        return;
+    m_closed = reason;
+    const auto steps = std::exchange(m_steps, {});
+    m_pending -= int(steps.size());
+    lock.unlock();
+    for (const auto &[step, drop] : steps)
+        drop(reason);
+}
+
+int SerialQueue::pending() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_pending;
+}
+
+void SerialQueue::pump()
+{
+    QMutexLocker lock(&m_mutex);
+    // A step that finishes at once calls back into pump(): the loop below takes the next one,
+    // so a long run of immediate failures never recurses.
+    if (m_pumping)
+        return;
+    m_pumping = true;
+    while (!m_running && !m_steps.isEmpty()) {
+        auto [step, drop] = m_steps.dequeue();
+        m_running = true;
+        lock.unlock();
+        auto self = shared_from_this();
+        auto once = std::make_shared<std::atomic<bool>>(false);
+        step([self, once] {
+            if (once->exchange(true))
+                return;
+            {
+                QMutexLocker l(&self->m_mutex);
+                self->m_running = false;
+                --self->m_pending;
+            }
+            self->pump();
+        });
+        lock.relock();
+    }
+    m_pumping = false;
+}
+
+Channel::Channel(RpcClient *client, bool sharedSocket, QObject *parent)
+    : Connection(parent)
+    , d(std::make_shared<SerialQueue>(client))
+    , m_sharedSocket(sharedSocket)
+{}
+
+Channel::~Channel()
+{
+    d->close(Error(Error::Kind::Cancelled, u"The channel was destroyed before the call was sent"_s));
+}
+
+bool Channel::isWebSocket() const
+{
+    const RpcClient *client = d->client();
+    return client && client->isWebSocket();
+}
+
+int Channel::pendingCount() const
+{
+    return d->pending();
+}
+
+QFuture<QVariant> Channel::execute(const RpcRequest &request)
+{
+    QFuture<QVariant> future;
+    const RpcReplyPtr reply = RpcReply::forPromise(&future);
+    if (m_sharedSocket && request.options.session.isNull() && RpcClient::isStateChanging(request.method)) {
+        reply->fail(Error(Error::Kind::Validation,
+                          u"'%1' on a channel would change the session of one socket of the pool only; "
+                          "call it on the manager's connection()"_s.arg(request.method),
+                          request.method));
+        return future;
+    }
+    d->enqueueRequest(request, reply);
+    return future;
+}
+
+RpcClient *Channel::pinClient()
+{
+    return d->client();
+}
+
+LiveQuery *Channel::startLive(const QString &method, const QVariantList &params, bool viaQuery, QObject *parent)
+{
+    auto gate = std::make_shared<QPromise<void>>();
+    gate->start();
+    LiveQuery *live = newLiveQuery(d->client(), method, params, viaQuery, parent, gate->future());
+    QPointer<LiveQuery> guard(live);
+    d->enqueue(
+        [gate, guard](std::function<void()> done) {
+            LiveQuery *lq = guard.data();
+            if (!lq) {
+                gate->finish();
+                done();
+                return;
+            }
+            // The next call waits until the registration was answered (or the query ended).
+            auto over = [done](LiveQuery::State state) {
+                if (state != LiveQuery::State::Starting)
+                    done();
+            };
+            QObject::connect(lq, &LiveQuery::stateChanged, lq, over);
+            QObject::connect(lq, &QObject::destroyed, lq, [done] { done(); });
+            gate->finish();
+            // Killed or failed before this step: no state change is coming any more.
+            QMetaObject::invokeMethod(
+                lq, [lq, over] { over(lq->state()); }, Qt::QueuedConnection);
+        },
+        [gate](const Error &error) {
+            gate->setException(Exception(error));
+            gate->finish();
+        });
+    return live;
+}
+
+} // namespace SurrealQt

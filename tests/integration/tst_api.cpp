@@ -1,0 +1,449 @@
+// The connection layer's public API as a user meets it, against a real SurrealDB:
+// error kinds, typed arguments, ordering, the manager's single voice.
+
+#include "futurewait.h"
+#include "testserver.h"
+
+#include <SurrealQt/SurrealQt>
+
+#include <QtConcurrent/QtConcurrent>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+using namespace SurrealQt;
+using namespace Qt::StringLiterals;
+
+namespace IoThreadCheck {
+// The manager's I/O thread is the one named "SurrealQt I/O".
+inline bool isIo()
+{
+    return QThread::currentThread()->objectName() == u"SurrealQt I/O"_s;
+}
+} // namespace IoThreadCheck
+
+class tst_Api : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<DatabaseManager> makeManager(const QUrl &url, const QString &db = u"api"_s,
+                                                 const Credentials &credentials = {},
+                                                 const ConnectionOptions &options = {})
+    {
+        auto m = std::make_unique<DatabaseManager>(
+            url, m_ns, db,
+            credentials.isEmpty() ? Credentials::root(TestServer::user(), TestServer::pass()) : credentials,
+            options);
+        m->setRequestTimeout(std::chrono::seconds(15));
+        return m;
+    }
+
+    static QString sessionIdOf(Connection *c)
+    {
+        const QueryResult r = AWAIT(c->query(u"RETURN session::id()"_s));
+        return r.value(0).toString();
+    }
+
+    QString m_ns;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY2(TestServer::url().isValid(), "no server: set SURREALQT_TEST_URL or run through ctest");
+        m_ns = TestServer::uniqueName("api_");
+    }
+
+    // Each kind a caller branches on really arises from the engine, with the server's own
+    // kind and message kept alongside.
+    void errorKindsFromTheEngine_data()
+    {
+        QTest::addColumn<QUrl>("url");
+        QTest::newRow("ws") << TestServer::url();
+        QTest::newRow("http") << TestServer::httpUrl();
+    }
+    void errorKindsFromTheEngine()
+    {
+        QFETCH(QUrl, url);
+        const QString db = TestServer::uniqueName("errs_");
+        auto m = makeManager(url, db);
+        AWAIT_VOID(m->open());
+        Connection *c = m->connection();
+        const QueryResult setup = AWAIT(c->query(
+            u"DEFINE TABLE person SCHEMAFULL PERMISSIONS FOR select, create, update, delete FULL;"
+            "DEFINE FIELD email ON person TYPE string; DEFINE FIELD age ON person TYPE int;"
+            "DEFINE INDEX person_email ON person FIELDS email UNIQUE;"
+            "DEFINE TABLE secret PERMISSIONS NONE;"
+            "DEFINE ACCESS member ON DATABASE TYPE RECORD SIGNUP (CREATE member SET name = $name)"
+            " SIGNIN (SELECT * FROM member WHERE name = $name) DURATION FOR SESSION 1h;"
+            "CREATE person:1 SET email = $email, age = 30;"_s,
+            {{u"email"_s, u"ann@example.com"_s}}));
+        QVERIFY2(setup.isOk(), qPrintable(setup.firstError().toString()));
+
+        const QueryResult r = AWAIT(c->query(
+            u"CREATE person:1 SET email = 'other@example.com', age = 1;"
+            "CREATE person:2 SET email = $email, age = 2;"
+            "CREATE person:3 SET email = 'c@example.com', age = 'thirty';"
+            "SELECT * FROM nosuch_table;"
+            "THROW 'boom';"_s,
+            {{u"email"_s, u"ann@example.com"_s}}));
+        QCOMPARE(r.size(), 5);
+
+        const Error duplicate = r.at(0).error();
+        QCOMPARE(duplicate.kind(), Error::Kind::AlreadyExists);
+        QCOMPARE(duplicate.serverKind(), u"AlreadyExists"_s);
+        QVERIFY2(duplicate.message().contains(u"person:1"_s), qPrintable(duplicate.message()));
+
+        const Error unique = r.at(1).error();
+        QCOMPARE(unique.kind(), Error::Kind::AlreadyExists);
+        QVERIFY(!unique.serverKind().isEmpty());
+        QVERIFY2(unique.message().contains(u"person_email"_s), qPrintable(unique.message()));
+
+        const Error type = r.at(2).error();
+        QCOMPARE(type.kind(), Error::Kind::Validation);
+        QVERIFY2(type.message().contains(u"age"_s), qPrintable(type.message()));
+
+        QCOMPARE(r.at(3).error().kind(), Error::Kind::NotFound);
+        QCOMPARE(r.at(3).error().serverKind(), u"NotFound"_s);
+        QCOMPARE(r.at(4).error().kind(), Error::Kind::Query);
+        QCOMPARE(r.at(4).error().serverKind(), u"Thrown"_s);
+        for (int i = 0; i < r.size(); ++i)
+            QVERIFY(!r.at(i).error().isRetryable());
+
+        // RPC-level errors (not statement entries) take the same kinds.
+        const Error parse = failureOf(c->query(u"SELEC * FROM person"_s));
+        QCOMPARE(parse.kind(), Error::Kind::Parse);
+        QCOMPARE(parse.serverKind(), u"Validation"_s);
+        QVERIFY(parse.message().contains(u"Parse error"_s));
+        const Error missing = failureOf(c->call(u"select"_s, {QVariant::fromValue(Table(u"nosuch_table"_s))}));
+        QCOMPARE(missing.kind(), Error::Kind::NotFound);
+
+        // Permission denied for a record user; bad credentials are an authentication error.
+        if (url.scheme() == u"ws") {
+            // Signed in by signup() itself: the manager has no credentials of its own.
+            auto user = std::make_unique<DatabaseManager>(url, m_ns, db, Credentials());
+            AWAIT(user->connection()->signup(
+                Credentials::recordAccess(m_ns, db, u"member"_s, {{u"name"_s, u"zoe"_s}})));
+            const QueryResult denied = AWAIT(user->connection()->query(u"INFO FOR DB"_s));
+            QCOMPARE(denied.at(0).error().kind(), Error::Kind::NotAllowed);
+            QCOMPARE(denied.at(0).error().serverKind(), u"NotAllowed"_s);
+            auto wrong = makeManager(url, db, Credentials::root(TestServer::user(), u"wrong password"_s));
+            QCOMPARE(failureOf(wrong->open()).kind(), Error::Kind::Authentication);
+        }
+    }
+
+    // --- Section 2: ordering -------------------------------------------------------------
+
+    // The server runs a socket's requests concurrently: before, the SELECT ran while the
+    // first query still slept, and read nothing.
+    void transactionRunsInCallOrder()
+    {
+        auto m = makeManager(TestServer::url());
+        AWAIT_VOID(m->open());
+        const RecordId rid(TestServer::uniqueName("txorder_"), 1);
+        std::unique_ptr<Transaction> tx(m->connection()->transaction());
+        QFuture<QueryResult> slow = tx->query(u"SLEEP 300ms; CREATE $rid SET v = 1"_s, {{u"rid"_s, QVariant::fromValue(rid)}});
+        QFuture<QueryResult> read = tx->query(u"SELECT * FROM $rid"_s, {{u"rid"_s, QVariant::fromValue(rid)}});
+        QFuture<QVariantMap> typed = tx->select(rid);
+        AWAIT_VOID(tx->commit());
+        QVERIFY(AWAIT(slow).isOk());
+        const QueryResult r = AWAIT(read);
+        QVERIFY2(r.isOk(), qPrintable(r.firstError().toString()));
+        QCOMPARE(r.value(0).toList().size(), 1);
+        QCOMPARE(AWAIT(typed).value(u"v"_s).toInt(), 1);
+        QCOMPARE(AWAIT(m->connection()->select(rid)).value(u"v"_s).toInt(), 1);
+    }
+
+    void channelRunsInCallOrder_data()
+    {
+        QTest::addColumn<QUrl>("url");
+        QTest::newRow("ws") << TestServer::url();
+        QTest::newRow("http") << TestServer::httpUrl();
+    }
+    void channelRunsInCallOrder()
+    {
+        QFETCH(QUrl, url);
+        auto m = makeManager(url);
+        AWAIT_VOID(m->open());
+        const RecordId rid(TestServer::uniqueName("chorder_"), 1);
+        std::unique_ptr<Channel> ch(m->connection()->channel());
+        QFuture<QueryResult> slow =
+            ch->query(u"SLEEP 300ms; CREATE $rid SET v = 1"_s, {{u"rid"_s, QVariant::fromValue(rid)}});
+        QFuture<QVariantMap> read = ch->select(rid);
+        QFuture<QVariantMap> merged = ch->merge(rid, {{u"w"_s, 2}});
+        QCOMPARE(ch->pendingCount(), 3);
+        QVERIFY(AWAIT(slow).isOk());
+        QCOMPARE(AWAIT(read).value(u"v"_s).toInt(), 1);
+        QCOMPARE(AWAIT(merged).value(u"w"_s).toInt(), 2);
+        QTRY_COMPARE(ch->pendingCount(), 0);
+        // A failed call does not stop the ones behind it.
+        QFuture<QueryResult> bad = ch->query(u"SELEC"_s);
+        QFuture<QVariantMap> after = ch->select(rid);
+        QCOMPARE(failureOf(bad).kind(), Error::Kind::Parse);
+        QCOMPARE(AWAIT(after).value(u"w"_s).toInt(), 2);
+        // Destroying the channel fails what was not sent.
+        QFuture<QueryResult> sleeping = ch->query(u"SLEEP 200ms"_s);
+        QFuture<QVariantMap> unsent = ch->select(rid);
+        ch.reset();
+        QCOMPARE(failureOf(unsent).kind(), Error::Kind::Cancelled);
+        QVERIFY(AWAIT(sleeping).isOk());
+    }
+
+    // Select-then-subscribe and subscribe-then-write: a live query created on a channel is
+    // registered after the calls before it were answered, and the calls after it wait for it.
+    void channelOrdersLiveRegistration()
+    {
+        auto m = makeManager(TestServer::url());
+        AWAIT_VOID(m->open());
+        const QString tb = TestServer::uniqueName("chlive_");
+        QVERIFY(AWAIT(m->connection()->query(u"DEFINE TABLE type::table($tb)"_s, {{u"tb"_s, tb}})).isOk());
+        std::unique_ptr<Channel> ch(m->connection()->channel());
+        QFuture<QueryResult> before =
+            ch->query(u"SLEEP 200ms; CREATE type::record($tb, 1)"_s, {{u"tb"_s, tb}});
+        LiveQuery *live = ch->live(Table(tb), this);
+        QCOMPARE(live->parent(), this);
+        QSignalSpy created(live, &LiveQuery::created);
+        // Sent right away on a pool this create would race the registration and be missed.
+        QFuture<QVariantMap> write = ch->create(RecordId(tb, 2), {{u"v"_s, 2}});
+        QCOMPARE(AWAIT(write).value(u"v"_s).toInt(), 2);
+        QVERIFY(AWAIT(before).isOk());
+        QCOMPARE(live->state(), LiveQuery::State::Active);
+        QTRY_COMPARE(created.count(), 1); // record 2 only: record 1 came before the subscription
+        QCOMPARE(created.first().first().toMap().value(u"id"_s).value<RecordId>(), RecordId(tb, 2));
+        delete live;
+        // Killed while still held back by the channel: never registered, the channel moves on.
+        QFuture<QueryResult> slow = ch->query(u"SLEEP 200ms"_s);
+        LiveQuery *dropped = ch->live(Table(tb));
+        delete dropped;
+        QVERIFY(AWAIT(ch->select(Table(tb))).size() == 2);
+        QVERIFY(AWAIT(slow).isOk());
+    }
+
+    void channelOnPoolRefusesSessionChanges()
+    {
+        auto m = makeManager(TestServer::url());
+        AWAIT_VOID(m->open());
+        std::unique_ptr<Channel> ch(m->connection()->channel());
+        const Error e = failureOf(ch->use(u"other"_s, u"other"_s));
+        QCOMPARE(e.kind(), Error::Kind::Validation);
+        QVERIFY2(e.message().contains(u"pool"_s), qPrintable(e.message()));
+        QCOMPARE(AWAIT(ch->query(u"RETURN 1"_s)).value(0).toInt(), 1);
+    }
+
+    // --- Section 3: defects -----------------------------------------------------------------
+
+    void signupOnPoolRunsOnce()
+    {
+        const QString db = TestServer::uniqueName("signup_");
+        auto admin = makeManager(TestServer::url(), db);
+        AWAIT_VOID(admin->open());
+        QVERIFY(AWAIT(admin->connection()->query(
+                          u"DEFINE TABLE member SCHEMALESS PERMISSIONS FOR select WHERE id = $auth.id;"
+                          "DEFINE ACCESS member ON DATABASE TYPE RECORD"
+                          " SIGNUP (CREATE member SET name = $name) SIGNIN (SELECT * FROM member WHERE name = $name)"
+                          " DURATION FOR SESSION 1h;"_s))
+                    .isOk());
+        auto pool = std::make_unique<DatabaseManager>(TestServer::url(), m_ns, db, Credentials(),
+                                                      ConnectionOptions{.poolSize = 3});
+        Connection *c = pool->connection();
+        const QString token =
+            AWAIT(c->signup(Credentials::recordAccess(m_ns, db, u"member"_s, {{u"name"_s, u"zoe"_s}})));
+        QVERIFY(!token.isEmpty());
+        const QueryResult count = AWAIT(admin->connection()->query(u"SELECT count() FROM member GROUP ALL"_s));
+        QCOMPARE(count.value(0).toList().value(0).toMap().value(u"count"_s).toInt(), 1);
+        // Every socket runs as the one new account.
+        QSet<QString> identities;
+        QList<QFuture<QueryResult>> probes;
+        for (int i = 0; i < 9; ++i)
+            probes.append(c->query(u"RETURN $auth.id"_s));
+        for (auto &f : probes)
+            identities.insert(AWAIT(f).value(0).value<RecordId>().toString());
+        QCOMPARE(identities.size(), 1);
+        QVERIFY(identities.begin()->startsWith(u"member:"_s));
+    }
+
+    // Deleting the manager from a continuation that runs on the I/O thread used to block on
+    // that very thread ("Dead lock detected").
+    void deleteManagerFromIoThread()
+    {
+        auto *m = new DatabaseManager(TestServer::url(), m_ns, u"api"_s,
+                                      Credentials::root(TestServer::user(), TestServer::pass()));
+        AWAIT_VOID(m->open());
+        std::atomic<bool> deleted{false};
+        std::atomic<bool> onIo{false};
+        QPointer<QThread> ioGuard(m->ioThread());
+        m->connection()->ping().then(QtFuture::Launch::Sync, [m, &deleted, &onIo] {
+            onIo = IoThreadCheck::isIo();
+            delete m;
+            deleted = true;
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(deleted.load(), 10000);
+        QVERIFY(onIo.load());
+        // The thread ends and its object goes away from this thread's event loop.
+        QTRY_VERIFY_WITH_TIMEOUT(ioGuard.isNull(), 10000);
+    }
+
+    void liveOptionsCannotBeABool()
+    {
+        static_assert(!requires(Connection *c, const Table &t) { c->live(t, true); },
+                      "a bool must not select a live query mode");
+        static_assert(requires(Connection *c, const Table &t, QObject *o) { c->live(t, o); });
+        auto m = makeManager(TestServer::url());
+        AWAIT_VOID(m->open());
+        const QString tb = TestServer::uniqueName("liveopt_");
+        QVERIFY(AWAIT(m->connection()->query(u"DEFINE TABLE type::table($tb)"_s, {{u"tb"_s, tb}})).isOk());
+        // live(table, this) means parent = this, records (not diffs) in the notifications.
+        LiveQuery *records = m->connection()->live(Table(tb), this);
+        QCOMPARE(records->parent(), this);
+        std::unique_ptr<LiveQuery> diff(m->connection()->live(Table(tb), LiveOptions{LiveOptions::Mode::Diff}));
+        AWAIT(records->started());
+        AWAIT(diff->started());
+        QSignalSpy asRecord(records, &LiveQuery::created);
+        QSignalSpy asDiff(diff.get(), &LiveQuery::created);
+        AWAIT(m->connection()->create(RecordId(tb, 1), {{u"v"_s, 1}}));
+        QTRY_COMPARE(asRecord.count(), 1);
+        QTRY_COMPARE(asDiff.count(), 1);
+        QCOMPARE(asRecord.first().first().toMap().value(u"v"_s).toInt(), 1);
+        QCOMPARE(asDiff.first().first().metaType().id(), QMetaType::QVariantList); // JSON Patch
+        delete records;
+        // A record-id-looking table fails the live query instead of watching "x:1".
+        std::unique_ptr<LiveQuery> bad(m->connection()->live(Table(u"x:1"_s)));
+        QCOMPARE(failureOf(bad->started()).kind(), Error::Kind::Validation);
+    }
+
+    // With more handles than sockets, releasing one handle left its socket marked free while
+    // another handle still held it.
+    void acquireCountsHandles()
+    {
+        auto m = makeManager(TestServer::url(), u"api"_s, {}, ConnectionOptions{.poolSize = 2});
+        AWAIT_VOID(m->open());
+        ConnectionPool *pool = m->pool();
+        QTRY_COMPARE(pool->connectedCount(), 2);
+        auto h1 = pool->acquire();
+        auto h2 = pool->acquire();
+        QVERIFY(sessionIdOf(h1.get()) != sessionIdOf(h2.get()));
+        auto h3 = pool->acquire(); // shares a socket with h1 or h2
+        const QString shared = sessionIdOf(h3.get());
+        ConnectionPool::Handle &sharer = shared == sessionIdOf(h1.get()) ? h1 : h2;
+        ConnectionPool::Handle &other = shared == sessionIdOf(h1.get()) ? h2 : h1;
+        sharer.release(); // h3 still holds that socket
+        other.release();  // this socket is free now
+        auto h4 = pool->acquire();
+        QVERIFY(sessionIdOf(h4.get()) != shared);
+    }
+
+    // --- Section 4: the API --------------------------------------------------------------
+
+    void recordIdStringWhereTableExpected()
+    {
+        auto m = makeManager(TestServer::url());
+        AWAIT_VOID(m->open());
+        Connection *c = m->connection();
+        const Error select = failureOf(c->select(QVariant(u"person:1"_s)));
+        QCOMPARE(select.kind(), Error::Kind::Validation);
+        QVERIFY2(select.message().contains(u"RecordId"_s), qPrintable(select.message()));
+        QCOMPARE(failureOf(c->create(QVariant(u"person:1"_s))).kind(), Error::Kind::Validation);
+        QCOMPARE(failureOf(c->select(Table(u"person:1"_s))).kind(), Error::Kind::Validation);
+        QCOMPARE(failureOf(c->insert(Table(u"a:b"_s), QVariantList{})).kind(), Error::Kind::Validation);
+        // Nothing was created under that name.
+        const QVariantMap info = AWAIT(c->query(u"INFO FOR DB"_s)).value(0).toMap();
+        QVERIFY(!info.value(u"tables"_s).toMap().contains(u"person:1"_s));
+    }
+
+    void resultShapes_data()
+    {
+        QTest::addColumn<QUrl>("url");
+        QTest::newRow("ws") << TestServer::url();
+        QTest::newRow("http") << TestServer::httpUrl();
+    }
+    void resultShapes()
+    {
+        QFETCH(QUrl, url);
+        auto m = makeManager(url);
+        AWAIT_VOID(m->open());
+        Connection *c = m->connection();
+        const QString tb = TestServer::uniqueName("shape_");
+        const RecordId ann(tb, u"ann"_s);
+
+        const QVariantMap created = AWAIT(c->create(ann, {{u"age"_s, 30}}));
+        QCOMPARE(created.value(u"id"_s).value<RecordId>(), ann);
+        const QVariantMap generated = AWAIT(c->create(Table(tb), {{u"age"_s, 5}}));
+        QCOMPARE(generated.value(u"id"_s).value<RecordId>().table(), tb);
+        QCOMPARE(generated.value(u"age"_s).toInt(), 5);
+        QCOMPARE(AWAIT(c->select(ann)).value(u"age"_s).toInt(), 30);
+        QCOMPARE(AWAIT(c->select(Table(tb))).size(), 2);
+        QVERIFY(AWAIT(c->select(RecordId(tb, u"nobody"_s))).isEmpty());
+        QVERIFY(AWAIT(c->update(RecordId(tb, u"nobody"_s), {{u"age"_s, 1}})).isEmpty());
+        QCOMPARE(AWAIT(c->merge(ann, {{u"city"_s, u"Oslo"_s}})).value(u"city"_s).toString(), u"Oslo"_s);
+        QCOMPARE(AWAIT(c->update(ann, {{u"age"_s, 31}})).value(u"age"_s).toInt(), 31);
+        QCOMPARE(AWAIT(c->upsert(RecordId(tb, u"bob"_s), {{u"age"_s, 40}})).value(u"age"_s).toInt(), 40);
+        const QVariantMap patched = AWAIT(c->patch(
+            ann, QVariantList{QVariantMap{{u"op"_s, u"replace"_s}, {u"path"_s, u"/age"_s}, {u"value"_s, 32}}}));
+        QCOMPARE(patched.value(u"age"_s).toInt(), 32);
+        const QVariantList inserted =
+            AWAIT(c->insert(Table(tb), QVariantList{QVariantMap{{u"age"_s, 1}}, QVariantMap{{u"age"_s, 2}}}));
+        QCOMPARE(inserted.size(), 2);
+        QCOMPARE(AWAIT(c->insert(Table(tb), QVariantMap{{u"age"_s, 3}})).value(u"age"_s).toInt(), 3);
+        QCOMPARE(AWAIT(c->update(Table(tb), {{u"seen"_s, true}})).size(), 6);
+        const QVariantMap edge =
+            AWAIT(c->relate(ann, Table(tb + u"_knows"_s), RecordId(tb, u"bob"_s), {{u"since"_s, 2020}}));
+        QCOMPARE(edge.value(u"in"_s).value<RecordId>(), ann);
+        QCOMPARE(AWAIT(c->remove(ann)).value(u"id"_s).value<RecordId>(), ann);
+        QVERIFY(AWAIT(c->remove(ann)).isEmpty());
+        QCOMPARE(AWAIT(c->remove(Table(tb))).size(), 5);
+    }
+
+    // Every async call has a blocking twin for worker threads, and each takes RequestOptions.
+    void syncTwinsAndPerCallOptions()
+    {
+        auto m = makeManager(TestServer::url());
+        AWAIT_VOID(m->open());
+        Connection *c = m->connection();
+        const QString tb = TestServer::uniqueName("sync_");
+        QFuture<QVariantMap> work = QtConcurrent::run([c, tb] {
+            c->createSync(RecordId(tb, 1), {{u"v"_s, 1}});
+            c->mergeSync(RecordId(tb, 1), {{u"w"_s, 2}});
+            c->letSync(u"x"_s, 5);
+            c->pingSync();
+            return c->selectSync(RecordId(tb, 1));
+        });
+        QVERIFY(settle(work));
+        QCOMPARE(work.result().value(u"w"_s).toInt(), 2);
+        RequestOptions quick;
+        quick.timeout = std::chrono::milliseconds(100);
+        QCOMPARE(failureOf(c->query(u"SLEEP 2s"_s, {}, quick)).kind(), Error::Kind::Timeout);
+        QCOMPARE(failureOf(c->select(RecordId(tb, 1), quick)).kind(), Error::Kind::NoError);
+    }
+
+    // One error, one authenticated(), one state per event from the manager, whatever its size.
+    void managerSpeaksOnce()
+    {
+        auto good = makeManager(TestServer::url(), u"api"_s, {}, ConnectionOptions{.poolSize = 3});
+        QSignalSpy authenticated(good.get(), &DatabaseManager::authenticated);
+        QSignalSpy connected(good.get(), &DatabaseManager::connected);
+        AWAIT_VOID(good->open());
+        QTRY_COMPARE(good->pool()->connectedCount(), 3);
+        QTest::qWait(100);
+        QCOMPARE(authenticated.count(), 1);
+        QCOMPARE(connected.count(), 1);
+        QVERIFY(good->isAuthenticated());
+
+        QSignalSpy nsChanged(good.get(), &DatabaseManager::namespaceNameChanged);
+        QSignalSpy dbChanged(good.get(), &DatabaseManager::databaseNameChanged);
+        AWAIT_VOID(good->connection()->use(m_ns, u"elsewhere"_s));
+        QTRY_COMPARE(dbChanged.count(), 1);
+        QCOMPARE(nsChanged.count(), 0);
+        QCOMPARE(good->databaseName(), u"elsewhere"_s);
+        QCOMPARE(good->namespaceName(), m_ns);
+
+        auto bad = makeManager(TestServer::url(), u"api"_s, Credentials::root(TestServer::user(), u"wrong"_s),
+                               ConnectionOptions{.poolSize = 3});
+        QSignalSpy errors(bad.get(), &DatabaseManager::errorOccurred);
+        QCOMPARE(failureOf(bad->open()).kind(), Error::Kind::Authentication);
+        QTest::qWait(300);
+        QCOMPARE(errors.count(), 1);
+        QCOMPARE(bad->lastError().kind(), Error::Kind::Authentication);
+    }
+};
+
+QTEST_MAIN(tst_Api)
+#include "tst_api.moc"

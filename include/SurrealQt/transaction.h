@@ -7,7 +7,8 @@
 namespace SurrealQt {
 
 // An interactive transaction on one WebSocket (SurrealDB 3 begin/commit/cancel).
-// Calls made on it run inside the transaction; the first one waits for 'begin' by itself.
+// Calls made on it run inside the transaction, one after another in call order: each is sent
+// when the previous one (and 'begin') was answered, so a read sees the writes made before it.
 // SurrealDB 3.0 ignores the transaction for update, patch, relate and run (they would
 // commit on their own), so those are refused here with a Validation error: use query().
 class SURREALQT_EXPORT Transaction : public Connection
@@ -19,8 +20,8 @@ public:
 
     // The server's transaction id, once 'begin' answered. Each call returns a future of its own.
     [[nodiscard]] QFuture<QUuid> id() const;
-    // Sent after every call made on the transaction so far has been answered, so the server
-    // (which runs a socket's requests concurrently) never commits ahead of a statement.
+    // Queued behind every call made on the transaction so far, so it is sent once the last one
+    // was answered: the server never commits ahead of a statement.
     QFuture<void> commit();
     QFuture<void> cancel();
     [[nodiscard]] bool isFinished() const;

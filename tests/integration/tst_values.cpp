@@ -188,6 +188,37 @@ private Q_SLOTS:
             u"query"_s, {u"RETURN $v"_s, QVariantMap{{u"v"_s, v(Future(qint64(1)))}}}, quick));
         QVERIFY(e.isValid());
     }
+
+    // Values as the server hands them back convert the way QVariant users expect; before,
+    // QVariant(Decimal).toDouble() and the Duration equivalents silently gave 0.
+    void numericConversions()
+    {
+        const QueryResult r = AWAIT(m_db->connection()->query(
+            u"RETURN <decimal> '1234.5'; RETURN 1h30m; RETURN 1500ms; RETURN <decimal> '-7'"_s));
+        QVERIFY2(r.isOk(), qPrintable(r.firstError().toString()));
+        const QVariant decimal = r.value(0);
+        QCOMPARE(decimal.metaType(), QMetaType::fromType<Decimal>());
+        QCOMPARE(decimal.toDouble(), 1234.5);
+        QCOMPARE(decimal.toLongLong(), 1234);
+        QCOMPARE(decimal.toInt(), 1234);
+        QCOMPARE(decimal.toString(), u"1234.5"_s);
+        QCOMPARE(r.value(3).toLongLong(), -7);
+        bool ok = false;
+        QCOMPARE(decimal.toDouble(&ok), 1234.5);
+        QVERIFY(ok);
+
+        const QVariant duration = r.value(1);
+        QCOMPARE(duration.metaType(), QMetaType::fromType<Duration>());
+        QCOMPARE(duration.toLongLong(), 5400000); // milliseconds, like Qt's own time values
+        QCOMPARE(duration.toInt(), 5400000);
+        QCOMPARE(duration.toULongLong(), 5400000u);
+        QCOMPARE(r.value(2).toDouble(), 1500.0);
+        QCOMPARE(duration.toString(), u"1h30m"_s);
+
+        // Text converts to the value types too (QML and settings hand over strings).
+        QCOMPARE(QVariant(u"2.25"_s).value<Decimal>(), Decimal::fromString(u"2.25"_s));
+        QCOMPARE(QVariant(u"2m"_s).value<Duration>(), Duration::fromMilliseconds(120000));
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_Values)

@@ -3,6 +3,7 @@
 // Not public API. SurrealDB RPC over HTTP POST /rpc. HTTP is stateless on the server, so
 // use/let/unset/invalidate are kept here and sent as headers and query variables.
 
+#include "httpkeepaliveclient_p.h"
 #include "rpcclient_p.h"
 
 namespace SurrealQt {
@@ -16,18 +17,39 @@ public:
 
     [[nodiscard]] bool isWebSocket() const override { return false; }
 
+    // Maps a non-200 answer to an Error by its status. A 401 to a request that carried our
+    // Bearer token says the token is no longer accepted; when it has expired by its own claim,
+    // the error says so in details() ({kind: "Auth", details: {kind: "TokenExpired"}}), as the
+    // WebSocket error does, so that the automatic re-sign-in does not depend on message words.
+    [[nodiscard]] static Error statusError(int status, const QByteArray &body, const QString &context,
+                                           const QString &bearerToken);
+
 protected:
     void connectTransport(const QUrl &url) override;
     void disconnectTransport() override;
     void transmit(qint64 id, const RpcRequest &request) override;
-    // QNetworkAccessManager opens six connections per host and gets slower the more requests
-    // wait inside it; our queue is cheaper and keeps the order.
-    [[nodiscard]] qsizetype maxInflight() const override { return 6; }
+    // As many requests as keep-alive connections; the rest wait in our queue, in order.
+    [[nodiscard]] qsizetype maxInflight() const override { return MaxConnections; }
 
 private:
-    void post(qint64 id, const RpcRequest &request, bool probe);
+    static constexpr int MaxConnections = 6;
 
-    QSet<QNetworkReply *> m_replies;
+    void post(qint64 id, const RpcRequest &request, bool probe);
+    void answerLater(qint64 id, const QVariant &value, const Error &error);
+    // The header lines for a request; an Error when a value cannot travel in a header.
+    [[nodiscard]] const QByteArray &headers(bool withSession, bool withAuth, Error *error);
+
+    HttpKeepAliveClient m_http;
+    QUrl m_rpcUrl;
+    // Built once per session change rather than per request.
+    struct HeaderCache
+    {
+        QString ns, db, token, user, password, authNs, authDb;
+        bool valid = false;
+        QByteArray lines;
+        Error error;
+    } m_headers[2];
+    QByteArray m_bareHeaders;
 };
 
 } // namespace SurrealQt

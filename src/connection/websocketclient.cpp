@@ -2,6 +2,7 @@
 
 #include "codec/cborcodec_p.h"
 #include "core/logging_p.h"
+#include "rpcendpoint_p.h"
 
 #include <QtWebSockets/QWebSocketHandshakeOptions>
 
@@ -31,14 +32,7 @@ WebSocketClient::~WebSocketClient()
 void WebSocketClient::connectTransport(const QUrl &target)
 {
     disconnectTransport();
-    QUrl url = target;
-    // Like the official SDKs: a bare server address means its /rpc endpoint.
-    if (!url.path().endsWith(u"/rpc")) {
-        QString path = url.path();
-        while (path.endsWith(u'/'))
-            path.chop(1);
-        url.setPath(path + u"/rpc"_s);
-    }
+    const QUrl url = RpcEndpoint::rpcUrl(target);
     m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
     m_socket->setMaxAllowedIncomingMessageSize(128 * 1024 * 1024);
     connect(m_socket, &QWebSocket::connected, this, [this] {

@@ -231,7 +231,23 @@ async function teardownCtx(ctx) {
 
 // Applies Authorization / Surreal-NS / Surreal-DB headers to a session, like the
 // server's HTTP middleware. Throws {status: 401} for invalid credentials.
+// SurrealDB reads these with HeaderValue::to_str(), which accepts visible ASCII (and tab) only;
+// anything else is a 400, never a namespace or database spelled some other way. (Node hands
+// header bytes over as Latin-1, so UTF-8 would otherwise select a different name.)
+const NAME_HEADERS = ['surreal-ns', 'surreal-db', 'ns', 'db', 'surreal-auth-ns', 'surreal-auth-db'];
+const VISIBLE_ASCII = /^[\t\x20-\x7e]*$/;
+
+function checkNameHeaders(headers) {
+  for (const name of NAME_HEADERS) {
+    const v = headers[name];
+    if (v !== undefined && !VISIBLE_ASCII.test(v)) {
+      throw { status: 400, message: `Invalid header '${name}': only visible ASCII characters are allowed` };
+    }
+  }
+}
+
 async function applyHeaders(st, headers) {
+  checkNameHeaders(headers);
   const auth = headers.authorization;
   const authNs = headers['surreal-auth-ns'];
   const authDb = headers['surreal-auth-db'];

@@ -105,8 +105,8 @@ Q_SIGNALS:
     void stateChanged(SurrealQt::DatabaseManager::State state);
     void connected();
     void disconnected();
-    // When the manager becomes signed in: after open(), or after a reconnect that followed the
-    // loss of every socket. Once per such event, not once per socket.
+    // Once per sign-in of the manager, not once per socket: after open(), for each signin/
+    // signup/authenticate through connection(), each token renewal, and after a reconnect.
     void authenticated();
     void authenticatedChanged(bool authenticated);
     void errorOccurred(const SurrealQt::Error &error);

@@ -11,6 +11,7 @@
 #include <SurrealQt/singleconnection.h>
 
 #include <QtCore/QMutex>
+#include <QtCore/QHash>
 #include <QtCore/QSet>
 #include <QtCore/QPromise>
 
@@ -38,6 +39,10 @@ public:
     // until the manager has been connected in between.
     Error lastReported;
     bool authenticated = false;
+    // Sign-ins per socket: the manager announces a sign-in when the highest count grows, so a
+    // pool signing in (at open, on renewal, after a full reconnect) is one event, not one per socket.
+    QHash<const RpcClient *, int> signIns;
+    int signInRounds = 0;
     Error invalidUrl;
     QMutex createMutex;
     bool closed = false;
@@ -46,6 +51,7 @@ public:
     void updateState();
     void report(const Error &error);
     void setAuthenticated(bool value);
+    void socketSignedIn(const RpcClient *client);
     template<typename Fn>
     void onIoThread(Fn fn)
     {
@@ -267,7 +273,7 @@ void DatabaseManagerPrivate::createClients()
         client->moveToThread(thread);
         QObject::connect(client, &RpcClient::stateChanged, q, [this] { updateState(); });
         QObject::connect(client, &RpcClient::errorOccurred, q, [this](const Error &error) { report(error); });
-        QObject::connect(client, &RpcClient::authenticated, q, [this] { setAuthenticated(true); });
+        QObject::connect(client, &RpcClient::authenticated, q, [this, client] { socketSignedIn(client); });
         clients.append(client);
     }
     // Owned by the manager but not its children: a child cannot be created from another thread.
@@ -308,7 +314,16 @@ void DatabaseManagerPrivate::setAuthenticated(bool value)
         return;
     authenticated = value;
     Q_EMIT q->authenticatedChanged(value);
-    if (value)
+}
+
+void DatabaseManagerPrivate::socketSignedIn(const RpcClient *client)
+{
+    const int count = ++signIns[client];
+    const bool newRound = count > signInRounds;
+    signInRounds = std::max(signInRounds, count);
+    const bool wasAuthenticated = authenticated;
+    setAuthenticated(true);
+    if (newRound || !wasAuthenticated)
         Q_EMIT q->authenticated();
 }
 

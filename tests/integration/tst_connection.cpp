@@ -198,8 +198,10 @@ private Q_SLOTS:
     {
         QFETCH(QString, transport);
         const QUrl url = transport == u"http" ? TestServer::httpUrl() : TestServer::url();
-        DatabaseManager m(url, m_ns, u"test"_s, Credentials::root(TestServer::user(), u"wrong-password"_s), 2,
-                          transport != u"single");
+        DatabaseManager m(url, m_ns, u"test"_s, Credentials::root(TestServer::user(), u"wrong-password"_s),
+                          ConnectionOptions{.sockets = transport == u"single" ? ConnectionOptions::Sockets::Single
+                                                                               : ConnectionOptions::Sockets::Pool,
+                                            .poolSize = 2});
         QSignalSpy errors(&m, &DatabaseManager::errorOccurred);
         const Error e = failureOf(m.open());
         QCOMPARE(e.kind(), Error::Kind::Authentication);
@@ -233,7 +235,8 @@ private Q_SLOTS:
 
         for (const QString &transport : {u"ws"_s, u"http"_s}) {
             const QUrl url = transport == u"http" ? TestServer::httpUrl() : TestServer::url();
-            DatabaseManager user(url, m_ns, db, Credentials::recordAccess(m_ns, db, u"account"_s, who), 2);
+            DatabaseManager user(url, m_ns, db, Credentials::recordAccess(m_ns, db, u"account"_s, who),
+                                 ConnectionOptions{.poolSize = 2});
             QSignalSpy authenticated(&user, &DatabaseManager::authenticated);
             AWAIT_VOID(user.open());
             QTRY_VERIFY(authenticated.count() >= 1);

@@ -159,17 +159,29 @@ QFuture<Page> PageCursorRunner::keyRange(PageCursor cursor, QVariantList collect
     const int needed = d->pageSize - int(collected.size());
     const QString ctx = context(d);
 
-    if (d->condition.isEmpty() || !ascending) {
+    if (!ascending) {
+        // type::record(range) applies LIMIT before ORDER BY on 3.0.2 (it returned the first n keys,
+        // reversed), so descending pages read the range from a variable, which is correct but
+        // reads everything below the position.
         vars.insert(u"pc_n"_s, needed);
-        const QString sql = u"SELECT * FROM type::record($pc_range)"_s + d->whereAnd({}) +
-                            (ascending ? QString() : u" ORDER BY id DESC"_s) + u" LIMIT $pc_n"_s;
+        const QString sql =
+            u"SELECT * FROM $pc_range"_s + d->whereAnd({}) + u" ORDER BY id DESC LIMIT $pc_n"_s;
         return d->connection->query(sql, vars).then(
             QtFuture::Launch::Sync, [cursor, collected, needed, ctx](const QueryResult &result) mutable {
                 const QVariantList rows = checkedLast(result, ctx).toList();
                 collected += rows;
-                const PageCursor next = advanced(cursor, rows, rows.size() < needed);
-                return Page{collected, next};
+                return Page{collected, advanced(cursor, rows, rows.size() < needed)};
             });
+    }
+    if (d->condition.isEmpty()) {
+        vars.insert(u"pc_n"_s, needed);
+        return d->connection->query(u"SELECT * FROM type::record($pc_range) LIMIT $pc_n"_s, vars)
+            .then(QtFuture::Launch::Sync,
+                  [cursor, collected, needed, ctx](const QueryResult &result) mutable {
+                      const QVariantList rows = checkedLast(result, ctx).toList();
+                      collected += rows;
+                      return Page{collected, advanced(cursor, rows, rows.size() < needed)};
+                  });
     }
 
     // A WHERE over a key range makes 3.0.2 evaluate the whole rest of the range before LIMIT,
@@ -219,20 +231,21 @@ QFuture<Page> PageCursorRunner::indexedField(PageCursor cursor)
     const QString dir = asc ? u""_s : u" DESC"_s;
     const QString orderBy = u" ORDER BY "_s + f + dir + u", id"_s + dir;
     QVariantMap vars = d->vars;
-    vars.insert(u"pc_tb"_s, d->table.name());
+    // The table is written into the text (escaped): FROM type::table($tb) applies LIMIT before
+    // ORDER BY on 3.0.2, which returns the wrong rows.
+    const QString from = u"SELECT * FROM "_s + d->table.toSurrealQL();
     vars.insert(u"pc_n"_s, d->pageSize);
     QString sql;
     if (!d->hasLast) {
-        sql = u"SELECT * FROM type::table($pc_tb)"_s + d->whereAnd({}) + orderBy + u" LIMIT $pc_n"_s;
+        sql = from + d->whereAnd({}) + orderBy + u" LIMIT $pc_n"_s;
     } else {
         // Two index range scans instead of one OR: 3.0.2 answers `f > $v OR (f = $v AND id > $id)`
         // with a full scan and sort (seconds at 100,000 rows).
         vars.insert(u"pc_v"_s, d->lastValue);
         vars.insert(u"pc_id"_s, QVariant::fromValue(d->lastId));
         const QString cmp = asc ? u">"_s : u"<"_s;
-        sql = u"LET $pc_a = (SELECT * FROM type::table($pc_tb)"_s +
-              d->whereAnd(f + u" = $pc_v AND id "_s + cmp + u" $pc_id"_s) + u" ORDER BY id"_s + dir +
-              u" LIMIT $pc_n);\nLET $pc_b = (SELECT * FROM type::table($pc_tb)"_s +
+        sql = u"LET $pc_a = ("_s + from + d->whereAnd(f + u" = $pc_v AND id "_s + cmp + u" $pc_id"_s) +
+              u" ORDER BY id"_s + dir + u" LIMIT $pc_n);\nLET $pc_b = ("_s + from +
               d->whereAnd(f + u" "_s + cmp + u" $pc_v"_s) + orderBy +
               u" LIMIT $pc_n);\nRETURN array::slice(array::concat($pc_a, $pc_b), 0, $pc_n);"_s;
     }
@@ -250,10 +263,9 @@ QFuture<Page> PageCursorRunner::offset(PageCursor cursor)
     const PageCursorData *d = data(cursor);
     const QString dir = d->order == Qt::AscendingOrder ? u""_s : u" DESC"_s;
     QVariantMap vars = d->vars;
-    vars.insert(u"pc_tb"_s, d->table.name());
     vars.insert(u"pc_n"_s, d->pageSize);
     vars.insert(u"pc_start"_s, d->position);
-    const QString sql = u"SELECT * FROM type::table($pc_tb)"_s + d->whereAnd({}) + u" ORDER BY "_s +
+    const QString sql = u"SELECT * FROM "_s + d->table.toSurrealQL() + d->whereAnd({}) + u" ORDER BY "_s +
                         d->field + dir + u", id"_s + dir + u" LIMIT $pc_n START $pc_start"_s;
     const QString ctx = context(d);
     const int n = d->pageSize;

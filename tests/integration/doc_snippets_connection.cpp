@@ -101,9 +101,9 @@ void attachedSession(SurrealQt::DatabaseManager *db, QObject *self)
     RequestOptions in;
     in.session = QUuid::createUuid();
     c->call(u"attach"_s, {}, in)
-        .then(self, [c, in] { return c->signin(Credentials::root(u"root"_s, u"root"_s), in); })
+        .then(self, [c, in](const QVariant &) { return c->signin(Credentials::root(u"root"_s, u"root"_s), in); })
         .unwrap()
-        .then(self, [c, in] { return c->use(u"shop"_s, u"archive"_s, in); })
+        .then(self, [c, in](const QString &) { return c->use(u"shop"_s, u"archive"_s, in); })
         .unwrap()
         .then(self, [c, in] { return c->query(u"RETURN $session.db"_s, {}, in); })
         .unwrap()

@@ -25,8 +25,11 @@ private:
     // Open, write, read back, all awaited in sequence on this thread.
     QCoro::Task<QVariantMap> saveAndReload(Connection *c, RecordId id)
     {
-        co_await c->create(id, {{u"title"_s, u"Dune"_s}, {u"pages"_s, 412}});
-        co_await c->merge(id, {{u"read"_s, true}});
+        // GCC 12 cannot build braced QVariantMaps inside a co_await expression: name them first.
+        const QVariantMap book{{u"title"_s, u"Dune"_s}, {u"pages"_s, 412}};
+        const QVariantMap read{{u"read"_s, true}};
+        co_await c->create(id, book);
+        co_await c->merge(id, read);
         const QVariantMap record = co_await c->select(id);
         co_return record;
     }

@@ -84,8 +84,8 @@ public:
 
     // Create when new, otherwise merge only the dirty fields. autoNow fields get the current
     // time, autoNowAdd fields too when creating. A write the server did not perform (record
-    // gone, permission rule) fails with NotFound; a stale version (see versionField) with
-    // Query/"Conflict".
+    // gone, permission rule) fails with NotFound; a stale version (see ModelInfo::versionField)
+    // with Conflict (serverKind "VersionConflict").
     Q_INVOKABLE QFuture<void> save();
     // Deletes the record; fails with NotFound when nothing was deleted.
     Q_INVOKABLE QFuture<void> remove();

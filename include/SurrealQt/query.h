@@ -103,6 +103,8 @@ public:
     {
         return wrap(fetchOneSync(&make, recordId(idOrKey)));
     }
+    QFuture<QSharedPointer<T>> get(const RecordId &id) const { return fetchOne(&make, id).then(&wrap); }
+    QSharedPointer<T> getSync(const RecordId &id) const { return wrap(fetchOneSync(&make, id)); }
 
     // A new object with the given fields (validated first), saved; emits nothing on failure.
     QFuture<QSharedPointer<T>> create(const QVariantMap &fields) const

@@ -134,6 +134,8 @@ public:
                 if (f.isReadOnly())
                     data.remove(f.name());
             }
+            if (!version.isEmpty())
+                data.insert(version, m->property(version.toLatin1().constData()).toLongLong());
             plan.sent = data.keys();
             plan.vars.insert(u"data"_s, data);
             if (m->id().isValid()) {
@@ -190,10 +192,10 @@ public:
             }
             if (plan.versioned && !isNone(Orm::statementValue(result, 1))) {
                 Error e(
-                    Error::Kind::Query,
+                    Error::Kind::Conflict,
                     u"The record was changed by someone else since it was loaded (version check failed)"_s,
                     operationContext(m, "save"));
-                e.setServerKind(u"Conflict"_s);
+                e.setServerKind(u"VersionConflict"_s);
                 throw Exception(e);
             }
             throw Exception(Error(Error::Kind::NotFound,

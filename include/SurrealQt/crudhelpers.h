@@ -1,0 +1,134 @@
+#pragma once
+
+#include <SurrealQt/connection.h>
+#include <SurrealQt/error.h>
+#include <SurrealQt/recordid.h>
+#include <SurrealQt/table.h>
+
+#include <QtCore/QFuture>
+#include <QtCore/QObject>
+#include <QtCore/QPointer>
+#include <QtCore/QVariant>
+
+#include <optional>
+
+namespace SurrealQt {
+
+// Create, read, update and delete with plain values (QVariantMap records), for code that does
+// not use models. Works over any Connection: DatabaseManager::connection(), a ConnectionPool,
+// a SingleConnection, a Transaction or a Channel.
+//
+// Every call returns a QFuture finished on the connection's I/O thread (continue with a
+// context object), and once it completes the object emits one signal on its own thread:
+// inserted / updated / upserted / removed / selected / counted / existsChecked, or
+// errorOccurred. SyncCrudHelpers offers the same calls blocking.
+//
+// Input rules, checked before any request (a violation is a Validation error):
+// - A table given as a string is a plain identifier ("person"); "person:1" or "per son" are
+//   refused. Use Table for names that need quoting. A record id given as a string is parsed
+//   ("person:tobie", "person:42", "person:⟨a b⟩") and must name one record (no range).
+// - Filters are SurrealQL conditions whose values come only as bind variables:
+//   deleteMany(u"person"_s, u"age < $max"_s, {{u"max"_s, 18}}). A filter cannot contain ';'.
+//   Variable names starting with "h_" are the helpers' own. updateMany and deleteMany require
+//   a filter: pass "true" to mean every record.
+//
+// What comes back (one shape per call, whatever the server's raw reply):
+// - insertOne, updateOne, upsertOne: the record as stored. deleteOne: the record as it was.
+//   A single-record write the server did not perform fails instead of "succeeding" with
+//   nothing: updateOne/deleteOne with NotFound (the record does not exist, or a permission
+//   rule refused the write: SurrealDB answers both with NONE), insertOne/upsertOne with
+//   NotAllowed (nothing came back, so a permission rule refused it).
+// - insertMany, upsertMany: the records as stored, in input order; fewer than given fails
+//   with NotAllowed. updateMany: the records after the update, deleteMany: the records as they
+//   were; records the filter matched but a permission rule hid are simply not in the list.
+// - selectOne: the record, or std::nullopt when it does not exist (or is not visible).
+// - selectMany: the records (possibly none). count: a number. exists: a bool.
+// - A table that does not exist is an error (NotFound) for selectMany and count.
+class SURREALQT_EXPORT CrudHelpers : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class UpdateMode {
+        Replace, // the data becomes the whole record (fields not in it are removed)
+        Merge,   // the data is merged into the record (other fields stay)
+    };
+    Q_ENUM(UpdateMode)
+
+    explicit CrudHelpers(Connection *connection, QObject *parent = nullptr);
+    ~CrudHelpers() override;
+
+    [[nodiscard]] Connection *connection() const;
+
+    QFuture<QVariantMap> insertOne(const Table &table, const QVariantMap &data);
+    QFuture<QVariantMap> insertOne(const QString &table, const QVariantMap &data);
+    QFuture<QVariantList> insertMany(const Table &table, const QVariantList &records);
+    QFuture<QVariantList> insertMany(const QString &table, const QVariantList &records);
+
+    QFuture<QVariantMap> updateOne(const RecordId &id, const QVariantMap &data,
+                                   UpdateMode mode = UpdateMode::Replace);
+    QFuture<QVariantMap> updateOne(const QString &recordId, const QVariantMap &data,
+                                   UpdateMode mode = UpdateMode::Replace);
+    QFuture<QVariantList> updateMany(const Table &table, const QString &filter, const QVariantMap &vars,
+                                     const QVariantMap &data, UpdateMode mode = UpdateMode::Merge);
+    QFuture<QVariantList> updateMany(const QString &table, const QString &filter, const QVariantMap &vars,
+                                     const QVariantMap &data, UpdateMode mode = UpdateMode::Merge);
+
+    // Finds the record whose keyField equals data's value for it, merges data into it, or
+    // creates it. keyField must be "id" or covered by a UNIQUE index (without one every record
+    // costs a table scan): otherwise it fails with a Validation error quoting the DEFINE INDEX
+    // statement, or, with createIndex, defines that index first. The index check is one
+    // INFO FOR TABLE request per call.
+    QFuture<QVariantMap> upsertOne(const Table &table, const QString &keyField, const QVariantMap &data,
+                                   bool createIndex = false);
+    QFuture<QVariantMap> upsertOne(const QString &table, const QString &keyField, const QVariantMap &data,
+                                   bool createIndex = false);
+    // Merges data into the record with this id, creating it if missing.
+    QFuture<QVariantMap> upsertOne(const RecordId &id, const QVariantMap &data);
+    // Like upsertOne for each record, all in one transaction (all stored or none).
+    QFuture<QVariantList> upsertMany(const Table &table, const QVariantList &records, const QString &keyField,
+                                     bool createIndex = false);
+    QFuture<QVariantList> upsertMany(const QString &table, const QVariantList &records,
+                                     const QString &keyField, bool createIndex = false);
+
+    QFuture<QVariantMap> deleteOne(const RecordId &id);
+    QFuture<QVariantMap> deleteOne(const QString &recordId);
+    QFuture<QVariantList> deleteMany(const Table &table, const QString &filter, const QVariantMap &vars = {});
+    QFuture<QVariantList> deleteMany(const QString &table, const QString &filter,
+                                     const QVariantMap &vars = {});
+
+    QFuture<std::optional<QVariantMap>> selectOne(const RecordId &id);
+    QFuture<std::optional<QVariantMap>> selectOne(const QString &recordId);
+    // limit < 0: no limit. offset skips rows (START): fine for small offsets; to walk a whole
+    // table use PageCursor, whose pages cost the same at any position.
+    QFuture<QVariantList> selectMany(const Table &table, const QString &filter = {},
+                                     const QVariantMap &vars = {}, int limit = -1, int offset = 0,
+                                     const QString &orderBy = {}, Qt::SortOrder order = Qt::AscendingOrder);
+    QFuture<QVariantList> selectMany(const QString &table, const QString &filter = {},
+                                     const QVariantMap &vars = {}, int limit = -1, int offset = 0,
+                                     const QString &orderBy = {}, Qt::SortOrder order = Qt::AscendingOrder);
+
+    QFuture<qint64> count(const Table &table, const QString &filter = {}, const QVariantMap &vars = {});
+    QFuture<qint64> count(const QString &table, const QString &filter = {}, const QVariantMap &vars = {});
+    QFuture<bool> exists(const RecordId &id);
+    QFuture<bool> exists(const QString &recordId);
+
+Q_SIGNALS:
+    void inserted(const QVariantList &records);
+    void updated(const QVariantList &records);
+    void upserted(const QVariantList &records);
+    void removed(const QVariantList &records);
+    // selectOne emits an empty list when the record does not exist.
+    void selected(const QVariantList &records);
+    void counted(qint64 count);
+    void existsChecked(const SurrealQt::RecordId &id, bool exists);
+    void errorOccurred(const SurrealQt::Error &error);
+
+private:
+    template<typename T, typename Emit>
+    QFuture<T> track(QFuture<T> future, Emit emitResult);
+
+    QPointer<Connection> m_connection;
+};
+
+} // namespace SurrealQt

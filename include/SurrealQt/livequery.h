@@ -7,6 +7,9 @@
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 
+#include <atomic>
+#include <memory>
+
 namespace SurrealQt {
 
 class LiveSubscription;
@@ -55,12 +58,14 @@ Q_SIGNALS:
 private:
     friend class Connection;
     LiveQuery(RpcClient *client, const QString &method, const QVariantList &params, bool viaQuery,
-              QObject *parent);
+              QObject *parent, const QFuture<void> &registerAfter = {});
     void setState(State state);
     void deliver(const LiveNotification &notification);
 
     QPointer<RpcClient> m_client;
-    QPointer<LiveSubscription> m_subscription;
+    // Identifies the I/O thread's subscription without touching it: that thread may delete it
+    // at any time (a server KILL, a failure), so this thread never dereferences it.
+    quint64 m_subscriptionToken = 0;
     QFuture<QUuid> m_started;
     std::shared_ptr<void> m_startedPromise;
     QUuid m_queryId;
@@ -68,6 +73,8 @@ private:
     State m_state = State::Starting;
     // Set by kill(): notifications already queued to this thread are dropped on arrival.
     bool m_killed = false;
+    // Set by kill() while a Channel still holds the registration back (see Connection::channel()).
+    std::shared_ptr<std::atomic<bool>> m_gateClosed;
 };
 
 } // namespace SurrealQt

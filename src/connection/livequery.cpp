@@ -12,7 +12,7 @@ using namespace Qt::StringLiterals;
 namespace SurrealQt {
 
 LiveQuery::LiveQuery(RpcClient *client, const QString &method, const QVariantList &params, bool viaQuery,
-                     QObject *parent)
+                     QObject *parent, const QFuture<void> &registerAfter)
     : QObject(parent)
     , m_client(client)
 {
@@ -41,7 +41,7 @@ LiveQuery::LiveQuery(RpcClient *client, const QString &method, const QVariantLis
 
     // Built here, handed to the I/O thread: its signals reach us queued, in our thread.
     auto *sub = new LiveSubscription(RpcRequest{method, params, {}}, viaQuery, nullptr);
-    m_subscription = sub;
+    m_subscriptionToken = sub->token;
     connect(sub, &LiveSubscription::started, this, [this](const QUuid &id) {
         if (m_killed)
             return;
@@ -58,6 +58,9 @@ LiveQuery::LiveQuery(RpcClient *client, const QString &method, const QVariantLis
         m_queryId = id;
         setState(State::Active);
         Q_EMIT restarted(id);
+        // Whatever changed while the socket was down was never announced.
+        if (!m_killed)
+            Q_EMIT resyncRequired();
     });
     connect(sub, &LiveSubscription::notified, this, &LiveQuery::deliver);
     connect(sub, &LiveSubscription::failed, this, [this, fail](const Error &error) {
@@ -69,8 +72,27 @@ LiveQuery::LiveQuery(RpcClient *client, const QString &method, const QVariantLis
             setState(State::Finished);
     });
     sub->moveToThread(client->thread());
-    QMetaObject::invokeMethod(
-        client, [client, sub] { client->addLive(sub); }, Qt::QueuedConnection);
+    if (!registerAfter.isValid()) {
+        QMetaObject::invokeMethod(
+            client, [client, sub] { client->addLive(sub); }, Qt::QueuedConnection);
+        return;
+    }
+    // A Channel orders the registration among its calls: it is sent once registerAfter finishes.
+    // Killed before that, the subscription is dropped without ever reaching the server.
+    auto gateClosed = std::make_shared<std::atomic<bool>>(false);
+    m_gateClosed = gateClosed;
+    QFuture<void> gate = registerAfter;
+    gate.then(client,
+              [client, sub, gateClosed] {
+                  if (gateClosed->load())
+                      delete sub;
+                  else
+                      client->addLive(sub);
+              })
+        .onFailed(client, [sub](const Exception &e) {
+            Q_EMIT sub->failed(e.error());
+            sub->deleteLater();
+        });
 }
 
 LiveQuery::~LiveQuery()
@@ -87,6 +109,8 @@ void LiveQuery::kill()
     if (m_killed)
         return;
     m_killed = true;
+    if (m_gateClosed)
+        m_gateClosed->store(true);
     if (auto p = std::static_pointer_cast<QPromise<QUuid>>(std::exchange(m_startedPromise, nullptr))) {
         p->setException(
             Exception(Error(Error::Kind::Cancelled, u"The live query was killed before it started"_s)));
@@ -94,21 +118,14 @@ void LiveQuery::kill()
     }
     if (m_state == State::Active || m_state == State::Starting)
         setState(State::Finished);
-    LiveSubscription *sub = m_subscription.data();
-    if (!sub)
+    const quint64 token = std::exchange(m_subscriptionToken, 0);
+    if (!token)
         return;
-    m_subscription.clear();
-    // New notifications stop here; ones already queued are dropped by m_killed.
-    sub->disconnect(this);
+    // Notifications already queued to this thread, or sent until the I/O thread processes the
+    // removal, are dropped by m_killed; the connections end with this object or the subscription.
     if (RpcClient *client = m_client.data()) {
-        QPointer<LiveSubscription> guard(sub);
         QMetaObject::invokeMethod(
-            client,
-            [client, guard] {
-                if (guard)
-                    client->removeLive(guard.data());
-            },
-            Qt::QueuedConnection);
+            client, [client, token] { client->removeLive(token); }, Qt::QueuedConnection);
     }
 }
 

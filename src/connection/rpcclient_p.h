@@ -3,12 +3,16 @@
 // Not public API. One logical SurrealDB connection living on the manager's I/O thread:
 // request ids, the ordering barrier for state-changing calls, timeouts, the session state
 // that is replayed after a reconnect, and live-query routing. Subclasses move bytes.
+// Implemented in parts: rpcclient.cpp (request pipeline), rpcclient_session.cpp (session
+// replay, token renewal), rpcclient_reconnect.cpp (handshake, reconnects), rpcclient_live.cpp
+// (live routing); httpdatatransfer.cpp holds the plain HTTP endpoints.
 
 #include <SurrealQt/credentials.h>
 #include <SurrealQt/error.h>
 #include <SurrealQt/livenotification.h>
 #include <SurrealQt/requestoptions.h>
 
+#include <QtCore/QDeadlineTimer>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QFuture>
 #include <QtCore/QHash>
@@ -37,6 +41,12 @@ struct RpcRequest
     bool afterReauthentication = false;
     // How often it was sent again after a dropped connection.
     int resendCount = 0;
+    // Set by submit() on the caller's thread: the timeout counts from the call, so time spent
+    // waiting in the queue (say, for a reconnect) is part of it. Internal requests leave it
+    // unset and get the connection's request timeout from when they are sent.
+    bool hasDeadline = false;
+    QDeadlineTimer deadline{QDeadlineTimer::Forever};
+    int timeoutMs = 0;
 };
 
 // Completes exactly once: with a value, an error, or (if dropped unanswered) Cancelled.
@@ -54,11 +64,23 @@ public:
     void succeed(const QVariant &value);
     void fail(const Error &error);
     [[nodiscard]] bool isDone() const { return m_done; }
+    // The future the caller holds, when there is one: QFuture::cancel() on it cancels the request.
+    // (A default-constructed QFuture counts as cancelled, hence the flag.)
+    [[nodiscard]] bool hasFuture() const { return m_hasFuture; }
+    [[nodiscard]] QFuture<QVariant> future() const { return m_future; }
+    [[nodiscard]] bool isCancelRequested() const { return m_hasFuture && m_future.isCanceled(); }
+    void setFuture(const QFuture<QVariant> &future)
+    {
+        m_future = future;
+        m_hasFuture = true;
+    }
 
     static std::shared_ptr<RpcReply> forPromise(QFuture<QVariant> *future);
 
 private:
     Callback m_callback;
+    QFuture<QVariant> m_future;
+    bool m_hasFuture = false;
     bool m_done = false;
 };
 using RpcReplyPtr = std::shared_ptr<RpcReply>;
@@ -72,7 +94,12 @@ struct ClientConfig
     Credentials credentials;
     int requestTimeoutMs = 30000;
     int connectTimeoutMs = 10000;
+    // Connection attempts before the first successful handshake; open() fails after them.
     int maxRetries = 5;
+    // Attempts after a connection that was up is lost; -1 = never give up. The backoff below is
+    // capped, so a server that comes back after an outage of any length is found within
+    // backoffMaxMs.
+    int maxReconnectAttempts = -1;
     int keepAliveMs = 30000;
     int backoffBaseMs = 100;
     int backoffMaxMs = 5000;
@@ -92,6 +119,7 @@ struct SessionState
 };
 
 class LiveSubscription;
+class HttpDataTransfer;
 
 class RpcClient : public QObject
 {
@@ -119,7 +147,9 @@ public:
     void close(const Error &reason);
     // Takes ownership of a subscription that was moved to this thread.
     void addLive(LiveSubscription *subscription);
-    void removeLive(LiveSubscription *subscription);
+    // By the subscription's token, never its pointer: the caller's thread cannot know whether
+    // this thread deleted it meanwhile.
+    void removeLive(quint64 token);
 
     // Methods whose effect on the session must be complete before anything else is sent.
     [[nodiscard]] static bool isStateChanging(const QString &method);
@@ -149,6 +179,9 @@ protected:
     void transportConnected();
     void transportLost(const Error &error);
     void handleReply(qint64 id, const QVariant &result, const Error &error);
+    // The transport could not send request id (its socket is gone): the request goes back to
+    // the front of the queue and waits for the reconnect like any other.
+    void unsent(qint64 id);
     void handleNotification(const QVariantMap &notification);
     void protocolError(const Error &error);
     // Records the version, or says why this server cannot be used.
@@ -165,9 +198,6 @@ protected:
     [[nodiscard]] QNetworkRequest httpRequest(const QString &path, bool withAuth = true) const;
     // Maps a finished reply's HTTP-level failure to an Error; invalid Error when it is a 200.
     [[nodiscard]] static Error httpError(QNetworkReply *reply, const QString &context);
-    // /export and /import, used by both transports.
-    void exportDatabase(const RpcReplyPtr &reply);
-    void importDatabase(const QString &surrealql, const RpcReplyPtr &reply);
 
     // Session state mirrored client-side, replayed on reconnect (and sent as headers over HTTP).
     SessionState m_session;
@@ -188,6 +218,18 @@ private:
 
     void setState(State state);
     void pump();
+    void enqueue(const RpcRequest &request, const RpcReplyPtr &reply, bool atFront = false);
+    // Queued requests whose deadline passed fail with Timeout; they were never sent.
+    void sweepQueue();
+    void watchDeadline(const RpcRequest &request);
+    // Notices QFuture::cancel() on a queued request's future and drops it unsent.
+    void watchCancel(const RpcReplyPtr &reply);
+    void forgetCancelWatch(const RpcReply *reply);
+    void dropCanceled(const RpcReply *reply);
+    [[nodiscard]] Error timeoutError(const RpcRequest &request) const;
+    // A state-changing request that got no answer may or may not have run: the server's
+    // session and our copy of it can differ, so this socket is dropped and rebuilt from our copy.
+    void restartAfterUncertainSessionChange(const RpcRequest &request);
     void send(const RpcRequest &request, const RpcReplyPtr &reply, bool internal);
     void applyStateChange(const RpcRequest &request, const QVariant &result);
     // The requests that rebuild a session on a fresh socket, in order.
@@ -197,6 +239,8 @@ private:
     // Replays the given attached sessions; one that fails is dropped and reported, not fatal.
     void rebuildSessions(QList<QUuid> sessions, std::function<void()> done);
     [[nodiscard]] bool canReauthenticate(const RpcRequest &request, const Error &error) const;
+    // Queues a request refused for an expired token behind one fresh signin, and sends it again.
+    void resendAfterReauthentication(const RpcRequest &request, const RpcReplyPtr &reply);
     void failInflight(const Error &error);
     // After a dropped connection: reads and idempotent writes wait for the reconnect, the rest fail.
     void resendOrFailInflight(const Error &error);
@@ -209,6 +253,9 @@ private:
     void startHandshake();
     void handshakeStep(int step);
     void resubscribeLive();
+    // Notifications that arrived for an id nobody registered yet, kept while a registration is
+    // under way: the server may send them before the registration's reply.
+    void deliverEarly(LiveSubscription *sub);
     // Sends a subscription's live/LIVE SELECT request and wires up its answer.
     void registerLive(LiveSubscription *sub, bool throughQueue);
     void endKilledRegistration(LiveSubscription *sub, const QVariant &result, const Error &error);
@@ -219,14 +266,16 @@ private:
     void probeLiveness();
     [[nodiscard]] QString requestContext(const RpcRequest &request) const;
 
-    QNetworkAccessManager *m_network = nullptr;
-    // /export and /import calls under way, so that close() can cancel them.
-    QHash<QNetworkReply *, RpcReplyPtr> m_endpointCalls;
+    // /export and /import (httpdatatransfer.cpp); also owns the QNetworkAccessManager.
+    HttpDataTransfer *m_transfer = nullptr;
     QQueue<std::pair<RpcRequest, RpcReplyPtr>> m_queue;
     QHash<qint64, Inflight> m_inflight;
     QHash<QUuid, LiveSubscription *> m_liveByServerId;
     QList<LiveSubscription *> m_live;
     QTimer m_reconnectTimer;
+    QTimer m_queueTimer;
+    QHash<const RpcReply *, QObject *> m_cancelWatchers;
+    QList<LiveNotification> m_early;
     QTimer m_keepAliveTimer;
     QTimer m_tokenTimer;
     qint64 m_nextId = 1;
@@ -242,6 +291,8 @@ private:
     // Time since the last frame arrived: a stalled socket shows here first.
     QElapsedTimer m_sinceReceived;
     bool m_handshaking = false;
+    // Why the last handshake failed, for the error reported when reconnecting gives up.
+    Error m_lastHandshakeError;
     bool m_everConnected = false;
     State m_state = State::Disconnected;
     std::atomic<State> m_stateAtomic{State::Disconnected};
@@ -262,12 +313,20 @@ public:
 
     RpcRequest startRequest;
     bool viaQuery = false;
+    // Identifies it across threads; see RpcClient::removeLive().
+    const quint64 token = nextToken();
     QUuid serverId;
     bool killed = false;
     // A registration request is queued or in flight; a reconnect must not send a second one.
     bool registering = false;
     // started() was emitted; later registrations announce themselves as restarted().
     bool everStarted = false;
+
+    static quint64 nextToken()
+    {
+        static std::atomic<quint64> counter{0};
+        return ++counter;
+    }
 
 Q_SIGNALS:
     void started(const QUuid &serverId);

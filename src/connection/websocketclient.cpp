@@ -54,7 +54,9 @@ void WebSocketClient::connectTransport(const QUrl &target)
     QNetworkRequest request(url);
     QWebSocketHandshakeOptions options;
     options.setSubprotocols({u"cbor"_s});
-    m_connectTimer.start(m_config.connectTimeoutMs);
+    // 0 means no limit, as it does for the request timeout.
+    if (m_config.connectTimeoutMs > 0)
+        m_connectTimer.start(m_config.connectTimeoutMs);
     m_socket->open(request, options);
 }
 
@@ -89,12 +91,16 @@ void WebSocketClient::transmit(qint64 id, const RpcRequest &request)
 {
     Error error;
     const QByteArray frame = encodeRequest(id, request, &error);
-    if (error.isValid() || !m_socket || !m_open) {
-        if (!error.isValid())
-            error = Error(Error::Kind::Connection, u"The socket is not open"_s);
-        // Answer asynchronously, so callers never see their callback run inside submit().
+    // Answered asynchronously, so callers never see their callback run inside submit().
+    if (error.isValid()) {
         QMetaObject::invokeMethod(
             this, [this, id, error] { handleReply(id, {}, error); }, Qt::QueuedConnection);
+        return;
+    }
+    if (!m_socket || !m_open) {
+        // The drop is being handled (or is about to be): the request waits for the reconnect.
+        QMetaObject::invokeMethod(
+            this, [this, id] { unsent(id); }, Qt::QueuedConnection);
         return;
     }
     m_socket->sendBinaryMessage(frame);

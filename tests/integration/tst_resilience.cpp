@@ -10,6 +10,7 @@
 #include <SurrealQt/requestoptions.h>
 #include <SurrealQt/table.h>
 
+#include <QtCore/QCborArray>
 #include <QtCore/QCborMap>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QSignalSpy>
@@ -29,6 +30,8 @@ public:
     std::function<QByteArray(const QByteArray &)> answer;
     QString version = u"surrealdb-3.0.2"_s;
     std::function<void()> onConnection;
+    // The newest client socket, for frames the test sends unasked.
+    QWebSocket *socket = nullptr;
 
     FakePeer()
         : m_server(u"fake"_s, QWebSocketServer::NonSecureMode)
@@ -37,6 +40,7 @@ public:
         connect(&m_server, &QWebSocketServer::newConnection, this, [this] {
             QWebSocket *socket = m_server.nextPendingConnection();
             socket->setParent(this);
+            this->socket = socket;
             if (onConnection)
                 onConnection();
             connect(socket, &QWebSocket::binaryMessageReceived, socket,
@@ -75,7 +79,8 @@ private Q_SLOTS:
         TestServer::LocalServer server;
         QVERIFY(server.start(0, storage));
         const int port = server.port();
-        DatabaseManager m(server.wsUrl(), u"res"_s, u"res"_s, Credentials::root(u"root"_s, u"root"_s), 3);
+        DatabaseManager m(server.wsUrl(), u"res"_s, u"res"_s, Credentials::root(u"root"_s, u"root"_s),
+                          ConnectionOptions{.poolSize = 3});
         m.setReconnectBackoff(std::chrono::milliseconds(50), std::chrono::milliseconds(500));
         m.setMaxRetries(40);
         AWAIT_VOID(m.open());
@@ -92,7 +97,7 @@ private Q_SLOTS:
         QVERIFY(AWAIT(m.connection()->query(u"CREATE type::table($tb); DELETE type::table($tb);"_s,
                                             {{u"tb"_s, tb}}))
                     .isOk());
-        std::unique_ptr<LiveQuery> live(m.connection()->live(QVariant::fromValue(Table(tb))));
+        std::unique_ptr<LiveQuery> live(m.connection()->live(Table(tb)));
         const QUuid firstId = AWAIT(live->started());
         QSignalSpy restarted(live.get(), &LiveQuery::restarted);
         QSignalSpy created(live.get(), &LiveQuery::created);
@@ -142,7 +147,7 @@ private Q_SLOTS:
     void unreachableServerSettlesOpen()
     {
         // Nothing listens on port 9 of loopback.
-        DatabaseManager m(QUrl(u"ws://127.0.0.1:9"_s), u"x"_s, u"x"_s, {}, 2);
+        DatabaseManager m(QUrl(u"ws://127.0.0.1:9"_s), u"x"_s, u"x"_s, {}, ConnectionOptions{.poolSize = 2});
         m.setMaxRetries(2);
         m.setReconnectBackoff(std::chrono::milliseconds(10), std::chrono::milliseconds(50));
         const Error e = failureOf(m.open(), 30000);
@@ -157,7 +162,7 @@ private Q_SLOTS:
         QVERIFY(a.start());
         QVERIFY(b.start());
         DatabaseManager m(QList<QUrl>{a.wsUrl(), b.wsUrl()}, u"so"_s, u"so"_s,
-                          Credentials::root(u"root"_s, u"root"_s), 4);
+                          Credentials::root(u"root"_s, u"root"_s), ConnectionOptions{.poolSize = 4});
         m.setReconnectBackoff(std::chrono::milliseconds(20), std::chrono::milliseconds(200));
         m.setMaxRetries(50);
         AWAIT_VOID(m.open());
@@ -184,7 +189,8 @@ private Q_SLOTS:
         FakePeer peer;
         peer.version = u"surrealdb-1.5.4"_s;
         peer.answer = [](const QByteArray &) { return QByteArray(); };
-        DatabaseManager m(peer.url(), {}, {}, {}, 1, false);
+        DatabaseManager m(peer.url(), {}, {}, {},
+                          ConnectionOptions{.sockets = ConnectionOptions::Sockets::Single});
         const Error e = failureOf(m.open());
         QCOMPARE(e.kind(), Error::Kind::Protocol);
         QVERIFY(!e.isRetryable());
@@ -207,7 +213,8 @@ private Q_SLOTS:
                                        {u"result"_s, QCborValue(QCborTag(6), nullptr)}})
                 .toCbor();
         };
-        DatabaseManager m(peer.url(), {}, {}, {}, 1, false);
+        DatabaseManager m(peer.url(), {}, {}, {},
+                          ConnectionOptions{.sockets = ConnectionOptions::Sockets::Single});
         m.setKeepAliveInterval(std::chrono::milliseconds(150));
         m.setRequestTimeout(std::chrono::milliseconds(300));
         m.setReconnectBackoff(std::chrono::milliseconds(10), std::chrono::milliseconds(50));
@@ -224,11 +231,67 @@ private Q_SLOTS:
         QVERIFY(sawReconnecting);
     }
 
+    void strayFrameInTheHandshakeIsRetried()
+    {
+        FakePeer peer;
+        int connections = 0;
+        peer.onConnection = [&connections] { ++connections; };
+        peer.answer = [&connections](const QByteArray &frame) {
+            // The first socket gets garbage in answer to 'use'; the next one a proper reply.
+            if (connections == 1)
+                return QByteArray("\xff\x00garbage", 9);
+            const QCborMap in = QCborValue::fromCbor(frame).toMap();
+            return QCborValue(QCborMap{{u"id"_s, in.value(u"id"_s)}, {u"result"_s, QCborValue(nullptr)}})
+                .toCbor();
+        };
+        DatabaseManager m(peer.url(), u"ns"_s, u"db"_s, {},
+                          ConnectionOptions{.sockets = ConnectionOptions::Sockets::Single});
+        m.setReconnectBackoff(std::chrono::milliseconds(10), std::chrono::milliseconds(50));
+        const Error e = failureOf(m.open());
+        QVERIFY2(!e.isValid(), qPrintable(e.toString()));
+        QCOMPARE(connections, 2);
+        QCOMPARE(m.state(), DatabaseManager::State::Connected);
+    }
+
+    void notificationBeforeTheRegistrationReplyIsDelivered()
+    {
+        FakePeer peer;
+        const QUuid liveId = QUuid::createUuid();
+        peer.answer = [&peer, liveId](const QByteArray &frame) {
+            const QCborMap in = QCborValue::fromCbor(frame).toMap();
+            if (in.value(u"method"_s).toString() == u"query") {
+                // The change is announced before the server answers the LIVE SELECT itself.
+                peer.socket->sendBinaryMessage(
+                    QCborValue(QCborMap{{u"result"_s, QCborMap{{u"action"_s, u"CREATE"_s},
+                                                               {u"id"_s, QCborValue(liveId)},
+                                                               {u"result"_s, QCborMap{{u"n"_s, 1}}}}}})
+                        .toCbor());
+                return QCborValue(
+                           QCborMap{{u"id"_s, in.value(u"id"_s)},
+                                    {u"result"_s, QCborArray{QCborMap{{u"status"_s, u"OK"_s},
+                                                                      {u"time"_s, u"1ms"_s},
+                                                                      {u"result"_s, QCborValue(liveId)}}}}})
+                    .toCbor();
+            }
+            return QCborValue(QCborMap{{u"id"_s, in.value(u"id"_s)}, {u"result"_s, QCborValue(nullptr)}})
+                .toCbor();
+        };
+        DatabaseManager m(peer.url(), {}, {}, {},
+                          ConnectionOptions{.sockets = ConnectionOptions::Sockets::Single});
+        AWAIT_VOID(m.open());
+        std::unique_ptr<LiveQuery> live(m.connection()->liveQuery(u"LIVE SELECT * FROM t"_s));
+        QSignalSpy created(live.get(), &LiveQuery::created);
+        QCOMPARE(AWAIT(live->started()), liveId);
+        QTRY_COMPARE_WITH_TIMEOUT(created.count(), 1, 5000);
+        QCOMPARE(created.at(0).at(0).toMap().value(u"n"_s).toInt(), 1);
+    }
+
     void malformedRepliesGiveProtocolErrors()
     {
         FakePeer peer;
         peer.answer = [](const QByteArray &) { return QByteArray("\xff\x00garbage", 9); };
-        DatabaseManager m(peer.url(), {}, {}, {}, 1, false);
+        DatabaseManager m(peer.url(), {}, {}, {},
+                          ConnectionOptions{.sockets = ConnectionOptions::Sockets::Single});
         m.setRequestTimeout(std::chrono::seconds(5));
         AWAIT_VOID(m.open()); // no credentials and no namespace: nothing to ask on connect
         const Error e = failureOf(m.connection()->query(u"RETURN 1"_s));

@@ -1,0 +1,144 @@
+#include "httpdatatransfer_p.h"
+
+using namespace Qt::StringLiterals;
+
+namespace SurrealQt {
+
+QUrl HttpEndpoint::url(const QUrl &serverUrl, const QString &path)
+{
+    QUrl url = serverUrl;
+    if (url.scheme() == u"ws")
+        url.setScheme(u"http"_s);
+    else if (url.scheme() == u"wss")
+        url.setScheme(u"https"_s);
+    QString base = url.path();
+    // "/rpc/" is the same endpoint as "/rpc".
+    while (base.endsWith(u'/'))
+        base.chop(1);
+    if (base.endsWith(u"/rpc"))
+        base.chop(4);
+    while (base.endsWith(u'/'))
+        base.chop(1);
+    url.setPath(base + path);
+    url.setQuery(QString());
+    return url;
+}
+
+QNetworkRequest HttpEndpoint::request(const QUrl &serverUrl, const QString &path, const SessionState &session,
+                                      int timeoutMs, bool withAuth)
+{
+    QNetworkRequest request(url(serverUrl, path));
+    request.setTransferTimeout(timeoutMs);
+    if (!session.ns.isEmpty())
+        request.setRawHeader("Surreal-NS", session.ns.toUtf8());
+    if (!session.db.isEmpty())
+        request.setRawHeader("Surreal-DB", session.db.toUtf8());
+    if (!withAuth)
+        return request;
+    if (!session.token.isEmpty()) {
+        request.setRawHeader("Authorization", "Bearer " + session.token.toUtf8());
+    } else if (!session.credentials.username().isEmpty()) {
+        const QByteArray basic =
+            (session.credentials.username() + u':' + session.credentials.password()).toUtf8().toBase64();
+        request.setRawHeader("Authorization", "Basic " + basic);
+        if (!session.credentials.namespaceName().isEmpty())
+            request.setRawHeader("Surreal-Auth-NS", session.credentials.namespaceName().toUtf8());
+        if (!session.credentials.databaseName().isEmpty())
+            request.setRawHeader("Surreal-Auth-DB", session.credentials.databaseName().toUtf8());
+    }
+    return request;
+}
+
+Error HttpEndpoint::errorOf(QNetworkReply *reply, const QString &context)
+{
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status == 200 && reply->error() == QNetworkReply::NoError)
+        return {};
+    if (status == 0) {
+        const Error::Kind kind = reply->error() == QNetworkReply::OperationCanceledError ||
+                                         reply->error() == QNetworkReply::TimeoutError
+                                     ? Error::Kind::Timeout
+                                     : Error::Kind::Connection;
+        return Error(kind, reply->errorString(), context);
+    }
+    const QString body = QString::fromUtf8(reply->readAll().left(2000)).trimmed();
+    const QString message = u"HTTP %1: %2"_s.arg(status).arg(body.isEmpty() ? reply->errorString() : body);
+    Error::Kind kind = Error::Kind::Query;
+    switch (status) {
+    case 401:
+        kind = Error::Kind::Authentication;
+        break;
+    case 403:
+        kind = Error::Kind::NotAllowed;
+        break;
+    case 404:
+        kind = Error::Kind::NotFound;
+        break;
+    case 400:
+    case 413:
+        kind = Error::Kind::Validation;
+        break;
+    case 415:
+        kind = Error::Kind::Protocol;
+        break;
+    default:
+        kind = status >= 500 ? Error::Kind::Connection : Error::Kind::Query;
+    }
+    return Error(kind, message, context).setServerCode(status);
+}
+
+HttpDataTransfer::HttpDataTransfer(QObject *parent)
+    : QObject(parent)
+{}
+
+QNetworkAccessManager *HttpDataTransfer::network()
+{
+    if (!m_network) {
+        m_network = new QNetworkAccessManager(this);
+        m_network->setAutoDeleteReplies(true);
+    }
+    return m_network;
+}
+
+void HttpDataTransfer::exportDatabase(const QNetworkRequest &request, const QString &context,
+                                      const RpcReplyPtr &reply)
+{
+    QNetworkRequest get = request;
+    get.setRawHeader("Accept", "text/plain");
+    track(network()->get(get), context, reply, true);
+}
+
+void HttpDataTransfer::importDatabase(const QNetworkRequest &request, const QString &surrealql,
+                                      const QString &context, const RpcReplyPtr &reply)
+{
+    QNetworkRequest post = request;
+    post.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("text/plain"));
+    post.setRawHeader("Accept", "application/json");
+    track(network()->post(post, surrealql.toUtf8()), context, reply, false);
+}
+
+void HttpDataTransfer::track(QNetworkReply *net, const QString &context, const RpcReplyPtr &reply,
+                             bool returnsText)
+{
+    m_calls.insert(net, reply);
+    connect(net, &QNetworkReply::finished, this, [this, net, reply, context, returnsText] {
+        m_calls.remove(net);
+        const Error error = HttpEndpoint::errorOf(net, context);
+        if (error.isValid())
+            reply->fail(error);
+        else
+            reply->succeed(returnsText ? QVariant(QString::fromUtf8(net->readAll())) : QVariant());
+    });
+}
+
+void HttpDataTransfer::cancelAll(const Error &reason)
+{
+    const auto calls = std::exchange(m_calls, {});
+    for (auto it = calls.cbegin(); it != calls.cend(); ++it) {
+        it.key()->disconnect(this);
+        it.key()->abort();
+        it.value()->fail(reason);
+    }
+}
+
+} // namespace SurrealQt

@@ -1,0 +1,181 @@
+#pragma once
+
+#include <SurrealQt/error.h>
+
+#include <QtCore/QAbstractListModel>
+#include <QtCore/QPointer>
+#include <QtCore/QStringList>
+#include <QtCore/QVariantMap>
+
+#include <memory>
+
+namespace SurrealQt {
+
+class Connection;
+class QueryListModelPrivate;
+
+// Rows of a SurrealDB table or query for item views (QListView, QTableView, QML ListView and
+// TableView), loaded page by page and, with `live` on, kept in step with the database.
+//
+// Two sources, the table form being the one that pages in constant time and follows changes
+// exactly:
+//  * table + filter + orderBy (+ descending): `filter` is a SurrealQL condition whose values
+//    come from `bindings` as $name, `orderBy` a field name (empty: record id).
+//  * query: any SurrealQL with $name bindings; the last statement's result are the rows. It is
+//    paged only when it uses $limit and $start (the model binds them); otherwise it is one page.
+//
+// Paging cost (see docs/views/querylistmodel.md for the measurements):
+//  * ordered by id, ascending: each page is a record-id range scan bound as a variable
+//    (`t:last>..`), constant cost wherever it starts;
+//  * ordered by a field that starts an index (found with INFO FOR TABLE): the next page
+//    continues from the last row's value (`WHERE f >= $last ORDER BY f`), constant cost;
+//  * anything else (id descending, unindexed fields, queries): START, which grows with the offset.
+//
+// Roles: Qt::DisplayRole ("display"), Qt::EditRole ("edit"), RecordRole ("record", the whole
+// row as a QVariantMap), then one role per field, named after it. Fields come from `roles` if
+// set, else from the keys of the first page's rows. With `columns` set the model has one column
+// per listed field (for QTableView / TableView); display and edit then read that column's field.
+//
+// Rows are kept as their CBOR encoding (one shared buffer per page), not as one QObject or
+// QVariantMap per row; data() decodes on demand behind a small cache.
+class SURREALQT_EXPORT QueryListModel : public QAbstractListModel
+{
+    Q_OBJECT
+    Q_PROPERTY(SurrealQt::Connection *connection READ connection WRITE setConnection NOTIFY connectionChanged)
+    Q_PROPERTY(Status status READ status NOTIFY statusChanged)
+    Q_PROPERTY(SurrealQt::Error error READ error NOTIFY errorChanged)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY errorChanged)
+    Q_PROPERTY(int count READ count NOTIFY countChanged)
+    Q_PROPERTY(qint64 totalCount READ totalCount NOTIFY totalCountChanged)
+    Q_PROPERTY(QString query READ query WRITE setQuery NOTIFY queryChanged)
+    Q_PROPERTY(QVariantMap bindings READ bindings WRITE setBindings NOTIFY bindingsChanged)
+    Q_PROPERTY(QString table READ table WRITE setTable NOTIFY tableChanged)
+    Q_PROPERTY(QString filter READ filter WRITE setFilter NOTIFY filterChanged)
+    Q_PROPERTY(QString orderBy READ orderBy WRITE setOrderBy NOTIFY orderByChanged)
+    Q_PROPERTY(bool descending READ descending WRITE setDescending NOTIFY descendingChanged)
+    Q_PROPERTY(bool live READ isLive WRITE setLive NOTIFY liveChanged)
+    Q_PROPERTY(int pageSize READ pageSize WRITE setPageSize NOTIFY pageSizeChanged)
+    Q_PROPERTY(QStringList roles READ roles WRITE setRoles NOTIFY rolesChanged)
+    Q_PROPERTY(QStringList columns READ columns WRITE setColumns NOTIFY columnsChanged)
+    Q_PROPERTY(QString displayField READ displayField WRITE setDisplayField NOTIFY displayFieldChanged)
+    Q_PROPERTY(bool pagedInConstantTime READ isPagedInConstantTime NOTIFY statusChanged)
+
+public:
+    enum Status { Null, Loading, Ready, Error };
+    Q_ENUM(Status)
+
+    enum Role { RecordRole = Qt::UserRole, FirstFieldRole };
+    Q_ENUM(Role)
+
+    explicit QueryListModel(QObject *parent = nullptr);
+    explicit QueryListModel(Connection *connection, QObject *parent = nullptr);
+    ~QueryListModel() override;
+
+    [[nodiscard]] Connection *connection() const;
+    void setConnection(Connection *connection);
+
+    [[nodiscard]] Status status() const;
+    [[nodiscard]] SurrealQt::Error error() const;
+    [[nodiscard]] QString errorString() const;
+    // Rows loaded so far (rowCount()).
+    [[nodiscard]] int count() const;
+    // Rows the source holds, -1 until known. Counted with `SELECT count() ... GROUP ALL`.
+    [[nodiscard]] qint64 totalCount() const;
+
+    [[nodiscard]] QString query() const;
+    void setQuery(const QString &surrealql);
+    [[nodiscard]] QVariantMap bindings() const;
+    void setBindings(const QVariantMap &bindings);
+    [[nodiscard]] QString table() const;
+    void setTable(const QString &table);
+    [[nodiscard]] QString filter() const;
+    void setFilter(const QString &condition);
+    [[nodiscard]] QString orderBy() const;
+    void setOrderBy(const QString &field);
+    [[nodiscard]] bool descending() const;
+    void setDescending(bool descending);
+    [[nodiscard]] bool isLive() const;
+    void setLive(bool live);
+    [[nodiscard]] int pageSize() const;
+    void setPageSize(int rows);
+    [[nodiscard]] QStringList roles() const;
+    void setRoles(const QStringList &fields);
+    [[nodiscard]] QStringList columns() const;
+    void setColumns(const QStringList &fields);
+    [[nodiscard]] QString displayField() const;
+    void setDisplayField(const QString &field);
+    // True when the current source continues pages by a key range (see the class comment).
+    [[nodiscard]] bool isPagedInConstantTime() const;
+
+    // The fields behind the field roles, in role order (FirstFieldRole + i).
+    [[nodiscard]] QStringList fieldNames() const;
+    [[nodiscard]] int roleForField(const QString &field) const;
+
+    // The whole row, its record id (a SurrealQt::RecordId), and the row of a record id (-1).
+    Q_INVOKABLE [[nodiscard]] QVariantMap get(int row) const;
+    Q_INVOKABLE [[nodiscard]] QVariant recordId(int row) const;
+    Q_INVOKABLE [[nodiscard]] int rowOf(const QVariant &recordId) const;
+    // Writes one field of a row (merge), shown at once, rolled back with writeFailed() when the
+    // server did not apply it. Returns false for bad input (unknown row or field).
+    Q_INVOKABLE bool setField(int row, const QString &field, const QVariant &value);
+    // Creates a record in `table`; it shows up where the order puts it once the server answers.
+    Q_INVOKABLE void createRecord(const QVariantMap &data);
+    Q_INVOKABLE bool removeRecord(int row);
+
+    // QAbstractItemModel
+    [[nodiscard]] int rowCount(const QModelIndex &parent = {}) const override;
+    [[nodiscard]] int columnCount(const QModelIndex &parent = {}) const override;
+    [[nodiscard]] QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    bool setData(const QModelIndex &index, const QVariant &value, int role = Qt::EditRole) override;
+    [[nodiscard]] Qt::ItemFlags flags(const QModelIndex &index) const override;
+    [[nodiscard]] QVariant headerData(int section, Qt::Orientation orientation,
+                                      int role = Qt::DisplayRole) const override;
+    [[nodiscard]] QHash<int, QByteArray> roleNames() const override;
+    [[nodiscard]] bool canFetchMore(const QModelIndex &parent = {}) const override;
+    void fetchMore(const QModelIndex &parent = {}) override;
+    // Inserts empty placeholder rows and creates one record per row; each takes its place in the
+    // order when the server answers, or disappears again with writeFailed().
+    bool insertRows(int row, int count, const QModelIndex &parent = {}) override;
+    // Removes the rows at once and deletes their records; a row whose delete did not happen
+    // (refused by a permission rule, or an error) comes back with writeFailed().
+    bool removeRows(int row, int count, const QModelIndex &parent = {}) override;
+
+public Q_SLOTS:
+    // Drops the rows and loads the first page again (and resubscribes when live).
+    void reload();
+    // Loads every remaining page, one after the other.
+    void fetchAll();
+
+Q_SIGNALS:
+    void connectionChanged();
+    void statusChanged(SurrealQt::QueryListModel::Status status);
+    void errorChanged();
+    void countChanged();
+    void totalCountChanged();
+    void queryChanged();
+    void bindingsChanged();
+    void tableChanged();
+    void filterChanged();
+    void orderByChanged();
+    void descendingChanged();
+    void liveChanged();
+    void pageSizeChanged();
+    void rolesChanged();
+    void columnsChanged();
+    void displayFieldChanged();
+    // A page arrived (rows first..last were inserted).
+    void pageLoaded(int first, int last);
+    // Every page is in (canFetchMore() is false).
+    void fullyLoaded();
+    // A write made through the model did not happen; the row shows the database's state again.
+    // recordId is invalid for a create that failed.
+    void writeFailed(const QVariant &recordId, const SurrealQt::Error &error);
+    // Live changes have been applied (after each notification batch and after a resync).
+    void liveChangesApplied();
+
+private:
+    friend class QueryListModelPrivate;
+    std::unique_ptr<QueryListModelPrivate> d;
+};
+
+} // namespace SurrealQt

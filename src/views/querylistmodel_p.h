@@ -1,0 +1,146 @@
+#pragma once
+
+// Not public API: the state behind SurrealQt::QueryListModel.
+
+#include <SurrealQt/livenotification.h>
+#include <SurrealQt/querylistmodel.h>
+#include <SurrealQt/recordid.h>
+
+#include <QtCore/QCache>
+#include <QtCore/QLoggingCategory>
+#include <QtCore/QPointer>
+#include <QtCore/QSet>
+#include <QtCore/QTimer>
+
+namespace SurrealQt {
+
+Q_DECLARE_LOGGING_CATEGORY(lcViews)
+
+class LiveQuery;
+class QueryResult;
+
+class QueryListModelPrivate
+{
+public:
+    // One row: its CBOR encoding, a slice of a buffer shared by the rows of one page (or its own
+    // buffer after a change). 40 bytes plus the encoding.
+    struct Row
+    {
+        QByteArray bytes;
+        quint32 offset = 0;
+        quint32 size = 0; // 0: a placeholder row waiting for its record (insertRows)
+        quint32 serial = 0;
+        size_t idHash = 0;
+    };
+
+    // How the next page continues (see the class comment in querylistmodel.h).
+    enum class Paging { IdRange, IndexedField, Offset, Single };
+
+    explicit QueryListModelPrivate(QueryListModel *q);
+
+    QueryListModel *q;
+    QPointer<Connection> connection;
+
+    // Source
+    QString query;
+    QVariantMap bindings;
+    QString table;
+    QString filter;
+    QString orderBy;
+    bool descending = false;
+    bool live = false;
+    int pageSize = 100;
+    QStringList userRoles;
+    QStringList columns;
+    QString displayField;
+
+    // State
+    QueryListModel::Status status = QueryListModel::Null;
+    Error error;
+    qint64 totalCount = -1;
+    QList<Row> rows;
+    QStringList fields;
+    QHash<QString, int> fieldIndex;
+    mutable QCache<quint32, QVariantMap> decoded{512};
+    quint32 nextSerial = 1;
+
+    // Paging
+    Paging paging = Paging::Single;
+    bool orderIndexed = false;
+    bool atEnd = false;
+    bool started = false;
+    QVariant cursor;        // last id key (IdRange) or last sort value (IndexedField)
+    QList<QVariant> tieIds; // ids already loaded whose sort value equals cursor (IndexedField)
+    bool wantMore = false;  // fetchMore() asked while a read was running
+    bool fetchAllRequested = false;
+
+    // Reads (pages, re-checks, resyncs) run one at a time; live notifications that arrive
+    // meanwhile wait in `buffered` and are applied after the read, so none is lost.
+    quint64 generation = 0;
+    bool reading = false;
+    QPointer<LiveQuery> liveQuery;
+    QList<LiveNotification> buffered;
+    QList<RecordId> recheckIds;
+    QSet<RecordId> recheckSet;
+    bool resyncWanted = false;
+    bool reloadPending = false;
+    QTimer *recountTimer = nullptr;
+    QTimer *resyncTimer = nullptr;
+
+    // Source helpers
+    [[nodiscard]] bool tableMode() const { return query.isEmpty() && !table.isEmpty(); }
+    [[nodiscard]] bool hasSource() const { return !query.isEmpty() || !table.isEmpty(); }
+    [[nodiscard]] bool positional() const { return tableMode(); }
+    [[nodiscard]] QVariantMap vars() const;
+    [[nodiscard]] QString fromTable() const;
+    [[nodiscard]] QString whereFilter(const QString &extra = {}) const;
+    [[nodiscard]] QString orderClause() const;
+    [[nodiscard]] QString liveTable() const;
+    bool validateSource(Error *error) const;
+
+    // Rows
+    [[nodiscard]] QVariantMap recordAt(int row) const;
+    [[nodiscard]] RecordId idAt(int row) const;
+    [[nodiscard]] QVariant sortKeyOf(const QVariantMap &record) const;
+    [[nodiscard]] int compareOrder(const QVariant &keyA, const RecordId &idA, const QVariant &keyB,
+                                   const RecordId &idB) const;
+    [[nodiscard]] int findRow(const RecordId &id) const;
+    // Where a row with this key belongs, leaving out row `skip`; -1 when it lies beyond the
+    // loaded part (it will come with a later page).
+    [[nodiscard]] int targetRow(const QVariant &key, const RecordId &id, int skip) const;
+    Row makeRow(const QVariantMap &record);
+    static QList<int> changedRoles(const QueryListModelPrivate *d, const QVariantMap &before,
+                                   const QVariantMap &after);
+    void discoverFields(const QVariantList &records);
+    QList<int> allRoles() const;
+
+    // Live application
+    void upsert(const QVariantMap &record);
+    void removeById(const RecordId &id);
+    // Moves row `from` (or inserts when -1) to where `row` belongs and emits the signals.
+    void place(int from, Row row, const QList<int> &roles);
+    void reconcile(const QVariantList &records);
+
+    // Loading
+    void setStatus(QueryListModel::Status s);
+    void setError(const Error &e);
+    void setTotal(qint64 total);
+    void start();
+    void scheduleReload();
+    void detectIndexThenLoad(quint64 gen);
+    void nextRead();
+    void requestPage();
+    void onPage(const QVariantList &records);
+    void requestRecheck();
+    void requestResync();
+    void finishRead();
+    void recount();
+    void subscribe(quint64 gen);
+    void onNotification(const LiveNotification &n);
+    void applyNotification(const LiveNotification &n);
+    void afterLiveChange();
+    void fail(const Error &e);
+    static QVariantList rowsOf(const QueryResult &result, Error *error);
+};
+
+} // namespace SurrealQt

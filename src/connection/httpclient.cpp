@@ -32,6 +32,15 @@ HttpClient::HttpClient(const ClientConfig &config, QObject *parent)
 void HttpClient::connectTransport(const QUrl &url)
 {
     m_rpcUrl = RpcEndpoint::httpUrl(url, u"/rpc");
+    // A namespace or database that cannot travel in a header can never work over HTTP: say so
+    // once, now, rather than retry a handshake that would fail the same way.
+    Error refused;
+    (void)headers(true, true, &refused);
+    if (refused.isValid()) {
+        QMetaObject::invokeMethod(
+            this, [this, refused] { setFatal(refused); }, Qt::QueuedConnection);
+        return;
+    }
     // Nothing to open, but "connected" must mean the server answers: ask for its version.
     post(0, RpcRequest{u"version"_s, {}, {}}, true);
 }

@@ -4,6 +4,7 @@
 
 #include <QtCore/QPointer>
 #include <QtCore/QTimer>
+#include <QtNetwork/QNetworkProxy>
 #include <QtNetwork/QTcpSocket>
 #if QT_CONFIG(ssl)
 #include <QtNetwork/QSslSocket>
@@ -20,6 +21,7 @@ struct HttpKeepAliveClient::Connection
     QAbstractSocket *socket = nullptr;
     QTimer *timer = nullptr;
     QUrl origin;
+    QNetworkProxy proxy;
     // "POST /rpc HTTP/1.1\r\nHost: h:p\r\n" for origin's path, built once per connection.
     QByteArray requestHead;
     QString originText;
@@ -45,19 +47,37 @@ bool sameOrigin(const QUrl &a, const QUrl &b)
     return a.port() == b.port() && a.scheme() == b.scheme() && a.host() == b.host() && a.path() == b.path();
 }
 
-QByteArray requestHeadFor(const QUrl &url)
+bool isTls(const QUrl &url)
+{
+    return url.scheme() == u"https" || url.scheme() == u"wss";
+}
+
+// An HTTP proxy forwards plain-HTTP requests itself (absolute-form request line), as
+// QNetworkAccessManager uses it; TLS goes through a CONNECT tunnel, SOCKS5 through the socket.
+bool forwardsItself(const QNetworkProxy &proxy, const QUrl &url)
+{
+    return !isTls(url) &&
+           (proxy.type() == QNetworkProxy::HttpProxy || proxy.type() == QNetworkProxy::HttpCachingProxy);
+}
+
+QByteArray requestHeadFor(const QUrl &url, const QNetworkProxy &proxy = QNetworkProxy(QNetworkProxy::NoProxy))
 {
     QByteArray path = url.path(QUrl::FullyEncoded).toLatin1();
     if (path.isEmpty())
         path = "/";
-    const bool tls = url.scheme() == u"https" || url.scheme() == u"wss";
-    const int defaultPort = tls ? 443 : 80;
+    const int defaultPort = isTls(url) ? 443 : 80;
     QByteArray host = url.host(QUrl::FullyEncoded).toLatin1();
     if (host.contains(':'))
         host = '[' + host + ']';
     if (url.port(defaultPort) != defaultPort)
         host += ':' + QByteArray::number(url.port());
-    return "POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\n";
+    if (!forwardsItself(proxy, url))
+        return "POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\n";
+    QByteArray head = "POST http://" + host + path + " HTTP/1.1\r\nHost: " + host + "\r\n";
+    if (!proxy.user().isEmpty())
+        head += "Proxy-Authorization: Basic " + (proxy.user() + u':' + proxy.password()).toUtf8().toBase64() +
+                "\r\n";
+    return head;
 }
 
 // Case-insensitive ASCII compare of a header name that starts at p.
@@ -139,7 +159,13 @@ void HttpKeepAliveClient::dispatch()
         if (!idle) {
             idle = new Connection;
             idle->origin = next.url;
-            idle->requestHead = requestHeadFor(next.url);
+            // The application's proxy settings, resolved once per connection as QNAM would.
+            const QList<QNetworkProxy> proxies =
+                QNetworkProxyFactory::proxyForQuery(QNetworkProxyQuery(next.url));
+            idle->proxy = proxies.value(0, QNetworkProxy(QNetworkProxy::NoProxy));
+            if (idle->proxy.type() == QNetworkProxy::HttpCachingProxy && isTls(next.url))
+                idle->proxy = QNetworkProxy(QNetworkProxy::NoProxy);
+            idle->requestHead = requestHeadFor(next.url, idle->proxy);
             idle->originText =
                 next.url.toString(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment);
             idle->timer = new QTimer(this);
@@ -165,8 +191,10 @@ void HttpKeepAliveClient::start(Connection *c, Request request)
         return;
     }
     const QUrl &url = c->origin;
-    const bool tls = url.scheme() == u"https" || url.scheme() == u"wss";
-    const quint16 port = quint16(url.port(tls ? 443 : 80));
+    const bool tls = isTls(url);
+    const bool forward = forwardsItself(c->proxy, url);
+    const QString host = forward ? c->proxy.hostName() : url.host();
+    const quint16 port = forward ? c->proxy.port() : quint16(url.port(tls ? 443 : 80));
 #if QT_CONFIG(ssl)
     if (tls) {
         auto *ssl = new QSslSocket(this);
@@ -192,6 +220,7 @@ void HttpKeepAliveClient::start(Connection *c, Request request)
             onConnected(c);
         });
     }
+    c->socket->setProxy(forward ? QNetworkProxy(QNetworkProxy::NoProxy) : c->proxy);
     c->socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     connect(c->socket, &QAbstractSocket::readyRead, this, [this, c] { onReadyRead(c); });
     connect(c->socket, &QAbstractSocket::errorOccurred, this, [this, c] { onSocketError(c); });
@@ -199,7 +228,7 @@ void HttpKeepAliveClient::start(Connection *c, Request request)
         c->timer->start(m_connectTimeoutMs);
 #if QT_CONFIG(ssl)
     if (tls) {
-        static_cast<QSslSocket *>(c->socket)->connectToHostEncrypted(url.host(), port);
+        static_cast<QSslSocket *>(c->socket)->connectToHostEncrypted(host, port);
         return;
     }
 #else
@@ -212,7 +241,7 @@ void HttpKeepAliveClient::start(Connection *c, Request request)
         return;
     }
 #endif
-    c->socket->connectToHost(url.host(), port);
+    c->socket->connectToHost(host, port);
 }
 
 void HttpKeepAliveClient::onConnected(Connection *c)
@@ -223,7 +252,7 @@ void HttpKeepAliveClient::onConnected(Connection *c)
     QByteArray out;
     const QByteArray length = QByteArray::number(r.body.size());
     const bool ownHead = sameOrigin(r.url, c->origin);
-    const QByteArray head = ownHead ? c->requestHead : requestHeadFor(r.url);
+    const QByteArray head = ownHead ? c->requestHead : requestHeadFor(r.url, c->proxy);
     out.reserve(head.size() + r.headers.size() + length.size() + r.body.size() + 24);
     out.append(head)
         .append(r.headers)

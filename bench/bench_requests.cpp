@@ -12,6 +12,9 @@
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/exception.h>
 
+#include <QtCore/QCborArray>
+#include <QtCore/QCborMap>
+#include <QtCore/QCborValue>
 #include <QtCore/QCoreApplication>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QEventLoop>
@@ -20,11 +23,15 @@
 #include <QtCore/QRegularExpression>
 #include <QtCore/QTimer>
 #include <QtCore/QUrl>
+#include <QtNetwork/QNetworkAccessManager>
+#include <QtNetwork/QNetworkReply>
+#include <QtNetwork/QNetworkRequest>
 
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <ctime>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -187,6 +194,80 @@ double sequential(Connection *c, int m)
     return double(t.nsecsElapsed()) / 1000.0 / m;
 }
 
+// The floor QNetworkAccessManager sets for any HTTP client built on it: the same `RETURN $i`
+// POSTs, pre-encoded, with a pre-built request and token, six in flight, nothing of SurrealQt's
+// in the path. SurrealQt's HTTP transport used QNAM until its client CPU per request was
+// measured against this.
+class QnamBaseline
+{
+public:
+    bool signIn(const QUrl &httpBase, const QString &user, const QString &pass)
+    {
+        QUrl url = httpBase;
+        url.setPath(u"/rpc"_s);
+        m_request = QNetworkRequest(url);
+        m_request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/cbor"));
+        m_request.setRawHeader("Accept", "application/cbor");
+        m_request.setRawHeader("Surreal-NS", "bench");
+        m_request.setRawHeader("Surreal-DB", "bench");
+        const QCborMap signin{{u"id"_s, 1},
+                              {u"method"_s, u"signin"_s},
+                              {u"params"_s, QCborArray{QCborMap{{u"user"_s, user}, {u"pass"_s, pass}}}}};
+        QNetworkReply *reply = m_nam.post(m_request, signin.toCborValue().toCbor());
+        QEventLoop loop;
+        QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+        loop.exec();
+        const QCborValue answer = QCborValue::fromCbor(reply->readAll());
+        reply->deleteLater();
+        const QString token = answer[u"result"_s].toString();
+        if (token.isEmpty())
+            return false;
+        m_request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
+        return true;
+    }
+
+    Burst burst(int n)
+    {
+        std::vector<QByteArray> bodies;
+        bodies.reserve(size_t(n));
+        for (int i = 0; i < n; ++i)
+            bodies.push_back(QCborMap{{u"id"_s, i},
+                                      {u"method"_s, u"query"_s},
+                                      {u"params"_s, QCborArray{u"RETURN $i"_s, QCborMap{{u"i"_s, i}}}}}
+                                 .toCborValue()
+                                 .toCbor());
+        int sent = 0, done = 0;
+        QEventLoop loop;
+        std::function<void()> next = [&] {
+            if (sent >= n)
+                return;
+            const int i = sent++;
+            QNetworkReply *reply = m_nam.post(m_request, bodies[size_t(i)]);
+            QObject::connect(reply, &QNetworkReply::finished, &loop, [&, reply, i] {
+                const QCborValue answer = QCborValue::fromCbor(reply->readAll());
+                reply->deleteLater();
+                if (answer[u"result"_s][0][u"result"_s].toInteger(-1) != i)
+                    die(u"qnam baseline: wrong answer for %1"_s.arg(i));
+                if (++done == n)
+                    loop.quit();
+                else
+                    next();
+            });
+        };
+        const double cpu0 = processCpuUs();
+        QElapsedTimer t;
+        t.start();
+        for (int k = 0; k < 6; ++k)
+            next();
+        loop.exec();
+        return {n / (double(t.nsecsElapsed()) / 1e9), (processCpuUs() - cpu0) / n};
+    }
+
+private:
+    QNetworkAccessManager m_nam;
+    QNetworkRequest m_request;
+};
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -219,11 +300,11 @@ int main(int argc, char **argv)
     httpUrl.setScheme(wsUrl.scheme() == u"wss" ? u"https"_s : u"http"_s);
 
     const auto make = [&](const QUrl &url, int size, bool usePool) {
-        auto mgr = std::make_unique<DatabaseManager>(url, u"bench"_s, u"bench"_s,
-                                                     Credentials::root(user, pass),
-                                                     ConnectionOptions{.sockets = usePool ? ConnectionOptions::Sockets::Pool
-                                                                                          : ConnectionOptions::Sockets::Single,
-                                                                       .poolSize = size});
+        auto mgr = std::make_unique<DatabaseManager>(
+            url, u"bench"_s, u"bench"_s, Credentials::root(user, pass),
+            ConnectionOptions{.sockets = usePool ? ConnectionOptions::Sockets::Pool
+                                                 : ConnectionOptions::Sockets::Single,
+                              .poolSize = size});
         mgr->setRequestTimeout(std::chrono::seconds(60));
         if (!await(mgr->open()))
             die(u"open timed out for "_s + url.toString());
@@ -243,23 +324,38 @@ int main(int argc, char **argv)
     // Sequential latency is a transport question: one WebSocket against HTTP.
     const std::vector<size_t> latencyClients{Single, Http};
 
+    QnamBaseline qnam;
+    if (!qnam.signIn(httpUrl, user, pass))
+        die(u"qnam baseline: signin failed"_s);
+
     // Warm up every client (sockets, server-side sessions, allocators).
     for (auto &c : clients) {
         burst(c.manager->connection(), std::min(n, 200));
         sequential(c.manager->connection(), std::min(m, 50));
     }
+    qnam.burst(std::min(n, 200));
+    std::vector<double> qnamRps, qnamCpu, cpuHttpOverQnam;
 
     std::vector<std::vector<double>> rps(clients.size()), cpu(clients.size()), lat(clients.size());
     std::vector<double> poolOverSingle, wsOverHttp, latWsOverHttp, cpuWsOverHttp;
     for (int r = 0; r < rounds; ++r) {
         // Rotate the order each round so no client always goes first.
         std::vector<Burst> b(clients.size());
-        for (size_t k = 0; k < clients.size(); ++k) {
-            const size_t i = (k + size_t(r)) % clients.size();
+        Burst raw;
+        // The QNAM baseline takes its turn in the rotation too (slot clients.size()).
+        for (size_t k = 0; k <= clients.size(); ++k) {
+            const size_t i = (k + size_t(r)) % (clients.size() + 1);
+            if (i == clients.size()) {
+                raw = qnam.burst(n);
+                qnamRps.push_back(raw.rps);
+                qnamCpu.push_back(raw.cpuUsPerRequest);
+                continue;
+            }
             b[i] = burst(clients[i].manager->connection(), n);
             rps[i].push_back(b[i].rps);
             cpu[i].push_back(b[i].cpuUsPerRequest);
         }
+        cpuHttpOverQnam.push_back(b[Http].cpuUsPerRequest / raw.cpuUsPerRequest);
         std::vector<double> l(clients.size());
         for (size_t k = 0; k < latencyClients.size(); ++k) {
             const size_t i = latencyClients[(k + size_t(r)) % latencyClients.size()];
@@ -285,12 +381,17 @@ int main(int argc, char **argv)
                     hasLatency ? qPrintable(QString::number(median(lat[i]), 'f', 1)) : "-");
     }
 
+    std::printf("%-12s %16.0f %24.1f %22s\n", "qnam-raw", median(qnamRps), median(qnamCpu), "-");
+
     std::printf("\n(throughput ratios: > 1 means the first is faster; CPU and latency ratios: < 1 means ws "
                 "is cheaper)\n");
     std::printf("ratio throughput pool/single = %.2f\n", median(poolOverSingle));
     std::printf("ratio throughput ws/http = %.2f   (ws-pool vs http)\n", median(wsOverHttp));
     std::printf("ratio client-cpu ws/http = %.2f   (ws-pool vs http, per request)\n", median(cpuWsOverHttp));
     std::printf("ratio latency ws/http = %.2f   (ws-single vs http, sequential)\n", median(latWsOverHttp));
+    std::printf("ratio client-cpu http/qnam-raw = %.2f   (SurrealQt over HTTP vs bare QNetworkAccessManager "
+                "posts, per request; < 1: ours is cheaper)\n",
+                median(cpuHttpOverQnam));
 
     for (auto &c : clients)
         c.manager->close();

@@ -1,0 +1,94 @@
+#pragma once
+
+#include <SurrealQt/bulkoptions.h>
+#include <SurrealQt/bulkquery.h>
+#include <SurrealQt/bulkresult.h>
+#include <SurrealQt/bulksource.h>
+#include <SurrealQt/bulkupdateitem.h>
+#include <SurrealQt/recordid.h>
+
+#include <QtCore/QFuture>
+#include <QtCore/QObject>
+#include <QtCore/QPointer>
+
+#include <memory>
+
+namespace SurrealQt {
+
+class Connection;
+class BulkJob;
+
+// Writes many records in batches, several batches in flight at once, over a pool or a single
+// connection. Each call returns at once with a QFuture<BulkResult>; the signals report
+// progress on this object's thread.
+//
+// The future fails (SurrealQt::Exception) only when the job cannot start: bad options or
+// names (Validation) or, for bulkUpsert, a key field without a UNIQUE index. Failures of
+// single inputs are reported in the BulkResult, each at its input index; see BulkResult for the
+// status every input ends in and docs/helpers/bulk-operations.md for the exact semantics.
+//
+// Several jobs may run on one object at once; the signals then interleave (each carries its
+// own numbers), and cancel() stops all of them.
+class SURREALQT_EXPORT BulkOperations : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(bool running READ isRunning NOTIFY runningChanged)
+
+public:
+    explicit BulkOperations(Connection *connection, const BulkOptions &options = {},
+                            QObject *parent = nullptr);
+    ~BulkOperations() override;
+
+    [[nodiscard]] Connection *connection() const;
+    [[nodiscard]] BulkOptions options() const { return m_options; }
+    // Applies to jobs started afterwards.
+    void setOptions(const BulkOptions &options) { m_options = options; }
+    [[nodiscard]] bool isRunning() const { return m_running > 0; }
+
+    // Inserts records (QVariantMap each) into table. Records without an id get a random one
+    // (the server's format) before they are sent, so that a resend can be checked.
+    QFuture<BulkResult> bulkInsert(const QString &table, const BulkSource &records);
+    // Replaces (merge = false) or merges into existing records; a missing record is a NotFound
+    // failure, never created.
+    QFuture<BulkResult> bulkUpdate(const QList<BulkUpdateItem> &items);
+    QFuture<BulkResult> bulkUpdate(const BulkSource &items);
+    // Creates or merges into the record whose keyField equals the input's. A keyField other
+    // than "id" needs a UNIQUE index on it (BulkOptions::createKeyIndex creates it).
+    QFuture<BulkResult> bulkUpsert(const QString &table, const BulkSource &records,
+                                   const QString &keyField = QStringLiteral("id"));
+    // Deletes records; results() holds each record as it was. A record that is not there is
+    // a NotFound failure (except on a resend, where it was likely deleted by the lost attempt).
+    QFuture<BulkResult> bulkDelete(const QList<RecordId> &ids);
+    QFuture<BulkResult> bulkDelete(const BulkSource &ids);
+    // Runs queries, each with its own bind variables; results() holds a QueryResult each. A
+    // query counts as failed when any of its statements failed.
+    QFuture<BulkResult> bulkQuery(const QList<BulkQuery> &queries);
+    QFuture<BulkResult> bulkQuery(const BulkSource &queries);
+
+public Q_SLOTS:
+    // Stops pulling new batches; batches in flight finish and are reported, the rest ends as
+    // NotAttempted. The future then finishes with isCancelled().
+    void cancel();
+
+Q_SIGNALS:
+    // done: inputs settled so far (written, failed or skipped); total: -1 for a stream of
+    // unknown length until its end. Monotonic per job; a completed job ends at done == total.
+    void progress(qint64 done, qint64 total);
+    // One batch settled: inputs first .. first + count - 1, of which failed failed.
+    void batchFinished(qint64 first, qint64 count, qint64 failed);
+    void finished(const SurrealQt::BulkResult &result);
+    // The job could not start (see above).
+    void errorOccurred(const SurrealQt::Error &error);
+    void runningChanged(bool running);
+
+private:
+    QFuture<BulkResult> run(std::shared_ptr<BulkJob> job);
+    std::shared_ptr<BulkJob> makeJob(int op, const BulkSource &source);
+
+    QPointer<Connection> m_connection;
+    BulkOptions m_options;
+    QList<std::weak_ptr<BulkJob>> m_jobs;
+    int m_running = 0;
+};
+
+} // namespace SurrealQt

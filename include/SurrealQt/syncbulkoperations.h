@@ -1,0 +1,63 @@
+#pragma once
+
+#include <SurrealQt/bulkoptions.h>
+#include <SurrealQt/bulkquery.h>
+#include <SurrealQt/bulkresult.h>
+#include <SurrealQt/bulksource.h>
+#include <SurrealQt/bulkupdateitem.h>
+#include <SurrealQt/recordid.h>
+
+#include <QtCore/QMutex>
+#include <QtCore/QPointer>
+
+#include <functional>
+#include <memory>
+
+namespace SurrealQt {
+
+class Connection;
+class BulkJob;
+
+// The blocking twin of BulkOperations, for worker threads and console tools: each call returns
+// when the job ended. Failures of single inputs are in the BulkResult; a job that cannot start
+// throws SurrealQt::Exception. Refuses to run on the connection's I/O thread.
+class SURREALQT_EXPORT SyncBulkOperations
+{
+public:
+    explicit SyncBulkOperations(Connection *connection, const BulkOptions &options = {});
+    ~SyncBulkOperations();
+    Q_DISABLE_COPY_MOVE(SyncBulkOperations)
+
+    [[nodiscard]] BulkOptions options() const { return m_options; }
+    void setOptions(const BulkOptions &options) { m_options = options; }
+    // Called after every batch from the library's threads (never concurrently), in order.
+    void setProgressCallback(std::function<void(qint64 done, qint64 total)> callback)
+    {
+        m_progress = std::move(callback);
+    }
+
+    BulkResult bulkInsert(const QString &table, const BulkSource &records);
+    BulkResult bulkUpdate(const QList<BulkUpdateItem> &items);
+    BulkResult bulkUpdate(const BulkSource &items);
+    BulkResult bulkUpsert(const QString &table, const BulkSource &records,
+                          const QString &keyField = QStringLiteral("id"));
+    BulkResult bulkDelete(const QList<RecordId> &ids);
+    BulkResult bulkDelete(const BulkSource &ids);
+    BulkResult bulkQuery(const QList<BulkQuery> &queries);
+    BulkResult bulkQuery(const BulkSource &queries);
+
+    // Thread-safe: stops the running call from another thread, as BulkOperations::cancel().
+    void cancel();
+
+private:
+    BulkResult run(std::shared_ptr<BulkJob> job);
+    std::shared_ptr<BulkJob> makeJob(int op, const BulkSource &source);
+
+    QPointer<Connection> m_connection;
+    BulkOptions m_options;
+    std::function<void(qint64, qint64)> m_progress;
+    QMutex m_mutex;
+    std::shared_ptr<BulkJob> m_current;
+};
+
+} // namespace SurrealQt

@@ -180,7 +180,7 @@ private Q_SLOTS:
         QCOMPARE(AWAIT(merged).value(u"w"_s).toInt(), 2);
         QTRY_COMPARE(ch->pendingCount(), 0);
         // A failed call does not stop the ones behind it.
-        QFuture<QueryResult> bad = ch->query(u"SELEC"_s);
+        QFuture<QueryResult> bad = ch->query(u"SELEC * FROM nothing"_s);
         QFuture<QVariantMap> after = ch->select(rid);
         QCOMPARE(failureOf(bad).kind(), Error::Kind::Parse);
         QCOMPARE(AWAIT(after).value(u"w"_s).toInt(), 2);
@@ -199,7 +199,7 @@ private Q_SLOTS:
         auto m = makeManager(TestServer::url());
         AWAIT_VOID(m->open());
         const QString tb = TestServer::uniqueName("chlive_");
-        QVERIFY(AWAIT(m->connection()->query(u"DEFINE TABLE type::table($tb)"_s, {{u"tb"_s, tb}})).isOk());
+        QVERIFY(AWAIT(m->connection()->query(u"CREATE type::table($tb); DELETE type::table($tb)"_s, {{u"tb"_s, tb}})).isOk());
         std::unique_ptr<Channel> ch(m->connection()->channel());
         QFuture<QueryResult> before =
             ch->query(u"SLEEP 200ms; CREATE type::record($tb, 1)"_s, {{u"tb"_s, tb}});
@@ -294,7 +294,7 @@ private Q_SLOTS:
         auto m = makeManager(TestServer::url());
         AWAIT_VOID(m->open());
         const QString tb = TestServer::uniqueName("liveopt_");
-        QVERIFY(AWAIT(m->connection()->query(u"DEFINE TABLE type::table($tb)"_s, {{u"tb"_s, tb}})).isOk());
+        QVERIFY(AWAIT(m->connection()->query(u"CREATE type::table($tb); DELETE type::table($tb)"_s, {{u"tb"_s, tb}})).isOk());
         // live(table, this) means parent = this, records (not diffs) in the notifications.
         LiveQuery *records = m->connection()->live(Table(tb), this);
         QCOMPARE(records->parent(), this);

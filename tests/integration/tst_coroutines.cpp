@@ -66,7 +66,7 @@ private Q_SLOTS:
 
     void failuresAreExceptions()
     {
-        QCoro::waitFor(m_db->open());
+        AWAIT_VOID(m_db->open());
         const Error e = QCoro::waitFor(failureInCoroutine(m_db->connection()));
         QCOMPARE(e.kind(), Error::Kind::Parse);
     }
@@ -74,7 +74,7 @@ private Q_SLOTS:
     // A continuation attached elsewhere to the same future is not replaced by awaiting it.
     void awaitingKeepsOtherContinuations()
     {
-        QCoro::waitFor(m_db->open());
+        AWAIT_VOID(m_db->open());
         QFuture<QVariantList> rows = m_db->connection()->select(Table(m_table));
         int seenByContinuation = -1;
         QFuture<void> after = rows.then(this, [&](const QVariantList &list) { seenByContinuation = int(list.size()); });

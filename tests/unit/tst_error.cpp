@@ -379,7 +379,7 @@ void TestError::statementErrorMessageFromResult()
                             {u"status"_s, u"ERR"_s},
                             {u"time"_s, u"193.236\u00b5s"_s}};
     const Error e = Error::fromServer(entry, u"statement 1"_s);
-    QCOMPARE(e.kind(), Error::Kind::Query);
+    QCOMPARE(e.kind(), Error::Kind::AlreadyExists);
     QCOMPARE(e.message(), u"Database record `t:1` already exists"_s);
     QCOMPARE(e.serverKind(), u"AlreadyExists"_s);
     QCOMPARE(e.serverCode(), 0);

@@ -64,8 +64,12 @@ public:
     void setRequestTimeout(std::chrono::milliseconds timeout);
     [[nodiscard]] std::chrono::milliseconds requestTimeout() const;
     void setConnectTimeout(std::chrono::milliseconds timeout);
+    // Connection attempts per socket before its first successful connect (open() fails after them).
     void setMaxRetries(int retries);
     [[nodiscard]] int maxRetries() const;
+    // Attempts after a connected socket is lost; -1 (the default) = never give up. See docs/reliability.md.
+    void setMaxReconnectAttempts(int attempts);
+    [[nodiscard]] int maxReconnectAttempts() const;
     void setKeepAliveInterval(std::chrono::milliseconds interval);
     void setReconnectBackoff(std::chrono::milliseconds base, std::chrono::milliseconds max);
 

@@ -191,6 +191,16 @@ int DatabaseManager::maxRetries() const
     return d->config.maxRetries;
 }
 
+void DatabaseManager::setMaxReconnectAttempts(int attempts)
+{
+    d->config.maxReconnectAttempts = attempts < 0 ? -1 : std::max(1, attempts);
+}
+
+int DatabaseManager::maxReconnectAttempts() const
+{
+    return d->config.maxReconnectAttempts;
+}
+
 void DatabaseManager::setKeepAliveInterval(std::chrono::milliseconds interval)
 {
     d->config.keepAliveMs = int(interval.count());

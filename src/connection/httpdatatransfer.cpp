@@ -1,27 +1,14 @@
 #include "httpdatatransfer_p.h"
 
+#include "rpcendpoint_p.h"
+
 using namespace Qt::StringLiterals;
 
 namespace SurrealQt {
 
 QUrl HttpEndpoint::url(const QUrl &serverUrl, const QString &path)
 {
-    QUrl url = serverUrl;
-    if (url.scheme() == u"ws")
-        url.setScheme(u"http"_s);
-    else if (url.scheme() == u"wss")
-        url.setScheme(u"https"_s);
-    QString base = url.path();
-    // "/rpc/" is the same endpoint as "/rpc".
-    while (base.endsWith(u'/'))
-        base.chop(1);
-    if (base.endsWith(u"/rpc"))
-        base.chop(4);
-    while (base.endsWith(u'/'))
-        base.chop(1);
-    url.setPath(base + path);
-    url.setQuery(QString());
-    return url;
+    return RpcEndpoint::httpUrl(serverUrl, path);
 }
 
 QNetworkRequest HttpEndpoint::request(const QUrl &serverUrl, const QString &path, const SessionState &session,

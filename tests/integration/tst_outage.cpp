@@ -2,7 +2,7 @@
 // same port: reconnecting without end after a successful open, live queries that resubscribe
 // and say so, requests made during a drop, deadlines counted from the call, cancellation.
 //
-// SURREALQT_OUTAGE_SECONDS sets the length of the long outage (default 9 s, longer than the
+// SURREALQT_OUTAGE_SECONDS sets the length of the long outage (default 8 s, longer than the
 // ~2.6 s after which the connection used to give up). Run it once with 60 by hand:
 //   SURREALQT_OUTAGE_SECONDS=60 ctest -R 'tst_outage|surreal_local' --timeout 300
 
@@ -52,7 +52,7 @@ struct RestartableServer
 int outageSeconds()
 {
     const int fromEnv = qEnvironmentVariableIntValue("SURREALQT_OUTAGE_SECONDS");
-    return fromEnv > 0 ? fromEnv : 9;
+    return fromEnv > 0 ? fromEnv : 8;
 }
 
 } // namespace
@@ -192,6 +192,41 @@ private Q_SLOTS:
             QCOMPARE(r.last().toLongLong(), 3);
         }
         QCOMPARE(m->state(), DatabaseManager::State::Connected);
+    }
+
+    void reconnectAttemptsCanBeLimited()
+    {
+        RestartableServer s;
+        QVERIFY(s.start());
+        auto m = singleSocket(s.server.wsUrl());
+        m->setMaxReconnectAttempts(2);
+        m->setReconnectBackoff(std::chrono::milliseconds(10), std::chrono::milliseconds(50));
+        AWAIT_VOID(m->open());
+        QVERIFY(AWAIT(m->connection()->query(u"DEFINE TABLE limit_t SCHEMALESS"_s)).isOk());
+        std::unique_ptr<LiveQuery> live(m->connection()->liveQuery(u"LIVE SELECT * FROM limit_t"_s));
+        AWAIT(live->started());
+        s.server.kill();
+        QTRY_COMPARE_WITH_TIMEOUT(m->state(), DatabaseManager::State::Disconnected, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(live->state(), LiveQuery::State::Failed, 5000);
+        QCOMPARE(live->lastError().kind(), Error::Kind::Connection);
+    }
+
+    void killWhileTheServerEndsTheQuery()
+    {
+        // kill() on this thread while the I/O thread deletes the subscription (the server's
+        // KILLED notice): kill() must not touch that object. Run many times to hit the window.
+        auto m = singleSocket(TestServer::url());
+        AWAIT_VOID(m->open());
+        QVERIFY(AWAIT(m->connection()->query(u"DEFINE TABLE race_t SCHEMALESS"_s)).isOk());
+        for (int i = 0; i < 60; ++i) {
+            std::unique_ptr<LiveQuery> live(m->connection()->liveQuery(u"LIVE SELECT * FROM race_t"_s));
+            const QUuid id = AWAIT(live->started());
+            QFuture<QueryResult> serverKill = m->connection()->query(u"KILL $id"_s, {{u"id"_s, id}});
+            QTest::qWait(i % 4);
+            live->kill();
+            settle(serverKill);
+        }
+        QCOMPARE(AWAIT(m->connection()->query(u"RETURN 1"_s)).last().toInt(), 1);
     }
 
     void zeroConnectTimeoutMeansNoLimit()

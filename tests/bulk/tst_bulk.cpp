@@ -138,7 +138,9 @@ private Q_SLOTS:
         BulkOperations ops(pool());
         QSignalSpy progress(&ops, &BulkOperations::progress);
         QSignalSpy finished(&ops, &BulkOperations::finished);
-        const BulkResult r = AWAIT(ops.bulkInsert(tb, recs(n)));
+        QFuture<BulkResult> f = ops.bulkInsert(tb, recs(n));
+        QVERIFY(settle(f, 80000));
+        const BulkResult r = f.result();
         QCOMPARE(r.successCount(), qint64(n));
         QCOMPARE(r.errorCount(), qint64(0));
         QVERIFY(r.isOk());

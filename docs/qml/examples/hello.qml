@@ -1,0 +1,59 @@
+// A plain QML script for the `qml` tool: connect, write with the CRUD helpers, read back, quit.
+//
+//   QML_IMPORT_PATH=<build>/qml /usr/lib/qt6/bin/qml docs/qml/examples/hello.qml -- ws://127.0.0.1:8000 root root
+//
+// (An installed module needs no QML_IMPORT_PATH.) Exits 0 on success, 1 on any error.
+import QtQml
+import SurrealQt
+
+QtObject {
+    id: script
+
+    // Everything after "--" on the qml tool's command line.
+    readonly property var args: {
+        const all = Qt.application.arguments
+        const at = all.indexOf("--")
+        return at < 0 ? [] : all.slice(at + 1)
+    }
+
+    property Database db: Database {
+        url: script.args[0] || "ws://127.0.0.1:8000"
+        namespace: "docs"
+        database: "hello"
+        user: script.args[1] || "root"
+        password: script.args[2] || "root"
+
+        onOpened: script.run()
+        onErrorOccurred: (message, kind) => {
+            console.log("error (" + kind + "): " + message)
+            Qt.exit(1)
+        }
+    }
+
+    function run() {
+        // Promises chain; values always travel as bind variables.
+        db.query("DELETE book")
+            .then(() => db.insertMany("book", [
+                { title: "Dune", pages: 412 },
+                { title: "Emma", pages: 474 },
+                { title: "Coraline", pages: 162 }
+            ]))
+            .then(() => db.selectMany("book", { where: "pages > $min", vars: { min: 400 }, orderBy: "pages" }))
+            .then(books => {
+                for (const book of books)
+                    console.log(book.title + " (" + book.pages + " pages) " + book.id)
+                return db.count("book")
+            })
+            .then(n => {
+                // The callback form: function(result, error).
+                db.deleteMany("book", { where: "pages < $max", vars: { max: 200 } }, (removed, error) => {
+                    console.log(n + " books, " + removed + " short one removed")
+                    Qt.exit(error ? 1 : 0)
+                })
+            })
+            .catch(e => {
+                console.log("failed: " + e.kind + ": " + e.message)
+                Qt.exit(1)
+            })
+    }
+}

@@ -1,0 +1,181 @@
+#pragma once
+
+#include "surrealqtqml_global.h"
+
+#include <SurrealQt/databasemanager.h>
+#include <SurrealQt/error.h>
+
+#include <QtCore/QFuture>
+#include <QtCore/QObject>
+#include <QtCore/QPointer>
+#include <QtCore/QUrl>
+#include <QtCore/QVariantMap>
+#include <QtQml/QJSValue>
+#include <QtQml/QQmlParserStatus>
+#include <QtQml/qqmlregistration.h>
+
+#include <functional>
+
+namespace SurrealQt {
+
+class Connection;
+
+// QML `Database`: one SurrealDB deployment (a pool of sockets on the manager's I/O thread).
+// It connects by itself once the component is complete and `url` is set, and reconnects
+// when url, namespace, database or the credentials change.
+//
+// The data calls return a Promise, or take a callback `function(result, error)` as their
+// last argument (then they return undefined). Errors are JavaScript Error objects with
+// `kind` ("NotAllowed", "Validation", ...), `serverCode`, `serverKind` and `context`.
+//
+// Record ids travel as "table:id" text: an argument named `recordId` is parsed as one,
+// `table` is a table name, and `what` is a record id when it contains ':' else a table.
+class SURREALQT_QML_EXPORT QmlDatabase : public QObject, public QQmlParserStatus
+{
+    Q_OBJECT
+    Q_INTERFACES(QQmlParserStatus)
+    QML_NAMED_ELEMENT(Database)
+    Q_PROPERTY(QUrl url READ url WRITE setUrl NOTIFY urlChanged)
+    Q_PROPERTY(QString namespace READ namespaceName WRITE setNamespaceName NOTIFY namespaceChanged)
+    Q_PROPERTY(QString database READ databaseName WRITE setDatabaseName NOTIFY databaseChanged)
+    Q_PROPERTY(QString user READ user WRITE setUser NOTIFY credentialsChanged)
+    Q_PROPERTY(QString password READ password WRITE setPassword NOTIFY credentialsChanged)
+    // For other sign-ins than a root user: {level: "namespace"|"database"|"record"|"token",
+    // user, password, namespace, database, access, variables, token}. Overrides user/password.
+    Q_PROPERTY(QVariantMap credentials READ credentials WRITE setCredentials NOTIFY credentialsChanged)
+    Q_PROPERTY(int poolSize READ poolSize WRITE setPoolSize NOTIFY poolSizeChanged)
+    // false keeps it closed; true (default) connects as soon as url is set.
+    Q_PROPERTY(bool active READ isActive WRITE setActive NOTIFY activeChanged)
+    Q_PROPERTY(Status status READ status NOTIFY statusChanged)
+    Q_PROPERTY(bool ready READ isReady NOTIFY statusChanged)
+    Q_PROPERTY(QString error READ errorString NOTIFY errorChanged)
+    Q_PROPERTY(QString errorKind READ errorKind NOTIFY errorChanged)
+
+public:
+    enum Status { Null, Connecting, Ready, Reconnecting, Error, Closed };
+    Q_ENUM(Status)
+
+    explicit QmlDatabase(QObject *parent = nullptr);
+    ~QmlDatabase() override;
+
+    [[nodiscard]] QUrl url() const { return m_url; }
+    void setUrl(const QUrl &url);
+    [[nodiscard]] QString namespaceName() const { return m_ns; }
+    void setNamespaceName(const QString &ns);
+    [[nodiscard]] QString databaseName() const { return m_db; }
+    void setDatabaseName(const QString &db);
+    [[nodiscard]] QString user() const { return m_user; }
+    void setUser(const QString &user);
+    [[nodiscard]] QString password() const { return m_password; }
+    void setPassword(const QString &password);
+    [[nodiscard]] QVariantMap credentials() const { return m_credentials; }
+    void setCredentials(const QVariantMap &credentials);
+    [[nodiscard]] int poolSize() const { return m_poolSize; }
+    void setPoolSize(int size);
+    [[nodiscard]] bool isActive() const { return m_active; }
+    void setActive(bool active);
+
+    [[nodiscard]] Status status() const { return m_status; }
+    [[nodiscard]] bool isReady() const { return m_status == Ready; }
+    [[nodiscard]] QString errorString() const { return m_error.message(); }
+    [[nodiscard]] QString errorKind() const;
+    [[nodiscard]] SurrealQt::Error lastError() const { return m_error; }
+
+    // C++ side: the manager this item uses (null until it connects), or hand it one the
+    // application already opened; the item then ignores url/namespace/credentials.
+    [[nodiscard]] DatabaseManager *manager() const { return m_manager; }
+    void setManager(DatabaseManager *manager);
+    [[nodiscard]] Connection *connection() const;
+
+    void classBegin() override;
+    void componentComplete() override;
+
+    // Raw data calls (SurrealDB RPC). Each returns a Promise unless a callback is passed.
+    Q_INVOKABLE QJSValue query(const QString &surrealql, const QJSValue &vars = {},
+                               const QJSValue &callback = {});
+    Q_INVOKABLE QJSValue select(const QString &what, const QJSValue &callback = {});
+    Q_INVOKABLE QJSValue create(const QString &what, const QJSValue &data = {},
+                                const QJSValue &callback = {});
+    Q_INVOKABLE QJSValue insert(const QString &table, const QJSValue &data, const QJSValue &callback = {});
+    Q_INVOKABLE QJSValue update(const QString &what, const QJSValue &data, const QJSValue &callback = {});
+    Q_INVOKABLE QJSValue merge(const QString &what, const QJSValue &data, const QJSValue &callback = {});
+    Q_INVOKABLE QJSValue upsert(const QString &what, const QJSValue &data, const QJSValue &callback = {});
+    Q_INVOKABLE QJSValue remove(const QString &what, const QJSValue &callback = {});
+
+    // CRUD helpers: one record in, one record (or null) out; "no record came back" means
+    // refused or missing, never an error of its own.
+    Q_INVOKABLE QJSValue insertOne(const QString &table, const QJSValue &data, const QJSValue &callback = {});
+    Q_INVOKABLE QJSValue insertMany(const QString &table, const QJSValue &rows,
+                                    const QJSValue &callback = {});
+    Q_INVOKABLE QJSValue selectOne(const QString &recordId, const QJSValue &callback = {});
+    // options: {where: "done = $done", vars: {done: false}, orderBy: "title", limit: 10}
+    Q_INVOKABLE QJSValue selectMany(const QString &table, const QJSValue &options = {},
+                                    const QJSValue &callback = {});
+    Q_INVOKABLE QJSValue updateOne(const QString &recordId, const QJSValue &data,
+                                   const QJSValue &callback = {});
+    Q_INVOKABLE QJSValue mergeOne(const QString &recordId, const QJSValue &data,
+                                  const QJSValue &callback = {});
+    Q_INVOKABLE QJSValue upsertOne(const QString &recordId, const QJSValue &data,
+                                   const QJSValue &callback = {});
+    // Resolves with true when a record was deleted.
+    Q_INVOKABLE QJSValue deleteOne(const QString &recordId, const QJSValue &callback = {});
+    // options as for selectMany (where/vars); resolves with the number of records.
+    Q_INVOKABLE QJSValue deleteMany(const QString &table, const QJSValue &options = {},
+                                    const QJSValue &callback = {});
+    Q_INVOKABLE QJSValue count(const QString &table, const QJSValue &options = {},
+                               const QJSValue &callback = {});
+    Q_INVOKABLE QJSValue exists(const QString &recordId, const QJSValue &callback = {});
+
+    // A record id value for data fields that link to records ("author: db.recordId('person', 'tobie')").
+    Q_INVOKABLE QVariant recordId(const QString &table, const QJSValue &id) const;
+
+public Q_SLOTS:
+    void open();
+    void close();
+
+Q_SIGNALS:
+    void urlChanged();
+    void namespaceChanged();
+    void databaseChanged();
+    void credentialsChanged();
+    void poolSizeChanged();
+    void activeChanged();
+    void statusChanged();
+    void errorChanged();
+    // Emitted whenever the underlying connection is replaced (reconnect after a setting changed).
+    void connectionChanged();
+    void opened();
+    void closed();
+    void errorOccurred(const QString &message, const QString &kind);
+
+private:
+    void scheduleReopen();
+    void reopen();
+    void setStatus(Status status);
+    void setError(const SurrealQt::Error &error);
+    void releaseManager();
+    QJSValue failed(const QJSValue &callback, const SurrealQt::Error &error);
+
+    template<typename Start, typename Finish>
+    QJSValue run(const QJSValue &callback, Start start, Finish finish);
+    QJSValue runVariant(const QJSValue &callback, const std::function<QFuture<QVariant>(Connection *)> &start,
+                        const std::function<QVariant(const QVariant &)> &finish = {});
+
+    QUrl m_url;
+    QString m_ns;
+    QString m_db;
+    QString m_user;
+    QString m_password;
+    QVariantMap m_credentials;
+    int m_poolSize = 2;
+    bool m_active = true;
+    bool m_complete = false;
+    bool m_reopenPending = false;
+    bool m_ownsManager = false;
+    Status m_status = Null;
+    SurrealQt::Error m_error;
+    QPointer<DatabaseManager> m_manager;
+    quint64 m_generation = 0;
+};
+
+} // namespace SurrealQt

@@ -1,0 +1,72 @@
+#pragma once
+
+#include "surrealqtqml_global.h"
+
+#include <SurrealQt/querylistmodel.h>
+
+#include <QtCore/QPointer>
+#include <QtQml/qqml.h>
+#include <QtQml/QQmlParserStatus>
+#include <QtQml/qqmlregistration.h>
+
+namespace SurrealQt {
+
+class QmlDatabase;
+
+// Makes QueryListModel (the base of QueryModel, from the core library) known to the QML type
+// system and to the module's .qmltypes, so tools see the inherited properties.
+struct QueryListModelForeign
+{
+    Q_GADGET
+    QML_FOREIGN(SurrealQt::QueryListModel)
+    QML_ANONYMOUS
+};
+
+// QML `QueryModel`: a QueryListModel that takes its connection from a `Database` and loads
+// once the component is complete (and again whenever the database reconnects).
+//
+//   QueryModel {
+//       database: db
+//       table: "task"; filter: "done = $done"; bindings: ({done: false}); orderBy: "created"
+//       live: true
+//   }
+//
+// `error` is the message text here (QueryListModel's Error value is `lastError` in C++).
+class SURREALQT_QML_EXPORT QmlQueryModel : public SurrealQt::QueryListModel, public QQmlParserStatus
+{
+    Q_OBJECT
+    Q_INTERFACES(QQmlParserStatus)
+    QML_NAMED_ELEMENT(QueryModel)
+    Q_PROPERTY(SurrealQt::QmlDatabase *database READ database WRITE setDatabase NOTIFY databaseChanged)
+    Q_PROPERTY(QString error READ errorString NOTIFY errorChanged)
+    Q_PROPERTY(QString errorKind READ errorKind NOTIFY errorChanged)
+
+public:
+    explicit QmlQueryModel(QObject *parent = nullptr);
+    ~QmlQueryModel() override;
+
+    [[nodiscard]] QmlDatabase *database() const { return m_database; }
+    void setDatabase(QmlDatabase *database);
+    [[nodiscard]] QString errorKind() const;
+
+    void classBegin() override;
+    void componentComplete() override;
+
+    // The record id of a row as "table:id" text, ready for the Database calls.
+    Q_INVOKABLE QString idOf(int row) const;
+    // The whole row as a JavaScript object (record ids as text, datetimes as Date).
+    Q_INVOKABLE QVariantMap get(int row) const;
+
+Q_SIGNALS:
+    void databaseChanged();
+    // A write through the model did not happen (the row shows the database's state again).
+    void writeRefused(const QString &recordId, const QString &message, const QString &kind);
+
+private:
+    void attach();
+
+    QPointer<QmlDatabase> m_database;
+    bool m_complete = false;
+};
+
+} // namespace SurrealQt

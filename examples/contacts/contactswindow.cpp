@@ -1,0 +1,362 @@
+#include "contactswindow.h"
+
+#include <SurrealQt/bulkoperations.h>
+#include <SurrealQt/databasemanager.h>
+#include <SurrealQt/exception.h>
+#include <SurrealQt/querylistmodel.h>
+
+#include <QtCore/QFile>
+#include <QtCore/QTextStream>
+#include <QtCore/QTimer>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QFileDialog>
+#include <QtWidgets/QHeaderView>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QLineEdit>
+#include <QtWidgets/QMenuBar>
+#include <QtWidgets/QMessageBox>
+#include <QtWidgets/QProgressDialog>
+#include <QtWidgets/QStatusBar>
+#include <QtWidgets/QTableView>
+#include <QtWidgets/QToolBar>
+
+using namespace SurrealQt;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QStringList kColumns = {u"name"_s, u"email"_s, u"phone"_s, u"company"_s};
+
+// One CSV record: fields separated by commas, "quoted" fields may hold commas, quotes ("")
+// and line breaks.
+QStringList readCsvRecord(QTextStream &in)
+{
+    QStringList fields;
+    QString field;
+    bool quoted = false;
+    bool any = false;
+    while (!in.atEnd()) {
+        QString line = in.readLine();
+        any = true;
+        for (qsizetype i = 0; i < line.size(); ++i) {
+            const QChar c = line.at(i);
+            if (quoted) {
+                if (c == u'"' && i + 1 < line.size() && line.at(i + 1) == u'"') {
+                    field += u'"';
+                    ++i;
+                } else if (c == u'"') {
+                    quoted = false;
+                } else {
+                    field += c;
+                }
+            } else if (c == u'"') {
+                quoted = true;
+            } else if (c == u',') {
+                fields.append(field);
+                field.clear();
+            } else {
+                field += c;
+            }
+        }
+        if (!quoted)
+            break;
+        field += u'\n';
+    }
+    if (any)
+        fields.append(field);
+    return fields;
+}
+
+QString stateText(DatabaseManager::State state)
+{
+    switch (state) {
+    case DatabaseManager::State::Disconnected:
+        return u"Disconnected"_s;
+    case DatabaseManager::State::Connecting:
+        return u"Connecting…"_s;
+    case DatabaseManager::State::Connected:
+        return u"Connected"_s;
+    case DatabaseManager::State::Reconnecting:
+        return u"Reconnecting…"_s;
+    case DatabaseManager::State::Closed:
+        return u"Closed"_s;
+    }
+    return {};
+}
+
+} // namespace
+
+ContactsWindow::ContactsWindow(DatabaseManager *db, QWidget *parent)
+    : QMainWindow(parent)
+    , m_db(db)
+    , m_model(new QueryListModel(this))
+    , m_view(new QTableView(this))
+    , m_search(new QLineEdit(this))
+    , m_state(new QLabel(this))
+    , m_searchDelay(new QTimer(this))
+{
+    setWindowTitle(u"SurrealQt Contacts — %1"_s.arg(db->url().toString()));
+
+    auto *toolbar = addToolBar(u"Contacts"_s);
+    toolbar->setMovable(false);
+    m_search->setPlaceholderText(u"Search name or email…"_s);
+    m_search->setClearButtonEnabled(true);
+    m_search->setMaximumWidth(260);
+    toolbar->addWidget(m_search);
+    toolbar->addSeparator();
+    QAction *add = toolbar->addAction(u"Add"_s, this, &ContactsWindow::addContact);
+    add->setShortcut(QKeySequence::New);
+    QAction *del = toolbar->addAction(u"Delete"_s, this, &ContactsWindow::deleteSelected);
+    del->setShortcut(QKeySequence::Delete);
+    QAction *import = toolbar->addAction(u"Import CSV…"_s, this, &ContactsWindow::chooseCsv);
+
+    QMenu *file = menuBar()->addMenu(u"&File"_s);
+    file->addAction(import);
+    file->addSeparator();
+    file->addAction(u"&Quit"_s, QKeySequence::Quit, qApp, &QApplication::quit);
+    QMenu *edit = menuBar()->addMenu(u"&Edit"_s);
+    edit->addAction(add);
+    edit->addAction(del);
+
+    // The search runs on the server as a bound condition; typing restarts a short delay so a
+    // word typed quickly costs one query.
+    m_searchDelay->setSingleShot(true);
+    m_searchDelay->setInterval(250);
+    connect(m_search, &QLineEdit::textChanged, m_searchDelay, qOverload<>(&QTimer::start));
+    connect(m_searchDelay, &QTimer::timeout, this, &ContactsWindow::applySearch);
+
+    m_model->setTable(u"contact"_s);
+    m_model->setOrderBy(u"name"_s);
+    m_model->setColumns(kColumns);
+    m_model->setPageSize(100);
+    m_model->setLive(true);
+
+    m_view->setModel(m_model);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setAlternatingRowColors(true);
+    m_view->verticalHeader()->hide();
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed |
+                            QAbstractItemView::AnyKeyPressed);
+    setCentralWidget(m_view);
+
+    statusBar()->addPermanentWidget(m_state);
+    connect(m_db, &DatabaseManager::stateChanged, this, &ContactsWindow::updateStatus);
+    connect(m_db, &DatabaseManager::errorOccurred, this,
+            [this](const SurrealQt::Error &e) { showError(e.message()); });
+    connect(m_model, &QueryListModel::statusChanged, this, &ContactsWindow::updateStatus);
+    connect(m_model, &QueryListModel::countChanged, this, &ContactsWindow::updateStatus);
+    connect(m_model, &QueryListModel::totalCountChanged, this, &ContactsWindow::updateStatus);
+    connect(m_model, &QueryListModel::errorChanged, this, [this] {
+        if (!m_model->errorString().isEmpty())
+            showError(m_model->errorString());
+    });
+    connect(m_model, &QueryListModel::writeFailed, this, [this](const QVariant &, const SurrealQt::Error &e) {
+        showError(u"Not saved: %1"_s.arg(e.message()));
+    });
+    connect(m_model, &QueryListModel::statusChanged, this, [this](QueryListModel::Status status) {
+        if (status == QueryListModel::Ready && m_seeded) {
+            m_view->resizeColumnsToContents();
+            if (m_model->count() > 0)
+                Q_EMIT ready();
+        }
+    });
+
+    resize(760, 440);
+    updateStatus();
+    start();
+}
+
+void ContactsWindow::start()
+{
+    // The index on name makes the name order page in constant time (see docs/views).
+    m_db->open()
+        .then(this,
+              [this] {
+                  return m_db->connection()->query(
+                      u"DEFINE TABLE IF NOT EXISTS contact SCHEMALESS;"
+                      u"DEFINE INDEX IF NOT EXISTS contact_name ON contact FIELDS name;"_s);
+              })
+        .unwrap()
+        .then(this,
+              [this](const QueryResult &result) {
+                  if (!result.isOk())
+                      throw Exception(result.firstError());
+                  m_model->setConnection(m_db->connection());
+                  seedIfEmpty();
+              })
+        .onFailed(this, [this](const Exception &e) { showError(e.error().message()); });
+}
+
+void ContactsWindow::seedIfEmpty()
+{
+    m_db->connection()
+        ->query(u"SELECT count() FROM contact GROUP ALL"_s)
+        .then(
+            this,
+            [this](const QueryResult &result) {
+                const QVariantList rows = result.last().toList();
+                if (!rows.isEmpty() && rows.first().toMap().value(u"count"_s).toLongLong() > 0)
+                    return QtFuture::makeReadyFuture(BulkResult());
+                // A first start shows a few people rather than an empty table.
+                const QList<QStringList> people = {
+                    {u"Ada Lovelace"_s, u"ada@analytical.engine"_s, u"+44 20 7946 0018"_s,
+                     u"Analytical Engines"_s},
+                    {u"Alan Turing"_s, u"alan@bletchley.park"_s, u"+44 1908 640404"_s, u"Bletchley Park"_s},
+                    {u"Grace Hopper"_s, u"grace@navy.mil"_s, u"+1 202 555 0147"_s, u"US Navy"_s},
+                    {u"Edsger Dijkstra"_s, u"ewd@cs.utexas.edu"_s, u"+1 512 555 0199"_s, u"UT Austin"_s},
+                    {u"Barbara Liskov"_s, u"liskov@mit.edu"_s, u"+1 617 555 0123"_s, u"MIT"_s},
+                    {u"Donald Knuth"_s, u"knuth@stanford.edu"_s, u"+1 650 555 0111"_s, u"Stanford"_s},
+                    {u"Margaret Hamilton"_s, u"mhh@hamilton-tech.com"_s, u"+1 617 555 0169"_s,
+                     u"Hamilton Technologies"_s},
+                    {u"Ken Thompson"_s, u"ken@bell-labs.com"_s, u"+1 908 555 0100"_s, u"Bell Labs"_s},
+                    {u"Frances Allen"_s, u"fran@ibm.com"_s, u"+1 914 555 0175"_s, u"IBM"_s},
+                    {u"Linus Torvalds"_s, u"linus@kernel.org"_s, u"+1 503 555 0142"_s, u"Linux Foundation"_s},
+                };
+                QVariantList records;
+                for (const QStringList &p : people) {
+                    QVariantMap r;
+                    for (int i = 0; i < kColumns.size(); ++i)
+                        r.insert(kColumns.at(i), p.at(i));
+                    records.append(r);
+                }
+                auto *bulk = new BulkOperations(m_db->connection(), {}, this);
+                return bulk->bulkInsert(u"contact"_s, records).then(this, [bulk](const BulkResult &r) {
+                    bulk->deleteLater();
+                    return r;
+                });
+            })
+        .unwrap()
+        .then(this,
+              [this](const BulkResult &) {
+                  m_seeded = true;
+                  // Reload so the first page is read after the seed rows are in.
+                  m_model->reload();
+              })
+        .onFailed(this, [this](const Exception &e) {
+            m_seeded = true;
+            showError(e.error().message());
+        });
+}
+
+void ContactsWindow::applySearch()
+{
+    const QString text = m_search->text().trimmed().toLower();
+    if (text.isEmpty()) {
+        m_model->setFilter({});
+        m_model->setBindings({});
+        return;
+    }
+    // The text is a bound variable; only the condition's shape is SurrealQL.
+    m_model->setBindings({{u"q"_s, text}});
+    m_model->setFilter(u"string::contains(string::lowercase(name ?? ''), $q)"
+                       u" OR string::contains(string::lowercase(email ?? ''), $q)"_s);
+}
+
+void ContactsWindow::addContact()
+{
+    m_model->createRecord({{u"name"_s, u"New contact"_s},
+                           {u"email"_s, QString()},
+                           {u"phone"_s, QString()},
+                           {u"company"_s, QString()}});
+    statusBar()->showMessage(u"Added a contact; double-click a cell to edit it."_s, 4000);
+}
+
+void ContactsWindow::deleteSelected()
+{
+    QList<int> rows;
+    for (const QModelIndex &index : m_view->selectionModel()->selectedRows())
+        rows.append(index.row());
+    if (rows.isEmpty()) {
+        if (m_view->currentIndex().isValid())
+            rows.append(m_view->currentIndex().row());
+        else
+            return;
+    }
+    std::sort(rows.begin(), rows.end(), std::greater<>());
+    for (int row : rows)
+        m_model->removeRows(row, 1);
+}
+
+void ContactsWindow::chooseCsv()
+{
+    const QString fileName =
+        QFileDialog::getOpenFileName(this, u"Import contacts"_s, {}, u"CSV files (*.csv);;All files (*)"_s);
+    if (!fileName.isEmpty())
+        importCsv(fileName);
+}
+
+void ContactsWindow::importCsv(const QString &fileName)
+{
+    QFile file(fileName);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text)) {
+        showError(u"Cannot open %1: %2"_s.arg(fileName, file.errorString()));
+        return;
+    }
+    QTextStream in(&file);
+    const QStringList header = readCsvRecord(in);
+    QVariantList records;
+    while (!in.atEnd()) {
+        const QStringList fields = readCsvRecord(in);
+        if (fields.size() == 1 && fields.first().isEmpty())
+            continue;
+        QVariantMap record;
+        for (int i = 0; i < header.size() && i < fields.size(); ++i)
+            record.insert(header.at(i).trimmed(), fields.at(i));
+        records.append(record);
+    }
+
+    auto *bulk = new BulkOperations(m_db->connection(), {}, this);
+    auto *dialog = new QProgressDialog(u"Importing %1 contacts…"_s.arg(records.size()), u"Cancel"_s, 0,
+                                       int(records.size()), this);
+    dialog->setWindowModality(Qt::WindowModal);
+    dialog->setMinimumDuration(300);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QProgressDialog::canceled, bulk, &BulkOperations::cancel);
+    connect(bulk, &BulkOperations::progress, dialog,
+            [dialog](qint64 done, qint64) { dialog->setValue(int(done)); });
+    bulk->bulkInsert(u"contact"_s, records)
+        .then(this,
+              [this, dialog, bulk](const BulkResult &result) {
+                  dialog->close();
+                  bulk->deleteLater();
+                  QString text =
+                      u"Imported %1 of %2 contacts"_s.arg(result.successCount()).arg(result.total());
+                  if (result.isCancelled())
+                      text += u" (cancelled)"_s;
+                  if (result.errorCount() > 0)
+                      text += u", %1 failed: %2"_s.arg(result.errorCount()).arg(result.toError().message());
+                  statusBar()->showMessage(text, 10000);
+              })
+        .onFailed(this, [this, dialog, bulk](const Exception &e) {
+            dialog->close();
+            bulk->deleteLater();
+            showError(e.error().message());
+        });
+}
+
+void ContactsWindow::updateStatus()
+{
+    QString text = stateText(m_db->state());
+    switch (m_model->status()) {
+    case QueryListModel::Loading:
+        text += u" · loading…"_s;
+        break;
+    case QueryListModel::Ready:
+        text += m_model->totalCount() >= 0
+                    ? u" · %1 of %2 contacts"_s.arg(m_model->count()).arg(m_model->totalCount())
+                    : u" · %1 contacts"_s.arg(m_model->count());
+        break;
+    case QueryListModel::Error:
+        text += u" · error"_s;
+        break;
+    case QueryListModel::Null:
+        break;
+    }
+    m_state->setText(text);
+}
+
+void ContactsWindow::showError(const QString &text)
+{
+    statusBar()->showMessage(u"Error: %1"_s.arg(text), 15000);
+}

@@ -32,7 +32,7 @@ protected:
     [[nodiscard]] qsizetype maxInflight() const override { return MaxConnections; }
 
 private:
-    static constexpr int MaxConnections = 6;
+    static constexpr int MaxConnections = 12;
 
     void post(qint64 id, const RpcRequest &request, bool probe);
     void answerLater(qint64 id, const QVariant &value, const Error &error);

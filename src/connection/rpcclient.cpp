@@ -259,7 +259,8 @@ void RpcClient::enqueue(const RpcRequest &request, const RpcReplyPtr &reply, boo
         m_queue.enqueue({request, reply});
     watchDeadline(request);
     // Cheap on the fast path: a request that is sent straight away never gets a watcher.
-    if (m_state != State::Connected || m_handshaking || m_queue.size() > 1 || m_barrierCount > 0)
+    if (m_state != State::Connected || m_handshaking || m_queue.size() > 1 || m_barrierCount > 0 ||
+        m_inflight.size() >= maxInflight())
         watchCancel(reply);
 }
 

@@ -78,11 +78,38 @@ QVariant displayValue(const QVariant &v)
     return ValueFormatter::toSurrealQL(v);
 }
 
+// A continuation attached with a context runs at once, inside the call that attached it, when the
+// answer came back before then() was reached (a descheduled thread on a busy machine). Edits
+// promise "shown at once, corrected later", so their outcome is always applied from the event loop.
+template<typename F>
+auto later(QObject *context, F f)
+{
+    return [context, f = std::move(f)](const QueryResult &r) {
+        QMetaObject::invokeMethod(
+            context, [f, r]() mutable { f(r); }, Qt::QueuedConnection);
+    };
+}
+
+template<typename F>
+auto laterOnError(QObject *context, F f)
+{
+    return [context, f = std::move(f)](const Exception &e) {
+        QMetaObject::invokeMethod(
+            context, [f, error = e.error()]() mutable { f(error); }, Qt::QueuedConnection);
+    };
+}
+
 } // namespace
 
 QueryListModelPrivate::QueryListModelPrivate(QueryListModel *qq)
     : q(qq)
 {}
+
+QueryListModelPrivate::RecheckStats &QueryListModelPrivate::recheckStats()
+{
+    static RecheckStats stats;
+    return stats;
+}
 
 // ---- source ----
 
@@ -636,29 +663,29 @@ void QueryListModelPrivate::detectIndexThenLoad(quint64 gen)
         return;
     }
     connection->query(u"INFO FOR TABLE "_s + fromTable())
-        .then(q,
-              [this, gen, load](const QueryResult &r) {
-                  if (gen != generation)
-                      return;
-                  static const QRegularExpression fieldsRe(u"\\b(?:FIELDS|COLUMNS)\\s+([^\\s,]+)"_s);
-                  const QVariantMap indexes = r.value(0).toMap().value(u"indexes"_s).toMap();
-                  for (const QVariant &def : indexes) {
-                      const auto m = fieldsRe.match(def.toString());
-                      QString first = m.captured(1);
-                      first.remove(u'`');
-                      if (m.hasMatch() && first == orderBy)
-                          orderIndexed = true;
-                  }
-                  paging = orderIndexed ? Paging::IndexedField : Paging::Offset;
-                  load();
-              })
-        .onFailed(q, [this, gen, load](const Exception &e) {
-            if (gen != generation)
-                return;
-            // Without INFO rights the order still works, only by START.
-            qCInfo(lcViews) << "INFO FOR TABLE failed, paging by START:" << e.error().toString();
-            load();
-        });
+        .then(q, later(q,
+                       [this, gen, load](const QueryResult &r) {
+                           if (gen != generation)
+                               return;
+                           static const QRegularExpression fieldsRe(u"\\b(?:FIELDS|COLUMNS)\\s+([^\\s,]+)"_s);
+                           const QVariantMap indexes = r.value(0).toMap().value(u"indexes"_s).toMap();
+                           for (const QVariant &def : indexes) {
+                               const auto m = fieldsRe.match(def.toString());
+                               QString first = m.captured(1);
+                               first.remove(u'`');
+                               if (m.hasMatch() && first == orderBy)
+                                   orderIndexed = true;
+                           }
+                           paging = orderIndexed ? Paging::IndexedField : Paging::Offset;
+                           load();
+                       }))
+        .onFailed(q, laterOnError(q, [this, gen, load](const Error &e) {
+                      if (gen != generation)
+                          return;
+                      // Without INFO rights the order still works, only by START.
+                      qCInfo(lcViews) << "INFO FOR TABLE failed, paging by START:" << e.toString();
+                      load();
+                  }));
 }
 
 void QueryListModelPrivate::nextRead()
@@ -722,27 +749,27 @@ void QueryListModelPrivate::requestPage()
         v.remove(u"qlm_limit"_s);
     const quint64 gen = generation;
     connection->query(text, v)
-        .then(q,
-              [this, gen, limit](const QueryResult &r) {
-                  if (gen != generation)
-                      return;
-                  Error e;
-                  QVariantList records = rowsOf(r, &e);
-                  if (e.isValid()) {
-                      fail(e);
-                      return;
-                  }
-                  const bool end = paging == Paging::Single || records.size() < limit;
-                  if (paging == Paging::IndexedField && !tieIds.isEmpty()) {
-                      records.removeIf([this](const QVariant &rec) {
-                          const QVariantMap m = rec.toMap();
-                          return ValueOrder::compare(sortKeyOf(m), cursor) == 0 &&
-                                 tieIds.contains(m.value(u"id"_s));
-                      });
-                  }
-                  atEnd = end;
-                  onPage(records);
-              })
+        .then(q, later(q,
+                       [this, gen, limit](const QueryResult &r) {
+                           if (gen != generation)
+                               return;
+                           Error e;
+                           QVariantList records = rowsOf(r, &e);
+                           if (e.isValid()) {
+                               fail(e);
+                               return;
+                           }
+                           const bool end = paging == Paging::Single || records.size() < limit;
+                           if (paging == Paging::IndexedField && !tieIds.isEmpty()) {
+                               records.removeIf([this](const QVariant &rec) {
+                                   const QVariantMap m = rec.toMap();
+                                   return ValueOrder::compare(sortKeyOf(m), cursor) == 0 &&
+                                          tieIds.contains(m.value(u"id"_s));
+                               });
+                           }
+                           atEnd = end;
+                           onPage(records);
+                       }))
         .onFailed(q, [this, gen](const Exception &e) {
             if (gen == generation)
                 fail(e.error());
@@ -846,31 +873,38 @@ void QueryListModelPrivate::requestRecheck()
     }
     QVariantMap v = vars();
     v.insert(u"qlm_ids"_s, ids);
+    if (RecheckStats &stats = recheckStats(); stats.enabled) {
+        ++stats.queries;
+        stats.idsSent += ids.size();
+        stats.bytesSent += CborCodec::encode(ids).size();
+    }
     const quint64 gen = generation;
     // Under the user's own permissions: a row they may no longer see leaves the model too.
     connection->query(u"SELECT * FROM $qlm_ids"_s + whereFilter(), v)
-        .then(q,
-              [this, gen, batch](const QueryResult &r) {
-                  if (gen != generation)
-                      return;
-                  Error e;
-                  const QVariantList records = rowsOf(r, &e);
-                  if (e.isValid()) {
-                      fail(e);
-                      return;
-                  }
-                  QSet<RecordId> matching;
-                  for (const QVariant &rec : records) {
-                      matching.insert(idOf(rec.toMap()));
-                      upsert(rec.toMap());
-                  }
-                  for (const RecordId &id : batch) {
-                      if (!matching.contains(id))
-                          removeById(id);
-                  }
-                  afterLiveChange();
-                  finishRead();
-              })
+        .then(q, later(q,
+                       [this, gen, batch](const QueryResult &r) {
+                           if (gen != generation)
+                               return;
+                           Error e;
+                           const QVariantList records = rowsOf(r, &e);
+                           if (e.isValid()) {
+                               fail(e);
+                               return;
+                           }
+                           if (RecheckStats &stats = recheckStats(); stats.enabled)
+                               stats.bytesReceived += CborCodec::encode(records).size();
+                           QSet<RecordId> matching;
+                           for (const QVariant &rec : records) {
+                               matching.insert(idOf(rec.toMap()));
+                               upsert(rec.toMap());
+                           }
+                           for (const RecordId &id : batch) {
+                               if (!matching.contains(id))
+                                   removeById(id);
+                           }
+                           afterLiveChange();
+                           finishRead();
+                       }))
         .onFailed(q, [this, gen](const Exception &e) {
             if (gen == generation)
                 fail(e.error());
@@ -929,36 +963,38 @@ void QueryListModelPrivate::requestResync()
     }
     const quint64 gen = generation;
     connection->query(text, v)
-        .then(q,
-              [this, gen](const QueryResult &r) {
-                  if (gen != generation)
-                      return;
-                  Error e;
-                  QVariantList records = rowsOf(r, &e);
-                  if (e.isValid()) {
-                      fail(e);
-                      return;
-                  }
-                  if (paging == Paging::IndexedField && !atEnd && cursor.isValid()) {
-                      // Ties with the cursor that no page delivered yet still belong to the next page.
-                      records.removeIf([this](const QVariant &rec) {
-                          const QVariantMap m = rec.toMap();
-                          return ValueOrder::compare(sortKeyOf(m), cursor) == 0 &&
-                                 !tieIds.contains(m.value(u"id"_s));
-                      });
-                  }
-                  if (paging == Paging::IndexedField && tableMode()) {
-                      // The server's order of equal keys is its own; ours breaks ties by id.
-                      std::stable_sort(
-                          records.begin(), records.end(), [this](const QVariant &a, const QVariant &b) {
-                              const QVariantMap x = a.toMap(), y = b.toMap();
-                              return compareOrder(sortKeyOf(x), idOf(x), sortKeyOf(y), idOf(y)) < 0;
-                          });
-                  }
-                  reconcile(records);
-                  afterLiveChange();
-                  finishRead();
-              })
+        .then(q, later(q,
+                       [this, gen](const QueryResult &r) {
+                           if (gen != generation)
+                               return;
+                           Error e;
+                           QVariantList records = rowsOf(r, &e);
+                           if (e.isValid()) {
+                               fail(e);
+                               return;
+                           }
+                           if (paging == Paging::IndexedField && !atEnd && cursor.isValid()) {
+                               // Ties with the cursor that no page delivered yet still belong to the next
+                               // page.
+                               records.removeIf([this](const QVariant &rec) {
+                                   const QVariantMap m = rec.toMap();
+                                   return ValueOrder::compare(sortKeyOf(m), cursor) == 0 &&
+                                          !tieIds.contains(m.value(u"id"_s));
+                               });
+                           }
+                           if (paging == Paging::IndexedField && tableMode()) {
+                               // The server's order of equal keys is its own; ours breaks ties by id.
+                               std::stable_sort(records.begin(), records.end(),
+                                                [this](const QVariant &a, const QVariant &b) {
+                                                    const QVariantMap x = a.toMap(), y = b.toMap();
+                                                    return compareOrder(sortKeyOf(x), idOf(x), sortKeyOf(y),
+                                                                        idOf(y)) < 0;
+                                                });
+                           }
+                           reconcile(records);
+                           afterLiveChange();
+                           finishRead();
+                       }))
         .onFailed(q, [this, gen](const Exception &e) {
             if (gen == generation)
                 fail(e.error());
@@ -971,16 +1007,17 @@ void QueryListModelPrivate::recount()
         return;
     const quint64 gen = generation;
     connection->query(u"SELECT count() FROM "_s + fromTable() + whereFilter() + u" GROUP ALL"_s, vars())
-        .then(q,
-              [this, gen](const QueryResult &r) {
-                  if (gen != generation || !r.isOk())
-                      return;
-                  const QVariantList list = r.last().toList();
-                  if (atEnd)
-                      setTotal(rows.size());
-                  else
-                      setTotal(list.isEmpty() ? 0 : list.first().toMap().value(u"count"_s).toLongLong());
-              })
+        .then(q, later(q,
+                       [this, gen](const QueryResult &r) {
+                           if (gen != generation || !r.isOk())
+                               return;
+                           const QVariantList list = r.last().toList();
+                           if (atEnd)
+                               setTotal(rows.size());
+                           else
+                               setTotal(list.isEmpty() ? 0
+                                                       : list.first().toMap().value(u"count"_s).toLongLong());
+                       }))
         .onFailed(q, [](const Exception &e) { qCInfo(lcViews) << "count failed:" << e.error().toString(); });
 }
 
@@ -1375,31 +1412,33 @@ bool QueryListModel::setField(int row, const QString &field, const QVariant &val
         ->query(u"UPDATE $qlm_id MERGE $qlm_data RETURN AFTER"_s,
                 {{u"qlm_id"_s, QVariant::fromValue(id)}, {u"qlm_data"_s, QVariantMap{{field, value}}}})
         .then(this,
-              [this, id, rollback](const QueryResult &r) {
-                  if (!r.isOk()) {
-                      rollback(r.firstError());
-                      return;
-                  }
-                  const QVariantList list = r.last().toList();
-                  if (list.isEmpty() || list.first().metaType().id() != QMetaType::QVariantMap) {
-                      // A write a permission rule refuses answers like one on a missing record.
-                      rollback(SurrealQt::Error(
-                          SurrealQt::Error::Kind::NotAllowed,
-                          u"the database did not apply the change to %1 (refused by a permission rule, "
-                          "or the record no longer exists)"_s.arg(id.toString()),
-                          u"QueryListModel::setData"_s));
-                      return;
-                  }
-                  const int at = d->findRow(id);
-                  if (at >= 0) {
-                      const QVariantMap server = list.first().toMap();
-                      const QVariantMap now = d->recordAt(at);
-                      const QList<int> roles = QueryListModelPrivate::changedRoles(d.get(), now, server);
-                      if (!roles.isEmpty())
-                          d->place(at, d->makeRow(server), roles);
-                  }
-              })
-        .onFailed(this, [rollback](const Exception &e) { rollback(e.error()); });
+              later(this,
+                    [this, id, rollback](const QueryResult &r) {
+                        if (!r.isOk()) {
+                            rollback(r.firstError());
+                            return;
+                        }
+                        const QVariantList list = r.last().toList();
+                        if (list.isEmpty() || list.first().metaType().id() != QMetaType::QVariantMap) {
+                            // A write a permission rule refuses answers like one on a missing record.
+                            rollback(SurrealQt::Error(
+                                SurrealQt::Error::Kind::NotAllowed,
+                                u"the database did not apply the change to %1 (refused by a permission rule, "
+                                "or the record no longer exists)"_s.arg(id.toString()),
+                                u"QueryListModel::setData"_s));
+                            return;
+                        }
+                        const int at = d->findRow(id);
+                        if (at >= 0) {
+                            const QVariantMap server = list.first().toMap();
+                            const QVariantMap now = d->recordAt(at);
+                            const QList<int> roles =
+                                QueryListModelPrivate::changedRoles(d.get(), now, server);
+                            if (!roles.isEmpty())
+                                d->place(at, d->makeRow(server), roles);
+                        }
+                    }))
+        .onFailed(this, laterOnError(this, [rollback](const SurrealQt::Error &e) { rollback(e); }));
     return true;
 }
 
@@ -1414,32 +1453,33 @@ void QueryListModel::createRecord(const QVariantMap &data)
     const quint64 gen = d->generation;
     d->connection
         ->query(u"CREATE "_s + d->fromTable() + u" CONTENT $qlm_data RETURN AFTER"_s, {{u"qlm_data"_s, data}})
-        .then(this,
-              [this, gen](const QueryResult &r) {
-                  const QVariantList list = r.isOk() ? r.last().toList() : QVariantList();
-                  if (list.isEmpty()) {
-                      Q_EMIT writeFailed({}, r.isOk() ? SurrealQt::Error(SurrealQt::Error::Kind::NotAllowed,
-                                                                         u"the record was not created"_s,
-                                                                         u"QueryListModel::createRecord"_s)
-                                                      : r.firstError());
-                      return;
-                  }
-                  if (gen != d->generation || !d->started)
-                      return;
-                  const QVariantMap rec = list.first().toMap();
-                  if (d->filter.trimmed().isEmpty()) {
-                      d->upsert(rec);
-                  } else {
-                      const RecordId id = idOf(rec);
-                      if (!d->recheckSet.contains(id)) {
-                          d->recheckSet.insert(id);
-                          d->recheckIds.append(id);
-                      }
-                      d->nextRead();
-                  }
-                  d->afterLiveChange();
-              })
-        .onFailed(this, [this](const Exception &e) { Q_EMIT writeFailed({}, e.error()); });
+        .then(this, later(this,
+                          [this, gen](const QueryResult &r) {
+                              const QVariantList list = r.isOk() ? r.last().toList() : QVariantList();
+                              if (list.isEmpty()) {
+                                  Q_EMIT writeFailed(
+                                      {}, r.isOk() ? SurrealQt::Error(SurrealQt::Error::Kind::NotAllowed,
+                                                                      u"the record was not created"_s,
+                                                                      u"QueryListModel::createRecord"_s)
+                                                   : r.firstError());
+                                  return;
+                              }
+                              if (gen != d->generation || !d->started)
+                                  return;
+                              const QVariantMap rec = list.first().toMap();
+                              if (d->filter.trimmed().isEmpty()) {
+                                  d->upsert(rec);
+                              } else {
+                                  const RecordId id = idOf(rec);
+                                  if (!d->recheckSet.contains(id)) {
+                                      d->recheckSet.insert(id);
+                                      d->recheckIds.append(id);
+                                  }
+                                  d->nextRead();
+                              }
+                              d->afterLiveChange();
+                          }))
+        .onFailed(this, laterOnError(this, [this](const SurrealQt::Error &e) { Q_EMIT writeFailed({}, e); }));
 }
 
 bool QueryListModel::removeRecord(int row)
@@ -1524,32 +1564,34 @@ bool QueryListModel::insertRows(int row, int count, const QModelIndex &parent)
     for (int i = 0; i < count; ++i)
         empty.append(QVariantMap());
     d->connection->query(u"INSERT INTO "_s + d->fromTable() + u" $qlm_rows"_s, {{u"qlm_rows"_s, empty}})
-        .then(this,
-              [this, serials, rowOfSerial, dropPlaceholder](const QueryResult &r) {
-                  const QVariantList created = r.isOk() ? r.last().toList() : QVariantList();
-                  for (int i = 0; i < serials.size(); ++i) {
-                      const QVariantMap rec = created.value(i).toMap();
-                      const RecordId id = idOf(rec);
-                      const int at = rowOfSerial(serials.at(i));
-                      if (!id.isValid() || at < 0 || d->findRow(id) >= 0) {
-                          // Either it failed, or a live notification already showed the record.
-                          dropPlaceholder(serials.at(i));
-                          if (!id.isValid())
-                              Q_EMIT writeFailed(
-                                  {}, r.isOk() ? SurrealQt::Error(SurrealQt::Error::Kind::NotAllowed,
-                                                                  u"the record was not created"_s,
-                                                                  u"QueryListModel::insertRows"_s)
-                                               : r.firstError());
-                          continue;
-                      }
-                      d->place(at, d->makeRow(rec), QueryListModelPrivate::changedRoles(d.get(), {}, rec));
-                  }
-              })
-        .onFailed(this, [this, serials, dropPlaceholder](const Exception &e) {
-            for (quint32 s : serials)
-                dropPlaceholder(s);
-            Q_EMIT writeFailed({}, e.error());
-        });
+        .then(this, later(this,
+                          [this, serials, rowOfSerial, dropPlaceholder](const QueryResult &r) {
+                              const QVariantList created = r.isOk() ? r.last().toList() : QVariantList();
+                              for (int i = 0; i < serials.size(); ++i) {
+                                  const QVariantMap rec = created.value(i).toMap();
+                                  const RecordId id = idOf(rec);
+                                  const int at = rowOfSerial(serials.at(i));
+                                  if (!id.isValid() || at < 0 || d->findRow(id) >= 0) {
+                                      // Either it failed, or a live notification already showed the record.
+                                      dropPlaceholder(serials.at(i));
+                                      if (!id.isValid())
+                                          Q_EMIT writeFailed(
+                                              {}, r.isOk()
+                                                      ? SurrealQt::Error(SurrealQt::Error::Kind::NotAllowed,
+                                                                         u"the record was not created"_s,
+                                                                         u"QueryListModel::insertRows"_s)
+                                                      : r.firstError());
+                                      continue;
+                                  }
+                                  d->place(at, d->makeRow(rec),
+                                           QueryListModelPrivate::changedRoles(d.get(), {}, rec));
+                              }
+                          }))
+        .onFailed(this, laterOnError(this, [this, serials, dropPlaceholder](const SurrealQt::Error &e) {
+                      for (quint32 s : serials)
+                          dropPlaceholder(s);
+                      Q_EMIT writeFailed({}, e);
+                  }));
     return true;
 }
 
@@ -1584,29 +1626,30 @@ bool QueryListModel::removeRows(int row, int count, const QModelIndex &parent)
         Q_EMIT writeFailed(rec.value(u"id"_s), e);
     };
     d->connection->query(u"DELETE $qlm_ids RETURN BEFORE"_s, {{u"qlm_ids"_s, ids}})
-        .then(this,
-              [removed, restore](const QueryResult &r) {
-                  if (!r.isOk()) {
+        .then(this, later(this,
+                          [removed, restore](const QueryResult &r) {
+                              if (!r.isOk()) {
+                                  for (const QVariantMap &rec : removed)
+                                      restore(rec, r.firstError());
+                                  return;
+                              }
+                              QSet<RecordId> gone;
+                              for (const QVariant &v : r.last().toList())
+                                  gone.insert(idOf(v.toMap()));
+                              for (const QVariantMap &rec : removed) {
+                                  if (!gone.contains(idOf(rec)))
+                                      restore(rec,
+                                              SurrealQt::Error(
+                                                  SurrealQt::Error::Kind::NotAllowed,
+                                                  u"the database did not delete %1 (refused by a permission "
+                                                  "rule, or already gone)"_s.arg(idOf(rec).toString()),
+                                                  u"QueryListModel::removeRows"_s));
+                              }
+                          }))
+        .onFailed(this, laterOnError(this, [removed, restore](const SurrealQt::Error &e) {
                       for (const QVariantMap &rec : removed)
-                          restore(rec, r.firstError());
-                      return;
-                  }
-                  QSet<RecordId> gone;
-                  for (const QVariant &v : r.last().toList())
-                      gone.insert(idOf(v.toMap()));
-                  for (const QVariantMap &rec : removed) {
-                      if (!gone.contains(idOf(rec)))
-                          restore(rec,
-                                  SurrealQt::Error(SurrealQt::Error::Kind::NotAllowed,
-                                                   u"the database did not delete %1 (refused by a permission "
-                                                   "rule, or already gone)"_s.arg(idOf(rec).toString()),
-                                                   u"QueryListModel::removeRows"_s));
-                  }
-              })
-        .onFailed(this, [removed, restore](const Exception &e) {
-            for (const QVariantMap &rec : removed)
-                restore(rec, e.error());
-        });
+                          restore(rec, e);
+                  }));
     return true;
 }
 

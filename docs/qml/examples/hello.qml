@@ -47,7 +47,7 @@ QtObject {
             .then(n => {
                 // The callback form: function(result, error).
                 db.deleteMany("book", { where: "pages < $max", vars: { max: 200 } }, (removed, error) => {
-                    console.log(n + " books, " + removed + " short one removed")
+                    console.log(n + " books, " + removed.length + " short one removed")
                     Qt.exit(error ? 1 : 0)
                 })
             })

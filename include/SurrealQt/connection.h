@@ -85,8 +85,10 @@ public:
                                 const RequestOptions &options = {});
     QFuture<QVariantList> upsert(const Table &table, const QVariantMap &data = {},
                                  const RequestOptions &options = {});
-    QFuture<QVariantMap> merge(const RecordId &id, const QVariantMap &data, const RequestOptions &options = {});
-    QFuture<QVariantList> merge(const Table &table, const QVariantMap &data, const RequestOptions &options = {});
+    QFuture<QVariantMap> merge(const RecordId &id, const QVariantMap &data,
+                               const RequestOptions &options = {});
+    QFuture<QVariantList> merge(const Table &table, const QVariantMap &data,
+                                const RequestOptions &options = {});
     // JSON Patch operations; gives the record after the patch.
     QFuture<QVariantMap> patch(const RecordId &id, const QVariantList &operations,
                                const RequestOptions &options = {});
@@ -101,17 +103,25 @@ public:
 
     QVariantMap selectSync(const RecordId &id, const RequestOptions &options = {});
     QVariantList selectSync(const Table &table, const RequestOptions &options = {});
-    QVariantMap createSync(const RecordId &id, const QVariantMap &data = {}, const RequestOptions &options = {});
-    QVariantMap createSync(const Table &table, const QVariantMap &data = {}, const RequestOptions &options = {});
+    QVariantMap createSync(const RecordId &id, const QVariantMap &data = {},
+                           const RequestOptions &options = {});
+    QVariantMap createSync(const Table &table, const QVariantMap &data = {},
+                           const RequestOptions &options = {});
     QVariantMap insertSync(const Table &table, const QVariantMap &record, const RequestOptions &options = {});
-    QVariantList insertSync(const Table &table, const QVariantList &records, const RequestOptions &options = {});
-    QVariantMap updateSync(const RecordId &id, const QVariantMap &data = {}, const RequestOptions &options = {});
-    QVariantList updateSync(const Table &table, const QVariantMap &data = {}, const RequestOptions &options = {});
-    QVariantMap upsertSync(const RecordId &id, const QVariantMap &data = {}, const RequestOptions &options = {});
-    QVariantList upsertSync(const Table &table, const QVariantMap &data = {}, const RequestOptions &options = {});
+    QVariantList insertSync(const Table &table, const QVariantList &records,
+                            const RequestOptions &options = {});
+    QVariantMap updateSync(const RecordId &id, const QVariantMap &data = {},
+                           const RequestOptions &options = {});
+    QVariantList updateSync(const Table &table, const QVariantMap &data = {},
+                            const RequestOptions &options = {});
+    QVariantMap upsertSync(const RecordId &id, const QVariantMap &data = {},
+                           const RequestOptions &options = {});
+    QVariantList upsertSync(const Table &table, const QVariantMap &data = {},
+                            const RequestOptions &options = {});
     QVariantMap mergeSync(const RecordId &id, const QVariantMap &data, const RequestOptions &options = {});
     QVariantList mergeSync(const Table &table, const QVariantMap &data, const RequestOptions &options = {});
-    QVariantMap patchSync(const RecordId &id, const QVariantList &operations, const RequestOptions &options = {});
+    QVariantMap patchSync(const RecordId &id, const QVariantList &operations,
+                          const RequestOptions &options = {});
     QVariantList patchSync(const Table &table, const QVariantList &operations,
                            const RequestOptions &options = {});
     QVariantMap removeSync(const RecordId &id, const RequestOptions &options = {});
@@ -121,12 +131,15 @@ public:
 
     // --- Untyped calls: the target and the reply pass through unchanged -------------------
     QFuture<QVariant> select(const QVariant &what, const RequestOptions &options = {});
-    QFuture<QVariant> create(const QVariant &what, const QVariant &data = {}, const RequestOptions &options = {});
+    QFuture<QVariant> create(const QVariant &what, const QVariant &data = {},
+                             const RequestOptions &options = {});
     QFuture<QVariant> insert(const QVariant &table, const QVariant &data, const RequestOptions &options = {});
     QFuture<QVariant> insertRelation(const QVariant &table, const QVariant &data,
                                      const RequestOptions &options = {});
-    QFuture<QVariant> update(const QVariant &what, const QVariant &data = {}, const RequestOptions &options = {});
-    QFuture<QVariant> upsert(const QVariant &what, const QVariant &data = {}, const RequestOptions &options = {});
+    QFuture<QVariant> update(const QVariant &what, const QVariant &data = {},
+                             const RequestOptions &options = {});
+    QFuture<QVariant> upsert(const QVariant &what, const QVariant &data = {},
+                             const RequestOptions &options = {});
     QFuture<QVariant> merge(const QVariant &what, const QVariant &data, const RequestOptions &options = {});
     enum class PatchResult { Record, Diff };
     QFuture<QVariant> patch(const QVariant &what, const QVariantList &operations,
@@ -140,7 +153,8 @@ public:
     QVariant selectSync(const QVariant &what, const RequestOptions &options = {});
     QVariant createSync(const QVariant &what, const QVariant &data = {}, const RequestOptions &options = {});
     QVariant insertSync(const QVariant &table, const QVariant &data, const RequestOptions &options = {});
-    QVariant insertRelationSync(const QVariant &table, const QVariant &data, const RequestOptions &options = {});
+    QVariant insertRelationSync(const QVariant &table, const QVariant &data,
+                                const RequestOptions &options = {});
     QVariant updateSync(const QVariant &what, const QVariant &data = {}, const RequestOptions &options = {});
     QVariant upsertSync(const QVariant &what, const QVariant &data = {}, const RequestOptions &options = {});
     QVariant mergeSync(const QVariant &what, const QVariant &data, const RequestOptions &options = {});

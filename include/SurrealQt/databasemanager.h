@@ -47,14 +47,15 @@ public:
     enum class State { Disconnected, Connecting, Connected, Reconnecting, Closed };
     Q_ENUM(State)
 
-    DatabaseManager(const QUrl &url, const QString &ns, const QString &db, const Credentials &credentials = {},
-                    QObject *parent = nullptr);
+    DatabaseManager(const QUrl &url, const QString &ns, const QString &db,
+                    const Credentials &credentials = {}, QObject *parent = nullptr);
     DatabaseManager(const QUrl &url, const QString &ns, const QString &db, const Credentials &credentials,
                     const ConnectionOptions &options, QObject *parent = nullptr);
     DatabaseManager(const QList<QUrl> &urls, const QString &ns, const QString &db,
                     const Credentials &credentials = {}, QObject *parent = nullptr);
-    DatabaseManager(const QList<QUrl> &urls, const QString &ns, const QString &db, const Credentials &credentials,
-                    const ConnectionOptions &options, QObject *parent = nullptr);
+    DatabaseManager(const QList<QUrl> &urls, const QString &ns, const QString &db,
+                    const Credentials &credentials, const ConnectionOptions &options,
+                    QObject *parent = nullptr);
     ~DatabaseManager() override;
 
     // Settings; change them before open() (the sockets are made on the first connection() or open()).

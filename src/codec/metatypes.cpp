@@ -56,7 +56,8 @@ void registerMetaTypes()
         registerNumeric<QString, Decimal>([](const QString &text) { return Decimal::fromString(text); });
         registerNumeric<Duration, qlonglong>(
             [](const Duration &d) { return qlonglong(std::min<quint64>(d.toMilliseconds(), LLONG_MAX)); });
-        registerNumeric<Duration, qulonglong>([](const Duration &d) { return qulonglong(d.toMilliseconds()); });
+        registerNumeric<Duration, qulonglong>(
+            [](const Duration &d) { return qulonglong(d.toMilliseconds()); });
         registerNumeric<Duration, int>(
             [](const Duration &d) { return int(std::min<quint64>(d.toMilliseconds(), INT_MAX)); });
         registerNumeric<Duration, double>(

@@ -49,7 +49,8 @@ void SerialQueue::enqueueRequest(const RpcRequest &request, const RpcReplyPtr &r
                 return;
             }
             // RpcReply calls back exactly once, even when dropped unanswered, so done() always runs.
-            c->submit(toSend, std::make_shared<RpcReply>([reply, done](const QVariant &value, const Error &error) {
+            c->submit(toSend,
+                      std::make_shared<RpcReply>([reply, done](const QVariant &value, const Error &error) {
                           if (error.isValid())
                               reply->fail(error);
                           else
@@ -150,7 +151,8 @@ RpcClient *Channel::pinClient()
     return d->client();
 }
 
-LiveQuery *Channel::startLive(const QString &method, const QVariantList &params, bool viaQuery, QObject *parent)
+LiveQuery *Channel::startLive(const QString &method, const QVariantList &params, bool viaQuery,
+                              QObject *parent)
 {
     auto gate = std::make_shared<QPromise<void>>();
     gate->start();

@@ -112,14 +112,16 @@ Error checkTarget(const QVariant &what, const QString &method)
     if (what.metaType() == QMetaType::fromType<Table>())
         return checkTableName(what.value<Table>().name(), method);
     if (what.metaType() == QMetaType::fromType<RecordId>() && !what.value<RecordId>().isValid())
-        return Error(Error::Kind::Validation, u"Invalid record id (empty table or unsupported key)"_s, method);
+        return Error(Error::Kind::Validation, u"Invalid record id (empty table or unsupported key)"_s,
+                     method);
     return {};
 }
 
 Error checkRecord(const RecordId &id, const QString &method)
 {
     if (!id.isValid())
-        return Error(Error::Kind::Validation, u"Invalid record id (empty table or unsupported key)"_s, method);
+        return Error(Error::Kind::Validation, u"Invalid record id (empty table or unsupported key)"_s,
+                     method);
     return {};
 }
 
@@ -168,7 +170,8 @@ QFuture<QueryResult> Connection::query(const QString &surrealql, const QVariantM
     });
 }
 
-QueryResult Connection::querySync(const QString &surrealql, const QVariantMap &vars, const RequestOptions &options)
+QueryResult Connection::querySync(const QString &surrealql, const QVariantMap &vars,
+                                  const RequestOptions &options)
 {
     return blockOn("querySync", [&] { return query(surrealql, vars, options); });
 }
@@ -176,10 +179,10 @@ QueryResult Connection::querySync(const QString &surrealql, const QVariantMap &v
 // --- typed -----------------------------------------------------------------------------
 
 #define SURREALQT_CHECK_RECORD(id, method, T)                                                                \
-    if (const Error e_ = checkRecord(id, method); e_.isValid())                                               \
+    if (const Error e_ = checkRecord(id, method); e_.isValid())                                              \
         return failed<T>(e_);
 #define SURREALQT_CHECK_TABLE(table, method, T)                                                              \
-    if (const Error e_ = checkTableName((table).name(), method); e_.isValid())                                \
+    if (const Error e_ = checkTableName((table).name(), method); e_.isValid())                               \
         return failed<T>(e_);
 
 QFuture<QVariantMap> Connection::select(const RecordId &id, const RequestOptions &options)
@@ -194,13 +197,15 @@ QFuture<QVariantList> Connection::select(const Table &table, const RequestOption
     return asRecords(call(u"select"_s, {v(table)}, options));
 }
 
-QFuture<QVariantMap> Connection::create(const RecordId &id, const QVariantMap &data, const RequestOptions &options)
+QFuture<QVariantMap> Connection::create(const RecordId &id, const QVariantMap &data,
+                                        const RequestOptions &options)
 {
     SURREALQT_CHECK_RECORD(id, u"create"_s, QVariantMap)
     return asRecord(call(u"create"_s, withData({v(id)}, data), options));
 }
 
-QFuture<QVariantMap> Connection::create(const Table &table, const QVariantMap &data, const RequestOptions &options)
+QFuture<QVariantMap> Connection::create(const Table &table, const QVariantMap &data,
+                                        const RequestOptions &options)
 {
     SURREALQT_CHECK_TABLE(table, u"create"_s, QVariantMap)
     return asRecord(call(u"create"_s, withData({v(table)}, data), options));
@@ -220,7 +225,8 @@ QFuture<QVariantList> Connection::insert(const Table &table, const QVariantList 
     return asRecords(call(u"insert"_s, {v(table), records}, options));
 }
 
-QFuture<QVariantMap> Connection::update(const RecordId &id, const QVariantMap &data, const RequestOptions &options)
+QFuture<QVariantMap> Connection::update(const RecordId &id, const QVariantMap &data,
+                                        const RequestOptions &options)
 {
     SURREALQT_CHECK_RECORD(id, u"update"_s, QVariantMap)
     return asRecord(call(u"update"_s, withData({v(id)}, data), options));
@@ -233,7 +239,8 @@ QFuture<QVariantList> Connection::update(const Table &table, const QVariantMap &
     return asRecords(call(u"update"_s, withData({v(table)}, data), options));
 }
 
-QFuture<QVariantMap> Connection::upsert(const RecordId &id, const QVariantMap &data, const RequestOptions &options)
+QFuture<QVariantMap> Connection::upsert(const RecordId &id, const QVariantMap &data,
+                                        const RequestOptions &options)
 {
     SURREALQT_CHECK_RECORD(id, u"upsert"_s, QVariantMap)
     return asRecord(call(u"upsert"_s, withData({v(id)}, data), options));
@@ -246,7 +253,8 @@ QFuture<QVariantList> Connection::upsert(const Table &table, const QVariantMap &
     return asRecords(call(u"upsert"_s, withData({v(table)}, data), options));
 }
 
-QFuture<QVariantMap> Connection::merge(const RecordId &id, const QVariantMap &data, const RequestOptions &options)
+QFuture<QVariantMap> Connection::merge(const RecordId &id, const QVariantMap &data,
+                                       const RequestOptions &options)
 {
     SURREALQT_CHECK_RECORD(id, u"merge"_s, QVariantMap)
     return asRecord(call(u"merge"_s, {v(id), data}, options));
@@ -317,12 +325,14 @@ QVariantMap Connection::createSync(const Table &table, const QVariantMap &data, 
     return blockOn("createSync", [&] { return create(table, data, options); });
 }
 
-QVariantMap Connection::insertSync(const Table &table, const QVariantMap &record, const RequestOptions &options)
+QVariantMap Connection::insertSync(const Table &table, const QVariantMap &record,
+                                   const RequestOptions &options)
 {
     return blockOn("insertSync", [&] { return insert(table, record, options); });
 }
 
-QVariantList Connection::insertSync(const Table &table, const QVariantList &records, const RequestOptions &options)
+QVariantList Connection::insertSync(const Table &table, const QVariantList &records,
+                                    const RequestOptions &options)
 {
     return blockOn("insertSync", [&] { return insert(table, records, options); });
 }
@@ -332,7 +342,8 @@ QVariantMap Connection::updateSync(const RecordId &id, const QVariantMap &data, 
     return blockOn("updateSync", [&] { return update(id, data, options); });
 }
 
-QVariantList Connection::updateSync(const Table &table, const QVariantMap &data, const RequestOptions &options)
+QVariantList Connection::updateSync(const Table &table, const QVariantMap &data,
+                                    const RequestOptions &options)
 {
     return blockOn("updateSync", [&] { return update(table, data, options); });
 }
@@ -342,7 +353,8 @@ QVariantMap Connection::upsertSync(const RecordId &id, const QVariantMap &data, 
     return blockOn("upsertSync", [&] { return upsert(id, data, options); });
 }
 
-QVariantList Connection::upsertSync(const Table &table, const QVariantMap &data, const RequestOptions &options)
+QVariantList Connection::upsertSync(const Table &table, const QVariantMap &data,
+                                    const RequestOptions &options)
 {
     return blockOn("upsertSync", [&] { return upsert(table, data, options); });
 }
@@ -357,7 +369,8 @@ QVariantList Connection::mergeSync(const Table &table, const QVariantMap &data, 
     return blockOn("mergeSync", [&] { return merge(table, data, options); });
 }
 
-QVariantMap Connection::patchSync(const RecordId &id, const QVariantList &operations, const RequestOptions &options)
+QVariantMap Connection::patchSync(const RecordId &id, const QVariantList &operations,
+                                  const RequestOptions &options)
 {
     return blockOn("patchSync", [&] { return patch(id, operations, options); });
 }
@@ -387,7 +400,7 @@ QVariantMap Connection::relateSync(const RecordId &from, const Table &edge, cons
 // --- untyped -----------------------------------------------------------------------------
 
 #define SURREALQT_CHECK_TARGET(what, method)                                                                 \
-    if (const Error e_ = checkTarget(what, method); e_.isValid())                                             \
+    if (const Error e_ = checkTarget(what, method); e_.isValid())                                            \
         return failed<QVariant>(e_);
 
 QFuture<QVariant> Connection::select(const QVariant &what, const RequestOptions &options)
@@ -396,13 +409,15 @@ QFuture<QVariant> Connection::select(const QVariant &what, const RequestOptions 
     return call(u"select"_s, {what}, options);
 }
 
-QFuture<QVariant> Connection::create(const QVariant &what, const QVariant &data, const RequestOptions &options)
+QFuture<QVariant> Connection::create(const QVariant &what, const QVariant &data,
+                                     const RequestOptions &options)
 {
     SURREALQT_CHECK_TARGET(what, u"create"_s)
     return call(u"create"_s, withOptional({what}, data), options);
 }
 
-QFuture<QVariant> Connection::insert(const QVariant &table, const QVariant &data, const RequestOptions &options)
+QFuture<QVariant> Connection::insert(const QVariant &table, const QVariant &data,
+                                     const RequestOptions &options)
 {
     SURREALQT_CHECK_TARGET(table, u"insert"_s)
     return call(u"insert"_s, {table, data}, options);
@@ -415,13 +430,15 @@ QFuture<QVariant> Connection::insertRelation(const QVariant &table, const QVaria
     return call(u"insert_relation"_s, {table, data}, options);
 }
 
-QFuture<QVariant> Connection::update(const QVariant &what, const QVariant &data, const RequestOptions &options)
+QFuture<QVariant> Connection::update(const QVariant &what, const QVariant &data,
+                                     const RequestOptions &options)
 {
     SURREALQT_CHECK_TARGET(what, u"update"_s)
     return call(u"update"_s, withOptional({what}, data), options);
 }
 
-QFuture<QVariant> Connection::upsert(const QVariant &what, const QVariant &data, const RequestOptions &options)
+QFuture<QVariant> Connection::upsert(const QVariant &what, const QVariant &data,
+                                     const RequestOptions &options)
 {
     SURREALQT_CHECK_TARGET(what, u"upsert"_s)
     return call(u"upsert"_s, withOptional({what}, data), options);
@@ -480,7 +497,8 @@ QVariant Connection::insertSync(const QVariant &table, const QVariant &data, con
     return blockOn("insertSync", [&] { return insert(table, data, options); });
 }
 
-QVariant Connection::insertRelationSync(const QVariant &table, const QVariant &data, const RequestOptions &options)
+QVariant Connection::insertRelationSync(const QVariant &table, const QVariant &data,
+                                        const RequestOptions &options)
 {
     return blockOn("insertRelationSync", [&] { return insertRelation(table, data, options); });
 }

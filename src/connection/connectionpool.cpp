@@ -135,47 +135,47 @@ QFuture<QVariant> ConnectionPool::signupOnce(const RpcRequest &request)
     // by authenticating with the token it returned.
     first->submit(request, std::make_shared<RpcReply>([promise, others, request](const QVariant &value,
                                                                                  const Error &error) {
-        if (error.isValid()) {
-            promise->setException(Exception(error));
-            promise->finish();
-            return;
-        }
-        const QString token = value.metaType().id() == QMetaType::QVariantMap
-                                  ? value.toMap().value(u"access"_s).toString()
-                                  : value.toString();
-        struct Gather
-        {
-            QMutex mutex;
-            qsizetype remaining = 0;
-            Error error;
-        };
-        auto gather = std::make_shared<Gather>();
-        gather->remaining = others.size();
-        if (others.isEmpty()) {
-            promise->addResult(value);
-            promise->finish();
-            return;
-        }
-        RpcRequest authenticate{u"authenticate"_s, {token}, request.options};
-        for (const QPointer<RpcClient> &c : others) {
-            auto done = [gather, promise, value](const QVariant &, const Error &e) {
-                QMutexLocker lock(&gather->mutex);
-                if (e.isValid() && !gather->error.isValid())
-                    gather->error = e;
-                if (--gather->remaining > 0)
-                    return;
-                if (gather->error.isValid())
-                    promise->setException(Exception(gather->error));
-                else
-                    promise->addResult(value);
-                promise->finish();
-            };
-            if (c)
-                c->submit(authenticate, std::make_shared<RpcReply>(done));
-            else
-                done({}, Error());
-        }
-    }));
+                      if (error.isValid()) {
+                          promise->setException(Exception(error));
+                          promise->finish();
+                          return;
+                      }
+                      const QString token = value.metaType().id() == QMetaType::QVariantMap
+                                                ? value.toMap().value(u"access"_s).toString()
+                                                : value.toString();
+                      struct Gather
+                      {
+                          QMutex mutex;
+                          qsizetype remaining = 0;
+                          Error error;
+                      };
+                      auto gather = std::make_shared<Gather>();
+                      gather->remaining = others.size();
+                      if (others.isEmpty()) {
+                          promise->addResult(value);
+                          promise->finish();
+                          return;
+                      }
+                      RpcRequest authenticate{u"authenticate"_s, {token}, request.options};
+                      for (const QPointer<RpcClient> &c : others) {
+                          auto done = [gather, promise, value](const QVariant &, const Error &e) {
+                              QMutexLocker lock(&gather->mutex);
+                              if (e.isValid() && !gather->error.isValid())
+                                  gather->error = e;
+                              if (--gather->remaining > 0)
+                                  return;
+                              if (gather->error.isValid())
+                                  promise->setException(Exception(gather->error));
+                              else
+                                  promise->addResult(value);
+                              promise->finish();
+                          };
+                          if (c)
+                              c->submit(authenticate, std::make_shared<RpcReply>(done));
+                          else
+                              done({}, Error());
+                      }
+                  }));
     return promise->future();
 }
 

@@ -10,10 +10,10 @@
 #include <SurrealQt/exception.h>
 #include <SurrealQt/singleconnection.h>
 
-#include <QtCore/QMutex>
 #include <QtCore/QHash>
-#include <QtCore/QSet>
+#include <QtCore/QMutex>
 #include <QtCore/QPromise>
+#include <QtCore/QSet>
 
 using namespace Qt::StringLiterals;
 
@@ -296,23 +296,25 @@ void DatabaseManagerPrivate::createClients()
         pool = static_cast<ConnectionPool *>(connection);
     else
         single = static_cast<SingleConnection *>(connection);
-    QObject::connect(connection, &Connection::databaseSelected, q, [this](const QString &ns, const QString &db) {
-        const bool nsChanged = ns != config.ns;
-        const bool dbChanged = db != config.db;
-        config.ns = ns;
-        config.db = db;
-        if (nsChanged)
-            Q_EMIT q->namespaceNameChanged(ns);
-        if (dbChanged)
-            Q_EMIT q->databaseNameChanged(db);
-    });
+    QObject::connect(connection, &Connection::databaseSelected, q,
+                     [this](const QString &ns, const QString &db) {
+                         const bool nsChanged = ns != config.ns;
+                         const bool dbChanged = db != config.db;
+                         config.ns = ns;
+                         config.db = db;
+                         if (nsChanged)
+                             Q_EMIT q->namespaceNameChanged(ns);
+                         if (dbChanged)
+                             Q_EMIT q->databaseNameChanged(db);
+                     });
 }
 
 void DatabaseManagerPrivate::report(const Error &error)
 {
     lastError = error;
     // Every socket of a pool meets the same refused password or unreachable host: one event.
-    if (lastReported.isValid() && lastReported.kind() == error.kind() && lastReported.message() == error.message())
+    if (lastReported.isValid() && lastReported.kind() == error.kind() &&
+        lastReported.message() == error.message())
         return;
     lastReported = error;
     Q_EMIT q->errorOccurred(error);
@@ -432,10 +434,10 @@ QFuture<void> DatabaseManager::open()
     d->onIoThread([this, tracker, settle] {
         // Every handler is in place before anything can settle, so settling disconnects them all.
         for (RpcClient *client : std::as_const(d->clients)) {
-            tracker->connections.append(
-                QObject::connect(client, &RpcClient::ready, client, [settle, client] { settle(client, Error()); }));
-            tracker->connections.append(
-                QObject::connect(client, &RpcClient::stateChanged, client, [settle, client](RpcClient::State s) {
+            tracker->connections.append(QObject::connect(client, &RpcClient::ready, client,
+                                                         [settle, client] { settle(client, Error()); }));
+            tracker->connections.append(QObject::connect(
+                client, &RpcClient::stateChanged, client, [settle, client](RpcClient::State s) {
                     if (s == RpcClient::State::Closed)
                         settle(client, Error(Error::Kind::Cancelled, u"Closed while opening"_s));
                 }));

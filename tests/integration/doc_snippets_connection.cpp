@@ -33,13 +33,13 @@ void construction(QObject *self)
     SurrealQt::DatabaseManager a(QUrl(u"ws://127.0.0.1:8000"_s), u"shop"_s, u"main"_s,
                                  SurrealQt::Credentials::root(u"root"_s, u"root"_s));
     // One socket.
-    SurrealQt::DatabaseManager b(QUrl(u"ws://127.0.0.1:8000"_s), u"shop"_s, u"main"_s,
-                                 SurrealQt::Credentials::root(u"root"_s, u"root"_s),
-                                 SurrealQt::ConnectionOptions{.sockets = SurrealQt::ConnectionOptions::Sockets::Single},
-                                 self);
+    SurrealQt::DatabaseManager b(
+        QUrl(u"ws://127.0.0.1:8000"_s), u"shop"_s, u"main"_s,
+        SurrealQt::Credentials::root(u"root"_s, u"root"_s),
+        SurrealQt::ConnectionOptions{.sockets = SurrealQt::ConnectionOptions::Sockets::Single}, self);
     // A pool spread over the nodes of a cluster.
-    SurrealQt::DatabaseManager c(QList<QUrl>{QUrl(u"ws://node-a:8000"_s), QUrl(u"ws://node-b:8000"_s)}, u"shop"_s,
-                                 u"main"_s, SurrealQt::Credentials::root(u"root"_s, u"root"_s),
+    SurrealQt::DatabaseManager c(QList<QUrl>{QUrl(u"ws://node-a:8000"_s), QUrl(u"ws://node-b:8000"_s)},
+                                 u"shop"_s, u"main"_s, SurrealQt::Credentials::root(u"root"_s, u"root"_s),
                                  SurrealQt::ConnectionOptions{.poolSize = 4});
     // Or set it before the first open()/connection().
     a.setPoolSize(3);
@@ -55,20 +55,20 @@ void typedCalls(SurrealQt::DatabaseManager *db, QObject *self)
     const Table person(u"person"_s);
 
     c->create(ann, {{u"age"_s, 30}}).then(self, [](const QVariantMap &record) { qDebug() << record; });
-    c->create(person, {{u"age"_s, 5}});                         // QVariantMap: one record, generated id
+    c->create(person, {{u"age"_s, 5}}); // QVariantMap: one record, generated id
     c->select(person).then(self, [](const QVariantList &rows) { qDebug() << rows.size(); });
     c->select(ann).then(self, [](const QVariantMap &r) { qDebug() << (r.isEmpty() ? "absent" : "found"); });
     c->insert(person, QVariantList{QVariantMap{{u"age"_s, 1}}, QVariantMap{{u"age"_s, 2}}});
     c->merge(ann, {{u"city"_s, u"Oslo"_s}});
-    c->update(ann, {{u"age"_s, 31}});                           // replaces the content
+    c->update(ann, {{u"age"_s, 31}}); // replaces the content
     c->upsert(RecordId(u"person"_s, 7), {{u"age"_s, 40}});
     c->patch(ann, {QVariantMap{{u"op"_s, u"replace"_s}, {u"path"_s, u"/age"_s}, {u"value"_s, 41}}});
     c->relate(ann, Table(u"knows"_s), RecordId(u"person"_s, 7), {{u"since"_s, 2020}});
     c->insertRelation(QVariant::fromValue(Table(u"knows"_s)),
                       QVariantMap{{u"in"_s, QVariant::fromValue(ann)},
                                   {u"out"_s, QVariant::fromValue(RecordId(u"person"_s, 7))}});
-    c->run(u"string::uppercase"_s, {u"abc"_s});                 // params [name, NONE, args]
-    c->remove(ann);                                             // the `delete` RPC
+    c->run(u"string::uppercase"_s, {u"abc"_s}); // params [name, NONE, args]
+    c->remove(ann);                             // the `delete` RPC
 
     // Per-call options on every call.
     RequestOptions quick;
@@ -101,7 +101,8 @@ void attachedSession(SurrealQt::DatabaseManager *db, QObject *self)
     RequestOptions in;
     in.session = QUuid::createUuid();
     c->call(u"attach"_s, {}, in)
-        .then(self, [c, in](const QVariant &) { return c->signin(Credentials::root(u"root"_s, u"root"_s), in); })
+        .then(self,
+              [c, in](const QVariant &) { return c->signin(Credentials::root(u"root"_s, u"root"_s), in); })
         .unwrap()
         .then(self, [c, in](const QString &) { return c->use(u"shop"_s, u"archive"_s, in); })
         .unwrap()
@@ -115,7 +116,8 @@ void attachedSession(SurrealQt::DatabaseManager *db, QObject *self)
 // docs/connections.md "query() results"
 void queryResults(SurrealQt::Connection *c, QObject *self)
 {
-    c->query(u"CREATE type::table($tb) SET n = $n; THROW 'boom'; RETURN 7;"_s, {{u"tb"_s, u"t"_s}, {u"n"_s, 42}})
+    c->query(u"CREATE type::table($tb) SET n = $n; THROW 'boom'; RETURN 7;"_s,
+             {{u"tb"_s, u"t"_s}, {u"n"_s, 42}})
         .then(self, [](const SurrealQt::QueryResult &r) {
             for (int i = 0; i < r.size(); ++i) {
                 const SurrealQt::StatementResult &s = r.at(i);
@@ -141,7 +143,8 @@ void liveQueries(SurrealQt::Connection *c, QObject *self)
     Q_UNUSED(patches);
 
     // With a filter: LIVE SELECT through `query`, values as variables.
-    LiveQuery *expensive = c->liveQuery(u"LIVE SELECT * FROM book WHERE price > $min"_s, {{u"min"_s, 50}}, self);
+    LiveQuery *expensive =
+        c->liveQuery(u"LIVE SELECT * FROM book WHERE price > $min"_s, {{u"min"_s, 50}}, self);
     Q_UNUSED(expensive);
 }
 
@@ -167,10 +170,11 @@ void transactions(SurrealQt::Connection *c, QObject *self)
 
     Transaction *order = c->transaction(self);
     order->create(RecordId(u"order"_s, 1), {{u"total"_s, 10}})
-        .then(self, [order](const QVariantMap &) {
-            // UPDATE as a statement runs inside the transaction; the update() RPC would not.
-            return order->query(u"UPDATE stock:widget SET count -= 1"_s);
-        })
+        .then(self,
+              [order](const QVariantMap &) {
+                  // UPDATE as a statement runs inside the transaction; the update() RPC would not.
+                  return order->query(u"UPDATE stock:widget SET count -= 1"_s);
+              })
         .unwrap()
         .then(self, [order](const QueryResult &r) { return r.isOk() ? order->commit() : order->cancel(); })
         .unwrap()

@@ -23,7 +23,10 @@ inline bool isIo()
 
 // live(table, x) compiles for these second arguments only.
 template<typename Arg>
-concept LiveAccepts = requires(Connection *c, const Table &t, Arg a) { c->live(t, a); };
+concept LiveAccepts = requires(Connection *c, const Table &t, Arg a)
+{
+    c->live(t, a);
+};
 
 class tst_Api : public QObject
 {
@@ -72,24 +75,23 @@ private Q_SLOTS:
         auto m = makeManager(url, db);
         AWAIT_VOID(m->open());
         Connection *c = m->connection();
-        const QueryResult setup = AWAIT(c->query(
-            u"DEFINE TABLE person SCHEMAFULL PERMISSIONS FOR select, create, update, delete FULL;"
-            "DEFINE FIELD email ON person TYPE string; DEFINE FIELD age ON person TYPE int;"
-            "DEFINE INDEX person_email ON person FIELDS email UNIQUE;"
-            "DEFINE TABLE secret PERMISSIONS NONE;"
-            "DEFINE ACCESS member ON DATABASE TYPE RECORD SIGNUP (CREATE member SET name = $name)"
-            " SIGNIN (SELECT * FROM member WHERE name = $name) DURATION FOR SESSION 1h;"
-            "CREATE person:1 SET email = $email, age = 30;"_s,
-            {{u"email"_s, u"ann@example.com"_s}}));
+        const QueryResult setup = AWAIT(
+            c->query(u"DEFINE TABLE person SCHEMAFULL PERMISSIONS FOR select, create, update, delete FULL;"
+                     "DEFINE FIELD email ON person TYPE string; DEFINE FIELD age ON person TYPE int;"
+                     "DEFINE INDEX person_email ON person FIELDS email UNIQUE;"
+                     "DEFINE TABLE secret PERMISSIONS NONE;"
+                     "DEFINE ACCESS member ON DATABASE TYPE RECORD SIGNUP (CREATE member SET name = $name)"
+                     " SIGNIN (SELECT * FROM member WHERE name = $name) DURATION FOR SESSION 1h;"
+                     "CREATE person:1 SET email = $email, age = 30;"_s,
+                     {{u"email"_s, u"ann@example.com"_s}}));
         QVERIFY2(setup.isOk(), qPrintable(setup.firstError().toString()));
 
-        const QueryResult r = AWAIT(c->query(
-            u"CREATE person:1 SET email = 'other@example.com', age = 1;"
-            "CREATE person:2 SET email = $email, age = 2;"
-            "CREATE person:3 SET email = 'c@example.com', age = 'thirty';"
-            "SELECT * FROM nosuch_table;"
-            "THROW 'boom';"_s,
-            {{u"email"_s, u"ann@example.com"_s}}));
+        const QueryResult r = AWAIT(c->query(u"CREATE person:1 SET email = 'other@example.com', age = 1;"
+                                             "CREATE person:2 SET email = $email, age = 2;"
+                                             "CREATE person:3 SET email = 'c@example.com', age = 'thirty';"
+                                             "SELECT * FROM nosuch_table;"
+                                             "THROW 'boom';"_s,
+                                             {{u"email"_s, u"ann@example.com"_s}}));
         QCOMPARE(r.size(), 5);
 
         const Error duplicate = r.at(0).error();
@@ -118,7 +120,8 @@ private Q_SLOTS:
         QCOMPARE(parse.kind(), Error::Kind::Parse);
         QCOMPARE(parse.serverKind(), u"Validation"_s);
         QVERIFY(parse.message().contains(u"Parse error"_s));
-        const Error missing = failureOf(c->call(u"select"_s, {QVariant::fromValue(Table(u"nosuch_table"_s))}));
+        const Error missing =
+            failureOf(c->call(u"select"_s, {QVariant::fromValue(Table(u"nosuch_table"_s))}));
         QCOMPARE(missing.kind(), Error::Kind::NotFound);
 
         // Permission denied for a record user; bad credentials are an authentication error.
@@ -145,8 +148,10 @@ private Q_SLOTS:
         AWAIT_VOID(m->open());
         const RecordId rid(TestServer::uniqueName("txorder_"), 1);
         std::unique_ptr<Transaction> tx(m->connection()->transaction());
-        QFuture<QueryResult> slow = tx->query(u"SLEEP 300ms; CREATE $rid SET v = 1"_s, {{u"rid"_s, QVariant::fromValue(rid)}});
-        QFuture<QueryResult> read = tx->query(u"SELECT * FROM $rid"_s, {{u"rid"_s, QVariant::fromValue(rid)}});
+        QFuture<QueryResult> slow =
+            tx->query(u"SLEEP 300ms; CREATE $rid SET v = 1"_s, {{u"rid"_s, QVariant::fromValue(rid)}});
+        QFuture<QueryResult> read =
+            tx->query(u"SELECT * FROM $rid"_s, {{u"rid"_s, QVariant::fromValue(rid)}});
         QFuture<QVariantMap> typed = tx->select(rid);
         AWAIT_VOID(tx->commit());
         QVERIFY(AWAIT(slow).isOk());
@@ -199,7 +204,9 @@ private Q_SLOTS:
         auto m = makeManager(TestServer::url());
         AWAIT_VOID(m->open());
         const QString tb = TestServer::uniqueName("chlive_");
-        QVERIFY(AWAIT(m->connection()->query(u"CREATE type::table($tb); DELETE type::table($tb)"_s, {{u"tb"_s, tb}})).isOk());
+        QVERIFY(AWAIT(m->connection()->query(u"CREATE type::table($tb); DELETE type::table($tb)"_s,
+                                             {{u"tb"_s, tb}}))
+                    .isOk());
         std::unique_ptr<Channel> ch(m->connection()->channel());
         QFuture<QueryResult> before =
             ch->query(u"SLEEP 200ms; CREATE type::record($tb, 1)"_s, {{u"tb"_s, tb}});
@@ -243,7 +250,8 @@ private Q_SLOTS:
         QVERIFY(AWAIT(admin->connection()->query(
                           u"DEFINE TABLE member SCHEMALESS PERMISSIONS FOR select WHERE id = $auth.id;"
                           "DEFINE ACCESS member ON DATABASE TYPE RECORD"
-                          " SIGNUP (CREATE member SET name = $name) SIGNIN (SELECT * FROM member WHERE name = $name)"
+                          " SIGNUP (CREATE member SET name = $name) SIGNIN (SELECT * FROM member WHERE name "
+                          "= $name)"
                           " DURATION FOR SESSION 1h;"_s))
                     .isOk());
         auto pool = std::make_unique<DatabaseManager>(TestServer::url(), m_ns, db, Credentials(),
@@ -252,7 +260,8 @@ private Q_SLOTS:
         const QString token =
             AWAIT(c->signup(Credentials::recordAccess(m_ns, db, u"member"_s, {{u"name"_s, u"zoe"_s}})));
         QVERIFY(!token.isEmpty());
-        const QueryResult count = AWAIT(admin->connection()->query(u"SELECT count() FROM member GROUP ALL"_s));
+        const QueryResult count =
+            AWAIT(admin->connection()->query(u"SELECT count() FROM member GROUP ALL"_s));
         QCOMPARE(count.value(0).toList().value(0).toMap().value(u"count"_s).toInt(), 1);
         // Every socket runs as the one new account.
         QSet<QString> identities;
@@ -294,11 +303,14 @@ private Q_SLOTS:
         auto m = makeManager(TestServer::url());
         AWAIT_VOID(m->open());
         const QString tb = TestServer::uniqueName("liveopt_");
-        QVERIFY(AWAIT(m->connection()->query(u"CREATE type::table($tb); DELETE type::table($tb)"_s, {{u"tb"_s, tb}})).isOk());
+        QVERIFY(AWAIT(m->connection()->query(u"CREATE type::table($tb); DELETE type::table($tb)"_s,
+                                             {{u"tb"_s, tb}}))
+                    .isOk());
         // live(table, this) means parent = this, records (not diffs) in the notifications.
         LiveQuery *records = m->connection()->live(Table(tb), this);
         QCOMPARE(records->parent(), this);
-        std::unique_ptr<LiveQuery> diff(m->connection()->live(Table(tb), LiveOptions{LiveOptions::Mode::Diff}));
+        std::unique_ptr<LiveQuery> diff(
+            m->connection()->live(Table(tb), LiveOptions{LiveOptions::Mode::Diff}));
         AWAIT(records->started());
         AWAIT(diff->started());
         QSignalSpy asRecord(records, &LiveQuery::created);
@@ -381,7 +393,8 @@ private Q_SLOTS:
         QCOMPARE(AWAIT(c->update(ann, {{u"age"_s, 31}})).value(u"age"_s).toInt(), 31);
         QCOMPARE(AWAIT(c->upsert(RecordId(tb, u"bob"_s), {{u"age"_s, 40}})).value(u"age"_s).toInt(), 40);
         const QVariantMap patched = AWAIT(c->patch(
-            ann, QVariantList{QVariantMap{{u"op"_s, u"replace"_s}, {u"path"_s, u"/age"_s}, {u"value"_s, 32}}}));
+            ann,
+            QVariantList{QVariantMap{{u"op"_s, u"replace"_s}, {u"path"_s, u"/age"_s}, {u"value"_s, 32}}}));
         QCOMPARE(patched.value(u"age"_s).toInt(), 32);
         const QVariantList inserted =
             AWAIT(c->insert(Table(tb), QVariantList{QVariantMap{{u"age"_s, 1}}, QVariantMap{{u"age"_s, 2}}}));

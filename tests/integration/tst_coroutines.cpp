@@ -77,7 +77,8 @@ private Q_SLOTS:
         AWAIT_VOID(m_db->open());
         QFuture<QVariantList> rows = m_db->connection()->select(Table(m_table));
         int seenByContinuation = -1;
-        QFuture<void> after = rows.then(this, [&](const QVariantList &list) { seenByContinuation = int(list.size()); });
+        QFuture<void> after =
+            rows.then(this, [&](const QVariantList &list) { seenByContinuation = int(list.size()); });
         auto run = [rows]() -> QCoro::Task<qsizetype> { co_return (co_await rows).size(); };
         QCOMPARE(QCoro::waitFor(run()), qsizetype(1));
         QVERIFY(settle(after));

@@ -178,7 +178,8 @@ void TestError::fromServerKinds_data()
         << Error::Kind::AlreadyExists;
     // SurrealDB 3.0.2 sends the following only as Internal with a sentence (observed on the engine).
     QTest::newRow("unique index violation")
-        << rpcError(-32000, u"Internal"_s, {}, u"Database index `ue` already contains 'a', with record `u:1`"_s)
+        << rpcError(-32000, u"Internal"_s, {},
+                    u"Database index `ue` already contains 'a', with record `u:1`"_s)
         << Error::Kind::AlreadyExists;
     QTest::newRow("field type coercion")
         << rpcError(-32000, u"Internal"_s, {},
@@ -189,17 +190,20 @@ void TestError::fromServerKinds_data()
                     u"Found 1 for field `n`, with record `u:20`, but field must conform to: $value > 5"_s)
         << Error::Kind::Validation;
     QTest::newRow("schemafull unknown field")
-        << rpcError(-32000, u"Internal"_s, {}, u"Found field 'extra', but no such field exists for table 'u'"_s)
-        << Error::Kind::Validation;
-    QTest::newRow("cast")
-        << rpcError(-32000, u"Internal"_s, {}, u"Could not cast into `int` using input `'abc'`"_s)
-        << Error::Kind::Validation;
-    QTest::newRow("transaction conflict internal")
         << rpcError(-32000, u"Internal"_s, {},
-                    u"Failed to commit transaction due to a read or write conflict. This transaction can be retried"_s)
+                    u"Found field 'extra', but no such field exists for table 'u'"_s)
+        << Error::Kind::Validation;
+    QTest::newRow("cast") << rpcError(-32000, u"Internal"_s, {},
+                                      u"Could not cast into `int` using input `'abc'`"_s)
+                          << Error::Kind::Validation;
+    QTest::newRow("transaction conflict internal")
+        << rpcError(
+               -32000, u"Internal"_s, {},
+               u"Failed to commit transaction due to a read or write conflict. This transaction can be retried"_s)
         << Error::Kind::Conflict;
     QTest::newRow("transaction conflict detail")
-        << rpcError(-32000, u"Query"_s, detail(u"TransactionConflict"_s), u"conflict"_s) << Error::Kind::Conflict;
+        << rpcError(-32000, u"Query"_s, detail(u"TransactionConflict"_s), u"conflict"_s)
+        << Error::Kind::Conflict;
     // The sentences decide only for Internal: a thrown error quoting them stays a Query error.
     QTest::newRow("thrown text about an index")
         << rpcError(-32006, u"Thrown"_s, {}, u"An error occurred: Database index `x` already contains 1"_s)

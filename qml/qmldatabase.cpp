@@ -4,6 +4,7 @@
 
 #include <SurrealQt/connection.h>
 #include <SurrealQt/credentials.h>
+#include <SurrealQt/crudhelpers.h>
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/exception.h>
 #include <SurrealQt/none.h>
@@ -40,13 +41,12 @@ bool isIdentifier(const QString &name)
     return re.match(name).hasMatch();
 }
 
-// "title", "title DESC", "done, title" -- field paths with an optional direction, nothing else.
-bool isOrderList(const QString &order)
+// "title" or "title DESC": one field path and an optional direction.
+const QRegularExpression &orderPattern()
 {
-    static const QRegularExpression re(QStringLiteral("^\\s*[A-Za-z_][A-Za-z0-9_.]*(\\s+(ASC|DESC))?(\\s*,"
-                                                      "\\s*[A-Za-z_][A-Za-z0-9_.]*(\\s+(ASC|DESC))?)*\\s*$"),
+    static const QRegularExpression re(QStringLiteral("^([A-Za-z_][A-Za-z0-9_.]*)(?:\\s+(ASC|DESC))?$"),
                                        QRegularExpression::CaseInsensitiveOption);
-    return re.match(order).hasMatch();
+    return re;
 }
 
 // A record id argument, or a Validation error naming the call.
@@ -100,28 +100,12 @@ QVariantMap withoutTextId(QVariantMap data)
     return data;
 }
 
-// A single record from a call that may answer with a record, a one-element array or NONE.
-QVariant oneRecord(const QVariant &value)
-{
-    if (value.metaType().id() == QMetaType::QVariantList) {
-        const QVariantList list = value.toList();
-        return list.isEmpty() ? QVariant::fromValue(nullptr) : list.first();
-    }
-    if (!value.isValid() || value.metaType() == QMetaType::fromType<None>())
-        return QVariant::fromValue(nullptr);
-    return value;
-}
-
-bool isNoRecord(const QVariant &record)
-{
-    return record.metaType().id() == QMetaType::Nullptr || !record.isValid();
-}
-
 struct Filter
 {
     QString where;
     QVariantMap vars;
     QString orderBy;
+    bool descending = false;
     qint64 limit = -1;
     qint64 start = -1;
 };
@@ -149,47 +133,29 @@ bool parseFilter(const QJSValue &options, const QString &context, Filter *filter
     }
     filter->where = map.value(QStringLiteral("where")).toString();
     filter->vars = JsConvert::fromJs(map.value(QStringLiteral("vars"))).toMap();
-    filter->orderBy = map.value(QStringLiteral("orderBy")).toString();
-    if (!filter->orderBy.isEmpty() && !isOrderList(filter->orderBy)) {
-        *error = validation(
-            QStringLiteral("orderBy '%1' is not a list of fields with ASC/DESC").arg(filter->orderBy),
-            context);
-        return false;
+    const QString order = map.value(QStringLiteral("orderBy")).toString().trimmed();
+    if (!order.isEmpty()) {
+        const auto m = orderPattern().match(order);
+        if (!m.hasMatch()) {
+            *error = validation(
+                QStringLiteral("orderBy '%1' is not a field name with an optional ASC or DESC").arg(order),
+                context);
+            return false;
+        }
+        filter->orderBy = m.captured(1);
+        filter->descending = m.captured(2).compare(QLatin1String("DESC"), Qt::CaseInsensitive) == 0;
     }
     if (map.contains(QStringLiteral("limit")))
         filter->limit = map.value(QStringLiteral("limit")).toLongLong();
     if (map.contains(QStringLiteral("start")))
         filter->start = map.value(QStringLiteral("start")).toLongLong();
     for (auto it = filter->vars.cbegin(); it != filter->vars.cend(); ++it) {
-        if (!isIdentifier(it.key()) || it.key().startsWith(QLatin1String("sq_"))) {
+        if (!isIdentifier(it.key()) || it.key().startsWith(QLatin1String("h_"))) {
             *error = validation(QStringLiteral("variable name '%1' is not usable").arg(it.key()), context);
             return false;
         }
     }
     return true;
-}
-
-// Appends WHERE/ORDER/LIMIT/START to a statement on a table; values stay variables. The table
-// name itself is a checked identifier written into the text: SurrealDB 3.0.2 applies LIMIT
-// before ORDER BY when the table comes from a variable or type::table().
-QString filterClauses(const Filter &f, QVariantMap *vars, bool withPaging)
-{
-    QString text;
-    if (!f.where.trimmed().isEmpty())
-        text += QStringLiteral(" WHERE ") + f.where;
-    if (withPaging) {
-        if (!f.orderBy.isEmpty())
-            text += QStringLiteral(" ORDER BY ") + f.orderBy;
-        if (f.limit >= 0) {
-            text += QStringLiteral(" LIMIT $sq_limit");
-            vars->insert(QStringLiteral("sq_limit"), f.limit);
-        }
-        if (f.start >= 0) {
-            text += QStringLiteral(" START $sq_start");
-            vars->insert(QStringLiteral("sq_start"), f.start);
-        }
-    }
-    return text;
 }
 
 Credentials credentialsFrom(const QVariantMap &map, const QString &user, const QString &password,
@@ -487,6 +453,27 @@ QJSValue QmlDatabase::runVariant(const QJSValue &callback,
     });
 }
 
+template<typename Start, typename Convert>
+QJSValue QmlDatabase::runHelpers(const QJSValue &callback, Start start, Convert convert)
+{
+    return run(
+        callback,
+        [this, start](Connection *c) {
+            if (!m_helpers || m_helpers->connection() != c) {
+                delete m_helpers;
+                m_helpers = new CrudHelpers(c, this);
+            }
+            return start(m_helpers.data());
+        },
+        [convert](const Reply &reply, const auto &value) { reply.resolve(convert(value)); });
+}
+
+template<typename Start>
+QJSValue QmlDatabase::runHelpers(const QJSValue &callback, Start start)
+{
+    return runHelpers(callback, start, [](const auto &value) { return QVariant::fromValue(value); });
+}
+
 QJSValue QmlDatabase::query(const QString &surrealql, const QJSValue &vars, const QJSValue &callback)
 {
     const QVariantMap bound = JsConvert::fromJs(vars.toVariant()).toMap();
@@ -582,162 +569,108 @@ QJSValue QmlDatabase::remove(const QString &what, const QJSValue &callback)
 
 QJSValue QmlDatabase::insertOne(const QString &table, const QJSValue &data, const QJSValue &callback)
 {
-    SqError error;
-    if (!checkTable(table, QStringLiteral("Database.insertOne"), &error))
-        return failed(callback, error);
     if (!data.isObject() || data.isArray())
         return failed(callback, validation(QStringLiteral("data must be an object"),
                                            QStringLiteral("Database.insertOne")));
     const QVariantMap payload = dataMap(data);
-    return runVariant(
-        callback,
-        [table, payload](Connection *c) { return c->create(QVariant::fromValue(Table(table)), payload); },
-        oneRecord);
+    return runHelpers(callback, [table, payload](CrudHelpers *h) { return h->insertOne(table, payload); });
 }
 
 QJSValue QmlDatabase::insertMany(const QString &table, const QJSValue &rows, const QJSValue &callback)
 {
-    SqError error;
-    if (!checkTable(table, QStringLiteral("Database.insertMany"), &error))
-        return failed(callback, error);
     if (!rows.isArray())
         return failed(callback, validation(QStringLiteral("rows must be an array of objects"),
                                            QStringLiteral("Database.insertMany")));
-    const QVariant payload = JsConvert::fromJs(rows.toVariant());
-    return runVariant(callback, [table, payload](Connection *c) {
-        return c->insert(QVariant::fromValue(Table(table)), payload);
-    });
+    const QVariantList payload = JsConvert::fromJs(rows.toVariant()).toList();
+    return runHelpers(callback, [table, payload](CrudHelpers *h) { return h->insertMany(table, payload); });
 }
 
 QJSValue QmlDatabase::selectOne(const QString &recordId, const QJSValue &callback)
 {
-    RecordId id;
-    SqError error;
-    if (!parseRecordId(recordId, QStringLiteral("Database.selectOne"), &id, &error))
-        return failed(callback, error);
-    return runVariant(
-        callback, [id](Connection *c) { return c->select(QVariant::fromValue(id)); }, oneRecord);
+    return runHelpers(
+        callback, [recordId](CrudHelpers *h) { return h->selectOne(recordId); },
+        [](const std::optional<QVariantMap> &record) {
+            return record ? QVariant(*record) : QVariant::fromValue(nullptr);
+        });
 }
 
 QJSValue QmlDatabase::selectMany(const QString &table, const QJSValue &options, const QJSValue &callback)
 {
     SqError error;
-    Filter filter;
-    if (!checkTable(table, QStringLiteral("Database.selectMany"), &error) ||
-        !parseFilter(options, QStringLiteral("Database.selectMany"), &filter, &error))
+    Filter f;
+    if (!parseFilter(options, QStringLiteral("Database.selectMany"), &f, &error))
         return failed(callback, error);
-    QVariantMap vars = filter.vars;
-    const QString text = QStringLiteral("SELECT * FROM ") + table + filterClauses(filter, &vars, true);
-    return run(
-        callback, [text, vars](Connection *c) { return c->query(text, vars); },
-        [](const Reply &reply, const QueryResult &result) {
-            if (!result.isOk())
-                reply.reject(result.firstError());
-            else
-                reply.resolve(result.last());
-        });
+    return runHelpers(callback, [table, f](CrudHelpers *h) {
+        return h->selectMany(table, f.where, f.vars, int(f.limit), int(qMax<qint64>(0, f.start)), f.orderBy,
+                             f.descending ? Qt::DescendingOrder : Qt::AscendingOrder);
+    });
 }
 
 QJSValue QmlDatabase::updateOne(const QString &recordId, const QJSValue &data, const QJSValue &callback)
 {
-    RecordId id;
-    SqError error;
-    if (!parseRecordId(recordId, QStringLiteral("Database.updateOne"), &id, &error))
-        return failed(callback, error);
     const QVariantMap payload = withoutTextId(dataMap(data));
-    return runVariant(
-        callback, [id, payload](Connection *c) { return c->update(QVariant::fromValue(id), payload); },
-        oneRecord);
+    return runHelpers(callback, [recordId, payload](CrudHelpers *h) {
+        return h->updateOne(recordId, payload, CrudHelpers::UpdateMode::Replace);
+    });
 }
 
 QJSValue QmlDatabase::mergeOne(const QString &recordId, const QJSValue &data, const QJSValue &callback)
 {
-    RecordId id;
+    const QVariantMap payload = withoutTextId(dataMap(data));
+    return runHelpers(callback, [recordId, payload](CrudHelpers *h) {
+        return h->updateOne(recordId, payload, CrudHelpers::UpdateMode::Merge);
+    });
+}
+
+QJSValue QmlDatabase::updateMany(const QString &table, const QJSValue &options, const QJSValue &data,
+                                 const QJSValue &callback)
+{
     SqError error;
-    if (!parseRecordId(recordId, QStringLiteral("Database.mergeOne"), &id, &error))
+    Filter f;
+    if (!parseFilter(options, QStringLiteral("Database.updateMany"), &f, &error))
         return failed(callback, error);
     const QVariantMap payload = withoutTextId(dataMap(data));
-    return runVariant(
-        callback, [id, payload](Connection *c) { return c->merge(QVariant::fromValue(id), payload); },
-        oneRecord);
+    return runHelpers(callback, [table, f, payload](CrudHelpers *h) {
+        return h->updateMany(table, f.where, f.vars, payload, CrudHelpers::UpdateMode::Merge);
+    });
 }
 
 QJSValue QmlDatabase::upsertOne(const QString &recordId, const QJSValue &data, const QJSValue &callback)
 {
+    const QVariantMap payload = withoutTextId(dataMap(data));
     RecordId id;
     SqError error;
     if (!parseRecordId(recordId, QStringLiteral("Database.upsertOne"), &id, &error))
         return failed(callback, error);
-    const QVariantMap payload = withoutTextId(dataMap(data));
-    return runVariant(
-        callback, [id, payload](Connection *c) { return c->upsert(QVariant::fromValue(id), payload); },
-        oneRecord);
+    return runHelpers(callback, [id, payload](CrudHelpers *h) { return h->upsertOne(id, payload); });
 }
 
 QJSValue QmlDatabase::deleteOne(const QString &recordId, const QJSValue &callback)
 {
-    RecordId id;
-    SqError error;
-    if (!parseRecordId(recordId, QStringLiteral("Database.deleteOne"), &id, &error))
-        return failed(callback, error);
-    return runVariant(
-        callback, [id](Connection *c) { return c->remove(QVariant::fromValue(id)); },
-        [](const QVariant &value) { return QVariant(!isNoRecord(oneRecord(value))); });
+    return runHelpers(callback, [recordId](CrudHelpers *h) { return h->deleteOne(recordId); });
 }
 
 QJSValue QmlDatabase::deleteMany(const QString &table, const QJSValue &options, const QJSValue &callback)
 {
     SqError error;
-    Filter filter;
-    if (!checkTable(table, QStringLiteral("Database.deleteMany"), &error) ||
-        !parseFilter(options, QStringLiteral("Database.deleteMany"), &filter, &error))
+    Filter f;
+    if (!parseFilter(options, QStringLiteral("Database.deleteMany"), &f, &error))
         return failed(callback, error);
-    QVariantMap vars = filter.vars;
-    // RETURN BEFORE: the rows that really went, so refused deletes are not counted.
-    const QString text = QStringLiteral("DELETE ") + table + filterClauses(filter, &vars, false) +
-                         QStringLiteral(" RETURN BEFORE");
-    return run(
-        callback, [text, vars](Connection *c) { return c->query(text, vars); },
-        [](const Reply &reply, const QueryResult &result) {
-            if (!result.isOk())
-                reply.reject(result.firstError());
-            else
-                reply.resolve(result.last().toList().size());
-        });
+    return runHelpers(callback, [table, f](CrudHelpers *h) { return h->deleteMany(table, f.where, f.vars); });
 }
 
 QJSValue QmlDatabase::count(const QString &table, const QJSValue &options, const QJSValue &callback)
 {
     SqError error;
-    Filter filter;
-    if (!checkTable(table, QStringLiteral("Database.count"), &error) ||
-        !parseFilter(options, QStringLiteral("Database.count"), &filter, &error))
+    Filter f;
+    if (!parseFilter(options, QStringLiteral("Database.count"), &f, &error))
         return failed(callback, error);
-    QVariantMap vars = filter.vars;
-    const QString text = QStringLiteral("SELECT count() FROM ") + table +
-                         filterClauses(filter, &vars, false) + QStringLiteral(" GROUP ALL");
-    return run(
-        callback, [text, vars](Connection *c) { return c->query(text, vars); },
-        [](const Reply &reply, const QueryResult &result) {
-            if (!result.isOk()) {
-                reply.reject(result.firstError());
-                return;
-            }
-            const QVariantList rows = result.last().toList();
-            reply.resolve(rows.isEmpty() ? 0
-                                         : rows.first().toMap().value(QStringLiteral("count")).toLongLong());
-        });
+    return runHelpers(callback, [table, f](CrudHelpers *h) { return h->count(table, f.where, f.vars); });
 }
 
 QJSValue QmlDatabase::exists(const QString &recordId, const QJSValue &callback)
 {
-    RecordId id;
-    SqError error;
-    if (!parseRecordId(recordId, QStringLiteral("Database.exists"), &id, &error))
-        return failed(callback, error);
-    return runVariant(
-        callback, [id](Connection *c) { return c->select(QVariant::fromValue(id)); },
-        [](const QVariant &value) { return QVariant(!isNoRecord(oneRecord(value))); });
+    return runHelpers(callback, [recordId](CrudHelpers *h) { return h->exists(recordId); });
 }
 
 QVariant QmlDatabase::recordId(const QString &table, const QJSValue &id) const

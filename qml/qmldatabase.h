@@ -19,6 +19,7 @@
 namespace SurrealQt {
 
 class Connection;
+class CrudHelpers;
 
 // QML `Database`: one SurrealDB deployment (a pool of sockets on the manager's I/O thread).
 // It connects by itself once the component is complete and `url` is set, and reconnects
@@ -102,25 +103,29 @@ public:
     Q_INVOKABLE QJSValue upsert(const QString &what, const QJSValue &data, const QJSValue &callback = {});
     Q_INVOKABLE QJSValue remove(const QString &what, const QJSValue &callback = {});
 
-    // CRUD helpers: one record in, one record (or null) out; "no record came back" means
-    // refused or missing, never an error of its own.
+    // CRUD helpers (SurrealQt::CrudHelpers: same input rules and result shapes). A single-record
+    // write the server did not perform is an error (NotFound / NotAllowed), never a silent null.
     Q_INVOKABLE QJSValue insertOne(const QString &table, const QJSValue &data, const QJSValue &callback = {});
     Q_INVOKABLE QJSValue insertMany(const QString &table, const QJSValue &rows,
                                     const QJSValue &callback = {});
+    // Resolves with the record, or null when it does not exist (or is not visible).
     Q_INVOKABLE QJSValue selectOne(const QString &recordId, const QJSValue &callback = {});
-    // options: {where: "done = $done", vars: {done: false}, orderBy: "title", limit: 10}
+    // options: {where: "done = $done", vars: {done: false}, orderBy: "title DESC", limit: 10, start: 0}
     Q_INVOKABLE QJSValue selectMany(const QString &table, const QJSValue &options = {},
                                     const QJSValue &callback = {});
     Q_INVOKABLE QJSValue updateOne(const QString &recordId, const QJSValue &data,
                                    const QJSValue &callback = {});
     Q_INVOKABLE QJSValue mergeOne(const QString &recordId, const QJSValue &data,
                                   const QJSValue &callback = {});
+    // options: {where, vars} (where "true" for every record); merges data; resolves with the records.
+    Q_INVOKABLE QJSValue updateMany(const QString &table, const QJSValue &options, const QJSValue &data,
+                                    const QJSValue &callback = {});
     Q_INVOKABLE QJSValue upsertOne(const QString &recordId, const QJSValue &data,
                                    const QJSValue &callback = {});
-    // Resolves with true when a record was deleted.
+    // Resolves with the record as it was.
     Q_INVOKABLE QJSValue deleteOne(const QString &recordId, const QJSValue &callback = {});
-    // options as for selectMany (where/vars); resolves with the number of records.
-    Q_INVOKABLE QJSValue deleteMany(const QString &table, const QJSValue &options = {},
+    // options: {where, vars} (where "true" for every record); resolves with the records as they were.
+    Q_INVOKABLE QJSValue deleteMany(const QString &table, const QJSValue &options,
                                     const QJSValue &callback = {});
     Q_INVOKABLE QJSValue count(const QString &table, const QJSValue &options = {},
                                const QJSValue &callback = {});
@@ -158,6 +163,10 @@ private:
 
     template<typename Start, typename Finish>
     QJSValue run(const QJSValue &callback, Start start, Finish finish);
+    template<typename Start, typename Convert>
+    QJSValue runHelpers(const QJSValue &callback, Start start, Convert convert);
+    template<typename Start>
+    QJSValue runHelpers(const QJSValue &callback, Start start);
     QJSValue runVariant(const QJSValue &callback, const std::function<QFuture<QVariant>(Connection *)> &start,
                         const std::function<QVariant(const QVariant &)> &finish = {});
 
@@ -175,6 +184,7 @@ private:
     Status m_status = Null;
     SurrealQt::Error m_error;
     QPointer<DatabaseManager> m_manager;
+    QPointer<CrudHelpers> m_helpers;
     quint64 m_generation = 0;
 };
 

@@ -42,7 +42,8 @@ TestCase {
         compare(openedSpy.count, 1)
         verify(db.ready)
         compare(db.error, "")
-        const r = settle(db.query("DELETE person; DELETE note"))
+        const r = settle(db.query("DEFINE TABLE IF NOT EXISTS person SCHEMALESS;"
+                                  + "DEFINE TABLE IF NOT EXISTS note SCHEMALESS; DELETE person; DELETE note"))
         verify(r.error === undefined, r.error ? r.error.message : "")
     }
 
@@ -66,8 +67,9 @@ TestCase {
         record.name = "Ada L."
         compare(settle(db.updateOne(id, record)).value.name, "Ada L.")
 
-        compare(settle(db.deleteOne(id)).value, true)
-        compare(settle(db.deleteOne(id)).value, false)
+        compare(settle(db.deleteOne(id)).value.name, "Ada L.", "deleteOne gives the record as it was")
+        compare(settle(db.deleteOne(id)).error.kind, "NotFound", "nothing deleted is an error, not a silent success")
+        compare(settle(db.mergeOne(id, { age: 1 })).error.kind, "NotFound")
         compare(settle(db.selectOne(id)).value, null)
         compare(settle(db.exists(id)).value, false)
     }
@@ -107,7 +109,9 @@ TestCase {
         compare(older.value.map(p => p.age), [60, 50])
         compare(settle(db.count("person")).value, 6)
         compare(settle(db.count("person", { where: "age < $max", vars: { max: 25 } })).value, 2)
-        compare(settle(db.deleteMany("person", { where: "age < $max", vars: { max: 25 } })).value, 2)
+        compare(settle(db.deleteMany("person", { where: "age < $max", vars: { max: 25 } })).value.map(p => p.age).sort(), [10, 20])
+        compare(settle(db.updateMany("person", { where: "age > $min", vars: { min: 45 } }, { senior: true })).value.length, 2)
+        compare(settle(db.count("person", { where: "senior = true" })).value, 2)
         compare(settle(db.count("person")).value, 4)
     }
 
@@ -141,7 +145,7 @@ TestCase {
         tryCompare(other, "status", Database.Error, 20000)
         verify(other.error.length > 0)
         compare(other.errorKind, "Authentication")
-        compare(settle(other.count("person")).error.kind, "Connection")
+        compare(settle(other.count("person")).error.kind, "Authentication", "calls fail with the sign-in error")
     }
 
     function test_close_and_open_again() {

@@ -56,7 +56,7 @@ TestCase {
 
     function init() {
         tryCompare(db, "status", Database.Ready, 20000)
-        settle(db.query("DELETE item"))
+        settle(db.query("DEFINE TABLE IF NOT EXISTS item SCHEMALESS; DELETE item"))
         const rows = []
         for (let i = 1; i <= 5; ++i)
             rows.push({ n: i, name: "item" + i })
@@ -119,7 +119,7 @@ TestCase {
     }
 
     function test_bad_query_ends_in_error_status() {
-        const model = createTemporaryObject(modelComponent, testCase, { table: "", query: "SELEC nonsense" })
+        const model = createTemporaryObject(modelComponent, testCase, { table: "", live: false, query: "SELEC nonsense" })
         tryCompare(model, "status", QueryModel.Error, 10000)
         verify(model.error.length > 0)
         verify(model.errorKind !== "")

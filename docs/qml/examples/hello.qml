@@ -3,11 +3,14 @@
 //   QML_IMPORT_PATH=<build>/qml /usr/lib/qt6/bin/qml docs/qml/examples/hello.qml -- ws://127.0.0.1:8000 root root
 //
 // (An installed module needs no QML_IMPORT_PATH.) Exits 0 on success, 1 on any error.
-import QtQml
+import QtQuick
 import SurrealQt
 
-QtObject {
+// The qml tool of Qt 6.4 exits at once ("Did not load any objects") unless the root is a window
+// or an item, so a script is an invisible Window.
+Window {
     id: script
+    visible: false
 
     // Everything after "--" on the qml tool's command line.
     readonly property var args: {
@@ -32,7 +35,7 @@ QtObject {
 
     function run() {
         // Promises chain; values always travel as bind variables.
-        db.query("DELETE book")
+        db.query("DEFINE TABLE IF NOT EXISTS book SCHEMALESS; DELETE book")
             .then(() => db.insertMany("book", [
                 { title: "Dune", pages: 412 },
                 { title: "Emma", pages: 474 },

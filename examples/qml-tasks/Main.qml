@@ -46,7 +46,8 @@ ApplicationWindow {
 
     QueryModel {
         id: tasks
-        database: db
+        // Reading a table that does not exist yet is an error: load once prepare() defined it.
+        database: window.schemaReady ? db : null
         table: "task"
         roles: ["title", "done", "created"]
         orderBy: "created"

@@ -218,7 +218,7 @@ int main(int argc, char **argv)
 
     QList<double> naive, bulk, adaptive;
     QMap<int, QList<double>> fixed;
-    const QList<int> sizes{25, 50, 100, 200, 400, 800};
+    const QList<int> sizes{50, 100, 200, 400};
     int adaptiveEnd = 0;
     for (int r = 0; r < rounds; ++r) {
         naive.append(naiveRate(singleDb.connection(), data));

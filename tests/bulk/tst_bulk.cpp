@@ -353,12 +353,12 @@ private Q_SLOTS:
         o.maxRetryDelay = std::chrono::milliseconds(500);
         BulkOperations ops(m.connection(), o);
         QSignalSpy batches(&ops, &BulkOperations::batchFinished);
-        constexpr int n = 20000;
+        constexpr int n = 8000;
         QVariantList in;
         for (int i = 0; i < n; ++i)
             in.append(QVariantMap{{u"seq"_s, i}, {u"payload"_s, u"p%1"_s.arg(i)}}); // ids generated
         QFuture<BulkResult> f = ops.bulkInsert(tb, in);
-        QTRY_VERIFY_WITH_TIMEOUT(batches.count() >= 20, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(batches.count() >= 10, 20000);
         server.kill();
         QTest::qWait(300);
         QVERIFY(server.start(port, storage));

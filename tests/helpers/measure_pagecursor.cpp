@@ -40,7 +40,8 @@ double medianMs(const PageCursor &cursor)
 PageCursor advancedTo(PageCursor cursor, qint64 position)
 {
     const int pageSize = cursor.pageSize();
-    cursor.setPageSize(int(std::min<qint64>(9900, position)));
+    // Filtered id pages read windows of max(page, scanWindow) rows: keep them at 1,000.
+    cursor.setPageSize(int(std::min<qint64>(cursor.condition().isEmpty() ? 9900 : 1000, position)));
     while (cursor.position() < position) {
         cursor.setPageSize(int(std::min<qint64>(cursor.pageSize(), position - cursor.position())));
         (void)cursor.nextSync();

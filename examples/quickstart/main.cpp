@@ -1,10 +1,13 @@
-// SurrealQt quickstart: connect, write, query with bind variables, watch a live query.
+// SurrealQt quickstart: connect, write, query with bind variables, watch a live query, use the
+// CRUD helpers and a list model.
 //
 //   quickstart [ws://127.0.0.1:8000] [user] [password]
 
+#include <SurrealQt/crudhelpers.h>
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/exception.h>
 #include <SurrealQt/livequery.h>
+#include <SurrealQt/querylistmodel.h>
 #include <SurrealQt/recordid.h>
 #include <SurrealQt/table.h>
 
@@ -77,11 +80,50 @@ int main(int argc, char *argv[])
                       out << "  " << book.value(u"title"_s).toString() << " ("
                           << book.value(u"pages"_s).toLongLong() << " pages)" << Qt::endl;
                   }
-                  // Give the live notifications a moment to arrive, then finish.
-                  QTimer::singleShot(500, &app, [&app, &out, ok = rows.size() == 2] {
-                      out << "done" << Qt::endl;
-                      app.exit(ok ? 0 : 1);
-                  });
+                  if (rows.size() != 2)
+                      throw Exception(Error(Error::Kind::Query, u"expected 2 books over 400 pages"_s));
+                  // The CRUD helpers: one result shape per call, refused writes are errors.
+                  auto *helpers = new CrudHelpers(c, &app);
+                  return helpers
+                      ->updateOne(RecordId(u"book"_s, u"emma"_s), {{u"pages"_s, 480}},
+                                  CrudHelpers::UpdateMode::Merge)
+                      .then(&app,
+                            [&out, helpers](const QVariantMap &emma) {
+                                out << "helpers: " << emma.value(u"title"_s).toString() << " now has "
+                                    << emma.value(u"pages"_s).toLongLong() << " pages" << Qt::endl;
+                                return helpers->count(u"book"_s, u"pages < $max"_s, {{u"max"_s, 300}});
+                            })
+                      .unwrap();
+              })
+        .unwrap()
+        .then(&app,
+              [&](qint64 shortBooks) {
+                  out << "helpers: " << shortBooks << " book(s) under 300 pages" << Qt::endl;
+                  // A list model for item views (QListView, QTableView, QML ListView): paged,
+                  // and live, so it follows the table's changes.
+                  auto *model = new QueryListModel(c, &app);
+                  model->setTable(u"book"_s);
+                  model->setOrderBy(u"pages"_s);
+                  model->setLive(db.isWebSocket());
+                  QObject::connect(
+                      model, &QueryListModel::statusChanged, &app,
+                      [&app, &out, model](QueryListModel::Status status) {
+                          if (status == QueryListModel::Error) {
+                              out << "model: " << model->errorString() << Qt::endl;
+                              app.exit(1);
+                          }
+                          if (status != QueryListModel::Ready)
+                              return;
+                          out << "model: " << model->rowCount() << " rows, by pages:" << Qt::endl;
+                          const int title = model->roleForField(u"title"_s);
+                          for (int row = 0; row < model->rowCount(); ++row)
+                              out << "  " << model->index(row).data(title).toString() << Qt::endl;
+                          // Give the live notifications a moment to arrive, then finish.
+                          QTimer::singleShot(500, &app, [&app, &out, ok = model->rowCount() == 3] {
+                              out << "done" << Qt::endl;
+                              app.exit(ok ? 0 : 1);
+                          });
+                      });
               })
         .onFailed(&app, [&](const Exception &e) {
             out << "failed: " << e.error().toString() << Qt::endl;

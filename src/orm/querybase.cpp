@@ -1,3 +1,4 @@
+#include "orm/modelrowloader_p.h"
 #include "orm/modelrows_p.h"
 #include "orm/orm_p.h"
 #include "orm/querycompiler_p.h"
@@ -41,12 +42,6 @@ QVariantList rowsOf(const QueryResult &result, int index)
 }
 
 } // namespace Orm
-
-class ModelRowLoader
-{
-public:
-    static Error load(Model *m, const QVariantMap &row) { return m->loadRow(row); }
-};
 
 class QueryData : public QSharedData
 {

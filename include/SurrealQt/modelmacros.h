@@ -28,6 +28,7 @@ class Query;
 namespace detail {
 // The default= option of a field, converted to the field's type; an invalid QVariant if none.
 SURREALQT_EXPORT QVariant fieldDefault(const QMetaObject *metaObject, QLatin1String field);
+SURREALQT_EXPORT bool registerModel(const QMetaObject *metaObject);
 
 template<typename T>
 bool fieldEquals(const T &a, const T &b)
@@ -64,6 +65,10 @@ public:                                                                         
     {                                                                                                        \
         ::SurrealQt::ModelInfo::of<Class>().setDefaultConnection(::SurrealQt::Model::connectionOf(manager)); \
     }                                                                                                        \
+                                                                                                             \
+private:                                                                                                     \
+    /* Registers the model at start-up, so link=Class finds it before its first use. */                      \
+    static inline const bool surrealqt_registered_ = ::SurrealQt::detail::registerModel(&staticMetaObject);  \
                                                                                                              \
 public:
 

@@ -54,6 +54,23 @@ bool isEmptyValue(const QVariant &v)
     return false;
 }
 
+// Values the wire cannot carry (an invalid DateTime, Decimal, RecordId, ...): sent as NONE.
+bool isUnencodable(const QVariant &v)
+{
+    const QMetaType mt = v.metaType();
+    if (mt == QMetaType::fromType<DateTime>())
+        return !v.value<DateTime>().isValid();
+    if (mt.id() == QMetaType::QDateTime)
+        return !v.toDateTime().isValid();
+    if (mt == QMetaType::fromType<Decimal>())
+        return !v.value<Decimal>().isValid();
+    if (mt == QMetaType::fromType<RecordId>())
+        return !v.value<RecordId>().isValid();
+    if (mt == QMetaType::fromType<Geometry>())
+        return !v.value<Geometry>().isValid();
+    return false;
+}
+
 // A server value as the property's C++ type; invalid when it cannot be converted.
 QVariant toPropertyType(const QVariant &value, QMetaType target)
 {
@@ -203,7 +220,6 @@ public:
                                   "rule refused the write"_s,
                                   operationContext(m, "save")));
         }
-        const bool wasNew = m->isNew();
         const bool wasDirty = m->isDirty();
         for (const QString &f : plan.sent)
             m->m_dirty.remove(f);
@@ -214,8 +230,6 @@ public:
         const Error e = m->loadRow(row);
         if (e.isValid())
             throw Exception(e);
-        if (wasNew)
-            Q_EMIT m->isNewChanged();
         if (wasDirty != m->isDirty())
             Q_EMIT m->dirtyChanged();
         Q_EMIT m->saved();
@@ -261,13 +275,12 @@ public:
             pre = Error(Error::Kind::Model, u"%1 has no connection: set one with setConnection() or "
                                             "setDefaultConnection()"_s.arg(m->modelInfo().className()));
         if (pre.isValid()) {
-            QMetaObject::invokeMethod(
-                m, [m, pre] { Q_EMIT m->errorOccurred(pre); }, Qt::QueuedConnection);
+            // Signalled at once, so signals keep the order of the calls that caused them.
+            Q_EMIT m->errorOccurred(pre);
             return Orm::failed<void>(pre);
         }
         if (plan.noop) {
-            QMetaObject::invokeMethod(
-                m, [m] { Q_EMIT m->saved(); }, Qt::QueuedConnection);
+            Q_EMIT m->saved();
             QPromise<void> p;
             p.start();
             p.finish();
@@ -394,7 +407,7 @@ QVariantMap Model::toMap() const
     const QMetaObject *mo = info.metaObject();
     for (const FieldInfo &f : info.fields()) {
         QVariant v = mo->property(f.propertyIndex()).read(this);
-        if (f.isOptional() && isEmptyValue(v))
+        if ((f.isOptional() && isEmptyValue(v)) || isUnencodable(v))
             v = noneValue();
         out.insert(f.name(), v);
     }
@@ -418,7 +431,7 @@ QVariantMap Model::toMap(const QStringList &fields) const
         if (!f.isValid())
             continue;
         QVariant v = mo->property(f.propertyIndex()).read(this);
-        if (f.isOptional() && isEmptyValue(v))
+        if ((f.isOptional() && isEmptyValue(v)) || isUnencodable(v))
             v = noneValue();
         out.insert(name, v);
     }
@@ -473,7 +486,7 @@ Error Model::validate() const
         if (f.isReadOnly())
             continue;
         QVariant v = mo->property(f.propertyIndex()).read(this);
-        if (f.isOptional() && isEmptyValue(v))
+        if ((f.isOptional() && isEmptyValue(v)) || isUnencodable(v))
             v = noneValue();
         const Error e = f.check(v, info.className());
         if (e.isValid())

@@ -379,6 +379,11 @@ QString ModelInfo::tableNameFor(const QString &className)
 }
 
 namespace detail {
+bool registerModel(const QMetaObject *metaObject)
+{
+    return ModelInfo::of(metaObject) != nullptr;
+}
+
 QVariant fieldDefault(const QMetaObject *metaObject, QLatin1String field)
 {
     const ModelInfo *info = ModelInfo::of(metaObject);

@@ -31,6 +31,14 @@ bool QueryCompiler::fail(const QString &message)
     return false;
 }
 
+QString QueryCompiler::tableName() const
+{
+    // Spliced, escaped: SurrealDB 3.0.2 sorts wrongly with a bound table (`SELECT * FROM $tb
+    // ORDER BY age DESC LIMIT 1` returned the smallest age), and a model's table comes from its
+    // class, never from input.
+    return ValueFormatter::escapeIdent(m_info.tableName());
+}
+
 QString QueryCompiler::bind(const QVariant &value)
 {
     const QString name = u"v%1"_s.arg(m_next++);
@@ -95,6 +103,15 @@ bool QueryCompiler::lookup(const QString &lookupText, const QVariant &rawValue, 
         return false;
     const bool isId = path == u"id"_s;
     const QString where = u"%1.%2"_s.arg(m_info.className(), lookupText);
+    if (nested &&
+        (isId || (field.isValid() && field.type() != FieldInfo::Type::Any &&
+                  field.type() != FieldInfo::Type::Object && field.type() != FieldInfo::Type::Record &&
+                  field.type() != FieldInfo::Type::List))) {
+        const QString head = path.section(u"__"_s, 0, 0);
+        return fail(u"%1: %2 is a %3 field; %4 is neither a lookup (%5) nor a nested key"_s.arg(
+            where, head, FieldInfo::typeName(isId ? FieldInfo::Type::Record : field.type()),
+            Orm::describeValue(lookupText.mid(head.size() + 2)), operators().join(u", "_s)));
+    }
     // Typed comparisons only where the field's type is known: top-level, declared fields.
     const FieldInfo::Type type = (nested || !field.isValid()) ? FieldInfo::Type::Any : field.type();
     const auto typeError = [&](const QVariant &v, FieldInfo::Type expected) {
@@ -135,14 +152,16 @@ bool QueryCompiler::lookup(const QString &lookupText, const QVariant &rawValue, 
             return fail(
                 u"%1: %2 needs a string field, %3 is a %4"_s.arg(where, op, path, FieldInfo::typeName(type)));
         const QString v = bind(value);
+        // A missing field (NONE) would make the string functions fail the whole statement.
+        const QString f = u"(%1 ?? '')"_s.arg(p);
         if (op == u"iexact"_s)
-            *out = u"string::lowercase(%1) = string::lowercase(%2)"_s.arg(p, v);
+            *out = u"string::lowercase(%1) = string::lowercase(%2)"_s.arg(f, v);
         else if (op == u"icontains"_s)
-            *out = u"string::contains(string::lowercase(%1), string::lowercase(%2))"_s.arg(p, v);
+            *out = u"string::contains(string::lowercase(%1), string::lowercase(%2))"_s.arg(f, v);
         else if (op == u"startswith"_s)
-            *out = u"string::starts_with(%1, %2)"_s.arg(p, v);
+            *out = u"string::starts_with(%1, %2)"_s.arg(f, v);
         else
-            *out = u"string::ends_with(%1, %2)"_s.arg(p, v);
+            *out = u"string::ends_with(%1, %2)"_s.arg(f, v);
         return true;
     }
     if (op == u"contains"_s) {
@@ -220,6 +239,14 @@ bool QueryCompiler::whereClause(const Condition &where, QString *out)
 }
 
 namespace {
+// SurrealDB 3.0.2 pushes LIMIT into an index scan before the rest of the WHERE clause is applied:
+// `SELECT * FROM user WHERE city = 'Oslo' AND age < 40 LIMIT 1` (index on age) returned nothing
+// although a row matches. An ORDER BY keeps the limit after the filter.
+bool needsIdOrder(const QuerySpec &spec)
+{
+    return !spec.where.isEmpty() && spec.ordering.isEmpty() && (spec.limit >= 0 || spec.offset > 0);
+}
+
 CompiledQuery finish(QueryCompiler &qc, QString text, bool ok)
 {
     CompiledQuery q;
@@ -236,13 +263,14 @@ CompiledQuery finish(QueryCompiler &qc, QString text, bool ok)
 CompiledQuery QueryCompiler::select(const QuerySpec &spec)
 {
     QueryCompiler qc(*spec.info);
-    QString text = u"SELECT * FROM $tb"_s;
-    qc.m_vars.insert(u"tb"_s, QVariant::fromValue(Table(spec.info->tableName())));
+    QString text = u"SELECT * FROM "_s + qc.tableName();
     bool ok = qc.whereClause(spec.where, &text);
     if (ok && !spec.ordering.isEmpty()) {
         QString order;
         ok = qc.orderClause(spec.ordering, &order);
         text += u" ORDER BY "_s + order;
+    } else if (needsIdOrder(spec)) {
+        text += u" ORDER BY id ASC"_s;
     }
     if (ok && spec.limit >= 0) {
         text += u" LIMIT $lim"_s;
@@ -258,8 +286,7 @@ CompiledQuery QueryCompiler::select(const QuerySpec &spec)
 CompiledQuery QueryCompiler::count(const QuerySpec &spec)
 {
     QueryCompiler qc(*spec.info);
-    QString text = u"SELECT count() FROM $tb"_s;
-    qc.m_vars.insert(u"tb"_s, QVariant::fromValue(Table(spec.info->tableName())));
+    QString text = u"SELECT count() FROM "_s + qc.tableName();
     const bool ok = qc.whereClause(spec.where, &text);
     text += u" GROUP ALL"_s;
     return finish(qc, text, ok);
@@ -268,9 +295,10 @@ CompiledQuery QueryCompiler::count(const QuerySpec &spec)
 CompiledQuery QueryCompiler::exists(const QuerySpec &spec)
 {
     QueryCompiler qc(*spec.info);
-    QString text = u"SELECT id FROM $tb"_s;
-    qc.m_vars.insert(u"tb"_s, QVariant::fromValue(Table(spec.info->tableName())));
+    QString text = u"SELECT id FROM "_s + qc.tableName();
     const bool ok = qc.whereClause(spec.where, &text);
+    if (!spec.where.isEmpty())
+        text += u" ORDER BY id ASC"_s;
     text += u" LIMIT 1"_s;
     return finish(qc, text, ok);
 }
@@ -304,8 +332,7 @@ CompiledQuery QueryCompiler::updateMany(const QuerySpec &spec, const QVariantMap
             return finish(qc, {}, false);
         }
     }
-    QString text = u"UPDATE $tb MERGE $data"_s;
-    qc.m_vars.insert(u"tb"_s, QVariant::fromValue(Table(spec.info->tableName())));
+    QString text = u"UPDATE %1 MERGE $data"_s.arg(qc.tableName());
     qc.m_vars.insert(u"data"_s, data);
     const bool ok = qc.whereClause(spec.where, &text);
     text += u" RETURN VALUE id"_s;
@@ -321,8 +348,7 @@ CompiledQuery QueryCompiler::deleteMany(const QuerySpec &spec)
                 spec.info->className()));
         return finish(qc, {}, false);
     }
-    QString text = u"DELETE $tb"_s;
-    qc.m_vars.insert(u"tb"_s, QVariant::fromValue(Table(spec.info->tableName())));
+    QString text = u"DELETE "_s + qc.tableName();
     const bool ok = qc.whereClause(spec.where, &text);
     text += u" RETURN BEFORE"_s;
     return finish(qc, text, ok);
@@ -342,13 +368,14 @@ CompiledQuery QueryCompiler::values(const QuerySpec &spec, const QStringList &fi
         if (p != u"id"_s)
             projection.append(p);
     }
-    QString text = u"SELECT %1 FROM $tb"_s.arg(projection.join(u", "_s));
-    qc.m_vars.insert(u"tb"_s, QVariant::fromValue(Table(spec.info->tableName())));
+    QString text = u"SELECT %1 FROM %2"_s.arg(projection.join(u", "_s), qc.tableName());
     ok = ok && qc.whereClause(spec.where, &text);
     if (ok && !spec.ordering.isEmpty()) {
         QString order;
         ok = qc.orderClause(spec.ordering, &order);
         text += u" ORDER BY "_s + order;
+    } else if (needsIdOrder(spec)) {
+        text += u" ORDER BY id ASC"_s;
     }
     if (ok && spec.limit >= 0) {
         text += u" LIMIT $lim"_s;
@@ -397,16 +424,14 @@ CompiledQuery QueryCompiler::page(const QuerySpec &spec, const PageToken &after)
                     table, QVariant::fromValue(Range(Bound::excluded(last.id()), Bound::unbounded())))));
             text += u"$range"_s;
         } else {
-            qc.m_vars.insert(u"tb"_s, QVariant::fromValue(Table(table)));
-            text += u"$tb"_s;
+            text += qc.tableName();
         }
         ok = qc.whereClause(where, &text);
         break;
     case PageMode::KeySet: {
         const bool desc = spec.ordering.first().startsWith(u'-');
         const QString name = desc ? spec.ordering.first().mid(1) : spec.ordering.first();
-        qc.m_vars.insert(u"tb"_s, QVariant::fromValue(Table(table)));
-        text += u"$tb"_s;
+        text += qc.tableName();
         ok = qc.whereClause(where, &text);
         if (ok && after.mode() == PageToken::Mode::KeySet) {
             // The indexable bound first, so the index serves the range; ties continue by id.
@@ -419,8 +444,7 @@ CompiledQuery QueryCompiler::page(const QuerySpec &spec, const PageToken &after)
         break;
     }
     case PageMode::Offset:
-        qc.m_vars.insert(u"tb"_s, QVariant::fromValue(Table(table)));
-        text += u"$tb"_s;
+        text += qc.tableName();
         ok = qc.whereClause(where, &text) && qc.orderClause(spec.ordering, &order);
         break;
     }

@@ -56,6 +56,7 @@ public:
 
     // Building blocks, public for the tests.
     QString bind(const QVariant &value);
+    [[nodiscard]] QString tableName() const;
     // "address__city" -> "address.city"; the first segment must be a field (or id).
     bool fieldPath(const QString &path, QString *out, FieldInfo *field = nullptr, bool *nested = nullptr);
     bool condition(const Condition &condition, QString *out);

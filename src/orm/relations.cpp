@@ -1,0 +1,482 @@
+#include "codec/valueformatter_p.h"
+#include "orm/modelrowloader_p.h"
+#include "orm/modelrows_p.h"
+#include "orm/orm_p.h"
+
+#include <SurrealQt/connection.h>
+#include <SurrealQt/databasemanager.h>
+#include <SurrealQt/exception.h>
+#include <SurrealQt/recordcache.h>
+#include <SurrealQt/relations.h>
+#include <SurrealQt/values.h>
+
+#include <QtCore/QRegularExpression>
+#include <QtCore/QThread>
+
+using namespace Qt::StringLiterals;
+
+namespace SurrealQt {
+
+namespace {
+
+bool isIdent(QStringView s)
+{
+    if (s.isEmpty() || s.size() > 128 || s.front().isDigit())
+        return false;
+    for (QChar c : s) {
+        if (!(c.isLetterOrNumber() && c.unicode() < 128) && c != u'_')
+            return false;
+    }
+    return true;
+}
+
+struct PathStep
+{
+    QString arrow;
+    QString edge;
+};
+
+// "->wrote->post" -> [(->, wrote), (->, post)]; empty with *error set when malformed.
+QList<PathStep> parsePath(const QString &path, Error *error)
+{
+    QList<PathStep> steps;
+    qsizetype i = 0;
+    while (i < path.size()) {
+        QString arrow;
+        for (const QString a : {u"<->"_s, u"->"_s, u"<-"_s}) {
+            if (QStringView(path).mid(i).startsWith(a)) {
+                arrow = a;
+                break;
+            }
+        }
+        if (arrow.isEmpty()) {
+            *error = Orm::validationError(
+                u"Relations: graph path %1 must be steps like ->edge or <-edge (at position %2)"_s
+                    .arg(Orm::describeValue(path))
+                    .arg(i));
+            return {};
+        }
+        i += arrow.size();
+        qsizetype end = i;
+        while (end < path.size() && path.at(end) != u'-' && path.at(end) != u'<')
+            ++end;
+        const QString name = path.mid(i, end - i);
+        if (!isIdent(name)) {
+            *error = Orm::validationError(u"Relations: graph path %1 has an invalid table name %2"_s.arg(
+                Orm::describeValue(path), Orm::describeValue(name)));
+            return {};
+        }
+        steps.append({arrow, name});
+        i = end;
+    }
+    if (steps.isEmpty())
+        *error = Orm::validationError(u"Relations: empty graph path"_s);
+    return steps;
+}
+
+Error noConnection(const QString &what)
+{
+    return Error(Error::Kind::Model, u"Relations::%1: no connection: pass one to Relations or set a "
+                                     "default connection"_s.arg(what));
+}
+
+Model *buildObject(const ModelInfo &info, const QVariantMap &row, Connection *explicitConn, QThread *target)
+{
+    Model *m = info.newInstance();
+    if (explicitConn)
+        m->setConnection(explicitConn);
+    const Error e = ModelRowLoader::load(m, row);
+    if (e.isValid()) {
+        delete m;
+        throw Exception(e);
+    }
+    if (target && m->thread() != target)
+        m->moveToThread(target);
+    return m;
+}
+
+QList<Model *> buildObjects(const ModelInfo &info, const QVariantList &rows, Connection *explicitConn,
+                            QThread *target)
+{
+    QList<Model *> out;
+    out.reserve(rows.size());
+    try {
+        for (const QVariant &row : rows)
+            out.append(buildObject(info, row.toMap(), explicitConn, target));
+    } catch (...) {
+        qDeleteAll(out);
+        throw;
+    }
+    return out;
+}
+
+// A statement ready to send, or the error that stops it before sending.
+struct Statement
+{
+    QString text;
+    QVariantMap vars;
+    Error error;
+};
+
+template<typename R, typename F>
+QFuture<R> send(Connection *conn, const QString &what, const Statement &s, F interpret)
+{
+    if (s.error.isValid())
+        return Orm::failed<R>(s.error);
+    if (!conn)
+        return Orm::failed<R>(noConnection(what));
+    return conn->query(s.text, s.vars).then([interpret](const QueryResult &r) -> R { return interpret(r); });
+}
+
+template<typename F>
+auto sendSync(Connection *conn, const QString &what, const Statement &s, F interpret)
+{
+    if (s.error.isValid())
+        throw Exception(s.error);
+    if (!conn)
+        throw Exception(noConnection(what));
+    return interpret(conn->querySync(s.text, s.vars));
+}
+
+Statement relateStatement(const RecordId &from, const QString &edge, const RecordId &to,
+                          const QVariantMap &data)
+{
+    Statement s;
+    if (const Error e = Relations::validateEdge(edge); e.isValid()) {
+        s.error = e;
+        return s;
+    }
+    if (!from.isValid() || !to.isValid()) {
+        s.error = Orm::validationError(
+            u"Relations::relate(%1): both ends must be stored records (from %2, to %3)"_s.arg(
+                edge, from.toString(), to.toString()));
+        return s;
+    }
+    s.text = u"RELATE $from->%1->$to CONTENT $data"_s.arg(ValueFormatter::escapeIdent(edge));
+    s.vars = {{u"from"_s, QVariant::fromValue(from)}, {u"to"_s, QVariant::fromValue(to)}, {u"data"_s, data}};
+    return s;
+}
+
+QVariantMap edgeOf(const QueryResult &r, const QString &edge)
+{
+    const QVariantList rows = Orm::rowsOf(r);
+    // A RELATE refused by a permission rule answers nothing instead of an error.
+    if (rows.isEmpty())
+        throw Exception(Error(
+            Error::Kind::NotFound,
+            u"Relations::relate(%1): the server created no edge (refused or ends missing)"_s.arg(edge)));
+    return rows.first().toMap();
+}
+
+Statement traverseStatement(const ModelInfo &info, const RecordId &from, const QString &path)
+{
+    Statement s;
+    Error e;
+    const QList<PathStep> steps = parsePath(path, &e);
+    if (e.isValid()) {
+        s.error = e;
+        return s;
+    }
+    if (steps.last().edge != info.tableName()) {
+        s.error = Orm::validationError(u"Relations::traverse<%1>: path %2 ends at table %3, not at %4"_s.arg(
+            info.className(), Orm::describeValue(path), steps.last().edge, info.tableName()));
+        return s;
+    }
+    if (!from.isValid()) {
+        s.error = Orm::validationError(
+            u"Relations::traverse<%1>(%2): the start is not a record id"_s.arg(info.className(), path));
+        return s;
+    }
+    QString text = u"SELECT * FROM $from"_s;
+    for (const PathStep &step : steps)
+        text += step.arrow + ValueFormatter::escapeIdent(step.edge);
+    s.text = text;
+    s.vars = {{u"from"_s, QVariant::fromValue(from)}};
+    return s;
+}
+
+// The link value of model.linkField, checked against the target model.
+RecordId linkOf(const ModelInfo &target, const Model &model, const QString &linkField, Error *error)
+{
+    const ModelInfo &info = model.modelInfo();
+    const FieldInfo f = info.field(linkField);
+    if (!f.isValid() || f.type() != FieldInfo::Type::Record) {
+        *error = Orm::validationError(u"Relations::load<%1>: %2 has no record-link field %3"_s.arg(
+            target.className(), info.className(), Orm::describeValue(linkField)));
+        return {};
+    }
+    const RecordId id = model.property(f.name().toUtf8().constData()).value<RecordId>();
+    if (id.isValid() && id.table() != target.tableName()) {
+        *error = Orm::validationError(u"Relations::load<%1>: %2.%3 points to %4, not to table %5"_s.arg(
+            target.className(), info.className(), linkField, id.toString(), target.tableName()));
+        return {};
+    }
+    return id;
+}
+
+template<typename T>
+QFuture<T> ready(const T &value)
+{
+    QPromise<T> p;
+    p.start();
+    p.addResult(value);
+    p.finish();
+    return p.future();
+}
+
+Statement fetchStatement(const QueryBase &query, const QStringList &linkFields)
+{
+    Statement s;
+    const ModelInfo &info = query.modelInfo();
+    QStringList escaped;
+    for (const QString &name : linkFields) {
+        const FieldInfo f = info.field(name);
+        if (!f.isValid() || f.type() != FieldInfo::Type::Record) {
+            s.error = Orm::validationError(u"Relations::fetch<%1>: %2 is not a record-link field of %1"_s.arg(
+                info.className(), Orm::describeValue(name)));
+            return s;
+        }
+        escaped.append(ValueFormatter::escapeIdent(f.name()));
+    }
+    s.text = query.toSurrealQL(&s.vars, &s.error);
+    if (!s.error.isValid() && !escaped.isEmpty())
+        s.text += u" FETCH "_s + escaped.join(u", "_s);
+    return s;
+}
+
+struct SplitRows
+{
+    QVariantList rows;
+    QHash<RecordId, QVariantMap> linked;
+};
+
+// FETCH replaces each link by its record; put the id back so the objects keep RecordIds, and
+// keep the records aside.
+SplitRows splitFetched(const QVariantList &rows, const QStringList &linkFields)
+{
+    SplitRows out;
+    out.rows.reserve(rows.size());
+    for (const QVariant &v : rows) {
+        QVariantMap row = v.toMap();
+        for (const QString &field : linkFields) {
+            const QVariant value = row.value(field);
+            if (value.metaType().id() != QMetaType::QVariantMap)
+                continue;
+            const QVariantMap record = value.toMap();
+            const RecordId id = record.value(u"id"_s).value<RecordId>();
+            if (!id.isValid())
+                continue;
+            out.linked.insert(id, record);
+            row.insert(field, QVariant::fromValue(id));
+        }
+        out.rows.append(row);
+    }
+    return out;
+}
+
+} // namespace
+
+Relations::Relations(Connection *connection)
+    : m_connection(connection)
+{}
+
+Relations::Relations(DatabaseManager *manager)
+    : m_connection(Model::connectionOf(manager))
+{}
+
+Connection *Relations::connection() const
+{
+    return m_connection ? m_connection.data() : Model::defaultConnection();
+}
+
+void Relations::setCache(RecordCache *cache)
+{
+    m_cache = cache;
+}
+
+RecordCache *Relations::cache() const
+{
+    return m_cache.data();
+}
+
+Error Relations::validateEdge(const QString &edge)
+{
+    if (isIdent(edge))
+        return {};
+    return Orm::validationError(u"Relations: %1 is not a valid edge table name (letters, digits and _)"_s.arg(
+        Orm::describeValue(edge)));
+}
+
+Error Relations::validatePath(const QString &path)
+{
+    Error e;
+    parsePath(path, &e);
+    return e;
+}
+
+QFuture<QVariantMap> Relations::relate(const RecordId &from, const QString &edge, const RecordId &to,
+                                       const QVariantMap &data) const
+{
+    return send<QVariantMap>(connection(), u"relate"_s, relateStatement(from, edge, to, data),
+                             [edge](const QueryResult &r) { return edgeOf(r, edge); });
+}
+
+QFuture<QVariantMap> Relations::relate(const Model &from, const QString &edge, const Model &to,
+                                       const QVariantMap &data) const
+{
+    return relate(from.id(), edge, to.id(), data);
+}
+
+QVariantMap Relations::relateSync(const RecordId &from, const QString &edge, const RecordId &to,
+                                  const QVariantMap &data) const
+{
+    return sendSync(connection(), u"relate"_s, relateStatement(from, edge, to, data),
+                    [&](const QueryResult &r) { return edgeOf(r, edge); });
+}
+
+QVariantMap Relations::relateSync(const Model &from, const QString &edge, const Model &to,
+                                  const QVariantMap &data) const
+{
+    return relateSync(from.id(), edge, to.id(), data);
+}
+
+namespace {
+Statement unrelateStatement(const RecordId &from, const QString &edge, const RecordId &to)
+{
+    Statement s;
+    s.error = Relations::validateEdge(edge);
+    if (s.error.isValid())
+        return s;
+    s.text = u"DELETE $from->%1 WHERE out = $to RETURN BEFORE"_s.arg(ValueFormatter::escapeIdent(edge));
+    s.vars = {{u"from"_s, QVariant::fromValue(from)}, {u"to"_s, QVariant::fromValue(to)}};
+    return s;
+}
+qint64 rowCount(const QueryResult &r)
+{
+    return Orm::rowsOf(r).size();
+}
+} // namespace
+
+QFuture<qint64> Relations::unrelate(const RecordId &from, const QString &edge, const RecordId &to) const
+{
+    return send<qint64>(connection(), u"unrelate"_s, unrelateStatement(from, edge, to), &rowCount);
+}
+
+qint64 Relations::unrelateSync(const RecordId &from, const QString &edge, const RecordId &to) const
+{
+    return sendSync(connection(), u"unrelate"_s, unrelateStatement(from, edge, to), &rowCount);
+}
+
+QFuture<QList<Model *>> Relations::traverseObjects(const ModelInfo &info, const RecordId &from,
+                                                   const QString &path) const
+{
+    QThread *target = QThread::currentThread();
+    Connection *explicitConn = m_connection.data();
+    const ModelInfo *pinfo = &info;
+    return send<QList<Model *>>(m_connection ? m_connection.data() : info.defaultConnection(), u"traverse"_s,
+                                traverseStatement(info, from, path), [=](const QueryResult &r) {
+                                    return buildObjects(*pinfo, Orm::rowsOf(r), explicitConn, target);
+                                });
+}
+
+QList<Model *> Relations::traverseObjectsSync(const ModelInfo &info, const RecordId &from,
+                                              const QString &path) const
+{
+    return sendSync(m_connection ? m_connection.data() : info.defaultConnection(), u"traverse"_s,
+                    traverseStatement(info, from, path), [&](const QueryResult &r) {
+                        return buildObjects(info, Orm::rowsOf(r), m_connection.data(), nullptr);
+                    });
+}
+
+namespace {
+Statement selectStatement(const RecordId &id)
+{
+    return Statement{u"SELECT * FROM $id"_s, {{u"id"_s, QVariant::fromValue(id)}}, {}};
+}
+Connection *loadConnection(Connection *explicitConn, const ModelInfo &info, const Model &model)
+{
+    if (explicitConn)
+        return explicitConn;
+    if (model.connection())
+        return model.connection();
+    return info.defaultConnection();
+}
+} // namespace
+
+QFuture<Model *> Relations::loadObject(const ModelInfo &info, const Model &model,
+                                       const QString &linkField) const
+{
+    Error e;
+    const RecordId id = linkOf(info, model, linkField, &e);
+    if (e.isValid())
+        return Orm::failed<Model *>(e);
+    if (!id.isValid())
+        return ready<Model *>(nullptr);
+    const ModelInfo *pinfo = &info;
+    Connection *explicitConn = m_connection.data();
+    if (RecordCache *cache = m_cache.data()) {
+        // The cache answers on its own thread; objects are built there (the caller's, normally).
+        return cache->get(id).then([pinfo, explicitConn](const QVariantMap &record) -> Model * {
+            return record.isEmpty() ? nullptr : buildObject(*pinfo, record, explicitConn, nullptr);
+        });
+    }
+    QThread *target = QThread::currentThread();
+    return send<Model *>(loadConnection(explicitConn, info, model), u"load"_s, selectStatement(id),
+                         [=](const QueryResult &r) -> Model * {
+                             const QVariantList rows = Orm::rowsOf(r);
+                             return rows.isEmpty()
+                                        ? nullptr
+                                        : buildObject(*pinfo, rows.first().toMap(), explicitConn, target);
+                         });
+}
+
+Model *Relations::loadObjectSync(const ModelInfo &info, const Model &model, const QString &linkField) const
+{
+    Error e;
+    const RecordId id = linkOf(info, model, linkField, &e);
+    if (e.isValid())
+        throw Exception(e);
+    if (!id.isValid())
+        return nullptr;
+    if (RecordCache *cache = m_cache.data()) {
+        const QVariantMap record = cache->getSync(id);
+        return record.isEmpty() ? nullptr : buildObject(info, record, m_connection.data(), nullptr);
+    }
+    return sendSync(loadConnection(m_connection.data(), info, model), u"load"_s, selectStatement(id),
+                    [&](const QueryResult &r) -> Model * {
+                        const QVariantList rows = Orm::rowsOf(r);
+                        return rows.isEmpty()
+                                   ? nullptr
+                                   : buildObject(info, rows.first().toMap(), m_connection.data(), nullptr);
+                    });
+}
+
+QFuture<Relations::RawFetch> Relations::fetchObjects(const QueryBase &query,
+                                                     const QStringList &linkFields) const
+{
+    QThread *target = QThread::currentThread();
+    const ModelInfo *pinfo = &query.modelInfo();
+    Connection *conn = m_connection ? m_connection.data() : query.connection();
+    Connection *explicitConn = m_connection.data();
+    return send<RawFetch>(conn, u"fetch"_s, fetchStatement(query, linkFields), [=](const QueryResult &r) {
+        SplitRows split = splitFetched(Orm::rowsOf(r), linkFields);
+        return RawFetch{buildObjects(*pinfo, split.rows, explicitConn, target), std::move(split.linked)};
+    });
+}
+
+Relations::RawFetch Relations::fetchObjectsSync(const QueryBase &query, const QStringList &linkFields) const
+{
+    Connection *conn = m_connection ? m_connection.data() : query.connection();
+    return sendSync(conn, u"fetch"_s, fetchStatement(query, linkFields), [&](const QueryResult &r) {
+        SplitRows split = splitFetched(Orm::rowsOf(r), linkFields);
+        return RawFetch{buildObjects(query.modelInfo(), split.rows, m_connection.data(), nullptr),
+                        std::move(split.linked)};
+    });
+}
+
+Model *Relations::objectFromRecord(const ModelInfo &info, const QVariantMap &record)
+{
+    return record.isEmpty() ? nullptr : buildObject(info, record, nullptr, nullptr);
+}
+
+} // namespace SurrealQt

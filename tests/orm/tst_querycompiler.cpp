@@ -200,7 +200,7 @@ private Q_SLOTS:
         PageToken next = QueryCompiler::nextToken(s, {}, last, 50);
         QCOMPARE(next.mode(), PageToken::Mode::IdRange);
         CompiledQuery second = QueryCompiler::page(s, next);
-        QCOMPARE(second.text, u"SELECT * FROM $range WHERE age > $v0 LIMIT $lim"_s);
+        QCOMPARE(second.text, u"SELECT * FROM type::record($range) WHERE age > $v0 LIMIT $lim"_s);
         const RecordId range = second.vars.value(u"range"_s).value<RecordId>();
         QCOMPARE(range.table(), u"user"_s);
         QCOMPARE(range.id().value<Range>(), Range(Bound::excluded(qint64(99)), Bound::unbounded()));

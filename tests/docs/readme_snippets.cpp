@@ -1,0 +1,112 @@
+// The code shown in README.md, compiled by every CI build so the README cannot drift from the
+// API. Keep the two in step: each block between "// [name]" markers appears in the README.
+#include <SurrealQt/SurrealQt>
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QDebug>
+#include <QtCore/QObject>
+
+using namespace Qt::StringLiterals;
+
+// [model]
+class User : public SurrealQt::Model
+{
+    Q_OBJECT
+    SURREALQT_MODEL(User)
+    Q_CLASSINFO("name", "required maxLength=80")
+    Q_CLASSINFO("email", "required unique")
+    Q_CLASSINFO("createdAt", "autoNowAdd optional")
+    SURREALQT_FIELD(QString, name, setName)
+    SURREALQT_FIELD(QString, email, setEmail)
+    SURREALQT_FIELD(int, age, setAge)
+    SURREALQT_FIELD(SurrealQt::DateTime, createdAt, setCreatedAt)
+};
+// [model]
+
+class ReadmeWindow : public QObject
+{
+    Q_OBJECT
+
+public:
+    void start()
+    {
+        // [manager]
+        auto *db = new SurrealQt::DatabaseManager(QUrl(u"ws://127.0.0.1:8000"_s), u"shop"_s, u"main"_s,
+                                                  SurrealQt::Credentials::root(u"root"_s, u"root"_s), this);
+        db->open(); // requests made before it completes simply wait
+        User::setDefaultConnection(db);
+        // [manager]
+
+        // [models]
+        User::objects()
+            .create({{u"name"_s, u"John"_s}, {u"email"_s, u"john@example.com"_s}, {u"age"_s, 30}})
+            .then(this, [](const QSharedPointer<User> &john) {
+                john->setAge(31);
+                john->save(); // sends only the dirty field (and createdAt stays as stored)
+            });
+        User::objects()
+            .filter(u"age__gte"_s, 18)
+            .orderBy(u"-age"_s)
+            .all()
+            .then(this,
+                  [](const QList<QSharedPointer<User>> &adults) { qInfo() << adults.size() << "adults"; });
+        // [models]
+
+        // [query]
+        // Values reach SurrealQL only as bind variables, never inside the query text.
+        db->connection()
+            ->query(u"SELECT * FROM user WHERE age < $max"_s, {{u"max"_s, 18}})
+            .then(this, [](const SurrealQt::QueryResult &r) { qInfo() << r.value(0); }) // on this thread
+            .onFailed(this, [](const SurrealQt::Exception &e) { qWarning() << e.error(); });
+        // [query]
+
+        // [helpers]
+        auto *crud = new SurrealQt::CrudHelpers(db->connection(), this);
+        crud->updateMany(u"user"_s, u"age < $max"_s, {{u"max"_s, 18}}, {{u"status"_s, u"minor"_s}})
+            .then(this, [](const QVariantList &updated) { qInfo() << updated.size() << "minors"; });
+        auto *bulk = new SurrealQt::BulkOperations(db->connection(), {}, this);
+        connect(bulk, &SurrealQt::BulkOperations::progress, this,
+                [](qint64 done, qint64 total) { qInfo() << done << "/" << total; });
+        bulk->bulkInsert(u"user"_s, SurrealQt::BulkSource(m_rows));
+        // [helpers]
+
+        // [listmodel]
+        auto *model = new SurrealQt::QueryListModel(db->connection(), this);
+        model->setTable(u"user"_s);
+        model->setFilter(u"age >= $min"_s);
+        model->setBindings({{u"min"_s, 18}});
+        model->setOrderBy(u"name"_s);
+        model->setLive(true); // rows appear, change, move and leave as the data does
+        // view->setModel(model);
+        // [listmodel]
+    }
+
+private:
+    QVariantList m_rows;
+};
+
+// docs/README.md's minimal program (renamed: this file has no main()).
+int minimalProgram(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    SurrealQt::DatabaseManager db(QUrl(u"ws://127.0.0.1:8000"_s), u"demo"_s, u"demo"_s,
+                                  SurrealQt::Credentials::root(u"root"_s, u"root"_s));
+    db.open()
+        .then(&app,
+              [&db] {
+                  return db.connection()->query(u"RETURN $x * 2"_s, {{u"x"_s, 21}});
+              })
+        .unwrap()
+        .then(&app,
+              [&app](const SurrealQt::QueryResult &r) {
+                  qInfo() << r.last(); // 42
+                  app.quit();
+              })
+        .onFailed(&app, [&app](const SurrealQt::Exception &e) {
+            qWarning() << e.error();
+            app.exit(1);
+        });
+    return app.exec();
+}
+
+#include "readme_snippets.moc"

@@ -242,6 +242,10 @@ protected:
     friend class Transaction;
     friend class LiveQuery;
     friend class Channel;
+
+private:
+    // Where cancel() on a future made from a reply is forwarded to the request: the I/O thread.
+    QThread *replyThread();
 };
 
 } // namespace SurrealQt

@@ -10,7 +10,12 @@
 #include <SurrealQt/none.h>
 #include <SurrealQt/transaction.h>
 
+#include <QtCore/QFutureWatcher>
 #include <QtCore/QPointer>
+#include <QtCore/QPromise>
+
+#include <atomic>
+#include <type_traits>
 
 using namespace Qt::StringLiterals;
 
@@ -18,14 +23,77 @@ namespace SurrealQt {
 
 namespace {
 
-QFuture<void> toVoid(QFuture<QVariant> future)
+// Qt 6.4 does not pass cancel() on a continuation's future back to the future it continues,
+// so a reply turned into another type is a promise of its own, and a watcher forwards its
+// cancellation to the request's future (which drops the request if it is still queued). The
+// watcher lives on the I/O thread because that thread always runs an event loop; the caller's
+// may not. Cancelling finishes the promise there and then, whatever the request still does.
+template<typename T, typename Map>
+QFuture<T> mapReply(QFuture<QVariant> reply, QThread *loop, Map map)
 {
-    return future.then(QtFuture::Launch::Sync, [](const QVariant &) {});
+    struct State
+    {
+        QPromise<T> promise;
+        std::atomic<bool> settled{false};
+        QFutureWatcher<T> *watcher = nullptr;
+        // Whoever settles first finishes the promise and retires the watcher; the other only
+        // finds the promise finished.
+        bool settle()
+        {
+            if (settled.exchange(true))
+                return false;
+            watcher->deleteLater();
+            return true;
+        }
+    };
+    auto state = std::make_shared<State>();
+    state->promise.start();
+    QFuture<T> future = state->promise.future();
+    auto *watcher = new QFutureWatcher<T>;
+    state->watcher = watcher;
+    QObject::connect(watcher, &QFutureWatcherBase::canceled, watcher, [state, reply]() mutable {
+        reply.cancel();
+        if (state->settle())
+            state->promise.finish();
+    });
+    watcher->setFuture(future);
+    // Events posted to it so far move along with it.
+    watcher->moveToThread(loop);
+    // A request cancelled here never runs this; the watcher has settled then.
+    reply
+        .then(QtFuture::Launch::Sync,
+              [state, map = std::move(map)](QFuture<QVariant> done) {
+                  if (!state->settle())
+                      return;
+                  try {
+                      const QVariant value = done.result(); // rethrows the request's failure
+                      if constexpr (std::is_void_v<T>)
+                          map(value);
+                      else
+                          state->promise.addResult(map(value));
+                  } catch (...) {
+                      state->promise.setException(std::current_exception());
+                  }
+                  state->promise.finish();
+              })
+        .onCanceled([state] {
+            // The request's future was cancelled by someone else: the caller's future follows.
+            if (!state->settle())
+                return;
+            state->promise.future().cancel();
+            state->promise.finish();
+        });
+    return future;
 }
 
-QFuture<QString> toText(QFuture<QVariant> future)
+QFuture<void> toVoid(QFuture<QVariant> future, QThread *loop)
 {
-    return future.then(QtFuture::Launch::Sync, [](const QVariant &value) {
+    return mapReply<void>(std::move(future), loop, [](const QVariant &) {});
+}
+
+QFuture<QString> toText(QFuture<QVariant> future, QThread *loop)
+{
+    return mapReply<QString>(std::move(future), loop, [](const QVariant &value) {
         // signin answers with a token, or with {access, refresh} for WITH REFRESH access methods.
         if (value.metaType().id() == QMetaType::QVariantMap)
             return value.toMap().value(u"access"_s).toString();
@@ -55,14 +123,16 @@ QVariantList toRecords(const QVariant &value)
     return {};
 }
 
-QFuture<QVariantMap> asRecord(QFuture<QVariant> future)
+QFuture<QVariantMap> asRecord(QFuture<QVariant> future, QThread *loop)
 {
-    return future.then(QtFuture::Launch::Sync, [](const QVariant &value) { return toRecord(value); });
+    return mapReply<QVariantMap>(std::move(future), loop,
+                                 [](const QVariant &value) { return toRecord(value); });
 }
 
-QFuture<QVariantList> asRecords(QFuture<QVariant> future)
+QFuture<QVariantList> asRecords(QFuture<QVariant> future, QThread *loop)
 {
-    return future.then(QtFuture::Launch::Sync, [](const QVariant &value) { return toRecords(value); });
+    return mapReply<QVariantList>(std::move(future), loop,
+                                  [](const QVariant &value) { return toRecords(value); });
 }
 
 // Absent data is NONE on the wire, so the server treats it as "no content".
@@ -143,6 +213,12 @@ Connection::Connection(QObject *parent)
 
 Connection::~Connection() = default;
 
+QThread *Connection::replyThread()
+{
+    RpcClient *client = pinClient();
+    return client ? client->thread() : thread();
+}
+
 QFuture<QVariant> Connection::call(const QString &method, const QVariantList &params,
                                    const RequestOptions &options)
 {
@@ -161,13 +237,14 @@ QFuture<QueryResult> Connection::query(const QString &surrealql, const QVariantM
     QVariantList params{surrealql};
     if (!vars.isEmpty())
         params.append(vars);
-    return call(u"query"_s, params, options).then(QtFuture::Launch::Sync, [surrealql](const QVariant &reply) {
-        Error error;
-        QueryResult result = QueryResult::fromServer(reply, &error);
-        if (error.isValid())
-            throw Exception(error.setContext(u"query: "_s + surrealql.left(120)));
-        return result;
-    });
+    return mapReply<QueryResult>(
+        call(u"query"_s, params, options), replyThread(), [surrealql](const QVariant &reply) {
+            Error error;
+            QueryResult result = QueryResult::fromServer(reply, &error);
+            if (error.isValid())
+                throw Exception(error.setContext(u"query: "_s + surrealql.left(120)));
+            return result;
+        });
 }
 
 QueryResult Connection::querySync(const QString &surrealql, const QVariantMap &vars,
@@ -188,109 +265,109 @@ QueryResult Connection::querySync(const QString &surrealql, const QVariantMap &v
 QFuture<QVariantMap> Connection::select(const RecordId &id, const RequestOptions &options)
 {
     SURREALQT_CHECK_RECORD(id, u"select"_s, QVariantMap)
-    return asRecord(call(u"select"_s, {v(id)}, options));
+    return asRecord(call(u"select"_s, {v(id)}, options), replyThread());
 }
 
 QFuture<QVariantList> Connection::select(const Table &table, const RequestOptions &options)
 {
     SURREALQT_CHECK_TABLE(table, u"select"_s, QVariantList)
-    return asRecords(call(u"select"_s, {v(table)}, options));
+    return asRecords(call(u"select"_s, {v(table)}, options), replyThread());
 }
 
 QFuture<QVariantMap> Connection::create(const RecordId &id, const QVariantMap &data,
                                         const RequestOptions &options)
 {
     SURREALQT_CHECK_RECORD(id, u"create"_s, QVariantMap)
-    return asRecord(call(u"create"_s, withData({v(id)}, data), options));
+    return asRecord(call(u"create"_s, withData({v(id)}, data), options), replyThread());
 }
 
 QFuture<QVariantMap> Connection::create(const Table &table, const QVariantMap &data,
                                         const RequestOptions &options)
 {
     SURREALQT_CHECK_TABLE(table, u"create"_s, QVariantMap)
-    return asRecord(call(u"create"_s, withData({v(table)}, data), options));
+    return asRecord(call(u"create"_s, withData({v(table)}, data), options), replyThread());
 }
 
 QFuture<QVariantMap> Connection::insert(const Table &table, const QVariantMap &record,
                                         const RequestOptions &options)
 {
     SURREALQT_CHECK_TABLE(table, u"insert"_s, QVariantMap)
-    return asRecord(call(u"insert"_s, {v(table), record}, options));
+    return asRecord(call(u"insert"_s, {v(table), record}, options), replyThread());
 }
 
 QFuture<QVariantList> Connection::insert(const Table &table, const QVariantList &records,
                                          const RequestOptions &options)
 {
     SURREALQT_CHECK_TABLE(table, u"insert"_s, QVariantList)
-    return asRecords(call(u"insert"_s, {v(table), records}, options));
+    return asRecords(call(u"insert"_s, {v(table), records}, options), replyThread());
 }
 
 QFuture<QVariantMap> Connection::update(const RecordId &id, const QVariantMap &data,
                                         const RequestOptions &options)
 {
     SURREALQT_CHECK_RECORD(id, u"update"_s, QVariantMap)
-    return asRecord(call(u"update"_s, withData({v(id)}, data), options));
+    return asRecord(call(u"update"_s, withData({v(id)}, data), options), replyThread());
 }
 
 QFuture<QVariantList> Connection::update(const Table &table, const QVariantMap &data,
                                          const RequestOptions &options)
 {
     SURREALQT_CHECK_TABLE(table, u"update"_s, QVariantList)
-    return asRecords(call(u"update"_s, withData({v(table)}, data), options));
+    return asRecords(call(u"update"_s, withData({v(table)}, data), options), replyThread());
 }
 
 QFuture<QVariantMap> Connection::upsert(const RecordId &id, const QVariantMap &data,
                                         const RequestOptions &options)
 {
     SURREALQT_CHECK_RECORD(id, u"upsert"_s, QVariantMap)
-    return asRecord(call(u"upsert"_s, withData({v(id)}, data), options));
+    return asRecord(call(u"upsert"_s, withData({v(id)}, data), options), replyThread());
 }
 
 QFuture<QVariantList> Connection::upsert(const Table &table, const QVariantMap &data,
                                          const RequestOptions &options)
 {
     SURREALQT_CHECK_TABLE(table, u"upsert"_s, QVariantList)
-    return asRecords(call(u"upsert"_s, withData({v(table)}, data), options));
+    return asRecords(call(u"upsert"_s, withData({v(table)}, data), options), replyThread());
 }
 
 QFuture<QVariantMap> Connection::merge(const RecordId &id, const QVariantMap &data,
                                        const RequestOptions &options)
 {
     SURREALQT_CHECK_RECORD(id, u"merge"_s, QVariantMap)
-    return asRecord(call(u"merge"_s, {v(id), data}, options));
+    return asRecord(call(u"merge"_s, {v(id), data}, options), replyThread());
 }
 
 QFuture<QVariantList> Connection::merge(const Table &table, const QVariantMap &data,
                                         const RequestOptions &options)
 {
     SURREALQT_CHECK_TABLE(table, u"merge"_s, QVariantList)
-    return asRecords(call(u"merge"_s, {v(table), data}, options));
+    return asRecords(call(u"merge"_s, {v(table), data}, options), replyThread());
 }
 
 QFuture<QVariantMap> Connection::patch(const RecordId &id, const QVariantList &operations,
                                        const RequestOptions &options)
 {
     SURREALQT_CHECK_RECORD(id, u"patch"_s, QVariantMap)
-    return asRecord(call(u"patch"_s, {v(id), operations}, options));
+    return asRecord(call(u"patch"_s, {v(id), operations}, options), replyThread());
 }
 
 QFuture<QVariantList> Connection::patch(const Table &table, const QVariantList &operations,
                                         const RequestOptions &options)
 {
     SURREALQT_CHECK_TABLE(table, u"patch"_s, QVariantList)
-    return asRecords(call(u"patch"_s, {v(table), operations}, options));
+    return asRecords(call(u"patch"_s, {v(table), operations}, options), replyThread());
 }
 
 QFuture<QVariantMap> Connection::remove(const RecordId &id, const RequestOptions &options)
 {
     SURREALQT_CHECK_RECORD(id, u"delete"_s, QVariantMap)
-    return asRecord(call(u"delete"_s, {v(id)}, options));
+    return asRecord(call(u"delete"_s, {v(id)}, options), replyThread());
 }
 
 QFuture<QVariantList> Connection::remove(const Table &table, const RequestOptions &options)
 {
     SURREALQT_CHECK_TABLE(table, u"delete"_s, QVariantList)
-    return asRecords(call(u"delete"_s, {v(table)}, options));
+    return asRecords(call(u"delete"_s, {v(table)}, options), replyThread());
 }
 
 QFuture<QVariantMap> Connection::relate(const RecordId &from, const Table &edge, const RecordId &to,
@@ -299,7 +376,7 @@ QFuture<QVariantMap> Connection::relate(const RecordId &from, const Table &edge,
     SURREALQT_CHECK_RECORD(from, u"relate"_s, QVariantMap)
     SURREALQT_CHECK_RECORD(to, u"relate"_s, QVariantMap)
     SURREALQT_CHECK_TABLE(edge, u"relate"_s, QVariantMap)
-    return asRecord(call(u"relate"_s, withData({v(from), v(edge), v(to)}, data), options));
+    return asRecord(call(u"relate"_s, withData({v(from), v(edge), v(to)}, data), options), replyThread());
 }
 
 #undef SURREALQT_CHECK_RECORD
@@ -547,10 +624,10 @@ QFuture<void> Connection::use(const QString &ns, const QString &db, const Reques
 {
     QFuture<QVariant> reply = call(u"use"_s, {ns, db}, options);
     if (!options.session.isNull())
-        return toVoid(reply);
+        return toVoid(reply, replyThread());
     // Announced on this object's thread, so the manager's NOTIFY signals come from one place.
     QPointer<Connection> self(this);
-    return reply.then(QtFuture::Launch::Sync, [self, ns, db](const QVariant &) {
+    return mapReply<void>(reply, replyThread(), [self, ns, db](const QVariant &) {
         if (Connection *c = self.data())
             QMetaObject::invokeMethod(
                 c, [c, ns, db] { Q_EMIT c->databaseSelected(ns, db); }, Qt::QueuedConnection);
@@ -559,35 +636,35 @@ QFuture<void> Connection::use(const QString &ns, const QString &db, const Reques
 
 QFuture<void> Connection::let(const QString &name, const QVariant &value, const RequestOptions &options)
 {
-    return toVoid(call(u"let"_s, {name, value}, options));
+    return toVoid(call(u"let"_s, {name, value}, options), replyThread());
 }
 
 QFuture<void> Connection::unset(const QString &name, const RequestOptions &options)
 {
-    return toVoid(call(u"unset"_s, {name}, options));
+    return toVoid(call(u"unset"_s, {name}, options), replyThread());
 }
 
 QFuture<QString> Connection::signin(const Credentials &credentials, const RequestOptions &options)
 {
     if (credentials.level() == Credentials::Level::Token)
-        return authenticate(credentials.tokenValue(), options)
-            .then(QtFuture::Launch::Sync, [token = credentials.tokenValue()] { return token; });
-    return toText(call(u"signin"_s, {credentials.toSigninParams()}, options));
+        return mapReply<QString>(call(u"authenticate"_s, {credentials.tokenValue()}, options), replyThread(),
+                                 [token = credentials.tokenValue()](const QVariant &) { return token; });
+    return toText(call(u"signin"_s, {credentials.toSigninParams()}, options), replyThread());
 }
 
 QFuture<QString> Connection::signup(const Credentials &credentials, const RequestOptions &options)
 {
-    return toText(call(u"signup"_s, {credentials.toSigninParams()}, options));
+    return toText(call(u"signup"_s, {credentials.toSigninParams()}, options), replyThread());
 }
 
 QFuture<void> Connection::authenticate(const QString &token, const RequestOptions &options)
 {
-    return toVoid(call(u"authenticate"_s, {token}, options));
+    return toVoid(call(u"authenticate"_s, {token}, options), replyThread());
 }
 
 QFuture<void> Connection::invalidate(const RequestOptions &options)
 {
-    return toVoid(call(u"invalidate"_s, {}, options));
+    return toVoid(call(u"invalidate"_s, {}, options), replyThread());
 }
 
 QFuture<QVariant> Connection::info(const RequestOptions &options)
@@ -597,17 +674,17 @@ QFuture<QVariant> Connection::info(const RequestOptions &options)
 
 QFuture<QString> Connection::version(const RequestOptions &options)
 {
-    return toText(call(u"version"_s, {}, options));
+    return toText(call(u"version"_s, {}, options), replyThread());
 }
 
 QFuture<void> Connection::ping(const RequestOptions &options)
 {
-    return toVoid(call(u"ping"_s, {}, options));
+    return toVoid(call(u"ping"_s, {}, options), replyThread());
 }
 
 QFuture<QList<QUuid>> Connection::sessions(const RequestOptions &options)
 {
-    return call(u"sessions"_s, {}, options).then(QtFuture::Launch::Sync, [](const QVariant &value) {
+    return mapReply<QList<QUuid>>(call(u"sessions"_s, {}, options), replyThread(), [](const QVariant &value) {
         QList<QUuid> ids;
         const QVariantList list = value.toList();
         for (const QVariant &v : list)
@@ -673,12 +750,12 @@ QList<QUuid> Connection::sessionsSync(const RequestOptions &options)
 
 QFuture<QString> Connection::exportDatabase(const RequestOptions &options)
 {
-    return toText(call(u"__export"_s, {}, options));
+    return toText(call(u"__export"_s, {}, options), replyThread());
 }
 
 QFuture<void> Connection::importDatabase(const QString &surrealql, const RequestOptions &options)
 {
-    return toVoid(call(u"__import"_s, {surrealql}, options));
+    return toVoid(call(u"__import"_s, {surrealql}, options), replyThread());
 }
 
 QString Connection::exportDatabaseSync(const RequestOptions &options)

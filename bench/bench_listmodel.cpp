@@ -30,6 +30,7 @@
 #include <QtCore/QProcess>
 #include <QtCore/QRegularExpression>
 #include <QtCore/QSortFilterProxyModel>
+#include <QtCore/QThread>
 #include <QtCore/QTimer>
 #include <QtCore/QUrl>
 
@@ -111,7 +112,8 @@ bool spinUntil(const std::function<bool()> &done, int ms = 120000)
     while (!done()) {
         if (t.elapsed() > ms)
             return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents, 5);
+        QCoreApplication::processEvents(QEventLoop::AllEvents);
+        QThread::usleep(100);
     }
     return true;
 }
@@ -177,9 +179,9 @@ double timeFetchMore(QueryListModel &m)
 // Loads up to `rows` rows quickly (big pages), then goes back to `page` rows per page.
 void loadTo(QueryListModel &m, int rows, int page)
 {
-    m.setPageSize(5000);
     while (m.rowCount() < rows && m.canFetchMore({})) {
         const int before = m.rowCount();
+        m.setPageSize(qMin(5000, rows - before));
         m.fetchMore({});
         if (!spinUntil([&] { return m.rowCount() > before || m.status() == QueryListModel::Error; }))
             die(u"loading stalled"_s);
@@ -233,18 +235,11 @@ int main(int argc, char **argv)
     run(w, u"DEFINE TABLE item SCHEMALESS; DEFINE INDEX item_score ON item FIELDS score;"_s);
     const int batch = 5000;
     for (int from = 1; from <= total; from += batch) {
-        QVariantList rows;
-        for (int i = from; i < from + batch && i <= total; ++i) {
-            const qint64 score = (qint64(i) * 7919) % total;
-            rows.append(
-                QVariantMap{{u"id"_s, QVariant::fromValue(RecordId(u"item"_s, qint64(i)))},
-                            {u"name"_s, u"Customer %1"_s.arg(i)},
-                            {u"email"_s, u"customer%1@example.com"_s.arg(i)},
-                            {u"city"_s, QStringList{u"Berlin"_s, u"Lyon"_s, u"Oslo"_s, u"Porto"_s}.at(i % 4)},
-                            {u"score"_s, score},
-                            {u"loose"_s, score}});
-        }
-        run(w, u"INSERT INTO item $rows RETURN NONE"_s, {{u"rows"_s, rows}});
+        run(w,
+            u"FOR $i IN $from..=$to { LET $s = ($i * 7919) % $total; CREATE type::record('item', $i) SET "
+            "name = 'Customer ' + <string>$i, email = 'customer' + <string>$i + '@example.com', "
+            "city = ['Berlin', 'Lyon', 'Oslo', 'Porto'][$i % 4], score = $s, loose = $s };"_s,
+            {{u"from"_s, from}, {u"to"_s, qMin(total, from + batch - 1)}, {u"total"_s, total}});
     }
 
     // 1. First page: model vs raw SELECT, interleaved.

@@ -710,7 +710,7 @@ void QueryListModelPrivate::requestPage()
     int limit = pageSize;
     switch (paging) {
     case Paging::IdRange:
-        text = u"SELECT * FROM $qlm_range"_s + whereFilter() + u" LIMIT $qlm_limit"_s;
+        text = u"SELECT * FROM type::record($qlm_range)"_s + whereFilter() + u" LIMIT $qlm_limit"_s;
         v.insert(u"qlm_range"_s,
                  QVariant::fromValue(
                      RecordId(table, QVariant::fromValue(Range(cursor.isValid() ? Bound::excluded(cursor)
@@ -927,7 +927,7 @@ void QueryListModelPrivate::requestResync()
     QVariantMap v = vars();
     switch (paging) {
     case Paging::IdRange:
-        text = u"SELECT * FROM $qlm_range"_s + whereFilter();
+        text = u"SELECT * FROM type::record($qlm_range)"_s + whereFilter();
         v.insert(u"qlm_range"_s,
                  QVariant::fromValue(RecordId(
                      table, QVariant::fromValue(Range(Bound::unbounded(), (atEnd || !cursor.isValid())

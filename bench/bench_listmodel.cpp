@@ -16,6 +16,8 @@
 
 #include "codec/cborcodec_p.h"
 
+#include "localserver.h"
+
 #include <SurrealQt/connectionoptions.h>
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/exception.h>
@@ -46,44 +48,6 @@ using namespace SurrealQt;
 using namespace Qt::StringLiterals;
 
 namespace {
-
-class LocalServer
-{
-public:
-    ~LocalServer()
-    {
-        if (!m_process)
-            return;
-        m_process->terminate();
-        if (!m_process->waitForFinished(10000))
-            m_process->kill();
-        m_process->waitForFinished(5000);
-    }
-
-    QString start()
-    {
-        m_process = std::make_unique<QProcess>();
-        m_process->setProcessChannelMode(QProcess::SeparateChannels);
-        m_process->setStandardErrorFile(QProcess::nullDevice());
-        m_process->start(u"node"_s, {QStringLiteral(SURREALQT_SERVER_JS), u"--bind"_s, u"127.0.0.1:0"_s,
-                                     u"--user"_s, u"root"_s, u"--pass"_s, u"root"_s, u"--storage"_s,
-                                     u"memory"_s, u"--log-level"_s, u"error"_s});
-        if (!m_process->waitForStarted(10000))
-            return {};
-        QByteArray line;
-        QElapsedTimer timer;
-        timer.start();
-        while (!line.contains('\n') && timer.elapsed() < 30000) {
-            m_process->waitForReadyRead(500);
-            line += m_process->readAllStandardOutput();
-        }
-        const auto match = QRegularExpression(u"listening on (\\S+)"_s).match(QString::fromUtf8(line));
-        return match.hasMatch() ? match.captured(1) : QString();
-    }
-
-private:
-    std::unique_ptr<QProcess> m_process;
-};
 
 [[noreturn]] void die(const QString &message)
 {

@@ -9,6 +9,8 @@
 //
 //   bench_models [--rows N] [--rounds R]
 
+#include "localserver.h"
+
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/exception.h>
 #include <SurrealQt/model.h>
@@ -43,44 +45,6 @@ class BenchUser : public SurrealQt::Model
 };
 
 namespace {
-
-class LocalServer
-{
-public:
-    ~LocalServer()
-    {
-        if (!m_process)
-            return;
-        m_process->terminate();
-        if (!m_process->waitForFinished(10000))
-            m_process->kill();
-        m_process->waitForFinished(5000);
-    }
-
-    QString start()
-    {
-        m_process = std::make_unique<QProcess>();
-        m_process->setProcessChannelMode(QProcess::SeparateChannels);
-        m_process->setStandardErrorFile(QProcess::nullDevice());
-        m_process->start(u"node"_s, {QStringLiteral(SURREALQT_SERVER_JS), u"--bind"_s, u"127.0.0.1:0"_s,
-                                     u"--user"_s, u"root"_s, u"--pass"_s, u"root"_s, u"--storage"_s,
-                                     u"memory"_s, u"--log-level"_s, u"error"_s});
-        if (!m_process->waitForStarted(10000))
-            return {};
-        QByteArray line;
-        QElapsedTimer timer;
-        timer.start();
-        while (!line.contains('\n') && timer.elapsed() < 30000) {
-            m_process->waitForReadyRead(500);
-            line += m_process->readAllStandardOutput();
-        }
-        const auto match = QRegularExpression(u"listening on (\\S+)"_s).match(QString::fromUtf8(line));
-        return match.hasMatch() ? match.captured(1) : QString();
-    }
-
-private:
-    std::unique_ptr<QProcess> m_process;
-};
 
 template<typename T>
 T await(QFuture<T> f)

@@ -91,19 +91,6 @@ void RecordCache::markActive(const QString &table)
     }
 }
 
-void RecordCache::watchSync(const Table &table)
-{
-    QFuture<void> f = watch(table);
-    auto w = m_watches.find(table.name());
-    if (w == m_watches.end() || !w->live) {
-        f.waitForFinished(); // rethrows why there is no live query
-        return;
-    }
-    // Not f: its continuation runs on this (now blocked) thread.
-    w->live->started().waitForFinished();
-    markActive(table.name());
-}
-
 void RecordCache::unwatch(const Table &table)
 {
     auto it = m_watches.find(table.name());

@@ -43,7 +43,7 @@ QList<PathStep> parsePath(const QString &path, Error *error)
     qsizetype i = 0;
     while (i < path.size()) {
         QString arrow;
-        for (const QString a : {u"<->"_s, u"->"_s, u"<-"_s}) {
+        for (const QLatin1StringView a : {"<->"_L1, "->"_L1, "<-"_L1}) {
             if (QStringView(path).mid(i).startsWith(a)) {
                 arrow = a;
                 break;

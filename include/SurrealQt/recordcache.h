@@ -1,0 +1,99 @@
+#pragma once
+
+#include <SurrealQt/global.h>
+#include <SurrealQt/recordid.h>
+#include <SurrealQt/table.h>
+
+#include <QtCore/QFuture>
+#include <QtCore/QHash>
+#include <QtCore/QObject>
+#include <QtCore/QPointer>
+#include <QtCore/QVariantMap>
+
+#include <optional>
+
+namespace SurrealQt {
+
+class Connection;
+class DatabaseManager;
+class LiveQuery;
+
+// An optional identity map of records (the seed's "query result caching"), off unless you
+// create one: nothing in SurrealQt caches on its own. Hand it to Relations (setCache) or use
+// get() directly.
+//
+// It stays coherent because it only keeps records of tables it watches: watch(table) opens a
+// live query on the table, and every UPDATE replaces, every DELETE evicts the cached record
+// when the server announces it. After a reconnect (LiveQuery::resyncRequired) changes may have
+// been missed, so the table's entries are dropped. Records of unwatched tables are fetched
+// every time and never stored. A fetch that was in flight while its table changed is not
+// stored either, so a late reply cannot bring an old value back.
+//
+// Not thread-safe: use it on the thread it lives in; its futures finish on that thread.
+class SURREALQT_EXPORT RecordCache : public QObject
+{
+    Q_OBJECT
+
+public:
+    // connection null: Model::defaultConnection() at the time of each call.
+    explicit RecordCache(Connection *connection = nullptr, QObject *parent = nullptr);
+    explicit RecordCache(DatabaseManager *manager, QObject *parent = nullptr);
+    ~RecordCache() override;
+
+    [[nodiscard]] Connection *connection() const;
+
+    // Starts keeping records of table; the future finishes once the live query is active (it
+    // fails with the live query's error). Watching a table twice is harmless. There is no
+    // blocking twin: the subscription is confirmed through this object's thread's event loop.
+    QFuture<void> watch(const Table &table);
+    void unwatch(const Table &table);
+    [[nodiscard]] bool isWatched(const Table &table) const;
+
+    // The record, from the cache when present (a hit) or from the server (a miss). An empty
+    // map when it does not exist or may not be read; absence is not cached.
+    QFuture<QVariantMap> get(const RecordId &id);
+    QVariantMap getSync(const RecordId &id);
+
+    // The cached record without asking the server.
+    [[nodiscard]] std::optional<QVariantMap> cached(const RecordId &id) const;
+    [[nodiscard]] bool contains(const RecordId &id) const;
+    // Stores a record read elsewhere (it must carry its id and its table must be watched).
+    bool insert(const QVariantMap &record);
+    void evict(const RecordId &id);
+    void clear();
+    void clear(const Table &table);
+
+    [[nodiscard]] qsizetype size() const;
+    [[nodiscard]] qint64 hits() const { return m_hits; }
+    [[nodiscard]] qint64 misses() const { return m_misses; }
+    void resetCounters();
+
+Q_SIGNALS:
+    // A cached record was replaced by the server's newer version or dropped.
+    void recordChanged(const SurrealQt::RecordId &id);
+    void recordEvicted(const SurrealQt::RecordId &id);
+    // Every entry of table was dropped (reconnect, unwatch, clear).
+    void tableCleared(const QString &table);
+
+private:
+    struct Watch
+    {
+        QPointer<LiveQuery> live;
+        quint64 epoch = 0; // bumped whenever the table's entries may have become stale
+        bool active = false;
+    };
+    void onUpdated(const QString &table, const QVariant &record);
+    void onDeleted(const QString &table, const QVariant &recordId);
+    void dropTable(const QString &table);
+    void markActive(const QString &table);
+    bool storeIfCurrent(const RecordId &id, const QVariantMap &record, quint64 epoch);
+    [[nodiscard]] quint64 epochOf(const QString &table) const;
+
+    QPointer<Connection> m_connection;
+    QHash<QString, Watch> m_watches;
+    QHash<RecordId, QVariantMap> m_records;
+    qint64 m_hits = 0;
+    qint64 m_misses = 0;
+};
+
+} // namespace SurrealQt

@@ -22,9 +22,11 @@ bool RpcClient::canReauthenticate(const RpcRequest &request, const Error &error)
         return false;
     if (isAuthMethod(request.method))
         return false;
+    // Decided from the server's structured error (NotAllowed/Auth/TokenExpired or
+    // SessionExpired; HttpClient marks a refused expired Bearer token the same way), never from
+    // the words of a message, which servers are free to reword.
     const QString kind = error.details().value(u"details"_s).toMap().value(u"kind"_s).toString();
-    return kind == u"TokenExpired" || kind == u"SessionExpired" ||
-           error.message().contains(u"expired"_s, Qt::CaseInsensitive);
+    return kind == u"TokenExpired" || kind == u"SessionExpired";
 }
 
 void RpcClient::applyStateChange(const RpcRequest &request, const QVariant &result)

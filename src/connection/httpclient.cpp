@@ -165,32 +165,31 @@ const QByteArray &HttpClient::headers(bool withSession, bool withAuth, Error *er
     return cache.lines;
 }
 
+Error::Kind HttpClient::kindForStatus(int status)
+{
+    switch (status) {
+    case 401:
+        return Error::Kind::Authentication;
+    case 403:
+        return Error::Kind::NotAllowed;
+    case 404:
+        return Error::Kind::NotFound;
+    case 400:
+    case 413:
+        return Error::Kind::Validation;
+    case 415:
+        return Error::Kind::Protocol;
+    default:
+        return status >= 500 ? Error::Kind::Connection : Error::Kind::Query;
+    }
+}
+
 Error HttpClient::statusError(int status, const QByteArray &body, const QString &context,
                               const QString &bearerToken)
 {
     const QString text = QString::fromUtf8(body.left(2000)).trimmed();
     const QString message = u"HTTP %1: %2"_s.arg(status).arg(text.isEmpty() ? u"(no body)"_s : text);
-    Error::Kind kind = Error::Kind::Query;
-    switch (status) {
-    case 401:
-        kind = Error::Kind::Authentication;
-        break;
-    case 403:
-        kind = Error::Kind::NotAllowed;
-        break;
-    case 404:
-        kind = Error::Kind::NotFound;
-        break;
-    case 400:
-    case 413:
-        kind = Error::Kind::Validation;
-        break;
-    case 415:
-        kind = Error::Kind::Protocol;
-        break;
-    default:
-        kind = status >= 500 ? Error::Kind::Connection : Error::Kind::Query;
-    }
+    const Error::Kind kind = kindForStatus(status);
     Error error(kind, message, context);
     error.setServerCode(status);
     if (status == 401 && !bearerToken.isEmpty()) {

@@ -21,6 +21,8 @@ public:
     // Bearer token says the token is no longer accepted; when it has expired by its own claim,
     // the error says so in details() ({kind: "Auth", details: {kind: "TokenExpired"}}), as the
     // WebSocket error does, so that the automatic re-sign-in does not depend on message words.
+    // The error kind an HTTP status stands for (401 Authentication, 403 NotAllowed, ...).
+    [[nodiscard]] static Error::Kind kindForStatus(int status);
     [[nodiscard]] static Error statusError(int status, const QByteArray &body, const QString &context,
                                            const QString &bearerToken);
 

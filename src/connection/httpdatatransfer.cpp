@@ -1,5 +1,6 @@
 #include "httpdatatransfer_p.h"
 
+#include "httpclient_p.h"
 #include "rpcendpoint_p.h"
 
 using namespace Qt::StringLiterals;
@@ -50,27 +51,7 @@ Error HttpEndpoint::errorOf(QNetworkReply *reply, const QString &context)
     }
     const QString body = QString::fromUtf8(reply->readAll().left(2000)).trimmed();
     const QString message = u"HTTP %1: %2"_s.arg(status).arg(body.isEmpty() ? reply->errorString() : body);
-    Error::Kind kind = Error::Kind::Query;
-    switch (status) {
-    case 401:
-        kind = Error::Kind::Authentication;
-        break;
-    case 403:
-        kind = Error::Kind::NotAllowed;
-        break;
-    case 404:
-        kind = Error::Kind::NotFound;
-        break;
-    case 400:
-    case 413:
-        kind = Error::Kind::Validation;
-        break;
-    case 415:
-        kind = Error::Kind::Protocol;
-        break;
-    default:
-        kind = status >= 500 ? Error::Kind::Connection : Error::Kind::Query;
-    }
+    const Error::Kind kind = HttpClient::kindForStatus(status);
     return Error(kind, message, context).setServerCode(status);
 }
 

@@ -15,10 +15,10 @@ int main(int argc, char *argv[])
     SurrealQt::Connection *c = db.connection();
     // Refused before anything is sent: a record id where a table is expected.
     QFuture<QVariantList> rows = c->select(SurrealQt::Table(u"person:1"_s));
-    rows.waitForFinished();
     bool refused = false;
     try {
-        rows.result();
+        // waitForFinished() already rethrows the stored exception.
+        rows.waitForFinished();
     } catch (const SurrealQt::Exception &e) {
         refused = e.error().kind() == SurrealQt::Error::Kind::Validation;
     }

@@ -28,12 +28,11 @@ private:
                                                  const QString &ns = {}, const QString &db = u"test"_s)
     {
         const QUrl url = transport == u"http" ? TestServer::httpUrl() : TestServer::url();
-        auto m = std::make_unique<DatabaseManager>(url, ns.isEmpty() ? m_ns : ns, db,
-                                                   Credentials::root(TestServer::user(), TestServer::pass()),
-                                                   ConnectionOptions{.sockets = transport == u"single"
-                                                                                    ? ConnectionOptions::Sockets::Single
-                                                                                    : ConnectionOptions::Sockets::Pool,
-                                                                     .poolSize = poolSize});
+        auto m = std::make_unique<DatabaseManager>(
+            url, ns.isEmpty() ? m_ns : ns, db, Credentials::root(TestServer::user(), TestServer::pass()),
+            ConnectionOptions{.sockets = transport == u"single" ? ConnectionOptions::Sockets::Single
+                                                                : ConnectionOptions::Sockets::Pool,
+                              .poolSize = poolSize});
         m->setRequestTimeout(std::chrono::seconds(15));
         return m;
     }
@@ -199,8 +198,9 @@ private Q_SLOTS:
         QFETCH(QString, transport);
         const QUrl url = transport == u"http" ? TestServer::httpUrl() : TestServer::url();
         DatabaseManager m(url, m_ns, u"test"_s, Credentials::root(TestServer::user(), u"wrong-password"_s),
-                          ConnectionOptions{.sockets = transport == u"single" ? ConnectionOptions::Sockets::Single
-                                                                               : ConnectionOptions::Sockets::Pool,
+                          ConnectionOptions{.sockets = transport == u"single"
+                                                           ? ConnectionOptions::Sockets::Single
+                                                           : ConnectionOptions::Sockets::Pool,
                                             .poolSize = 2});
         QSignalSpy errors(&m, &DatabaseManager::errorOccurred);
         const Error e = failureOf(m.open());
@@ -227,7 +227,8 @@ private Q_SLOTS:
 
         const QVariantMap who{{u"email"_s, u"ada@example.com"_s}, {u"pass"_s, u"s3cret"_s}};
         // Sign up on a connection that starts anonymous.
-        DatabaseManager anonymous(TestServer::url(), m_ns, db, {}, ConnectionOptions{.sockets = ConnectionOptions::Sockets::Single});
+        DatabaseManager anonymous(TestServer::url(), m_ns, db, {},
+                                  ConnectionOptions{.sockets = ConnectionOptions::Sockets::Single});
         AWAIT_VOID(anonymous.open());
         const QString signupToken =
             AWAIT(anonymous.connection()->signup(Credentials::recordAccess(m_ns, db, u"account"_s, who)));
@@ -247,7 +248,8 @@ private Q_SLOTS:
             QVERIFY(!denied.isOk() || denied.last().toList().isEmpty());
 
             // A token from a sign-in opens a connection by itself.
-            DatabaseManager byToken(url, m_ns, db, Credentials::token(signupToken), ConnectionOptions{.sockets = ConnectionOptions::Sockets::Single});
+            DatabaseManager byToken(url, m_ns, db, Credentials::token(signupToken),
+                                    ConnectionOptions{.sockets = ConnectionOptions::Sockets::Single});
             AWAIT_VOID(byToken.open());
             QCOMPARE(AWAIT(byToken.connection()->info()).toMap().value(u"email"_s).toString(),
                      u"ada@example.com"_s);
@@ -256,7 +258,8 @@ private Q_SLOTS:
         QVariantMap wrong = who;
         wrong.insert(u"pass"_s, u"nope"_s);
         DatabaseManager intruder(TestServer::url(), m_ns, db,
-                                 Credentials::recordAccess(m_ns, db, u"account"_s, wrong), ConnectionOptions{.sockets = ConnectionOptions::Sockets::Single});
+                                 Credentials::recordAccess(m_ns, db, u"account"_s, wrong),
+                                 ConnectionOptions{.sockets = ConnectionOptions::Sockets::Single});
         const Error e = failureOf(intruder.open());
         QCOMPARE(e.kind(), Error::Kind::Authentication);
     }
@@ -270,7 +273,8 @@ private Q_SLOTS:
             u"DEFINE USER shorty ON DATABASE PASSWORD 'pw' ROLES OWNER DURATION FOR TOKEN 3s, FOR SESSION 1h"_s));
         QVERIFY2(setup.isOk(), qPrintable(setup.firstError().toString()));
         DatabaseManager m(TestServer::url(), m_ns, db,
-                          Credentials::databaseUser(m_ns, db, u"shorty"_s, u"pw"_s), ConnectionOptions{.sockets = ConnectionOptions::Sockets::Single});
+                          Credentials::databaseUser(m_ns, db, u"shorty"_s, u"pw"_s),
+                          ConnectionOptions{.sockets = ConnectionOptions::Sockets::Single});
         QSignalSpy authenticated(&m, &DatabaseManager::authenticated);
         AWAIT_VOID(m.open());
         // The signal is queued to this thread; open() may settle first.
@@ -289,14 +293,16 @@ private Q_SLOTS:
             AWAIT(admin->connection()->query(
                       u"DEFINE USER brief ON DATABASE PASSWORD 'pw' ROLES VIEWER DURATION FOR TOKEN 1s"_s))
                 .isOk());
-        DatabaseManager signer(TestServer::url(), m_ns, db, {}, ConnectionOptions{.sockets = ConnectionOptions::Sockets::Single});
+        DatabaseManager signer(TestServer::url(), m_ns, db, {},
+                               ConnectionOptions{.sockets = ConnectionOptions::Sockets::Single});
         AWAIT_VOID(signer.open());
         const QString token =
             AWAIT(signer.connection()->signin(Credentials::databaseUser(m_ns, db, u"brief"_s, u"pw"_s)));
         QTest::qWait(2100);
         for (const QString &transport : {u"ws"_s, u"http"_s}) {
             const QUrl url = transport == u"http" ? TestServer::httpUrl() : TestServer::url();
-            DatabaseManager late(url, m_ns, db, Credentials::token(token), ConnectionOptions{.sockets = ConnectionOptions::Sockets::Single});
+            DatabaseManager late(url, m_ns, db, Credentials::token(token),
+                                 ConnectionOptions{.sockets = ConnectionOptions::Sockets::Single});
             const Error e = failureOf(late.open());
             QCOMPARE(e.kind(), Error::Kind::Authentication);
             QVERIFY2(e.message().contains(u"expired"_s, Qt::CaseInsensitive), qPrintable(e.toString()));

@@ -48,10 +48,9 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY2(TestServer::url().isValid(), "no server: set SURREALQT_TEST_URL or run through ctest");
-        m_db =
-            std::make_unique<DatabaseManager>(TestServer::url(), TestServer::uniqueName("values_"), u"v"_s,
-                                              Credentials::root(TestServer::user(), TestServer::pass()),
-                                              ConnectionOptions{.poolSize = 2});
+        m_db = std::make_unique<DatabaseManager>(TestServer::url(), TestServer::uniqueName("values_"), u"v"_s,
+                                                 Credentials::root(TestServer::user(), TestServer::pass()),
+                                                 ConnectionOptions{.poolSize = 2});
         AWAIT_VOID(m_db->open());
     }
 

@@ -265,21 +265,7 @@ CompiledQuery QueryCompiler::select(const QuerySpec &spec)
     QueryCompiler qc(*spec.info);
     QString text = u"SELECT * FROM "_s + qc.tableName();
     bool ok = qc.whereClause(spec.where, &text);
-    if (ok && !spec.ordering.isEmpty()) {
-        QString order;
-        ok = qc.orderClause(spec.ordering, &order);
-        text += u" ORDER BY "_s + order;
-    } else if (needsIdOrder(spec)) {
-        text += u" ORDER BY id ASC"_s;
-    }
-    if (ok && spec.limit >= 0) {
-        text += u" LIMIT $lim"_s;
-        qc.m_vars.insert(u"lim"_s, spec.limit);
-    }
-    if (ok && spec.offset > 0) {
-        text += u" START $start"_s;
-        qc.m_vars.insert(u"start"_s, spec.offset);
-    }
+    ok = ok && qc.orderLimitStart(spec, &text);
     return finish(qc, text, ok);
 }
 
@@ -370,22 +356,30 @@ CompiledQuery QueryCompiler::values(const QuerySpec &spec, const QStringList &fi
     }
     QString text = u"SELECT %1 FROM %2"_s.arg(projection.join(u", "_s), qc.tableName());
     ok = ok && qc.whereClause(spec.where, &text);
-    if (ok && !spec.ordering.isEmpty()) {
-        QString order;
-        ok = qc.orderClause(spec.ordering, &order);
-        text += u" ORDER BY "_s + order;
-    } else if (needsIdOrder(spec)) {
-        text += u" ORDER BY id ASC"_s;
-    }
-    if (ok && spec.limit >= 0) {
-        text += u" LIMIT $lim"_s;
-        qc.m_vars.insert(u"lim"_s, spec.limit);
-    }
-    if (ok && spec.offset > 0) {
-        text += u" START $start"_s;
-        qc.m_vars.insert(u"start"_s, spec.offset);
-    }
+    ok = ok && qc.orderLimitStart(spec, &text);
     return finish(qc, text, ok);
+}
+
+// ORDER BY (or the id order a filtered, limited query needs), LIMIT and START of a select.
+bool QueryCompiler::orderLimitStart(const QuerySpec &spec, QString *text)
+{
+    if (!spec.ordering.isEmpty()) {
+        QString order;
+        if (!orderClause(spec.ordering, &order))
+            return false;
+        *text += u" ORDER BY "_s + order;
+    } else if (needsIdOrder(spec)) {
+        *text += u" ORDER BY id ASC"_s;
+    }
+    if (spec.limit >= 0) {
+        *text += u" LIMIT $lim"_s;
+        m_vars.insert(u"lim"_s, spec.limit);
+    }
+    if (spec.offset > 0) {
+        *text += u" START $start"_s;
+        m_vars.insert(u"start"_s, spec.offset);
+    }
+    return true;
 }
 
 QueryCompiler::PageMode QueryCompiler::pageMode(const QuerySpec &spec)

@@ -70,6 +70,7 @@ private:
     bool fail(const QString &message);
     bool lookup(const QString &lookup, const QVariant &value, QString *out);
     bool whereClause(const Condition &where, QString *out);
+    bool orderLimitStart(const QuerySpec &spec, QString *text);
     QVariant normalised(const QVariant &value, const FieldInfo &field, bool isId) const;
 
     const ModelInfo &m_info;

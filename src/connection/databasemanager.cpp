@@ -44,10 +44,11 @@ public:
     QHash<const RpcClient *, int> signIns;
     int signInRounds = 0;
     Error invalidUrl;
-    QMutex createMutex;
+    mutable QMutex createMutex;
     bool closed = false;
 
     void createClients();
+    DatabaseManager::State currentState() const;
     void updateState();
     void report(const Error &error);
     void setAuthenticated(bool value);
@@ -214,7 +215,10 @@ void DatabaseManager::setReconnectBackoff(std::chrono::milliseconds base, std::c
 
 DatabaseManager::State DatabaseManager::state() const
 {
-    return d->state;
+    // Read from the sockets rather than from the last queued update, so that a finished open()
+    // and state() agree, as waitForConnected() and state() do for a QAbstractSocket.
+    QMutexLocker lock(&d->createMutex);
+    return d->currentState();
 }
 
 QUrl DatabaseManager::url() const
@@ -339,34 +343,37 @@ void DatabaseManagerPrivate::socketSignedIn(const RpcClient *client)
         Q_EMIT q->authenticated();
 }
 
+DatabaseManager::State DatabaseManagerPrivate::currentState() const
+{
+    using S = DatabaseManager::State;
+    if (closed)
+        return S::Closed;
+    bool connecting = false, reconnecting = false, connected = false;
+    for (const RpcClient *c : clients) {
+        switch (c->state()) {
+        case RpcClient::State::Connected:
+            connected = true;
+            break;
+        case RpcClient::State::Connecting:
+            connecting = true;
+            break;
+        case RpcClient::State::Reconnecting:
+            reconnecting = true;
+            break;
+        default:
+            break;
+        }
+    }
+    return connected      ? S::Connected
+           : reconnecting ? S::Reconnecting
+           : connecting   ? S::Connecting
+                          : S::Disconnected;
+}
+
 void DatabaseManagerPrivate::updateState()
 {
     using S = DatabaseManager::State;
-    S next = S::Disconnected;
-    if (closed) {
-        next = S::Closed;
-    } else {
-        bool connecting = false, reconnecting = false, connected = false;
-        for (RpcClient *c : std::as_const(clients)) {
-            switch (c->state()) {
-            case RpcClient::State::Connected:
-                connected = true;
-                break;
-            case RpcClient::State::Connecting:
-                connecting = true;
-                break;
-            case RpcClient::State::Reconnecting:
-                reconnecting = true;
-                break;
-            default:
-                break;
-            }
-        }
-        next = connected      ? S::Connected
-               : reconnecting ? S::Reconnecting
-               : connecting   ? S::Connecting
-                              : S::Disconnected;
-    }
+    const S next = currentState();
     if (next == state)
         return;
     const S previous = state;

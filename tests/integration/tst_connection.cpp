@@ -76,6 +76,24 @@ private Q_SLOTS:
         QCOMPARE(m->isWebSocket(), transport != u"http");
     }
 
+    // A blocking open returns with no event loop turning in between: state() must already
+    // say Connected, as QAbstractSocket::state() does after waitForConnected().
+    void stateAgreesWithFinishedOpen_data() { transports(); }
+    void stateAgreesWithFinishedOpen()
+    {
+        QFETCH(QString, transport);
+        auto m = makeManager(transport);
+        QCOMPARE(m->state(), DatabaseManager::State::Disconnected);
+        m->openSync();
+        QCOMPARE(m->state(), DatabaseManager::State::Connected);
+        QSignalSpy stateSpy(m.get(), &DatabaseManager::stateChanged);
+        // The queued notifications still arrive, and end on the same state.
+        QTRY_VERIFY(!stateSpy.isEmpty() && stateSpy.last().first().value<DatabaseManager::State>() ==
+                                               DatabaseManager::State::Connected);
+        m->close();
+        QCOMPARE(m->state(), DatabaseManager::State::Closed);
+    }
+
     void queryWithBindVariables_data() { transports(); }
     void queryWithBindVariables()
     {

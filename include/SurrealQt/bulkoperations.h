@@ -27,6 +27,12 @@ class BulkJob;
 // single inputs are reported in the BulkResult, each at its input index; see BulkResult for the
 // status every input ends in and docs/helpers/bulk-operations.md for the exact semantics.
 //
+// Order: every progress() and batchFinished() of a job is emitted before its finished(), and
+// a continuation attached with QFuture::then(context, ...) on this object's thread runs after
+// them too. The future itself is finished from the worker side, so code that polls
+// isFinished() may see it finished while the last progress() is still queued; such code should
+// wait for finished() instead.
+//
 // Several jobs may run on one object at once; the signals then interleave (each carries its
 // own numbers), and cancel() stops all of them.
 class SURREALQT_EXPORT BulkOperations : public QObject

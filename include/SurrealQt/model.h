@@ -83,11 +83,12 @@ public:
     [[nodiscard]] static Connection *connectionOf(DatabaseManager *manager);
 
     // Create when new, otherwise merge only the dirty fields. autoNow fields get the current
-    // time, autoNowAdd fields too when creating. A write the server did not perform (record
-    // gone, permission rule) fails with NotFound; a stale version (see ModelInfo::versionField)
-    // with Conflict (serverKind "VersionConflict").
+    // time, autoNowAdd fields too when creating. A write the server did not perform fails:
+    // NotAllowed when a permission rule refused it and the record is still there (a refused
+    // create, too), NotFound when the record is gone or cannot be read; a stale version (see
+    // ModelInfo::versionField) with Conflict (serverKind "VersionConflict").
     Q_INVOKABLE QFuture<void> save();
-    // Deletes the record; fails with NotFound when nothing was deleted.
+    // Deletes the record; fails like save() when nothing was deleted (NotAllowed, NotFound).
     Q_INVOKABLE QFuture<void> remove();
     // Reloads every field; fails with NotFound when the record is gone.
     Q_INVOKABLE QFuture<void> refresh();

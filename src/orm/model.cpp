@@ -186,14 +186,41 @@ public:
             data.insert(version, current.toLongLong() + 1);
             plan.sent.append(version);
             plan.vars.insert(u"data"_s, data);
-            plan.text =
-                u"UPDATE $target MERGE $data WHERE %1 = $expected; SELECT VALUE id FROM ONLY $target;"_s.arg(
-                    version);
+            plan.text = u"UPDATE $target MERGE $data WHERE %1 = $expected; SELECT id, %1 FROM $target;"_s.arg(
+                version);
         } else {
             plan.vars.insert(u"data"_s, data);
-            plan.text = u"UPDATE $target MERGE $data"_s;
+            plan.text = u"UPDATE $target MERGE $data; %1"_s.arg(stillThere());
         }
         return plan;
+    }
+
+    // The second statement of an update or delete. The engine answers a write that a permission
+    // rule refused like one on a missing record (nothing, no error; surrealdb-rpc.md section 13);
+    // reading the record back in the same request tells the two apart whenever it is readable.
+    static QString stillThere() { return u"SELECT id FROM $target;"_s; }
+
+    // Throws the error for a write that came back empty. row: the record as read after the
+    // write (statement 1), empty when it does not exist or may not be read.
+    [[noreturn]] static void throwUnwritten(Model *m, const char *op, const QVariantMap &row)
+    {
+        const QString verb = qstrcmp(op, "save") == 0 ? u"update"_s : u"delete"_s;
+        if (row.isEmpty()) {
+            throw Exception(Error(Error::Kind::NotFound,
+                                  u"The server did not %1 the record: it does not exist, or a permission "
+                                  "rule refused the write and hides the record"_s.arg(verb),
+                                  operationContext(m, op)));
+        }
+        throw Exception(Error(Error::Kind::NotAllowed,
+                              u"The record exists but the server did not %1 it: a permission rule "
+                              "refused the write"_s.arg(verb),
+                              operationContext(m, op)));
+    }
+
+    static QVariantMap firstRow(const QueryResult &result, int index)
+    {
+        const QVariantList rows = Orm::rowsOf(result, index);
+        return rows.isEmpty() ? QVariantMap() : rows.first().toMap();
     }
 
     // Applies the reply of a save; throws Exception when the write did not happen.
@@ -207,7 +234,10 @@ public:
                           u"The server did not create the record (a permission rule refused it)"_s,
                           operationContext(m, "save")));
             }
-            if (plan.versioned && !isNone(Orm::statementValue(result, 1))) {
+            const QVariantMap current = firstRow(result, 1);
+            if (plan.versioned && !current.isEmpty() &&
+                current.value(m->modelInfo().versionField()).toLongLong() !=
+                    plan.vars.value(u"expected"_s).toLongLong()) {
                 Error e(
                     Error::Kind::Conflict,
                     u"The record was changed by someone else since it was loaded (version check failed)"_s,
@@ -215,10 +245,7 @@ public:
                 e.setServerKind(u"VersionConflict"_s);
                 throw Exception(e);
             }
-            throw Exception(Error(Error::Kind::NotFound,
-                                  u"The server did not update the record: it does not exist or a permission "
-                                  "rule refused the write"_s,
-                                  operationContext(m, "save")));
+            throwUnwritten(m, "save", current);
         }
         const bool wasDirty = m->isDirty();
         for (const QString &f : plan.sent)
@@ -237,13 +264,8 @@ public:
 
     static void finishRemove(Model *m, const QueryResult &result)
     {
-        if (Orm::rowsOf(result, 0).isEmpty()) {
-            throw Exception(
-                Error(Error::Kind::NotFound,
-                      u"The server deleted nothing: the record does not exist or a permission rule "
-                      "refused the delete"_s,
-                      operationContext(m, "remove")));
-        }
+        if (Orm::rowsOf(result, 0).isEmpty())
+            throwUnwritten(m, "remove", firstRow(result, 1));
         m->setPersisted(false);
         Q_EMIT m->removed();
     }
@@ -539,19 +561,24 @@ void Model::saveSync()
     ModelOperations::runSync(this, ModelOperations::planSave(this), &ModelOperations::finishSave);
 }
 
+namespace {
+QString removeText()
+{
+    return u"DELETE $target RETURN BEFORE; "_s + ModelOperations::stillThere();
+}
+} // namespace
+
 QFuture<void> Model::remove()
 {
-    return ModelOperations::runAsync(
-        this, ModelOperations::planById(this, u"DELETE $target RETURN BEFORE"_s, "remove"),
-        [](Model *m, const ModelOperations::Plan &, const QueryResult &r) {
-            ModelOperations::finishRemove(m, r);
-        });
+    return ModelOperations::runAsync(this, ModelOperations::planById(this, removeText(), "remove"),
+                                     [](Model *m, const ModelOperations::Plan &, const QueryResult &r) {
+                                         ModelOperations::finishRemove(m, r);
+                                     });
 }
 
 void Model::removeSync()
 {
-    ModelOperations::runSync(this,
-                             ModelOperations::planById(this, u"DELETE $target RETURN BEFORE"_s, "remove"),
+    ModelOperations::runSync(this, ModelOperations::planById(this, removeText(), "remove"),
                              [](Model *m, const ModelOperations::Plan &, const QueryResult &r) {
                                  ModelOperations::finishRemove(m, r);
                              });

@@ -21,6 +21,16 @@
 using namespace SurrealQt;
 using namespace Qt::StringLiterals;
 
+// A note whose writes a permission rule restricts to its owner (see refusedWrites...).
+class Note : public SurrealQt::Model
+{
+    Q_OBJECT
+    SURREALQT_MODEL(Note)
+    Q_CLASSINFO("owner", "link=member")
+    SURREALQT_FIELD(SurrealQt::RecordId, owner, setOwner)
+    SURREALQT_FIELD(QString, text, setText)
+};
+
 // Defined in doc_snippets.cpp: runs the documentation's examples against db.
 void runDocSnippets(SurrealQt::DatabaseManager *db);
 
@@ -31,6 +41,7 @@ class tst_Models : public QObject
 private:
     std::unique_ptr<DatabaseManager> m_db;
     std::unique_ptr<DatabaseManager> m_other; // a second client
+    QString m_ns;
     Connection *c() { return m_db->connection(); }
 
     QSharedPointer<User> makeUser(const QString &name, int age, const QString &city = u"Oslo"_s,
@@ -69,6 +80,7 @@ private Q_SLOTS:
     {
         QVERIFY2(TestServer::url().isValid(), "no server: set SURREALQT_TEST_URL or run through ctest");
         const QString ns = TestServer::uniqueName("orm_");
+        m_ns = ns;
         m_db = std::make_unique<DatabaseManager>(TestServer::url(), ns, u"m"_s,
                                                  Credentials::root(TestServer::user(), TestServer::pass()));
         m_db->openSync();
@@ -458,6 +470,129 @@ private Q_SLOTS:
                     QVERIFY(seen.at(i - 1)->age() >= seen.at(i)->age());
             }
         }
+    }
+
+    // The engine answers a write that a permission rule refuses exactly like one on a missing
+    // record: nothing, no error. A model must fail instead of reporting "saved" or "removed":
+    // NotAllowed when the record is still there (readable), NotFound when it cannot be seen;
+    // errorOccurred once per operation, never saved()/removed(), the object left as it was.
+    void refusedWritesFailWithTheirReason()
+    {
+        const QString db = TestServer::uniqueName("perm_");
+        const auto root = Credentials::root(TestServer::user(), TestServer::pass());
+        const ConnectionOptions single{ConnectionOptions::Sockets::Single, 1};
+        DatabaseManager admin(TestServer::url(), m_ns, db, root, single);
+        admin.openSync();
+        admin.connection()->querySync(
+            u"DEFINE TABLE member SCHEMALESS PERMISSIONS FOR select WHERE id = $auth.id;"
+            "DEFINE ACCESS member ON DATABASE TYPE RECORD SIGNUP (CREATE member SET name = $name)"
+            " SIGNIN (SELECT * FROM member WHERE name = $name) DURATION FOR SESSION 1h;"
+            "DEFINE TABLE note SCHEMALESS PERMISSIONS FOR select WHERE owner = $auth.id OR shared = true,"
+            " FOR create, update, delete WHERE owner = $auth.id;"
+            "DEFINE TABLE doc SCHEMALESS PERMISSIONS FOR select FULL, FOR create, update, delete NONE;"
+            "CREATE note:theirs SET owner = member:other, text = 'keep', shared = true;"
+            "CREATE note:hidden SET owner = member:other, text = 'secret';"
+            "CREATE doc:locked SET body = 'b', version = 0;"_s);
+        DatabaseManager user(TestServer::url(), m_ns, db, Credentials(), single);
+        user.connection()->signupSync(
+            Credentials::recordAccess(m_ns, db, u"member"_s, {{u"name"_s, u"zoe"_s}}));
+        Connection *zoe = user.connection();
+        const auto keptText = [&](const QString &key) {
+            return admin.connection()
+                ->querySync(u"SELECT VALUE text FROM ONLY $id"_s,
+                            {{u"id"_s, QVariant::fromValue(RecordId(u"note"_s, key))}})
+                .value(0)
+                .toString();
+        };
+
+        struct Spies
+        {
+            QSignalSpy saved, removed, errors;
+            explicit Spies(Model *m)
+                : saved(m, &Model::saved)
+                , removed(m, &Model::removed)
+                , errors(m, &Model::errorOccurred)
+            {}
+        };
+        const auto syncKind = [](auto call) {
+            try {
+                call();
+            } catch (const Exception &e) {
+                return e.error().kind();
+            }
+            return Error::Kind::NoError;
+        };
+
+        // Readable, not writable: refused.
+        auto theirs = Note::objects(zoe).getSync(u"theirs"_s);
+        QVERIFY(theirs);
+        Spies s1(theirs.get());
+        theirs->setText(u"mine now"_s);
+        const Error e = failureOf(theirs->save());
+        QCOMPARE(e.kind(), Error::Kind::NotAllowed);
+        QVERIFY2(e.message().contains(u"permission"_s), qPrintable(e.message()));
+        QCOMPARE(s1.errors.size(), 1);
+        QCOMPARE(s1.errors.first().first().value<Error>().kind(), Error::Kind::NotAllowed);
+        QCOMPARE(syncKind([&] { theirs->saveSync(); }), Error::Kind::NotAllowed);
+        QCOMPARE(s1.errors.size(), 2);
+        QVERIFY(theirs->isDirty(u"text"_s)); // still unsaved
+        QCOMPARE(failureOf(theirs->remove()).kind(), Error::Kind::NotAllowed);
+        QCOMPARE(s1.errors.size(), 3);
+        QCOMPARE(syncKind([&] { theirs->removeSync(); }), Error::Kind::NotAllowed);
+        QCOMPARE(s1.errors.size(), 4);
+        QVERIFY(!theirs->isNew());
+        QCOMPARE(s1.saved.size(), 0);
+        QCOMPARE(s1.removed.size(), 0);
+        QCOMPARE(keptText(u"theirs"_s), u"keep"_s);
+
+        // Neither readable nor writable: indistinguishable from a missing record.
+        auto hidden = Note::objects(admin.connection()).getSync(u"hidden"_s);
+        QVERIFY(hidden);
+        hidden->setConnection(zoe);
+        Spies s2(hidden.get());
+        hidden->setText(u"x"_s);
+        QCOMPARE(failureOf(hidden->save()).kind(), Error::Kind::NotFound);
+        QCOMPARE(syncKind([&] { hidden->saveSync(); }), Error::Kind::NotFound);
+        QCOMPARE(failureOf(hidden->remove()).kind(), Error::Kind::NotFound);
+        QCOMPARE(syncKind([&] { hidden->removeSync(); }), Error::Kind::NotFound);
+        QCOMPARE(s2.errors.size(), 4);
+        QCOMPARE(s2.saved.size() + s2.removed.size(), 0);
+        QCOMPARE(keptText(u"hidden"_s), u"secret"_s);
+
+        // A create the rule refuses.
+        Note forged;
+        forged.setConnection(zoe);
+        forged.setOwner(RecordId(u"member"_s, u"other"_s));
+        forged.setText(u"forged"_s);
+        Spies s3(&forged);
+        QCOMPARE(failureOf(forged.save()).kind(), Error::Kind::NotAllowed);
+        QCOMPARE(syncKind([&] { forged.saveSync(); }), Error::Kind::NotAllowed);
+        QVERIFY(forged.isNew());
+        QCOMPARE(s3.errors.size(), 2);
+        QCOMPARE(s3.saved.size(), 0);
+
+        // A versioned record whose update is refused: NotAllowed, not a version conflict.
+        auto locked = Doc::objects(zoe).getSync(u"locked"_s);
+        QVERIFY(locked);
+        locked->setBody(u"changed"_s);
+        QCOMPARE(failureOf(locked->save()).kind(), Error::Kind::NotAllowed);
+
+        // The owner's own note: every operation goes through, once each.
+        const RecordId me =
+            zoe->querySync(u"SELECT VALUE id FROM member"_s).value(0).toList().value(0).value<RecordId>();
+        QVERIFY(me.isValid());
+        Note mine;
+        mine.setConnection(zoe);
+        mine.setOwner(me);
+        mine.setText(u"mine"_s);
+        Spies s4(&mine);
+        AWAIT_VOID(mine.save());
+        mine.setText(u"edited"_s);
+        mine.saveSync();
+        AWAIT_VOID(mine.remove());
+        QCOMPARE(s4.saved.size(), 2);
+        QCOMPARE(s4.removed.size(), 1);
+        QCOMPARE(s4.errors.size(), 0);
     }
 
     void docSnippets() { runDocSnippets(m_db.get()); }

@@ -1,0 +1,142 @@
+import QtQuick
+import QtTest
+import SurrealQt
+
+// The QML ModelListModel: a C++ model class (QmlTask, table qml_task, defined by the test's C++
+// setup as an application would) shown in QML, its objects handed out to delegates.
+TestCase {
+    id: testCase
+    name: "ModelListModel"
+
+    Database {
+        id: db
+        url: testServer.url
+        namespace: testServer.namespace
+        database: "modellist"
+        user: testServer.user
+        password: testServer.password
+    }
+
+    // [qml]
+    Component {
+        id: modelComponent
+        ModelListModel {
+            database: db
+            modelName: "QmlTask" // a SURREALQT_MODEL class of the application (or its table)
+            filter: "done = $done"
+            bindings: ({ done: false })
+            orderBy: "priority"
+            live: true
+        }
+    }
+
+    Component {
+        id: repeaterComponent
+        Repeater {
+            delegate: Item {
+                required property string title     // a field of the model class
+                required property int priority
+                required property QtObject object  // the row's QmlTask: fields, save(), ...
+                objectName: title + "=" + priority
+            }
+        }
+    }
+    // [qml]
+
+    SignalSpy {
+        id: savedSpy
+        signalName: "saved"
+    }
+
+    function settle(promise) {
+        const box = { done: false }
+        promise.then(v => { box.value = v; box.done = true },
+                     e => { box.error = e; box.done = true })
+        tryVerify(() => box.done, 10000, "promise settled")
+        verify(box.error === undefined, box.error ? box.error.message : "")
+        return box.value
+    }
+
+    function init() {
+        tryCompare(db, "status", Database.Ready, 20000)
+        settle(db.query("DEFINE TABLE IF NOT EXISTS qml_task SCHEMALESS; DELETE qml_task;"
+                        + "CREATE qml_task:1 SET title = 'one', priority = 1, done = false;"
+                        + "CREATE qml_task:2 SET title = 'two', priority = 2, done = false;"
+                        + "CREATE qml_task:3 SET title = 'three', priority = 3, done = true"))
+    }
+
+    function test_rows_roles_and_objects() {
+        const model = createTemporaryObject(modelComponent, testCase)
+        tryCompare(model, "status", ModelListModel.Ready, 10000)
+        compare(model.count, 2)
+        compare(model.error, "")
+        compare(model.table, "qml_task")
+        compare(model.fieldNames, ["title", "priority", "done"])
+        compare(model.idOf(0), "qml_task:1")
+
+        const repeater = createTemporaryObject(repeaterComponent, testCase, { model: model })
+        compare(repeater.count, 2)
+        compare(repeater.itemAt(1).objectName, "two=2")
+        const task = model.object(1)
+        compare(task.title, "two")
+        compare(task.priority, 2)
+        verify(repeater.itemAt(1).object === task)
+        gc()
+        verify(model.object(1) === task, "the model keeps its objects, the engine does not collect them")
+    }
+
+    function test_live_change_updates_object_and_delegate() {
+        const model = createTemporaryObject(modelComponent, testCase)
+        tryCompare(model, "status", ModelListModel.Ready, 10000)
+        const repeater = createTemporaryObject(repeaterComponent, testCase, { model: model })
+        const task = model.object(0)
+        settle(db.mergeOne("qml_task:1", { title: "uno" }))
+        tryCompare(task, "title", "uno", 10000)
+        verify(model.object(0) === task)
+        compare(repeater.itemAt(0).objectName, "uno=1")
+
+        // Leaves the filter: the row goes.
+        settle(db.mergeOne("qml_task:1", { done: true }))
+        tryCompare(model, "count", 1, 10000)
+        compare(repeater.itemAt(0).objectName, "two=2")
+    }
+
+    function test_edit_object_and_save() {
+        const model = createTemporaryObject(modelComponent, testCase)
+        tryCompare(model, "status", ModelListModel.Ready, 10000)
+        const repeater = createTemporaryObject(repeaterComponent, testCase, { model: model })
+        const task = model.object(1)
+        task.title = "deux"
+        compare(repeater.itemAt(1).objectName, "deux=2", "the row shows the object's edit at once")
+        savedSpy.clear()
+        savedSpy.target = task
+        task.save()
+        tryCompare(savedSpy, "count", 1, 10000)
+        tryVerify(() => {
+            let v
+            db.selectOne("qml_task:2").then(r => v = r.title)
+            wait(50)
+            return v === "deux"
+        }, 10000)
+        verify(model.object(1) === task)
+        compare(task.title, "deux")
+
+        // And through the model: shown at once, in the object too.
+        verify(model.setField(1, "title", "dos"))
+        compare(task.title, "dos")
+        compare(repeater.itemAt(1).objectName, "dos=2")
+        verify(!model.setField(1, "title", ""), "required: refused before any request")
+    }
+
+    function test_unknown_model_name_is_an_error() {
+        ignoreWarning(/no model class or table named "Nope"/)
+        const model = createTemporaryObject(modelComponent, testCase, { modelName: "Nope" })
+        compare(model.status, ModelListModel.Null)
+        verify(model.error.indexOf("Nope") >= 0, model.error)
+        compare(model.errorKind, "Validation")
+        model.modelName = "qml_task" // by table works too
+        tryCompare(model, "status", ModelListModel.Ready, 10000)
+        compare(model.error, "")
+        compare(model.count, 2)
+    }
+}

@@ -1,12 +1,14 @@
 #include "contactswindow.h"
 
+#include "csvreader.h"
+
 #include <SurrealQt/bulkoperations.h>
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/exception.h>
 #include <SurrealQt/querylistmodel.h>
 
 #include <QtCore/QFile>
-#include <QtCore/QTextStream>
+#include <QtCore/QFileInfo>
 #include <QtCore/QTimer>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QFileDialog>
@@ -26,46 +28,6 @@ using namespace Qt::StringLiterals;
 namespace {
 
 const QStringList kColumns = {u"name"_s, u"email"_s, u"phone"_s, u"company"_s};
-
-// One CSV record: fields separated by commas, "quoted" fields may hold commas, quotes ("")
-// and line breaks.
-QStringList readCsvRecord(QTextStream &in)
-{
-    QStringList fields;
-    QString field;
-    bool quoted = false;
-    bool any = false;
-    while (!in.atEnd()) {
-        QString line = in.readLine();
-        any = true;
-        for (qsizetype i = 0; i < line.size(); ++i) {
-            const QChar c = line.at(i);
-            if (quoted) {
-                if (c == u'"' && i + 1 < line.size() && line.at(i + 1) == u'"') {
-                    field += u'"';
-                    ++i;
-                } else if (c == u'"') {
-                    quoted = false;
-                } else {
-                    field += c;
-                }
-            } else if (c == u'"') {
-                quoted = true;
-            } else if (c == u',') {
-                fields.append(field);
-                field.clear();
-            } else {
-                field += c;
-            }
-        }
-        if (!quoted)
-            break;
-        field += u'\n';
-    }
-    if (any)
-        fields.append(field);
-    return fields;
-}
 
 QString stateText(DatabaseManager::State state)
 {
@@ -288,51 +250,89 @@ void ContactsWindow::chooseCsv()
 
 void ContactsWindow::importCsv(const QString &fileName)
 {
-    QFile file(fileName);
-    if (!file.open(QIODevice::ReadOnly | QIODevice::Text)) {
-        showError(u"Cannot open %1: %2"_s.arg(fileName, file.errorString()));
+    if (m_importing) {
+        showError(u"An import is already running"_s);
         return;
     }
-    QTextStream in(&file);
-    const QStringList header = readCsvRecord(in);
+    const QString shortName = QFileInfo(fileName).fileName();
+    QFile file(fileName);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text)) {
+        refuseImport(u"Cannot open %1: %2"_s.arg(fileName, file.errorString()));
+        return;
+    }
+    const CsvReader::Result csv = CsvReader::read(&file);
+    if (!csv.isOk()) {
+        refuseImport(u"%1, %2"_s.arg(shortName, csv.error));
+        return;
+    }
+    if (csv.records.isEmpty()) {
+        refuseImport(u"%1 holds no contacts (only a header)"_s.arg(shortName));
+        return;
+    }
     QVariantList records;
-    while (!in.atEnd()) {
-        const QStringList fields = readCsvRecord(in);
-        if (fields.size() == 1 && fields.first().isEmpty())
-            continue;
+    records.reserve(csv.records.size());
+    for (const QStringList &fields : csv.records) {
         QVariantMap record;
-        for (int i = 0; i < header.size() && i < fields.size(); ++i)
-            record.insert(header.at(i).trimmed(), fields.at(i));
+        for (qsizetype i = 0; i < csv.header.size(); ++i)
+            record.insert(csv.header.at(i), fields.at(i));
         records.append(record);
     }
 
+    m_importing = true;
+    const qint64 total = records.size();
     auto *bulk = new BulkOperations(m_db->connection(), {}, this);
-    auto *dialog = new QProgressDialog(u"Importing %1 contacts…"_s.arg(records.size()), u"Cancel"_s, 0,
-                                       int(records.size()), this);
+    auto *dialog = new QProgressDialog(u"Importing %1 contacts from %2…"_s.arg(total).arg(shortName),
+                                       u"Cancel"_s, 0, int(total), this);
+    dialog->setWindowTitle(u"Import CSV"_s);
+    // Window-modal but shown, not exec()'d: the event loop keeps running, so the table fills
+    // live behind the dialog and Cancel is handled between batches.
     dialog->setWindowModality(Qt::WindowModal);
     dialog->setMinimumDuration(300);
+    // The dialog stays at the total until the result is in, then closes itself.
+    dialog->setAutoReset(false);
+    dialog->setAutoClose(false);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QProgressDialog::canceled, bulk, &BulkOperations::cancel);
     connect(bulk, &BulkOperations::progress, dialog,
             [dialog](qint64 done, qint64) { dialog->setValue(int(done)); });
+    auto finish = [this, dialog, bulk](qint64 written, qint64 total, bool cancelled, const QString &error) {
+        m_importing = false;
+        dialog->close();
+        bulk->deleteLater();
+        QString text = u"Imported %1 of %2 contacts"_s.arg(written).arg(total);
+        if (cancelled)
+            text += u" (cancelled)"_s;
+        if (!error.isEmpty())
+            text += u"; "_s + error;
+        statusBar()->showMessage(text, 30000);
+        Q_EMIT importFinished(written, total, cancelled, error);
+    };
     bulk->bulkInsert(u"contact"_s, records)
         .then(this,
-              [this, dialog, bulk](const BulkResult &result) {
-                  dialog->close();
-                  bulk->deleteLater();
-                  QString text =
-                      u"Imported %1 of %2 contacts"_s.arg(result.successCount()).arg(result.total());
-                  if (result.isCancelled())
-                      text += u" (cancelled)"_s;
+              [dialog, finish](const BulkResult &result) {
+                  // The future may finish before the last queued progress signal: the dialog
+                  // shows what settled, so it never reads less than the status bar.
+                  if (!result.isCancelled())
+                      dialog->setValue(int(result.total() - result.notAttemptedCount()));
+                  QString error;
                   if (result.errorCount() > 0)
-                      text += u", %1 failed: %2"_s.arg(result.errorCount()).arg(result.toError().message());
-                  statusBar()->showMessage(text, 10000);
+                      error = u"%1 failed: %2"_s.arg(result.errorCount()).arg(result.toError().message());
+                  finish(result.successCount(), result.total(), result.isCancelled(), error);
               })
-        .onFailed(this, [this, dialog, bulk](const Exception &e) {
-            dialog->close();
-            bulk->deleteLater();
-            showError(e.error().message());
-        });
+        .onFailed(this,
+                  [finish, total](const Exception &e) { finish(0, total, false, e.error().message()); });
+}
+
+void ContactsWindow::refuseImport(const QString &text)
+{
+    showError(u"Import refused: "_s + text);
+    // open(), not exec(): a message, not a nested event loop.
+    auto *box = new QMessageBox(QMessageBox::Warning, u"Import CSV"_s, u"Nothing was imported."_s,
+                                QMessageBox::Ok, this);
+    box->setInformativeText(text);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+    Q_EMIT importFinished(0, 0, false, text);
 }
 
 void ContactsWindow::updateStatus()

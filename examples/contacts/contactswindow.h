@@ -23,12 +23,19 @@ public:
 
     [[nodiscard]] SurrealQt::QueryListModel *model() const { return m_model; }
 
-    // Imports a CSV file (header row = field names) behind a progress dialog.
+    // Imports a CSV file (header row = field names) behind a progress dialog with Cancel; the
+    // "Import CSV…" action calls it with the file the user picked. It returns at once; the
+    // result comes with importFinished(). A malformed file is refused as a whole, naming the line.
     void importCsv(const QString &fileName);
+    [[nodiscard]] bool isImporting() const { return m_importing; }
 
 Q_SIGNALS:
     // The table is loaded and shows rows (for --screenshot).
     void ready();
+    // An import ended: written of total contacts are in the database (cancelled: the user
+    // pressed Cancel; the rest was not sent). error is empty on success, else what went wrong
+    // (for a malformed file: the line).
+    void importFinished(qint64 written, qint64 total, bool cancelled, const QString &error);
 
 private:
     void start();
@@ -39,6 +46,7 @@ private:
     void chooseCsv();
     void updateStatus();
     void showError(const QString &text);
+    void refuseImport(const QString &text);
 
     SurrealQt::DatabaseManager *m_db;
     SurrealQt::QueryListModel *m_model;
@@ -47,4 +55,5 @@ private:
     QLabel *m_state;
     QTimer *m_searchDelay;
     bool m_seeded = false;
+    bool m_importing = false;
 };

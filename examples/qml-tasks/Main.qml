@@ -13,6 +13,8 @@ ApplicationWindow {
     required property string password
     // Fill an empty table with a few tasks (the --screenshot run starts on an empty database).
     property bool seedDemoData: false
+    // The namespace the tasks live in (tests run each on a namespace of their own).
+    property string databaseNamespace: "examples"
 
     property bool schemaReady: false
     // True once the list shows its rows (main.cpp waits for it before a screenshot).
@@ -35,7 +37,7 @@ ApplicationWindow {
     Database {
         id: db
         url: window.url
-        namespace: "examples"
+        namespace: window.databaseNamespace
         database: "tasks"
         user: window.user
         password: window.password
@@ -109,6 +111,7 @@ ApplicationWindow {
                 Layout.fillWidth: true
                 TextField {
                     id: newTitle
+                    objectName: "newTitle"
                     Layout.fillWidth: true
                     placeholderText: qsTr("What needs doing?")
                     onAccepted: window.addTask()
@@ -123,6 +126,7 @@ ApplicationWindow {
                 Layout.fillWidth: true
                 ComboBox {
                     id: show
+                    objectName: "showFilter"
                     model: [qsTr("All"), qsTr("Open"), qsTr("Done")]
                 }
                 TextField {
@@ -136,6 +140,7 @@ ApplicationWindow {
 
     ListView {
         id: list
+        objectName: "taskList"
         anchors.fill: parent
         clip: true
         model: tasks
@@ -149,6 +154,7 @@ ApplicationWindow {
             width: ListView.view.width
             contentItem: RowLayout {
                 CheckBox {
+                    objectName: "doneBox"
                     checked: row.done
                     // Written through the model: shown at once, rolled back (writeRefused) if refused.
                     onToggled: row.ListView.view.model.setField(row.index, "done", checked)
@@ -161,6 +167,7 @@ ApplicationWindow {
                     opacity: row.done ? 0.55 : 1
                 }
                 ToolButton {
+                    objectName: "removeButton"
                     text: "✕"
                     onClicked: row.ListView.view.model.removeRecord(row.index)
                 }

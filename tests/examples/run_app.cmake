@@ -1,7 +1,9 @@
 # Runs an example app against the test server and checks what it leaves behind.
-#   cmake -DAPP=path -DURL_FILE=path [-DSCREENSHOT=out.png] [-DARGS=...] -P run_app.cmake
+#   cmake -DAPP=path -DURL_FILE=path [-DSCREENSHOT=out.png] [-DIMPORT_ROWS=n] -P run_app.cmake
 # With SCREENSHOT the app gets --url/--user/--pass/--screenshot and must write a non-empty PNG;
 # without, it gets "URL user pass" (the quickstart's command line, as tools/demo.sh runs it).
+# IMPORT_ROWS writes a CSV of n contacts (with quoted commas and quotes) next to the PNG and
+# passes --import: the app must report all n written and the table showing the database's rows.
 if(DEFINED ENV{SURREALQT_TEST_URL} AND NOT "$ENV{SURREALQT_TEST_URL}" STREQUAL "")
     set(url "$ENV{SURREALQT_TEST_URL}")
 else()
@@ -20,6 +22,15 @@ endif()
 if(SCREENSHOT)
     file(REMOVE "${SCREENSHOT}")
     set(command "${APP}" --url "${url}" --user "${user}" --pass "${pass}" --screenshot "${SCREENSHOT}")
+    if(IMPORT_ROWS)
+        string(RANDOM LENGTH 8 ALPHABET 0123456789abcdef run)
+        set(csv "name,email,phone,company\n")
+        foreach(i RANGE 1 ${IMPORT_ROWS})
+            string(APPEND csv "\"Imported, ${i}\",person${i}.${run}@import.example,+33 1 ${i},\"The \"\"${i}\"\" Co\"\n")
+        endforeach()
+        file(WRITE "${SCREENSHOT}.csv" "${csv}")
+        list(APPEND command --import "${SCREENSHOT}.csv")
+    endif()
 else()
     set(command "${APP}" "${url}" "${user}" "${pass}")
 endif()
@@ -27,6 +38,9 @@ execute_process(COMMAND ${command} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_
 message("${out}")
 if(NOT rc EQUAL 0)
     message(FATAL_ERROR "${APP} exited with ${rc}\n${err}")
+endif()
+if(IMPORT_ROWS AND NOT out MATCHES "imported ${IMPORT_ROWS} of ${IMPORT_ROWS} contacts\n.*the table shows")
+    message(FATAL_ERROR "${APP} did not report the import of ${IMPORT_ROWS} contacts\n${out}\n${err}")
 endif()
 if(SCREENSHOT)
     if(NOT EXISTS "${SCREENSHOT}")

@@ -65,7 +65,9 @@ public:
     void setRequestTimeout(std::chrono::milliseconds timeout);
     [[nodiscard]] std::chrono::milliseconds requestTimeout() const;
     void setConnectTimeout(std::chrono::milliseconds timeout);
-    // Connection attempts per socket before its first successful connect (open() fails after them).
+    // Retries per socket after its first connection attempt failed, until it first connects
+    // (open() fails once every socket has used them up). Each failed try moves the socket on to
+    // the next of the cluster's URLs, so a dead node listed first costs one try, not all of them.
     void setMaxRetries(int retries);
     [[nodiscard]] int maxRetries() const;
     // Attempts after a connected socket is lost; -1 (the default) = never give up. See docs/reliability.md.

@@ -34,6 +34,13 @@ void SerialQueue::enqueueRequest(const RpcRequest &request, const RpcReplyPtr &r
     QPointer<RpcClient> client = m_client;
     enqueue(
         [client, request, reply, prepare](std::function<void()> done) {
+            // Cancelled while it waited behind earlier steps: never sent, and the next step goes.
+            if (reply->isCancelRequested()) {
+                reply->fail(Error(Error::Kind::Cancelled, u"The request was cancelled before it was sent"_s,
+                                  request.method));
+                done();
+                return;
+            }
             RpcRequest toSend = request;
             if (prepare) {
                 if (const Error error = prepare(toSend); error.isValid()) {
@@ -49,14 +56,18 @@ void SerialQueue::enqueueRequest(const RpcRequest &request, const RpcReplyPtr &r
                 return;
             }
             // RpcReply calls back exactly once, even when dropped unanswered, so done() always runs.
-            c->submit(toSend,
-                      std::make_shared<RpcReply>([reply, done](const QVariant &value, const Error &error) {
-                          if (error.isValid())
-                              reply->fail(error);
-                          else
-                              reply->succeed(value);
-                          done();
-                      }));
+            auto sent = std::make_shared<RpcReply>([reply, done](const QVariant &value, const Error &error) {
+                if (error.isValid())
+                    reply->fail(error);
+                else
+                    reply->succeed(value);
+                done();
+            });
+            // The caller's future, so that cancelling it still reaches the request while it waits
+            // in the socket's queue (say, for a reconnect).
+            if (reply->hasFuture())
+                sent->setFuture(reply->future());
+            c->submit(toSend, sent);
         },
         [reply](const Error &error) { reply->fail(error); });
 }

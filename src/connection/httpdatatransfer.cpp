@@ -7,15 +7,10 @@ using namespace Qt::StringLiterals;
 
 namespace SurrealQt {
 
-QUrl HttpEndpoint::url(const QUrl &serverUrl, const QString &path)
-{
-    return RpcEndpoint::httpUrl(serverUrl, path);
-}
-
 QNetworkRequest HttpEndpoint::request(const QUrl &serverUrl, const QString &path, const SessionState &session,
                                       int timeoutMs, bool withAuth)
 {
-    QNetworkRequest request(url(serverUrl, path));
+    QNetworkRequest request(RpcEndpoint::httpUrl(serverUrl, path));
     request.setTransferTimeout(timeoutMs);
     if (!session.ns.isEmpty())
         request.setRawHeader("Surreal-NS", session.ns.toUtf8());

@@ -15,8 +15,7 @@
 namespace SurrealQt {
 
 namespace HttpEndpoint {
-// The server's HTTP address for path, from its ws/wss/http/https URL with or without /rpc.
-[[nodiscard]] QUrl url(const QUrl &serverUrl, const QString &path);
+// A request to the server's endpoint at path (RpcEndpoint::httpUrl() decides the address).
 [[nodiscard]] QNetworkRequest request(const QUrl &serverUrl, const QString &path, const SessionState &session,
                                       int timeoutMs, bool withAuth);
 // A finished reply's HTTP-level failure as an Error; an invalid Error for a 200.

@@ -78,7 +78,8 @@ RpcClient::RpcClient(const ClientConfig &config, QObject *parent)
         if (m_state == State::Closed)
             return;
         setState(m_everConnected ? State::Reconnecting : State::Connecting);
-        qCDebug(lcConnection) << "connecting to" << currentUrl() << "attempt" << m_attempt;
+        ++m_connects;
+        qCDebug(lcConnection) << "connecting to" << currentUrl() << "attempt" << m_connects;
         connectTransport(currentUrl());
     });
     m_keepAliveTimer.setInterval(config.keepAliveMs);
@@ -541,11 +542,6 @@ QNetworkAccessManager *RpcClient::network()
     if (!m_transfer)
         m_transfer = new HttpDataTransfer(this);
     return m_transfer->network();
-}
-
-QUrl RpcClient::httpUrl(const QString &path) const
-{
-    return HttpEndpoint::url(currentUrl(), path);
 }
 
 QNetworkRequest RpcClient::httpRequest(const QString &path, bool withAuth) const

@@ -192,9 +192,8 @@ protected:
 
     [[nodiscard]] QByteArray encodeRequest(qint64 id, const RpcRequest &request, Error *error) const;
 
-    // Plain HTTP endpoints (/rpc over HTTP, /export, /import) with this session's headers.
+    // Plain HTTP endpoints (/export, /import) with this session's headers.
     QNetworkAccessManager *network();
-    [[nodiscard]] QUrl httpUrl(const QString &path) const;
     [[nodiscard]] QNetworkRequest httpRequest(const QString &path, bool withAuth = true) const;
     // Maps a finished reply's HTTP-level failure to an Error; invalid Error when it is a 200.
     [[nodiscard]] static Error httpError(QNetworkReply *reply, const QString &context);
@@ -280,6 +279,8 @@ private:
     QTimer m_tokenTimer;
     qint64 m_nextId = 1;
     int m_attempt = 0;
+    // Connections tried since the last success or give-up, for the error that reports them.
+    int m_connects = 0;
     int m_urlIndex = 0;
     int m_barrierCount = 0;
     // The signin queued to renew an expired token, and whether it is still unanswered.
@@ -291,8 +292,8 @@ private:
     // Time since the last frame arrived: a stalled socket shows here first.
     QElapsedTimer m_sinceReceived;
     bool m_handshaking = false;
-    // Why the last handshake failed, for the error reported when reconnecting gives up.
-    Error m_lastHandshakeError;
+    // Why the last attempt failed (transport or handshake), for the error reported on giving up.
+    Error m_lastAttemptError;
     bool m_everConnected = false;
     State m_state = State::Disconnected;
     std::atomic<State> m_stateAtomic{State::Disconnected};

@@ -26,6 +26,9 @@ void RpcClient::transportLost(const Error &error)
         return;
     qCInfo(lcConnection) << "connection to" << currentUrl() << "lost:" << error.message();
     const bool wasConnected = m_state == State::Connected;
+    // Why this attempt failed ("Connection refused"), for the error that ends the attempts.
+    if (!wasConnected)
+        m_lastAttemptError = error;
     m_keepAliveTimer.stop();
     m_handshaking = false;
     m_liveByServerId.clear();
@@ -128,19 +131,23 @@ void RpcClient::scheduleReconnect()
     // capped, so the server is found again soon after it is back.
     const int limit = m_everConnected ? m_config.maxReconnectAttempts : m_config.maxRetries;
     if (limit >= 0 && m_attempt >= std::max(1, limit)) {
-        QString message = u"Could not connect after %1 attempts"_s.arg(m_attempt);
-        if (m_lastHandshakeError.isValid())
-            message += u"; the last one failed: "_s + m_lastHandshakeError.message();
+        QString message = u"Could not connect after %1 %2"_s.arg(m_connects).arg(
+            m_connects == 1 ? u"attempt"_s : u"attempts"_s);
+        if (m_lastAttemptError.isValid())
+            message += u"; the last one failed: "_s + m_lastAttemptError.message();
         const Error error(Error::Kind::Connection, message, currentUrl().toString(QUrl::RemoveUserInfo));
-        m_lastHandshakeError = Error();
+        m_lastAttemptError = Error();
         m_attempt = 0;
+        m_connects = 0;
         setState(State::Disconnected);
         failQueued(error);
         failLive(error);
         Q_EMIT errorOccurred(error);
         return;
     }
-    if (m_attempt > 0 && m_config.urls.size() > 1)
+    // A socket that never connected moves on to the next node at once, so a dead node listed
+    // first cannot use up its attempts; one that was up gives its own node one more try first.
+    if (m_config.urls.size() > 1 && (m_attempt > 0 || !m_everConnected))
         m_urlIndex = (m_urlIndex + 1) % int(m_config.urls.size());
     // Exponential backoff with jitter, so a restarted server is not hit by every socket at once.
     const int exp = std::min(m_attempt, 16);
@@ -156,6 +163,7 @@ void RpcClient::setFatal(const Error &error)
     qCInfo(lcConnection) << "cannot use" << currentUrl() << ":" << error;
     m_handshaking = false;
     m_attempt = 0;
+    m_connects = 0;
     m_reconnectTimer.stop();
     disconnectTransport();
     setState(State::Disconnected);
@@ -190,7 +198,6 @@ void RpcClient::handshakeStep(int step)
             // Anything else (no answer, a stray frame, a transient server error) may well be
             // gone on a new socket: start over there, with backoff.
             qCInfo(lcConnection) << "handshake failed, retrying:" << error;
-            m_lastHandshakeError = error;
             disconnectTransport();
             transportLost(Error(Error::Kind::Connection,
                                 (error.kind() == Error::Kind::Timeout
@@ -233,7 +240,8 @@ void RpcClient::handshakeStep(int step)
     default:
         m_handshaking = false;
         m_attempt = 0;
-        m_lastHandshakeError = Error();
+        m_connects = 0;
+        m_lastAttemptError = Error();
         m_everConnected = true;
         setState(State::Connected);
         if (isWebSocket() && m_config.keepAliveMs > 0)

@@ -12,7 +12,11 @@
 
 #include <QtCore/QCborArray>
 #include <QtCore/QCborMap>
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QTemporaryDir>
+#include <QtCore/QTimer>
+#include <QtNetwork/QTcpServer>
+#include <QtNetwork/QTcpSocket>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 #include <QtWebSockets/QWebSocket>
@@ -63,6 +67,52 @@ public:
 
 private:
     QWebSocketServer m_server;
+};
+
+// A loopback port nobody listens on: connecting there is refused at once.
+QUrl deadUrl(const QString &scheme)
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    const quint16 port = probe.serverPort();
+    probe.close();
+    return QUrl(u"%1://127.0.0.1:%2"_s.arg(scheme).arg(port));
+}
+
+// A node that is slow to come up: its first connection is passed on to target after a delay;
+// every later one is closed at once, like a node that refuses.
+class SlowFirstNode : public QTcpServer
+{
+public:
+    SlowFirstNode(const QUrl &target, int delayMs)
+    {
+        listen(QHostAddress::LocalHost, 0);
+        connect(this, &QTcpServer::newConnection, this, [this, target, delayMs] {
+            while (QTcpSocket *client = nextPendingConnection()) {
+                connect(client, &QTcpSocket::disconnected, client, &QObject::deleteLater);
+                if (++connections > 1) {
+                    client->abort();
+                    continue;
+                }
+                auto *upstream = new QTcpSocket(client);
+                // Bytes the client sends meanwhile wait in its socket until upstream is there.
+                QTimer::singleShot(delayMs, upstream, [client, upstream, target] {
+                    upstream->connectToHost(target.host(), quint16(target.port()));
+                    connect(upstream, &QTcpSocket::connected, client,
+                            [client, upstream] { upstream->write(client->readAll()); });
+                    connect(client, &QTcpSocket::readyRead, upstream, [client, upstream] {
+                        if (upstream->state() == QAbstractSocket::ConnectedState)
+                            upstream->write(client->readAll());
+                    });
+                    connect(upstream, &QTcpSocket::readyRead, client,
+                            [client, upstream] { client->write(upstream->readAll()); });
+                    connect(upstream, &QTcpSocket::disconnected, client, &QTcpSocket::disconnectFromHost);
+                });
+            }
+        });
+    }
+    QUrl url() const { return QUrl(u"ws://127.0.0.1:%1"_s.arg(serverPort())); }
+    int connections = 0;
 };
 
 } // namespace
@@ -154,6 +204,107 @@ private Q_SLOTS:
         QCOMPARE(e.kind(), Error::Kind::Connection);
         QVERIFY(e.context().contains(u"127.0.0.1:9"_s));
         QTRY_COMPARE(m.state(), DatabaseManager::State::Disconnected);
+    }
+
+    // A cluster whose first node is down: whatever socket lands on it moves on to the next one,
+    // even with a single retry, and open() succeeds as soon as one socket is up.
+    void deadNodeFirstStillOpens_data()
+    {
+        QTest::addColumn<QString>("scheme");
+        // 0: one socket
+        QTest::addColumn<int>("poolSize");
+        QTest::newRow("ws pool of 2") << u"ws"_s << 2;
+        QTest::newRow("ws pool of 3") << u"ws"_s << 3;
+        QTest::newRow("ws single") << u"ws"_s << 0;
+        QTest::newRow("http") << u"http"_s << 0;
+    }
+    void deadNodeFirstStillOpens()
+    {
+        QFETCH(QString, scheme);
+        QFETCH(int, poolSize);
+        const ConnectionOptions options =
+            poolSize > 0 ? ConnectionOptions{.poolSize = poolSize}
+                         : ConnectionOptions{.sockets = ConnectionOptions::Sockets::Single};
+        const QUrl live = scheme == u"http" ? TestServer::httpUrl() : TestServer::url();
+        DatabaseManager m(QList<QUrl>{deadUrl(scheme), live}, u"res"_s, u"res"_s,
+                          Credentials::root(TestServer::user(), TestServer::pass()), options);
+        m.setMaxRetries(1);
+        m.setReconnectBackoff(std::chrono::milliseconds(10), std::chrono::milliseconds(50));
+        QSignalSpy errors(&m, &DatabaseManager::errorOccurred);
+        AWAIT_VOID(m.open());
+        QCOMPARE(m.state(), DatabaseManager::State::Connected);
+        QCOMPARE(AWAIT(m.connection()->query(u"RETURN 7"_s)).last().toLongLong(), 7);
+        // Every socket of a pool ends up on the live node; none gives up on the way.
+        if (m.pool())
+            QTRY_COMPARE_WITH_TIMEOUT(m.pool()->connectedCount(), m.poolSize(), 10000);
+        QCOMPARE(errors.count(), 0);
+    }
+
+    // Nothing answers anywhere: open() fails once, with a Connection error that says why, after
+    // the configured attempts; the manager reports it once, not once per socket.
+    void everyNodeDeadFailsOpenInBoundedTime_data()
+    {
+        QTest::addColumn<QString>("scheme");
+        QTest::newRow("ws") << u"ws"_s;
+        QTest::newRow("http") << u"http"_s;
+    }
+    void everyNodeDeadFailsOpenInBoundedTime()
+    {
+        QFETCH(QString, scheme);
+        const QUrl a = deadUrl(scheme), b = deadUrl(scheme);
+        DatabaseManager m(QList<QUrl>{a, b}, u"x"_s, u"x"_s, {}, ConnectionOptions{.poolSize = 3});
+        m.setMaxRetries(3);
+        m.setReconnectBackoff(std::chrono::milliseconds(20), std::chrono::milliseconds(100));
+        QSignalSpy errors(&m, &DatabaseManager::errorOccurred);
+        QElapsedTimer timer;
+        timer.start();
+        const Error e = failureOf(m.open(), 15000);
+        QVERIFY2(timer.elapsed() < 10000, qPrintable(QString::number(timer.elapsed())));
+        QCOMPARE(e.kind(), Error::Kind::Connection);
+        // The first try and three retries, over both nodes.
+        QVERIFY2(e.message().contains(u"Could not connect after 4 attempts"_s), qPrintable(e.message()));
+        // Why: the transport's own words, not only a count.
+        QVERIFY2(e.message().contains(u"the last one failed"_s), qPrintable(e.message()));
+        QVERIFY2(e.context().contains(a.authority()) || e.context().contains(b.authority()),
+                 qPrintable(e.context()));
+        QTest::qWait(200);
+        QCOMPARE(errors.count(), 1);
+        QCOMPARE(m.state(), DatabaseManager::State::Disconnected);
+        // Asked again, it tries again and settles again.
+        QCOMPARE(failureOf(m.open(), 15000).kind(), Error::Kind::Connection);
+    }
+
+    // One socket gives up twice (a second open() restarts it) while the other is still connecting
+    // to a slow node: the first open() must wait for that one, not count two failures as two
+    // sockets and fail while a socket is about to come up.
+    void repeatedFailuresOfOneSocketDoNotFailOpen()
+    {
+        SlowFirstNode slow(TestServer::url(), 3000);
+        // Socket 0 starts on the dead node, socket 1 on the slow one (its first connection).
+        DatabaseManager m(QList<QUrl>{deadUrl(u"ws"_s), slow.url()}, u"res"_s, u"res"_s,
+                          Credentials::root(TestServer::user(), TestServer::pass()),
+                          ConnectionOptions{.poolSize = 2});
+        m.setMaxRetries(1);
+        m.setReconnectBackoff(std::chrono::milliseconds(100), std::chrono::milliseconds(100));
+        QSignalSpy errors(&m, &DatabaseManager::errorOccurred);
+        QElapsedTimer timer;
+        timer.start();
+        QFuture<void> first = m.open();
+        // Socket 0: refused by the dead node, then closed by the slow one: it gives up.
+        QTRY_COMPARE_WITH_TIMEOUT(errors.count(), 1, 1500);
+        QVERIFY(!first.isFinished());
+        // A second open() gives socket 0 another round; it fails the same way.
+        QFuture<void> second = m.open();
+        QTRY_VERIFY_WITH_TIMEOUT(slow.connections >= 3, 1500);
+        QTest::qWait(200);
+        QVERIFY2(timer.elapsed() < 2800, "the machine was too slow for the slow node's delay");
+        QVERIFY2(!first.isFinished(), qPrintable(failureOf(first).toString()));
+        // Socket 1 comes up through the slow node: both opens succeed.
+        AWAIT_VOID(first);
+        AWAIT_VOID(second);
+        QVERIFY(timer.elapsed() >= 3000);
+        QCOMPARE(m.state(), DatabaseManager::State::Connected);
+        QCOMPARE(AWAIT(m.connection()->query(u"RETURN 1"_s)).last().toLongLong(), 1);
     }
 
     void scaleOutAcrossTwoNodes()

@@ -10,6 +10,7 @@
 //   bench_bulk [--records 100000] [--rounds 2] [--stream 1000000]
 // SURREALQT_BENCH_URL (+ _USER/_PASS) points it at another server instead of a local one.
 
+#include "benchwait.h"
 #include "localserver.h"
 
 #include <SurrealQt/bulkoperations.h>
@@ -23,7 +24,10 @@
 #include <QtCore/QFile>
 #include <QtCore/QProcess>
 #include <QtCore/QRegularExpression>
+#include <QtCore/QTimer>
 #include <QtCore/QUrl>
+
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -49,8 +53,8 @@ int argValue(const QStringList &args, const QString &name, int fallback)
 template<typename T>
 T await(QFuture<T> future)
 {
-    while (!future.isFinished())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    if (!waitInEventLoop(future))
+        die(QStringLiteral("a request did not finish in 10 minutes"));
     try {
         if constexpr (std::is_void_v<T>)
             future.waitForFinished();
@@ -59,6 +63,14 @@ T await(QFuture<T> future)
     } catch (const Exception &e) {
         die(QString::fromUtf8(e.what()));
     }
+}
+
+// CPU time of this process (all its threads; the server is another process), in µs.
+qint64 cpuMicros()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return qint64(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000000 + u.ru_utime.tv_usec + u.ru_stime.tv_usec;
 }
 
 qint64 rssKiB()
@@ -96,9 +108,17 @@ void drop(Connection *c, const QString &tb)
     await(c->query(u"REMOVE TABLE IF EXISTS type::table($tb)"_s, {{u"tb"_s, tb}}));
 }
 
-double naiveRate(Connection *single, const QList<QVariantMap> &data)
+// Throughput and the client's own CPU cost of one run.
+struct Sample
+{
+    double rate = 0;         // records/s
+    double cpuPerRecord = 0; // µs of this process's CPU per record
+};
+
+Sample naiveRate(Connection *single, const QList<QVariantMap> &data)
 {
     const QString tb = freshTable(single);
+    const qint64 cpu0 = cpuMicros();
     QElapsedTimer t;
     t.start();
     for (qsizetype i = 0; i < data.size(); i += 100) {
@@ -107,12 +127,13 @@ double naiveRate(Connection *single, const QList<QVariantMap> &data)
             chunk.append(data.at(j));
         await(single->insert(QVariant::fromValue(Table(tb)), chunk));
     }
-    const double rate = double(data.size()) * 1000.0 / double(std::max<qint64>(1, t.elapsed()));
+    const Sample sample{double(data.size()) * 1000.0 / double(std::max<qint64>(1, t.elapsed())),
+                        double(cpuMicros() - cpu0) / double(data.size())};
     drop(single, tb);
-    return rate;
+    return sample;
 }
 
-double bulkRate(Connection *pool, const QList<QVariantMap> &data, const BulkOptions &options,
+Sample bulkRate(Connection *pool, const QList<QVariantMap> &data, const BulkOptions &options,
                 int *finalSize = nullptr)
 {
     const QString tb = freshTable(pool);
@@ -120,22 +141,39 @@ double bulkRate(Connection *pool, const QList<QVariantMap> &data, const BulkOpti
     int lastSize = 0;
     QObject::connect(&ops, &BulkOperations::batchFinished, &ops,
                      [&lastSize](qint64, qint64 count, qint64) { lastSize = int(count); });
+    const qint64 cpu0 = cpuMicros();
     QElapsedTimer t;
     t.start();
     const BulkResult r = await(ops.bulkInsert(tb, data));
-    const double rate = double(data.size()) * 1000.0 / double(std::max<qint64>(1, t.elapsed()));
+    const Sample sample{double(data.size()) * 1000.0 / double(std::max<qint64>(1, t.elapsed())),
+                        double(cpuMicros() - cpu0) / double(data.size())};
     if (r.successCount() != data.size())
         die(u"bulkInsert wrote %1 of %2"_s.arg(r.successCount()).arg(data.size()));
     if (finalSize)
         *finalSize = lastSize;
     drop(pool, tb);
-    return rate;
+    return sample;
 }
 
 double median(QList<double> v)
 {
     std::sort(v.begin(), v.end());
     return v.isEmpty() ? 0 : v.at(v.size() / 2);
+}
+
+Sample median(const QList<Sample> &samples)
+{
+    QList<double> rates, cpus;
+    for (const Sample &s : samples) {
+        rates.append(s.rate);
+        cpus.append(s.cpuPerRecord);
+    }
+    return {median(rates), median(cpus)};
+}
+
+void printRow(const QString &name, const Sample &s, const QString &extra = {})
+{
+    std::printf("%-34s %12.0f %14.1f%s\n", qPrintable(name), s.rate, s.cpuPerRecord, qPrintable(extra));
 }
 
 } // namespace
@@ -180,9 +218,10 @@ int main(int argc, char **argv)
     // Warm-up: the first table of a fresh server is slower.
     bulkRate(poolDb.connection(), data.mid(0, std::min(n, 5000)), {});
 
-    QList<double> naive, bulk, adaptive;
-    QMap<int, QList<double>> fixed;
+    QList<Sample> naive, bulk, adaptive;
+    QMap<int, QList<Sample>> fixed, parallel;
     const QList<int> sizes{50, 100, 200, 400};
+    const QList<int> parallelisms{1, 2, 8};
     int adaptiveEnd = 0;
     for (int r = 0; r < rounds; ++r) {
         naive.append(naiveRate(singleDb.connection(), data));
@@ -192,27 +231,37 @@ int main(int argc, char **argv)
             o.batchSize = s;
             fixed[s].append(bulkRate(poolDb.connection(), data, o));
         }
+        for (int p : parallelisms) {
+            BulkOptions o;
+            o.parallelism = p;
+            parallel[p].append(bulkRate(poolDb.connection(), data, o));
+        }
         BulkOptions a;
         a.adaptiveBatchSize = true;
         adaptive.append(bulkRate(poolDb.connection(), data, a, &adaptiveEnd));
     }
-    const double naiveM = median(naive), bulkM = median(bulk), adaptiveM = median(adaptive);
-    std::printf("\n%-34s %12s\n", "variant", "records/s");
-    std::printf("%-34s %12.0f\n", "naive (insert x100, sequential)", naiveM);
-    std::printf("%-34s %12.0f\n", "bulkInsert defaults", bulkM);
+    const Sample naiveM = median(naive), bulkM = median(bulk), adaptiveM = median(adaptive);
+    std::printf("\n%-34s %12s %14s\n", "variant", "records/s", "client CPU us/rec");
+    printRow(u"naive (insert x100, sequential)"_s, naiveM);
+    printRow(u"bulkInsert defaults"_s, bulkM,
+             u"   (batchSize %1, parallelism %2, pool %3)"_s.arg(BulkOptions{}.batchSize)
+                 .arg(BulkOptions{}.parallelism)
+                 .arg(poolDb.poolSize()));
     double bestFixed = 0;
     int bestSize = 0;
     for (int s : sizes) {
-        const double m = median(fixed[s]);
-        std::printf("%-34s %12.0f\n", qPrintable(u"bulkInsert batchSize=%1"_s.arg(s)), m);
-        if (m > bestFixed) {
-            bestFixed = m;
+        const Sample m = median(fixed[s]);
+        printRow(u"bulkInsert batchSize=%1"_s.arg(s), m);
+        if (m.rate > bestFixed) {
+            bestFixed = m.rate;
             bestSize = s;
         }
     }
-    std::printf("%-34s %12.0f   (last batch size %d)\n", "bulkInsert adaptive", adaptiveM, adaptiveEnd);
-    std::printf("\nratio bulk/naive = %.2f\n", bulkM / naiveM);
-    std::printf("ratio adaptive/best-fixed = %.2f   (best fixed: batchSize=%d)\n", adaptiveM / bestFixed,
+    for (int p : parallelisms)
+        printRow(u"bulkInsert parallelism=%1"_s.arg(p), median(parallel[p]));
+    printRow(u"bulkInsert adaptive"_s, adaptiveM, u"   (last batch size %1)"_s.arg(adaptiveEnd));
+    std::printf("\nratio bulk/naive = %.2f\n", bulkM.rate / naiveM.rate);
+    std::printf("ratio adaptive/best-fixed = %.2f   (best fixed: batchSize=%d)\n", adaptiveM.rate / bestFixed,
                 bestSize);
 
     // Streaming: memory must not grow with the stream's length.
@@ -234,13 +283,16 @@ int main(int argc, char **argv)
                            }));
         qint64 done = 0;
         QObject::connect(&ops, &BulkOperations::progress, &ops, [&done](qint64 d, qint64) { done = d; });
-        while (!f.isFinished()) {
-            QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        QTimer sampler;
+        QObject::connect(&sampler, &QTimer::timeout, &sampler, [&] {
             const qint64 rss = rssKiB();
             peak = std::max(peak, rss);
             if (done <= streamN / 10)
                 peakFirstTenth = std::max(peakFirstTenth, rss);
-        }
+        });
+        sampler.start(50);
+        waitInEventLoop(f);
+        sampler.stop();
         const BulkResult r = await(f);
         std::printf("\nstream %d generated records (collectResults=false): %lld written in %.1f s\n", streamN,
                     static_cast<long long>(r.successCount()), double(t.elapsed()) / 1000.0);

@@ -16,6 +16,7 @@
 
 #include "codec/cborcodec_p.h"
 
+#include "benchwait.h"
 #include "localserver.h"
 
 #include <SurrealQt/connectionoptions.h>
@@ -68,16 +69,20 @@ int argValue(const QStringList &args, const QString &name, int fallback)
     return i >= 0 && i + 1 < args.size() ? args.at(i + 1).toInt() : fallback;
 }
 
-// Turns the event loop until done() holds; false on timeout.
+// Turns the event loop until done() holds; false on timeout. Sleeps between events instead of
+// spinning: the server shares the machine's two cores with this process.
 bool spinUntil(const std::function<bool()> &done, int ms = 120000)
 {
     QElapsedTimer t;
     t.start();
+    // Wakes the wait when done() turns true without an event for this thread (a future finished
+    // on the I/O thread).
+    QTimer tick;
+    tick.start(1);
     while (!done()) {
         if (t.elapsed() > ms)
             return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents);
-        QThread::usleep(100);
+        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents);
     }
     return true;
 }
@@ -85,7 +90,7 @@ bool spinUntil(const std::function<bool()> &done, int ms = 120000)
 QueryResult run(Connection *c, const QString &text, const QVariantMap &vars = {})
 {
     auto f = c->query(text, vars);
-    if (!spinUntil([&] { return f.isFinished(); }))
+    if (!waitInEventLoop(f, 120000))
         die(u"timeout: "_s + text);
     try {
         const QueryResult r = f.result();

@@ -99,6 +99,7 @@ void AdaptiveBatchSizer::configure(const BulkOptions &options)
 {
     m_enabled = options.adaptiveBatchSize;
     m_fixed = options.batchSize;
+    m_probeInterval = kFirstProbeInterval;
     m_sizes.clear();
     if (!m_enabled)
         return;
@@ -147,11 +148,15 @@ void AdaptiveBatchSizer::decide()
     if (m_probe >= 0) {
         if (m_scores[m_probe].samples < kSamples || m_probeLeft > 0)
             return;
-        // A probe wins only by a clear margin, or the size would wander on noise.
-        if (m_scores[m_probe].rate > m_scores[m_current].rate * 1.05) {
+        // A probe wins only by a clear margin, or the size would wander on noise. Probes that
+        // lose are spaced out more and more: on a steady server the size found first is kept,
+        // and exploring costs a few percent at most.
+        if (m_scores[m_probe].rate > m_scores[m_current].rate * 1.10) {
             m_current = m_probe;
+            m_probeInterval = kFirstProbeInterval;
         } else {
             m_direction = -m_direction;
+            m_probeInterval = std::min(m_probeInterval * 2, kMaxProbeInterval);
         }
         m_probe = -1;
         m_sinceDecision = 0;
@@ -163,7 +168,7 @@ void AdaptiveBatchSizer::decide()
     const int candidate = m_current + m_direction;
     const bool explored =
         candidate < 0 || candidate >= m_sizes.size() || m_scores[candidate].samples >= kSamples;
-    if (explored && m_sinceDecision < 40)
+    if (explored && m_sinceDecision < m_probeInterval)
         return;
     if (candidate < 0 || candidate >= m_sizes.size()) {
         m_direction = -m_direction;

@@ -32,7 +32,8 @@ Q_DECLARE_LOGGING_CATEGORY(lcBulk)
 // Picks the batch size while a job runs: a hill climb over a doubling ladder of sizes, scored
 // by records per second per in-flight batch (size / latency), which tracks total throughput
 // while the parallelism stays fixed.
-class AdaptiveBatchSizer
+// Exported for its unit test (tests/bulk/tst_adaptivebatchsizer.cpp); not public API.
+class SURREALQT_EXPORT AdaptiveBatchSizer
 {
 public:
     void configure(const BulkOptions &options);
@@ -57,6 +58,10 @@ private:
     int m_probeLeft = 0; // batches still to hand out at the probe size
     int m_sinceDecision = 0;
     int m_direction = 1;
+    // Batches between probes of an explored neighbour.
+    static constexpr int kFirstProbeInterval = 40;
+    static constexpr int kMaxProbeInterval = 640;
+    int m_probeInterval = kFirstProbeInterval;
 };
 
 class BulkJob : public std::enable_shared_from_this<BulkJob>

@@ -1,0 +1,26 @@
+#pragma once
+
+// Waiting for a library future in a benchmark without spinning: the benchmarks share two cores
+// with the server, and a busy-waiting main thread would take one of them away from it.
+
+#include <QtCore/QEventLoop>
+#include <QtCore/QFuture>
+#include <QtCore/QFutureWatcher>
+#include <QtCore/QTimer>
+
+// Turns the event loop (queued signals keep arriving) until the future finished or ms passed;
+// returns whether it finished.
+template<typename T>
+bool waitInEventLoop(const QFuture<T> &future, int ms = 600000)
+{
+    if (future.isFinished())
+        return true;
+    QEventLoop loop;
+    QFutureWatcher<T> watcher;
+    QObject::connect(&watcher, &QFutureWatcherBase::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    watcher.setFuture(future);
+    if (!future.isFinished())
+        loop.exec();
+    return future.isFinished();
+}

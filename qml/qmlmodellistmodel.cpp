@@ -6,6 +6,7 @@
 #include <SurrealQt/querylistmodel.h>
 #include <SurrealQt/recordid.h>
 
+#include <QtQml/QQmlEngine>
 #include <QtQml/QQmlInfo>
 
 using namespace Qt::StringLiterals;
@@ -88,6 +89,14 @@ void QmlModelListModel::attach()
     }
     setModelInfo(info);
     setConnection(m_database ? m_database->connection() : nullptr);
+}
+
+Model *QmlModelListModel::object(int row) const
+{
+    Model *object = ModelListModel::object(row);
+    if (object)
+        QQmlEngine::setObjectOwnership(object, QQmlEngine::CppOwnership);
+    return object;
 }
 
 QString QmlModelListModel::idOf(int row) const

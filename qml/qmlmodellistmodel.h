@@ -61,6 +61,9 @@ public:
     void classBegin() override;
     void componentComplete() override;
 
+    // The row's object (see ModelListModel::object()), explicitly kept out of the garbage
+    // collector's hands: objects returned by invokable methods default to JavaScript ownership.
+    Q_INVOKABLE [[nodiscard]] SurrealQt::Model *object(int row) const;
     // The record id of a row as "table:id" text, ready for the Database calls.
     Q_INVOKABLE QString idOf(int row) const;
     // The row's fields as a JavaScript object (record ids as text, datetimes as Date).

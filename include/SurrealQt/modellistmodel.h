@@ -9,6 +9,7 @@
 #include <QtCore/QVariantMap>
 
 #include <memory>
+#include <type_traits>
 
 namespace SurrealQt {
 

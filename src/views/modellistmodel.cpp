@@ -92,6 +92,11 @@ public:
             object->setConnection(c);
         self->load(object, row);
         objects.insert(id, object);
+        // Deleted by its user: forget it, the next object(row) makes a new one.
+        QObject::connect(object, &QObject::destroyed, q, [self, id, object] {
+            if (self->objects.value(id) == object)
+                self->objects.remove(id);
+        });
         // The object's own edits show in the row at once.
         const int slot = q->metaObject()->indexOfSlot("objectFieldChanged()");
         for (auto it = roleOfSignal.cbegin(); it != roleOfSignal.cend(); ++it)

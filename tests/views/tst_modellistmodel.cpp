@@ -153,6 +153,11 @@ private Q_SLOTS:
         QVERIFY(!m->object(5));
         QVERIFY(!m->object(-1));
         QCOMPARE(m->data(m->index(2), m->roleForField(u"title"_s)).toString(), u"t3"_s);
+
+        // An object its user deletes is forgotten; the row gets a new one.
+        delete third;
+        QVERIFY(m->object<MlmTask>(2));
+        QCOMPARE(m->object<MlmTask>(2)->title(), u"t3"_s);
     }
 
     // A change from another connection updates the same object (its NOTIFY fires) and the row

@@ -36,32 +36,34 @@ void SerialQueue::enqueueRequest(const RpcRequest &request, const RpcReplyPtr &r
         [client, request, reply, prepare](std::function<void()> done) {
             // Cancelled while it waited behind earlier steps: never sent, and the next step goes.
             if (reply->isCancelRequested()) {
+                done();
                 reply->fail(Error(Error::Kind::Cancelled, u"The request was cancelled before it was sent"_s,
                                   request.method));
-                done();
                 return;
             }
             RpcRequest toSend = request;
             if (prepare) {
                 if (const Error error = prepare(toSend); error.isValid()) {
-                    reply->fail(error);
                     done();
+                    reply->fail(error);
                     return;
                 }
             }
             RpcClient *c = client.data();
             if (!c) {
-                reply->fail(Error(Error::Kind::Cancelled, u"The connection is gone"_s, request.method));
                 done();
+                reply->fail(Error(Error::Kind::Cancelled, u"The connection is gone"_s, request.method));
                 return;
             }
             // RpcReply calls back exactly once, even when dropped unanswered, so done() always runs.
             auto sent = std::make_shared<RpcReply>([reply, done](const QVariant &value, const Error &error) {
+                // The queue moves on before the caller hears the answer: a call made on seeing it
+                // finds the queue idle and goes out at once, not behind a step still "running".
+                done();
                 if (error.isValid())
                     reply->fail(error);
                 else
                     reply->succeed(value);
-                done();
             });
             // The caller's future, so that cancelling it still reaches the request while it waits
             // in the socket's queue (say, for a reconnect).

@@ -96,7 +96,7 @@ public:
                 }
                 auto *upstream = new QTcpSocket(client);
                 // Bytes the client sends meanwhile wait in its socket until upstream is there.
-                QTimer::singleShot(delayMs, upstream, [client, upstream, target] {
+                QTimer::singleShot(delayMs, Qt::PreciseTimer, upstream, [client, upstream, target] {
                     upstream->connectToHost(target.host(), quint16(target.port()));
                     connect(upstream, &QTcpSocket::connected, client,
                             [client, upstream] { upstream->write(client->readAll()); });

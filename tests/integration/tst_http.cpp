@@ -198,6 +198,11 @@ private Q_SLOTS:
         const QueryResult r = AWAIT(m->connection()->query(u"RETURN $x"_s, {{u"x"_s, 7}}));
         QVERIFY2(r.isOk(), qPrintable(r.firstError().toString()));
         QCOMPARE(r.last().toInt(), 7);
+        // The plain endpoints next to /rpc come from the same URL: /export, never /rpc/export.
+        QFuture<QString> dump = m->connection()->exportDatabase();
+        const Error e = failureOf(dump);
+        QVERIFY2(!e.isValid(), qPrintable(e.toString()));
+        QVERIFY(dump.result().contains(u"OPTION IMPORT"_s));
     }
 
     // Over HTTP the namespace and database travel in headers, which carry visible ASCII only.

@@ -7,7 +7,12 @@
 // counts on a noisy machine. Memory per object: heap growth (glibc mallinfo2) while holding the
 // objects minus the same for the raw rows, divided by the row count.
 //
-//   bench_models [--rows N] [--rounds R]
+// Paging (Query<T>::page): a page of 100 at row 90,000 of a 100,000-row table versus the first
+// page, ordered by id (record-id range) and by an indexed field (key set), interleaved round by
+// round; START (an order without an index) is printed for reference. The token of the deep page
+// is the one page 900 would have returned, built with PageToken::make from the row before it.
+//
+//   bench_models [--rows N] [--rounds R] [--page-rows N (0: skip paging)] [--page-rounds R]
 
 #include "localserver.h"
 
@@ -44,6 +49,18 @@ class BenchUser : public SurrealQt::Model
     SURREALQT_FIELD(SurrealQt::DateTime, createdAt, setCreatedAt)
 };
 
+class BenchPage : public SurrealQt::Model
+{
+    Q_OBJECT
+    SURREALQT_MODEL(BenchPage)
+    Q_CLASSINFO("table", "bench_page")
+    Q_CLASSINFO("rank", "index")
+    Q_CLASSINFO("seq", "unique")
+    SURREALQT_FIELD(int, rank, setRank)
+    SURREALQT_FIELD(int, seq, setSeq)
+    SURREALQT_FIELD(QString, label, setLabel)
+};
+
 namespace {
 
 template<typename T>
@@ -67,6 +84,106 @@ double median(std::vector<double> v)
     return v.empty() ? 0 : v[v.size() / 2];
 }
 
+template<typename F>
+double timeMs(F f)
+{
+    QElapsedTimer t;
+    t.start();
+    f();
+    return double(t.nsecsElapsed()) / 1e6;
+}
+
+void check(bool ok, const QString &what)
+{
+    if (!ok)
+        throw Exception(Error(Error::Kind::Query, what));
+}
+
+// First page versus the page at row `at`, by id and by the indexed field, each `rounds` times.
+void benchPaging(Connection *c, int rows, int rounds)
+{
+    const int pageSize = 100;
+    const int at = rows * 9 / 10;
+    c->querySync(u"REMOVE TABLE IF EXISTS bench_page; DEFINE TABLE bench_page SCHEMALESS;"
+                 "DEFINE INDEX bench_page_rank ON bench_page FIELDS rank;"
+                 "DEFINE INDEX bench_page_seq ON bench_page FIELDS seq UNIQUE;"_s);
+    QElapsedTimer fill;
+    fill.start();
+    for (int start = 0; start < rows; start += 5000) {
+        // Ranks descend while ids ascend, so the two orders read different parts of the table.
+        c->querySync(u"FOR $i IN $from..$to { CREATE type::record('bench_page', $i) SET rank = $n - $i, seq "
+                     u"= $n - $i, "
+                     "label = 'row ' + <string> $i; };"_s,
+                     {{u"from"_s, start + 1}, {u"to"_s, std::min(rows, start + 5000) + 1}, {u"n"_s, rows}});
+    }
+    const qint64 stored = BenchPage::objects(c).countSync();
+    check(stored == rows, u"bench_page holds %1 rows, expected %2"_s.arg(stored).arg(rows));
+    std::printf("\npaging: %d rows (filled in %.1f s), %d per page, page at row %d vs the first\n", rows,
+                double(fill.elapsed()) / 1000, pageSize, at);
+
+    const auto byId = BenchPage::objects(c).limit(pageSize);
+    const auto byRank = BenchPage::objects(c).orderBy(u"rank"_s).limit(pageSize);
+    const auto bySeq = BenchPage::objects(c).orderBy(u"seq"_s).limit(pageSize);
+    const auto byLabel = BenchPage::objects(c).orderBy(u"label"_s).limit(pageSize);
+    // The rows just before the deep pages, as the previous page would have ended.
+    const RecordId lastId(u"bench_page"_s, at);
+    const auto beforeRank = byRank.offset(at - 1).limit(1).allSync();
+    check(beforeRank.size() == 1, u"no row at %1 by rank"_s.arg(at));
+    const PageToken idToken =
+        PageToken::make(PageToken::Mode::IdRange, {{u"id"_s, QVariant::fromValue(lastId)}}, at);
+    const PageToken rankToken = PageToken::make(
+        PageToken::Mode::KeySet,
+        {{u"value"_s, beforeRank.first()->rank()}, {u"id"_s, QVariant::fromValue(beforeRank.first()->id())}},
+        at);
+    const PageToken seqToken = PageToken::make(
+        PageToken::Mode::KeySet,
+        {{u"value"_s, beforeRank.first()->seq()}, {u"id"_s, QVariant::fromValue(beforeRank.first()->id())}},
+        at);
+    const PageToken labelToken = PageToken::make(PageToken::Mode::Offset, {}, at);
+
+    // Correctness of the deep pages before timing them.
+    const Page<BenchPage> idPage = byId.pageSync(idToken);
+    check(idPage.items.size() == pageSize && idPage.items.first()->id() == RecordId(u"bench_page"_s, at + 1),
+          u"the id page at %1 does not start at id %2"_s.arg(at).arg(at + 1));
+    const Page<BenchPage> rankPage = byRank.pageSync(rankToken);
+    check(rankPage.items.size() == pageSize &&
+              rankPage.items.first()->rank() == beforeRank.first()->rank() + 1,
+          u"the rank page at %1 does not continue after rank %2"_s.arg(at).arg(beforeRank.first()->rank()));
+
+    const Page<BenchPage> seqPage = bySeq.pageSync(seqToken);
+    check(seqPage.items.size() == pageSize && seqPage.items.first()->seq() == beforeRank.first()->seq() + 1,
+          u"the seq page at %1 does not continue after seq %2"_s.arg(at).arg(beforeRank.first()->seq()));
+
+    std::vector<double> idFirst, idDeep, rankFirst, rankDeep, seqFirst, seqDeep, startFirst, startDeep;
+    (void)byId.pageSync();
+    (void)byRank.pageSync();
+    for (int r = 0; r < rounds; ++r) {
+        idFirst.push_back(timeMs([&] { (void)await(byId.page()); }));
+        idDeep.push_back(timeMs([&] { (void)await(byId.page(idToken)); }));
+        rankFirst.push_back(timeMs([&] { (void)await(byRank.page()); }));
+        rankDeep.push_back(timeMs([&] { (void)await(byRank.page(rankToken)); }));
+        seqFirst.push_back(timeMs([&] { (void)await(bySeq.page()); }));
+        seqDeep.push_back(timeMs([&] { (void)await(bySeq.page(seqToken)); }));
+        if (r < 3) { // the START reference is slow; three rounds are enough to show it grows
+            startFirst.push_back(timeMs([&] { (void)await(byLabel.page()); }));
+            startDeep.push_back(timeMs([&] { (void)await(byLabel.page(labelToken)); }));
+        }
+    }
+    const auto line = [](const char *what, double first, double deep) {
+        std::printf("  %-34s first %7.1f ms   at row 90%%: %7.1f ms\n", what, first, deep);
+    };
+    line("by id (record-id range)", median(idFirst), median(idDeep));
+    line("by indexed field rank (key set)", median(rankFirst), median(rankDeep));
+    line("by unique field seq (key set)", median(seqFirst), median(seqDeep));
+    line("by label, no index (START)", median(startFirst), median(startDeep));
+    std::printf("ratio lastpage/firstpage = %.2f (by id)\n", median(idDeep) / median(idFirst));
+    std::printf("ratio lastpage/firstpage = %.2f (by indexed field)\n", median(rankDeep) / median(rankFirst));
+    std::printf("ratio lastpage/firstpage = %.2f (by unique field)\n", median(seqDeep) / median(seqFirst));
+    std::printf("(reference, START: ratio %.2f; target for the two above: <= 2.0)\n",
+                median(startDeep) / median(startFirst));
+    c->querySync(u"REMOVE TABLE bench_page"_s);
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -74,12 +191,18 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     int rows = 20000;
     int rounds = 5;
+    int pageRows = 100000;
+    int pageRounds = 9;
     const QStringList args = app.arguments();
     for (qsizetype i = 1; i + 1 < args.size(); ++i) {
         if (args.at(i) == u"--rows"_s)
             rows = args.at(i + 1).toInt();
         else if (args.at(i) == u"--rounds"_s)
             rounds = args.at(i + 1).toInt();
+        else if (args.at(i) == u"--page-rows"_s)
+            pageRows = args.at(i + 1).toInt();
+        else if (args.at(i) == u"--page-rounds"_s)
+            pageRounds = args.at(i + 1).toInt();
     }
 
     LocalServer server;
@@ -158,6 +281,8 @@ int main(int argc, char **argv)
         std::printf("memory per loaded object = %.0f bytes (a raw row map: %.0f bytes)\n",
                     double(modelBytes) / rows, double(rawBytes) / rows);
         c->querySync(u"REMOVE TABLE bench_user"_s);
+        if (pageRows > 0)
+            benchPaging(c, pageRows, pageRounds);
     } catch (const Exception &e) {
         std::fprintf(stderr, "failed: %s\n", e.what());
         return 1;

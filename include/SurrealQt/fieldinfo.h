@@ -25,7 +25,8 @@ class ModelInfo;
 //   maxLength=<n>       string fields: at most n characters
 //   autoNow             datetime fields: set to now on every save
 //   autoNowAdd          datetime fields: set to now when the record is created
-//   link=<Model|table>  record-link fields (RecordId): the target model class or table
+//   link=<Model|table>  record-link fields (RecordId), and lists of links
+//                       (QList<SurrealQt::RecordId>): the target model class or table
 //   of=<type>           list fields: the item type (string, int, float, bool, datetime, duration,
 //                       decimal, uuid, record, object, any)
 //   unique, index       index hints for the schema generator and for constant-cost paging
@@ -89,6 +90,9 @@ public:
     [[nodiscard]] bool isUnique() const;
     [[nodiscard]] bool isIndexed() const; // unique or index
     [[nodiscard]] bool isReadOnly() const;
+    // A record link, or a list of them (List whose items are Records).
+    [[nodiscard]] bool isLink() const { return type() == Type::Record || isLinkList(); }
+    [[nodiscard]] bool isLinkList() const { return type() == Type::List && itemType() == Type::Record; }
     // Record links: the target as written in the options (a model class name or a table).
     [[nodiscard]] QString linkTarget() const;
     // Record links: the target's table (the model's table when the target names a model class).

@@ -43,9 +43,13 @@ public:
     [[nodiscard]] Connection *connection() const;
 
     // Starts keeping records of table; the future finishes once the live query is active (it
-    // fails with the live query's error). Watching a table twice is harmless. There is no
-    // blocking twin: the subscription is confirmed through this object's thread's event loop.
+    // fails with the live query's error). Watching a table twice is harmless.
     QFuture<void> watch(const Table &table);
+    // Blocking twin: returns once the live query is active, throws SurrealQt::Exception. The
+    // subscription is confirmed through this object's thread's events, so it runs a local
+    // event loop while it waits (like QDialog::exec): other events of this thread are
+    // delivered meanwhile. Meant for worker threads and start-up code, not for GUI handlers.
+    void watchSync(const Table &table);
     void unwatch(const Table &table);
     [[nodiscard]] bool isWatched(const Table &table) const;
 

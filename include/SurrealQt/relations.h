@@ -24,8 +24,10 @@ class RecordCache;
 //  - traverse<Post>(from, "->wrote->post"): the models at the end of a graph path, one query;
 //  - load<User>(post, "author"): the record a link field points to, fetched when asked for
 //    (through a RecordCache when one is set);
-//  - fetch(query, {"author"}): a query's objects plus their linked records in the same reply
-//    (SurrealQL FETCH), so showing a list with its authors costs one round trip.
+//  - loadAll<Tag>(post, "tags"): the records a list-of-links field points to, one request;
+//  - fetch(query, {"author", "tags"}): a query's objects plus their linked records (single links
+//    and lists of links) in the same reply (SurrealQL FETCH), so showing a list with its
+//    authors costs one round trip.
 //
 // Values reach the server only as bind variables; edge and table names are checked (letters,
 // digits, '_') and link fields must be fields of the model, else the call fails with a
@@ -88,7 +90,22 @@ public:
         return wrap<T>(loadObjectSync(ModelInfo::of<T>(), model, linkField));
     }
 
-    // query's objects and, in the same reply, the records their linkFields point to.
+    // The records a list-of-links field (QList<RecordId>, link=T) points to, as T objects, in
+    // the list's order, in one request; links whose target is gone (or may not be read) are
+    // left out. Always read from the server: the RecordCache is not consulted.
+    template<typename T>
+    QFuture<QList<QSharedPointer<T>>> loadAll(const Model &model, const QString &linkListField) const
+    {
+        return loadAllObjects(ModelInfo::of<T>(), model, linkListField).then(&wrapList<T>);
+    }
+    template<typename T>
+    QList<QSharedPointer<T>> loadAllSync(const Model &model, const QString &linkListField) const
+    {
+        return wrapList<T>(loadAllObjectsSync(ModelInfo::of<T>(), model, linkListField));
+    }
+
+    // query's objects and, in the same reply, the records their linkFields point to: record
+    // links and lists of links (FETCH replaces each link of a list, too).
     template<typename T>
     QFuture<FetchResult<T>> fetch(const Query<T> &query, const QStringList &linkFields) const
     {
@@ -124,6 +141,10 @@ private:
                                        const QString &path) const;
     QFuture<Model *> loadObject(const ModelInfo &info, const Model &model, const QString &linkField) const;
     Model *loadObjectSync(const ModelInfo &info, const Model &model, const QString &linkField) const;
+    QFuture<QList<Model *>> loadAllObjects(const ModelInfo &info, const Model &model,
+                                           const QString &linkListField) const;
+    QList<Model *> loadAllObjectsSync(const ModelInfo &info, const Model &model,
+                                      const QString &linkListField) const;
     QFuture<RawFetch> fetchObjects(const QueryBase &query, const QStringList &linkFields) const;
     RawFetch fetchObjectsSync(const QueryBase &query, const QStringList &linkFields) const;
     static Model *objectFromRecord(const ModelInfo &info, const QVariantMap &record);

@@ -65,6 +65,11 @@ public:
                                                const SchemaOptions &options = {}) const;
     QList<SchemaChange> applySync(const ModelInfo &model, const SchemaOptions &options = {}) const;
     template<typename T>
+    [[nodiscard]] QList<SchemaChange> planSync(const SchemaOptions &options = {}) const
+    {
+        return planSync(ModelInfo::of<T>(), options);
+    }
+    template<typename T>
     QList<SchemaChange> applySync(const SchemaOptions &options = {}) const
     {
         return applySync(ModelInfo::of<T>(), options);

@@ -231,7 +231,10 @@ QString FieldInfo::surrealType() const
         break;
     }
     case Type::List:
-        t = d->itemType == Type::Any ? u"array"_s : u"array<%1>"_s.arg(typeName(d->itemType));
+        if (d->itemType == Type::Record && !linkTable().isEmpty())
+            t = u"array<record<%1>>"_s.arg(ValueFormatter::escapeIdent(linkTable()));
+        else
+            t = d->itemType == Type::Any ? u"array"_s : u"array<%1>"_s.arg(typeName(d->itemType));
         break;
     default:
         t = typeName(d->type);
@@ -347,6 +350,12 @@ Error FieldInfo::check(const QVariant &value, const QString &modelName) const
             if (!Orm::accepts(d->itemType, item)) {
                 return Orm::validationError(u"%1[%2]: %3 is not a %4"_s.arg(where).arg(i).arg(
                                                 Orm::describeValue(item), typeName(d->itemType)),
+                                            where);
+            }
+            if (d->itemType == Type::Record && !linkTable().isEmpty() &&
+                item.value<RecordId>().table() != linkTable()) {
+                return Orm::validationError(u"%1[%2]: %3 is not a record of table %4"_s.arg(where).arg(i).arg(
+                                                item.value<RecordId>().toString(), linkTable()),
                                             where);
             }
             ++i;

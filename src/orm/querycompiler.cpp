@@ -167,6 +167,10 @@ bool QueryCompiler::lookup(const QString &lookupText, const QVariant &rawValue, 
     if (op == u"contains"_s) {
         if (type == FieldInfo::Type::String && value.metaType().id() != QMetaType::QString)
             return typeError(value, FieldInfo::Type::String);
+        // A bare key looked for in a list of links means that record of the link's table.
+        if (type == FieldInfo::Type::List && field.isLinkList() && !field.linkTable().isEmpty() &&
+            plainValue && value.metaType() != QMetaType::fromType<RecordId>())
+            value = QVariant::fromValue(RecordId(field.linkTable(), value));
         if (type == FieldInfo::Type::List && field.itemType() != FieldInfo::Type::Any && plainValue &&
             !Orm::accepts(field.itemType(), value))
             return typeError(value, field.itemType());
@@ -429,6 +433,17 @@ CompiledQuery QueryCompiler::page(const QuerySpec &spec, const PageToken &after)
         const QString name = desc ? spec.ordering.first().mid(1) : spec.ordering.first();
         text += qc.tableName();
         ok = qc.whereClause(where, &text);
+        // 3.0.2 reads an ascending ORDER BY of one indexed field straight from the index (12 ms
+        // for a page of 100,000 rows), but sorts everything the WHERE leaves for `f, id` or
+        // DESC (460 ms at the first page). Ties have no defined order in the index scan, so
+        // only a unique field can drop the id tie-breaker.
+        if (!desc && spec.info->field(name).isUnique()) {
+            if (ok && after.mode() == PageToken::Mode::KeySet)
+                text += (where.isEmpty() ? u" WHERE "_s : u" AND "_s) +
+                        u"%1 > %2"_s.arg(name, qc.bind(after.keys().value(u"value"_s)));
+            order = u"%1 ASC"_s.arg(name);
+            break;
+        }
         if (ok && after.mode() == PageToken::Mode::KeySet) {
             // The indexable bound first, so the index serves the range; ties continue by id.
             const QString kv = qc.bind(after.keys().value(u"value"_s));

@@ -8,6 +8,9 @@
 #include <SurrealQt/model.h>
 #include <SurrealQt/recordcache.h>
 
+#include <QtCore/QEventLoop>
+#include <QtCore/QFutureWatcher>
+
 using namespace Qt::StringLiterals;
 
 namespace SurrealQt {
@@ -80,6 +83,20 @@ QFuture<void> RecordCache::watch(const Table &table)
     if (live->state() == LiveQuery::State::Active)
         w.active = true;
     return live->started().then(this, [this, name](const QUuid &) { markActive(name); });
+}
+
+void RecordCache::watchSync(const Table &table)
+{
+    QFuture<void> started = watch(table);
+    if (!started.isFinished()) {
+        QEventLoop loop;
+        QFutureWatcher<void> watcher;
+        connect(&watcher, &QFutureWatcher<void>::finished, &loop, &QEventLoop::quit);
+        watcher.setFuture(started);
+        if (!started.isFinished())
+            loop.exec();
+    }
+    started.waitForFinished(); // rethrows the live query's error
 }
 
 void RecordCache::markActive(const QString &table)

@@ -11,6 +11,7 @@
 #include <SurrealQt/values.h>
 
 #include <QtCore/QRegularExpression>
+#include <QtCore/QSequentialIterable>
 #include <QtCore/QThread>
 
 using namespace Qt::StringLiterals;
@@ -224,6 +225,11 @@ QFuture<T> ready(const T &value)
     return p.future();
 }
 
+QString storedAlias(qsizetype index)
+{
+    return u"surrealqt_stored_link_%1"_s.arg(index);
+}
+
 Statement fetchStatement(const QueryBase &query, const QStringList &linkFields)
 {
     Statement s;
@@ -231,16 +237,26 @@ Statement fetchStatement(const QueryBase &query, const QStringList &linkFields)
     QStringList escaped;
     for (const QString &name : linkFields) {
         const FieldInfo f = info.field(name);
-        if (!f.isValid() || f.type() != FieldInfo::Type::Record) {
-            s.error = Orm::validationError(u"Relations::fetch<%1>: %2 is not a record-link field of %1"_s.arg(
-                info.className(), Orm::describeValue(name)));
+        if (!f.isValid() || !f.isLink()) {
+            s.error = Orm::validationError(
+                u"Relations::fetch<%1>: %2 is not a record-link field (or list of links) of %1"_s.arg(
+                    info.className(), Orm::describeValue(name)));
             return s;
         }
         escaped.append(ValueFormatter::escapeIdent(f.name()));
     }
     s.text = query.toSurrealQL(&s.vars, &s.error);
-    if (!s.error.isValid() && !escaped.isEmpty())
-        s.text += u" FETCH "_s + escaped.join(u", "_s);
+    if (s.error.isValid() || escaped.isEmpty())
+        return s;
+    // FETCH turns a dangling link into NONE, so the links as stored come along under an alias
+    // that FETCH does not touch; the objects get those, the fetched records go aside. On 3.0.2
+    // `f AS alias` moves f out of `*`; the expression `[f][0]` copies it.
+    static const QString select = u"SELECT * FROM "_s;
+    Q_ASSERT(s.text.startsWith(select));
+    QString projection = u"SELECT *"_s;
+    for (qsizetype i = 0; i < escaped.size(); ++i)
+        projection += u", [%1][0] AS %2"_s.arg(escaped.at(i), storedAlias(i));
+    s.text = projection + u" FROM "_s + s.text.mid(select.size()) + u" FETCH "_s + escaped.join(u", "_s);
     return s;
 }
 
@@ -250,24 +266,38 @@ struct SplitRows
     QHash<RecordId, QVariantMap> linked;
 };
 
-// FETCH replaces each link by its record; put the id back so the objects keep RecordIds, and
-// keep the records aside.
+// The records a fetched link value holds (one record, or a list of them) go aside.
+void collectFetched(const QVariant &value, QHash<RecordId, QVariantMap> *linked)
+{
+    if (value.metaType().id() == QMetaType::QVariantList) {
+        for (const QVariant &item : value.toList())
+            collectFetched(item, linked);
+        return;
+    }
+    if (value.metaType().id() != QMetaType::QVariantMap)
+        return;
+    const QVariantMap record = value.toMap();
+    const RecordId id = record.value(u"id"_s).value<RecordId>();
+    if (id.isValid())
+        linked->insert(id, record);
+}
+
+// FETCH replaces each link, and each link of a list, by its record (a dangling one by NONE).
+// The objects get the links as stored (from the alias), the records are kept aside.
 SplitRows splitFetched(const QVariantList &rows, const QStringList &linkFields)
 {
     SplitRows out;
     out.rows.reserve(rows.size());
     for (const QVariant &v : rows) {
         QVariantMap row = v.toMap();
-        for (const QString &field : linkFields) {
-            const QVariant value = row.value(field);
-            if (value.metaType().id() != QMetaType::QVariantMap)
-                continue;
-            const QVariantMap record = value.toMap();
-            const RecordId id = record.value(u"id"_s).value<RecordId>();
-            if (!id.isValid())
-                continue;
-            out.linked.insert(id, record);
-            row.insert(field, QVariant::fromValue(id));
+        for (qsizetype i = 0; i < linkFields.size(); ++i) {
+            const QString &field = linkFields.at(i);
+            collectFetched(row.value(field), &out.linked);
+            const QVariant stored = row.take(storedAlias(i));
+            if (isNone(stored))
+                row.remove(field);
+            else
+                row.insert(field, stored);
         }
         out.rows.append(row);
     }
@@ -448,6 +478,75 @@ Model *Relations::loadObjectSync(const ModelInfo &info, const Model &model, cons
                         return rows.isEmpty()
                                    ? nullptr
                                    : buildObject(info, rows.first().toMap(), m_connection.data(), nullptr);
+                    });
+}
+
+namespace {
+// The ids a list-of-links field holds, checked against the target model.
+QVariantList linksOf(const ModelInfo &target, const Model &model, const QString &field, Error *error)
+{
+    const ModelInfo &info = model.modelInfo();
+    const FieldInfo f = info.field(field);
+    if (!f.isValid() || !f.isLinkList()) {
+        *error = Orm::validationError(u"Relations::loadAll<%1>: %2 has no list-of-links field %3"_s.arg(
+            target.className(), info.className(), Orm::describeValue(field)));
+        return {};
+    }
+    QVariantList ids;
+    const QSequentialIterable items =
+        model.property(f.name().toUtf8().constData()).value<QSequentialIterable>();
+    for (const QVariant &item : items) {
+        const RecordId id = item.value<RecordId>();
+        if (!id.isValid())
+            continue;
+        // A range key would read every record in the range, not one link.
+        if (id.table() != target.tableName() || id.id().metaType() == QMetaType::fromType<Range>()) {
+            *error = Orm::validationError(
+                u"Relations::loadAll<%1>: %2.%3 holds %4, not a record of table %5"_s.arg(
+                    target.className(), info.className(), field, id.toString(), target.tableName()));
+            return {};
+        }
+        ids.append(QVariant::fromValue(id));
+    }
+    return ids;
+}
+
+Statement selectMany(const QVariantList &ids)
+{
+    // Reading an array of record ids keeps their order and skips the ones that do not exist.
+    return Statement{u"SELECT * FROM $ids"_s, {{u"ids"_s, ids}}, {}};
+}
+} // namespace
+
+QFuture<QList<Model *>> Relations::loadAllObjects(const ModelInfo &info, const Model &model,
+                                                  const QString &linkListField) const
+{
+    Error e;
+    const QVariantList ids = linksOf(info, model, linkListField, &e);
+    if (e.isValid())
+        return Orm::failed<QList<Model *>>(e);
+    if (ids.isEmpty())
+        return ready<QList<Model *>>({});
+    QThread *target = QThread::currentThread();
+    Connection *explicitConn = m_connection.data();
+    const ModelInfo *pinfo = &info;
+    return send<QList<Model *>>(
+        loadConnection(explicitConn, info, model), u"loadAll"_s, selectMany(ids),
+        [=](const QueryResult &r) { return buildObjects(*pinfo, Orm::rowsOf(r), explicitConn, target); });
+}
+
+QList<Model *> Relations::loadAllObjectsSync(const ModelInfo &info, const Model &model,
+                                             const QString &linkListField) const
+{
+    Error e;
+    const QVariantList ids = linksOf(info, model, linkListField, &e);
+    if (e.isValid())
+        throw Exception(e);
+    if (ids.isEmpty())
+        return {};
+    return sendSync(loadConnection(m_connection.data(), info, model), u"loadAll"_s, selectMany(ids),
+                    [&](const QueryResult &r) {
+                        return buildObjects(info, Orm::rowsOf(r), m_connection.data(), nullptr);
                     });
 }
 

@@ -73,6 +73,24 @@ void runRelationsDocSnippets(DatabaseManager *db)
     // [fetch]
     QVERIFY(!result.linked.isEmpty());
 
+    // [links]
+    // A list of links: QList<RecordId> with link=User, array<record<user>> in the schema.
+    Team team;
+    team.setName(u"Core"_s);
+    team.setMembers({ann->id()});
+    team.saveSync();
+    // On demand, one request for the whole list:
+    QList<QSharedPointer<User>> members = relations.loadAllSync<User>(team, u"members"_s);
+    // Or with the query, in the same reply; team->members() stays a list of RecordIds:
+    FetchResult<Team> teams = relations.fetchSync(Team::objects(), {u"members"_s});
+    for (const auto &t : std::as_const(teams.items)) {
+        for (const RecordId &member : t->members())
+            qInfo("%s: %s", qPrintable(t->name()),
+                  qPrintable(teams.record(member).value(u"name"_s).toString()));
+    }
+    // [links]
+    QVERIFY(members.size() == 1 && teams.linked.contains(ann->id()));
+
     // [cache]
     // Off by default: create a cache, say which tables it keeps, and hand it to Relations.
     auto *cache = new RecordCache(db, qApp);

@@ -80,3 +80,13 @@ class Doc : public SurrealQt::Model
     SURREALQT_FIELD(QString, body, setBody)
     SURREALQT_FIELD(qint64, version, setVersion)
 };
+
+// A list of record links (array<record<user>>).
+class Team : public SurrealQt::Model
+{
+    Q_OBJECT
+    SURREALQT_MODEL(Team)
+    Q_CLASSINFO("members", "link=User")
+    SURREALQT_FIELD(QString, name, setName)
+    SURREALQT_FIELD(QList<SurrealQt::RecordId>, members, setMembers)
+};

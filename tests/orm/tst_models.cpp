@@ -441,11 +441,14 @@ private Q_SLOTS:
         // Ids 1..250 inserted out of order, ages with ties.
         QVariantList rows;
         for (int i = 250; i >= 1; --i)
-            rows.append(QVariantMap{
-                {u"id"_s, i}, {u"name"_s, u"n%1"_s.arg(i)}, {u"email"_s, u"e"_s}, {u"age"_s, i % 7}});
+            rows.append(QVariantMap{{u"id"_s, i},
+                                    {u"name"_s, u"n%1"_s.arg(i)},
+                                    {u"email"_s, u"e%1"_s.arg(i)},
+                                    {u"age"_s, i % 7}});
         c()->querySync(u"INSERT INTO user $rows"_s, {{u"rows"_s, rows}});
 
-        for (const QString &order : {QString(), u"-age"_s, u"name"_s}) {
+        // id; an indexed field with ties, both ways; a unique field; a field without an index.
+        for (const QString &order : {QString(), u"-age"_s, u"age"_s, u"email"_s, u"name"_s}) {
             auto q = User::objects(c()).limit(40);
             if (!order.isEmpty())
                 q = q.orderBy(order);
@@ -465,9 +468,13 @@ private Q_SLOTS:
             QCOMPARE(ids.size(), 250);
             if (order.isEmpty())
                 QCOMPARE(seen.first()->id().id().toLongLong(), 1);
-            if (order == u"-age"_s) {
-                for (qsizetype i = 1; i < seen.size(); ++i)
+            for (qsizetype i = 1; i < seen.size(); ++i) {
+                if (order == u"-age"_s)
                     QVERIFY(seen.at(i - 1)->age() >= seen.at(i)->age());
+                if (order == u"age"_s)
+                    QVERIFY(seen.at(i - 1)->age() <= seen.at(i)->age());
+                if (order == u"email"_s)
+                    QVERIFY(seen.at(i - 1)->email() < seen.at(i)->email());
             }
         }
     }

@@ -216,6 +216,18 @@ private Q_SLOTS:
                  "ORDER BY age DESC, id ASC LIMIT $lim"_s);
         QCOMPARE(keyset.vars.value(u"v1"_s), QVariant(4));
 
+        // email is unique: no ties, so the order the index gives is enough.
+        s.ordering = {u"email"_s};
+        QCOMPARE(QueryCompiler::pageMode(s), QueryCompiler::PageMode::KeySet);
+        QCOMPARE(QueryCompiler::page(s, {}).text,
+                 u"SELECT * FROM user WHERE age > $v0 ORDER BY email ASC LIMIT $lim"_s);
+        last.insert(u"email"_s, u"e@x"_s);
+        next = QueryCompiler::nextToken(s, {}, last, 50);
+        const CompiledQuery unique = QueryCompiler::page(s, next);
+        QCOMPARE(unique.text,
+                 u"SELECT * FROM user WHERE age > $v0 AND email > $v1 ORDER BY email ASC LIMIT $lim"_s);
+        QCOMPARE(unique.vars.value(u"v1"_s), QVariant(u"e@x"_s));
+
         // name is not indexed: START.
         s.ordering = {u"name"_s};
         QCOMPARE(QueryCompiler::pageMode(s), QueryCompiler::PageMode::Offset);

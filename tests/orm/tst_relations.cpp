@@ -231,9 +231,81 @@ private Q_SLOTS:
         const auto after = rel.fetchSync(query, {u"author"_s});
         QCOMPARE(after.items.size(), 4);
         QVERIFY(after.linked.isEmpty());
+        QCOMPARE(after.items.at(0)->author(), eve->id()); // dangling now, but kept as stored
 
         // Without link fields it is the plain query.
         QCOMPARE(rel.fetchSync(query, {}).items.size(), 4);
+    }
+
+    // Lists of links: FETCH replaces every link of the list, loadAll reads them on demand, and
+    // lookups and validation know the list's target table.
+    void listsOfLinks()
+    {
+        c()->querySync(u"DEFINE TABLE team SCHEMALESS;"_s);
+        const FieldInfo members = ModelInfo::of<Team>().field(u"members"_s);
+        QVERIFY(members.isLinkList());
+        QCOMPARE(members.surrealType(), u"array<record<user>>"_s);
+        auto g1 = makeUser(u"Gil"_s);
+        auto g2 = makeUser(u"Gus"_s);
+        auto g3 = makeUser(u"Gwen"_s);
+        const RecordId ghost(u"user"_s, u"ghost"_s);
+        auto make = [&](const QString &name, const QList<RecordId> &ids) {
+            Team t;
+            t.setConnection(c());
+            t.setName(name);
+            t.setMembers(ids);
+            t.saveSync();
+            return t.id();
+        };
+        make(u"A"_s, {g1->id(), g2->id()});
+        make(u"B"_s, {g3->id(), ghost, g2->id()});
+        make(u"C"_s, {});
+
+        // Validation before sending: a link to the wrong table, a field that is not a link.
+        Team wrong;
+        wrong.setConnection(c());
+        wrong.setName(u"W"_s);
+        wrong.setMembers({RecordId(u"post"_s, 1)});
+        QCOMPARE(wrong.validate().kind(), Error::Kind::Validation);
+        QCOMPARE(failureOf(wrong.save()).kind(), Error::Kind::Validation);
+        Relations rel(c());
+        QCOMPARE(failureOf(rel.fetch(Team::objects(c()), {u"name"_s})).kind(), Error::Kind::Validation);
+
+        const auto query = Team::objects(c()).orderBy(u"name"_s);
+        for (int sync = 0; sync < 2; ++sync) {
+            const FetchResult<Team> r =
+                sync ? rel.fetchSync(query, {u"members"_s}) : AWAIT(rel.fetch(query, {u"members"_s}));
+            QCOMPARE(r.items.size(), 3);
+            QCOMPARE(r.linked.size(), 3); // Gil, Gus, Gwen; the ghost has no record
+            // The objects keep RecordIds, in order, unchanged and not dirty.
+            QCOMPARE(r.items.at(0)->members(), (QList<RecordId>{g1->id(), g2->id()}));
+            QVERIFY(!r.items.at(0)->isDirty());
+            QCOMPARE(r.record(r.items.at(0)->members().at(1)).value(u"name"_s).toString(), u"Gus"_s);
+            QCOMPARE(r.record(g3->id()).value(u"email"_s).toString(), u"gwen@example.org"_s);
+            QVERIFY(r.items.at(2)->members().isEmpty());
+            // A dangling link stays in the object as stored; it just has no record.
+            QCOMPARE(r.items.at(1)->members(), (QList<RecordId>{g3->id(), ghost, g2->id()}));
+            QVERIFY(!r.linked.contains(ghost));
+        }
+
+        // On demand: one request, in the list's order, the dangling link left out.
+        const auto teamB = Team::objects(c()).filter(u"name"_s, u"B"_s).firstSync();
+        const QList<QSharedPointer<User>> users = AWAIT(rel.loadAll<User>(*teamB, u"members"_s));
+        QCOMPARE(users.size(), 2);
+        QCOMPARE(users.at(0)->name(), u"Gwen"_s);
+        QCOMPARE(users.at(1)->name(), u"Gus"_s);
+        QVERIFY(!users.at(0)->isNew());
+        QCOMPARE(users.at(0)->thread(), QThread::currentThread());
+        QCOMPARE(rel.loadAllSync<User>(*teamB, u"members"_s).size(), 2);
+        const auto teamC = Team::objects(c()).filter(u"name"_s, u"C"_s).firstSync();
+        QVERIFY(rel.loadAllSync<User>(*teamC, u"members"_s).isEmpty());
+        QCOMPARE(failureOf(rel.loadAll<User>(*teamB, u"name"_s)).kind(), Error::Kind::Validation);
+        QVERIFY_THROWS_EXCEPTION(Exception, rel.loadAllSync<blog::BlogPost>(*teamB, u"members"_s));
+
+        // Lookups: a bare key in a list of links means a user record.
+        QCOMPARE(Team::objects(c()).filter(u"members__contains"_s, g2->id().id()).countSync(), qint64(2));
+        QCOMPARE(Team::objects(c()).filter(u"members__contains"_s, QVariant::fromValue(g1->id())).countSync(),
+                 qint64(1));
     }
 
     void cacheStaysCoherent()
@@ -288,6 +360,19 @@ private Q_SLOTS:
         cache.unwatch(Table(u"user"_s));
         QVERIFY(!cache.contains(hal->id()));
         QVERIFY(!cache.isWatched(Table(u"user"_s)));
+
+        // The blocking twin: once it returns the subscription is active, so reads are kept and
+        // a second client's change reaches the cache.
+        cache.watchSync(Table(u"post"_s));
+        QVERIFY(cache.isWatched(Table(u"post"_s)));
+        QCOMPARE(cache.getSync(post->id()).value(u"title"_s).toString(), u"Gus's"_s);
+        QVERIFY(cache.contains(post->id()));
+        m_other->connection()->querySync(u"UPDATE $id SET title = 'renamed'"_s,
+                                         {{u"id"_s, QVariant::fromValue(post->id())}});
+        QTRY_COMPARE_WITH_TIMEOUT(cache.cached(post->id())->value(u"title"_s).toString(), u"renamed"_s,
+                                  10000);
+        cache.watchSync(Table(u"post"_s)); // twice is harmless
+        QVERIFY(cache.contains(post->id()));
     }
 
     void docSnippets() { runRelationsDocSnippets(m_db.get()); }

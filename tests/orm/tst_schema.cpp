@@ -117,6 +117,7 @@ private Q_SLOTS:
         QCOMPARE(AWAIT(schema.apply<User>()).size(), 0);
         QCOMPARE(schema.applySync(ModelInfo::of<User>()).size(), 0);
         QCOMPARE(schema.planSync(ModelInfo::of<User>()).size(), 0);
+        QCOMPARE(schema.planSync<User>().size(), 0);
         const QVariant ann = AWAIT(conn()->query(u"SELECT VALUE name FROM ONLY user:ann"_s)).value(0);
         QCOMPARE(ann.toString(), u"Ann"_s);
     }

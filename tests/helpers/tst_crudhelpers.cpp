@@ -365,9 +365,7 @@ private Q_SLOTS:
                                       &selected, &counted, &existsChecked, &failed};
         // The sum of all emissions once spy has `total`; -1 if it never gets there.
         auto expectOnly = [&](QSignalSpy *spy, int total) -> int {
-            QDeadlineTimer deadline(10000);
-            while (spy->count() < total && !deadline.hasExpired())
-                QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+            (void)QTest::qWaitFor([&] { return spy->count() >= total; }, 10000);
             QTest::qWait(50); // and no second emission
             if (spy->count() != total)
                 return -1;

@@ -131,8 +131,8 @@ void RpcClient::scheduleReconnect()
     // capped, so the server is found again soon after it is back.
     const int limit = m_everConnected ? m_config.maxReconnectAttempts : m_config.maxRetries;
     if (limit >= 0 && m_attempt >= std::max(1, limit)) {
-        QString message = u"Could not connect after %1 %2"_s.arg(m_connects).arg(
-            m_connects == 1 ? u"attempt"_s : u"attempts"_s);
+        QString message = u"Could not connect after %1 %2"_s.arg(m_connects)
+                              .arg(m_connects == 1 ? u"attempt"_s : u"attempts"_s);
         if (m_lastAttemptError.isValid())
             message += u"; the last one failed: "_s + m_lastAttemptError.message();
         const Error error(Error::Kind::Connection, message, currentUrl().toString(QUrl::RemoveUserInfo));

@@ -69,24 +69,6 @@ int argValue(const QStringList &args, const QString &name, int fallback)
     return i >= 0 && i + 1 < args.size() ? args.at(i + 1).toInt() : fallback;
 }
 
-// Turns the event loop until done() holds; false on timeout. Sleeps between events instead of
-// spinning: the server shares the machine's two cores with this process.
-bool spinUntil(const std::function<bool()> &done, int ms = 120000)
-{
-    QElapsedTimer t;
-    t.start();
-    // Wakes the wait when done() turns true without an event for this thread (a future finished
-    // on the I/O thread).
-    QTimer tick;
-    tick.start(1);
-    while (!done()) {
-        if (t.elapsed() > ms)
-            return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents);
-    }
-    return true;
-}
-
 QueryResult run(Connection *c, const QString &text, const QVariantMap &vars = {})
 {
     auto f = c->query(text, vars);

@@ -22,6 +22,7 @@
 //
 //   bench_livetraffic [--rows 10000] [--changes 2000] [--payload 80] [--burst 50] [--seed 1]
 
+#include "benchwait.h"
 #include "localserver.h"
 
 #include <SurrealQt/connectionoptions.h>
@@ -64,19 +65,6 @@ int argValue(const QStringList &args, const QString &name, int fallback)
 {
     const qsizetype i = args.indexOf(name);
     return i >= 0 && i + 1 < args.size() ? args.at(i + 1).toInt() : fallback;
-}
-
-bool spinUntil(const std::function<bool()> &done, int ms = 120000)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!done()) {
-        if (t.elapsed() > ms)
-            return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents);
-        QThread::usleep(100);
-    }
-    return true;
 }
 
 QueryResult run(Connection *c, const QString &text, const QVariantMap &vars = {})

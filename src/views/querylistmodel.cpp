@@ -602,6 +602,7 @@ void QueryListModelPrivate::start()
         paging = Paging::Offset; // until INFO FOR TABLE shows an index
     }
     started = true;
+    fetchAllRequested = std::exchange(fetchAllOnStart, false);
     reading = true; // notifications wait until the first page is in
     wantMore = true;
     setStatus(QueryListModel::Loading);
@@ -623,7 +624,14 @@ void QueryListModelPrivate::subscribe(quint64 gen)
     }
     // A table-level live query: a filtered one would not announce rows that stop matching
     // (surrealdb-rpc.md 7.7), so changed ids are re-checked against the filter on the server.
-    LiveQuery *lq = connection->live(Table(t), q);
+    // Only an unfiltered table model applies the notified records themselves; a filtered one
+    // re-reads changed rows, and a query model re-runs, so those subscribe to ids alone, which
+    // halves what they receive (bench_livetraffic, docs/views/querylistmodel.md).
+    const bool wholeRecords = positional() && filter.trimmed().isEmpty();
+    LiveQuery *lq =
+        wholeRecords
+            ? connection->live(Table(t), q)
+            : connection->liveQuery(u"LIVE SELECT id FROM "_s + ValueFormatter::escapeIdent(t), {}, q);
     liveQuery = lq;
     QObject::connect(lq, &LiveQuery::notification, q, [this, lq](const LiveNotification &n) {
         if (lq == liveQuery)
@@ -1319,7 +1327,13 @@ void QueryListModel::reload()
 
 void QueryListModel::fetchAll()
 {
-    if (!d->started || d->atEnd)
+    if (!d->started || d->reloadPending) {
+        // Asked for before the (re)load began, e.g. from Component.onCompleted or right after
+        // a setter: it applies to the load that comes.
+        d->fetchAllOnStart = true;
+        return;
+    }
+    if (d->atEnd)
         return;
     d->fetchAllRequested = true;
     d->nextRead();

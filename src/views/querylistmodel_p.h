@@ -95,6 +95,8 @@ public:
     QSet<RecordId> recheckSet;
     bool resyncWanted = false;
     bool reloadPending = false;
+    // fetchAll() called before the load it is meant for started.
+    bool fetchAllOnStart = false;
     QTimer *recountTimer = nullptr;
     QTimer *resyncTimer = nullptr;
 

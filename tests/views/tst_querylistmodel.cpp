@@ -116,6 +116,34 @@ private Q_SLOTS:
         QCOMPARE(m.rowOf(rid(u"paged"_s, 42)), 41);
     }
 
+    // fetchAll() asked for before the load it is meant for (QML's Component.onCompleted, or
+    // right after a setter) loads everything once the model starts.
+    void fetchAllBeforeTheLoadStarts()
+    {
+        exec(
+            u"DEFINE TABLE early SCHEMALESS; FOR $i IN 1..=95 { CREATE type::record('early', $i) SET v = $i };"_s);
+        QueryListModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setTable(u"early"_s);
+        m.setPageSize(10);
+        m.fetchAll(); // no connection yet: nothing can start
+        m.setConnection(conn());
+        QVERIFY(waitRows(m, 95));
+        QVERIFY(!m.canFetchMore({}));
+
+        // Right after a setter, before the queued reload ran: applies to the new source.
+        QueryListModel f(conn());
+        f.setTable(u"early"_s);
+        f.setPageSize(10);
+        QVERIFY(waitReady(f));
+        QCOMPARE(f.rowCount(), 10);
+        f.setFilter(u"v > $min"_s);
+        f.setBindings({{u"min"_s, 20}});
+        f.fetchAll();
+        QVERIFY(waitRows(f, 75));
+        QVERIFY(!f.canFetchMore({}));
+    }
+
     void pagesByIndexedFieldWithTies()
     {
         // 5 distinct names over 47 rows: page boundaries fall inside runs of equal keys.

@@ -11,9 +11,8 @@ namespace SurrealQt {
 // a page returned and pass it back. Which way the next page is found depends on the order:
 //  - by id (or no order): a record-id range `table:last>..`, constant cost per page;
 //  - by one field with the `index` or `unique` option (ties broken by id): from the last
-//    row's value; constant cost per page for a unique field in ascending order; otherwise the
-//    engine sorts the rows after (ascending) or before (descending) the position, see
-//    docs/models/model-operations.md, paging;
+//    row's value; constant cost per page in ascending order; in descending order the engine
+//    sorts the rows before the position (see docs/models/model-operations.md, paging);
 //  - any other order: START <offset>, whose cost grows with the position.
 class SURREALQT_EXPORT PageToken
 {

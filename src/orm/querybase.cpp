@@ -230,7 +230,8 @@ QFuture<std::pair<QList<Model *>, PageToken>> QueryBase::fetchPage(Factory facto
     const bool explicitConn = bool(d->connection);
     const QuerySpec spec = d->spec;
     return run<Result>(*this, QueryCompiler::page(spec, after), [=](const QueryResult &r) {
-        const QVariantList rows = Orm::rowsOf(r);
+        // A page may be several statements: the rows are the last one's.
+        const QVariantList rows = Orm::rowsOf(r, r.size() - 1);
         const PageToken next = QueryCompiler::nextToken(
             spec, after, rows.isEmpty() ? QVariantMap() : rows.last().toMap(), rows.size());
         return Result{buildObjects(rows, factory, conn, target, explicitConn), next};
@@ -242,7 +243,8 @@ std::pair<QList<Model *>, PageToken> QueryBase::fetchPageSync(Factory factory, c
     if (after.isEnd())
         return {{}, after};
     return runSync(*this, QueryCompiler::page(d->spec, after), [&](const QueryResult &r) {
-        const QVariantList rows = Orm::rowsOf(r);
+        // A page may be several statements: the rows are the last one's.
+        const QVariantList rows = Orm::rowsOf(r, r.size() - 1);
         const PageToken next = QueryCompiler::nextToken(
             d->spec, after, rows.isEmpty() ? QVariantMap() : rows.last().toMap(), rows.size());
         return std::pair<QList<Model *>, PageToken>{

@@ -400,6 +400,46 @@ QueryCompiler::PageMode QueryCompiler::pageMode(const QuerySpec &spec)
     return PageMode::Offset;
 }
 
+// An ascending page by a field with a plain (non-unique) index, in three index range scans:
+// the rest of the last page's tie group in id order ($pg_a), the values of the next page from
+// the index in `f` order ($pg_b, ties in no defined order), then exactly the rows between the
+// position and the page's last value sorted by (f, id) ($pg_c): the engine sorts a page plus
+// one tie group instead of every row after the position. Measured on 3.0.2 at 100,000 rows:
+// 8-15 ms per page anywhere, against 500 ms for `ORDER BY f, id` at the first page.
+CompiledQuery QueryCompiler::keySetAscending(QueryCompiler &qc, const QuerySpec &spec, const QString &name,
+                                             const PageToken &after, qint64 size)
+{
+    QString cond;
+    bool ok = spec.where.isEmpty() || qc.condition(spec.where, &cond);
+    const auto where = [&](const QString &more) {
+        QStringList parts;
+        if (!cond.isEmpty())
+            parts.append(u"("_s + cond + u")"_s);
+        if (!more.isEmpty())
+            parts.append(more);
+        return parts.isEmpty() ? QString() : u" WHERE "_s + parts.join(u" AND "_s);
+    };
+    const QString table = qc.tableName();
+    qc.m_vars.insert(u"lim"_s, size);
+    QString text;
+    QString past;
+    if (after.mode() == PageToken::Mode::KeySet) {
+        const QString kv = qc.bind(after.keys().value(u"value"_s));
+        const QString kid = qc.bind(after.keys().value(u"id"_s));
+        text = u"LET $pg_a = (SELECT * FROM %1%2 ORDER BY id ASC LIMIT $lim);\n"_s.arg(
+            table, where(u"%1 = %2 AND id > %3"_s.arg(name, kv, kid)));
+        past = u"%1 > %2"_s.arg(name, kv);
+    }
+    text += u"LET $pg_b = (SELECT %1 FROM %2%3 ORDER BY %1 ASC LIMIT $lim);\n"
+            "LET $pg_hi = array::last($pg_b).%1;\n"_s.arg(name, table, where(past));
+    const QString upTo = (past.isEmpty() ? QString() : past + u" AND "_s) + u"%1 <= $pg_hi"_s.arg(name);
+    text += u"LET $pg_c = (SELECT * FROM %1%2 ORDER BY %3 ASC, id ASC LIMIT $lim);\n"_s.arg(
+        table, where(upTo), name);
+    text +=
+        past.isEmpty() ? u"RETURN $pg_c;"_s : u"RETURN array::slice(array::concat($pg_a, $pg_c), 0, $lim);"_s;
+    return finish(qc, text, ok);
+}
+
 CompiledQuery QueryCompiler::page(const QuerySpec &spec, const PageToken &after)
 {
     QueryCompiler qc(*spec.info);
@@ -431,13 +471,16 @@ CompiledQuery QueryCompiler::page(const QuerySpec &spec, const PageToken &after)
     case PageMode::KeySet: {
         const bool desc = spec.ordering.first().startsWith(u'-');
         const QString name = desc ? spec.ordering.first().mid(1) : spec.ordering.first();
+        const bool unique = spec.info->field(name).isUnique();
+        if (!desc && !unique)
+            return keySetAscending(qc, spec, name, after, size);
         text += qc.tableName();
         ok = qc.whereClause(where, &text);
         // 3.0.2 reads an ascending ORDER BY of one indexed field straight from the index (12 ms
         // for a page of 100,000 rows), but sorts everything the WHERE leaves for `f, id` or
         // DESC (460 ms at the first page). Ties have no defined order in the index scan, so
         // only a unique field can drop the id tie-breaker.
-        if (!desc && spec.info->field(name).isUnique()) {
+        if (!desc && unique) {
             if (ok && after.mode() == PageToken::Mode::KeySet)
                 text += (where.isEmpty() ? u" WHERE "_s : u" AND "_s) +
                         u"%1 > %2"_s.arg(name, qc.bind(after.keys().value(u"value"_s)));

@@ -216,6 +216,26 @@ private Q_SLOTS:
                  "ORDER BY age DESC, id ASC LIMIT $lim"_s);
         QCOMPARE(keyset.vars.value(u"v1"_s), QVariant(4));
 
+        // Ascending by age (a plain index): three index range scans, ties continue by id.
+        s.ordering = {u"age"_s};
+        const CompiledQuery ascFirst = QueryCompiler::page(s, {});
+        QCOMPARE(ascFirst.text,
+                 u"LET $pg_b = (SELECT age FROM user WHERE (age > $v0) ORDER BY age ASC LIMIT $lim);\n"
+                 "LET $pg_hi = array::last($pg_b).age;\n"
+                 "LET $pg_c = (SELECT * FROM user WHERE (age > $v0) AND age <= $pg_hi "
+                 "ORDER BY age ASC, id ASC LIMIT $lim);\nRETURN $pg_c;"_s);
+        next = QueryCompiler::nextToken(s, {}, last, 50);
+        const CompiledQuery asc = QueryCompiler::page(s, next);
+        QVERIFY2(asc.text.startsWith(
+                     u"LET $pg_a = (SELECT * FROM user WHERE (age > $v0) AND age = $v1 AND id > $v2 "
+                     "ORDER BY id ASC LIMIT $lim);"_s),
+                 qPrintable(asc.text));
+        QVERIFY2(asc.text.contains(
+                     u"WHERE (age > $v0) AND age > $v1 AND age <= $pg_hi ORDER BY age ASC, id ASC"_s),
+                 qPrintable(asc.text));
+        QCOMPARE(asc.vars.value(u"v1"_s), QVariant(4));
+        QCOMPARE(asc.vars.value(u"v2"_s).value<RecordId>(), RecordId(u"user"_s, 99));
+
         // email is unique: no ties, so the order the index gives is enough.
         s.ordering = {u"email"_s};
         QCOMPARE(QueryCompiler::pageMode(s), QueryCompiler::PageMode::KeySet);

@@ -218,7 +218,7 @@ int main(int argc, char **argv)
     // Warm-up: the first table of a fresh server is slower.
     bulkRate(poolDb.connection(), data.mid(0, std::min(n, 5000)), {});
 
-    QList<Sample> naive, bulk, adaptive;
+    QList<Sample> naive, bulk, adaptive, leanRuns;
     QMap<int, QList<Sample>> fixed, parallel;
     const QList<int> sizes{50, 100, 200, 400};
     const QList<int> parallelisms{1, 2, 8};
@@ -236,6 +236,9 @@ int main(int argc, char **argv)
             o.parallelism = p;
             parallel[p].append(bulkRate(poolDb.connection(), data, o));
         }
+        BulkOptions lean;
+        lean.collectResults = false;
+        leanRuns.append(bulkRate(poolDb.connection(), data, lean));
         BulkOptions a;
         a.adaptiveBatchSize = true;
         adaptive.append(bulkRate(poolDb.connection(), data, a, &adaptiveEnd));
@@ -259,6 +262,7 @@ int main(int argc, char **argv)
     }
     for (int p : parallelisms)
         printRow(u"bulkInsert parallelism=%1"_s.arg(p), median(parallel[p]));
+    printRow(u"bulkInsert collectResults=false"_s, median(leanRuns));
     printRow(u"bulkInsert adaptive"_s, adaptiveM, u"   (last batch size %1)"_s.arg(adaptiveEnd));
     std::printf("\nratio bulk/naive = %.2f\n", bulkM.rate / naiveM.rate);
     std::printf("ratio adaptive/best-fixed = %.2f   (best fixed: batchSize=%d)\n", adaptiveM.rate / bestFixed,

@@ -486,7 +486,10 @@ void BulkJob::send(const BatchPtr &batch)
         for (int i : std::as_const(pendingIdx))
             list.append(batch->items[i].wire);
         if (m_op == Op::Insert) {
-            text = u"INSERT INTO $tb $rows"_s;
+            // Ids are all a written record needs to be recognised; without results to collect,
+            // the server need not send (nor the client decode) the records it stored.
+            text =
+                m_options.collectResults ? u"INSERT INTO $tb $rows"_s : u"INSERT INTO $tb $rows RETURN id"_s;
             vars.insert(u"tb"_s, m_table);
             vars.insert(u"rows"_s, list);
         } else {

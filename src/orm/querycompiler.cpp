@@ -463,6 +463,14 @@ CompiledQuery QueryCompiler::page(const QuerySpec &spec, const PageToken &after)
                 QVariant::fromValue(RecordId(
                     table, QVariant::fromValue(Range(Bound::excluded(last.id()), Bound::unbounded())))));
             text += u"type::record($range)"_s;
+        } else if (!where.isEmpty()) {
+            // A filtered first page reads the key range too: with a plain FROM the engine may
+            // answer a filter on an indexed field in that index's order, and the next page,
+            // which continues after the last row's id, would skip or repeat rows.
+            qc.m_vars.insert(u"range"_s,
+                             QVariant::fromValue(RecordId(
+                                 table, QVariant::fromValue(Range(Bound::unbounded(), Bound::unbounded())))));
+            text += u"type::record($range)"_s;
         } else {
             text += qc.tableName();
         }

@@ -16,6 +16,7 @@
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
+#include <algorithm>
 #include <memory>
 
 using namespace SurrealQt;
@@ -626,6 +627,20 @@ private Q_SLOTS:
                          seen.at(i - 1)->id().id().toLongLong() < seen.at(i)->id().id().toLongLong()));
         }
         QCOMPARE(ids.size(), seen.size());
+
+        // The same filter in id order: the filter uses the age index, the pages still follow ids.
+        const auto byId = User::objects(c()).filter(u"age__gte"_s, 3).limit(30);
+        QList<qint64> keys;
+        token = {};
+        while (!token.isEnd()) {
+            const Page<User> page = byId.pageSync(token);
+            for (const auto &u : page.items)
+                keys.append(u->id().id().toLongLong());
+            token = page.next;
+        }
+        QCOMPARE(keys.size(), expected);
+        QVERIFY(std::is_sorted(keys.begin(), keys.end()));
+        QCOMPARE(QSet<qint64>(keys.begin(), keys.end()).size(), keys.size());
     }
 
     void docSnippets() { runDocSnippets(m_db.get()); }

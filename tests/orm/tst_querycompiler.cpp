@@ -195,7 +195,9 @@ private Q_SLOTS:
         s.limit = 50;
         QCOMPARE(QueryCompiler::pageMode(s), QueryCompiler::PageMode::IdRange);
         CompiledQuery first = QueryCompiler::page(s, {});
-        QCOMPARE(first.text, u"SELECT * FROM user WHERE age > $v0 LIMIT $lim"_s);
+        QCOMPARE(first.text, u"SELECT * FROM type::record($range) WHERE age > $v0 LIMIT $lim"_s);
+        QCOMPARE(first.vars.value(u"range"_s).value<RecordId>().id().value<Range>(),
+                 Range(Bound::unbounded(), Bound::unbounded()));
         QVariantMap last{{u"id"_s, QVariant::fromValue(RecordId(u"user"_s, 99))}, {u"age"_s, 4}};
         PageToken next = QueryCompiler::nextToken(s, {}, last, 50);
         QCOMPARE(next.mode(), PageToken::Mode::IdRange);

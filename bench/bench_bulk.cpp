@@ -221,7 +221,7 @@ int main(int argc, char **argv)
     QList<Sample> naive, bulk, adaptive, leanRuns;
     QMap<int, QList<Sample>> fixed, parallel;
     const QList<int> sizes{50, 100, 200, 400};
-    const QList<int> parallelisms{1, 2, 8};
+    const QList<int> parallelisms{1, 4, 8};
     int adaptiveEnd = 0;
     for (int r = 0; r < rounds; ++r) {
         naive.append(naiveRate(singleDb.connection(), data));

@@ -44,7 +44,7 @@ BulkOptions importOptions()
 {
     BulkOptions o;
     o.batchSize = 100;     // the measured default
-    o.parallelism = 4;     // batches in flight at once
+    o.parallelism = 2;     // batches in flight at once
     o.ignoreErrors = true; // report every failure, write everything else
     o.atomic = true;       // ... but each batch wholly or not at all
     o.maxRetries = 5;      // resend after a dropped connection, checked first

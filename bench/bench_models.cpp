@@ -14,6 +14,7 @@
 //
 //   bench_models [--rows N] [--rounds R] [--page-rows N (0: skip paging)] [--page-rounds R]
 
+#include "benchwait.h"
 #include "localserver.h"
 
 #include <SurrealQt/databasemanager.h>
@@ -23,7 +24,6 @@
 #include <SurrealQt/values.h>
 
 #include <QtCore/QCoreApplication>
-#include <QtCore/QDeadlineTimer>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QProcess>
 #include <QtCore/QRegularExpression>
@@ -67,8 +67,7 @@ namespace {
 template<typename T>
 T await(QFuture<T> f)
 {
-    while (!f.isFinished())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    waitInEventLoop(f);
     return f.result();
 }
 

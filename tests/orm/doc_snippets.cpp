@@ -1,13 +1,14 @@
 // The examples of docs/models/*.md, compiled and run by tst_models (see runDocSnippets).
 // Each [snippet-name] block is quoted in the docs; keep them short and self-contained.
 
+#include "futurewait.h"
+
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/exception.h>
 #include <SurrealQt/model.h>
 #include <SurrealQt/values.h>
 
 #include <QtCore/QCoreApplication>
-#include <QtCore/QDeadlineTimer>
 #include <QtTest/QTest>
 
 using namespace Qt::StringLiterals;
@@ -59,9 +60,7 @@ namespace {
 template<typename T>
 T wait(QFuture<T> f)
 {
-    QDeadlineTimer deadline(20000);
-    while (!f.isFinished() && !deadline.hasExpired())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    settle(f);
     if constexpr (std::is_void_v<T>)
         f.waitForFinished();
     else
@@ -118,10 +117,7 @@ void asyncUsage(SurrealQt::DatabaseManager *db, QObject *context)
             done = true;
         });
     // [async-usage]
-    QDeadlineTimer deadline(20000);
-    while (!done && !deadline.hasExpired())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-    QVERIFY2(done, "async snippet finished");
+    QVERIFY2(QTest::qWaitFor([&] { return done; }, 20000), "async snippet finished");
 }
 
 void signalUsage(SurrealQt::DatabaseManager *db, QObject *context)

@@ -1,6 +1,7 @@
 // The examples of docs/models/relations.md, compiled and run by tst_relations.
 // Each block between "// [name]" markers is quoted in the document.
 
+#include "futurewait.h"
 #include "testmodels.h"
 
 #include <SurrealQt/connection.h>
@@ -9,7 +10,6 @@
 #include <SurrealQt/relations.h>
 
 #include <QtCore/QCoreApplication>
-#include <QtCore/QDeadlineTimer>
 #include <QtTest/QTest>
 
 using namespace SurrealQt;
@@ -20,9 +20,7 @@ namespace {
 template<typename T>
 void waitFor(const QFuture<T> &f)
 {
-    QDeadlineTimer deadline(20000);
-    while (!f.isFinished() && !deadline.hasExpired())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    settle(f);
 }
 } // namespace
 

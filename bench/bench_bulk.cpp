@@ -17,6 +17,7 @@
 #include <SurrealQt/connectionoptions.h>
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/exception.h>
+#include <SurrealQt/queryresult.h>
 #include <SurrealQt/table.h>
 
 #include <QtCore/QCoreApplication>
@@ -115,7 +116,9 @@ struct Sample
     double cpuPerRecord = 0; // µs of this process's CPU per record
 };
 
-Sample naiveRate(Connection *single, const QList<QVariantMap> &data)
+// viaQuery: the same sequential loop, but each batch as the statement bulkInsert sends
+// (`INSERT INTO $tb $rows`) instead of the insert RPC, to tell the engine's cost of the two apart.
+Sample naiveRate(Connection *single, const QList<QVariantMap> &data, bool viaQuery = false)
 {
     const QString tb = freshTable(single);
     const qint64 cpu0 = cpuMicros();
@@ -125,7 +128,14 @@ Sample naiveRate(Connection *single, const QList<QVariantMap> &data)
         QVariantList chunk;
         for (qsizetype j = i; j < std::min(data.size(), i + 100); ++j)
             chunk.append(data.at(j));
-        await(single->insert(QVariant::fromValue(Table(tb)), chunk));
+        if (viaQuery) {
+            const QueryResult r =
+                await(single->query(u"INSERT INTO $tb $rows"_s, {{u"tb"_s, tb}, {u"rows"_s, chunk}}));
+            if (!r.isOk())
+                die(r.firstError().toString());
+        } else {
+            await(single->insert(QVariant::fromValue(Table(tb)), chunk));
+        }
     }
     const Sample sample{double(data.size()) * 1000.0 / double(std::max<qint64>(1, t.elapsed())),
                         double(cpuMicros() - cpu0) / double(data.size())};
@@ -218,13 +228,14 @@ int main(int argc, char **argv)
     // Warm-up: the first table of a fresh server is slower.
     bulkRate(poolDb.connection(), data.mid(0, std::min(n, 5000)), {});
 
-    QList<Sample> naive, bulk, adaptive, leanRuns;
+    QList<Sample> naive, naiveQuery, bulk, adaptive, leanRuns;
     QMap<int, QList<Sample>> fixed, parallel;
     const QList<int> sizes{50, 100, 200, 400};
     const QList<int> parallelisms{1, 4, 8};
     int adaptiveEnd = 0;
     for (int r = 0; r < rounds; ++r) {
         naive.append(naiveRate(singleDb.connection(), data));
+        naiveQuery.append(naiveRate(singleDb.connection(), data, true));
         bulk.append(bulkRate(poolDb.connection(), data, {}));
         for (int s : sizes) {
             BulkOptions o;
@@ -246,6 +257,7 @@ int main(int argc, char **argv)
     const Sample naiveM = median(naive), bulkM = median(bulk), adaptiveM = median(adaptive);
     std::printf("\n%-34s %12s %14s\n", "variant", "records/s", "client CPU us/rec");
     printRow(u"naive (insert x100, sequential)"_s, naiveM);
+    printRow(u"sequential INSERT statement x100"_s, median(naiveQuery));
     printRow(u"bulkInsert defaults"_s, bulkM,
              u"   (batchSize %1, parallelism %2, pool %3)"_s.arg(BulkOptions{}.batchSize)
                  .arg(BulkOptions{}.parallelism)

@@ -159,4 +159,9 @@ void Reply::reject(const Error &error) const
     warnUncaught(r);
 }
 
+QString recordIdText(const QVariant &id)
+{
+    return id.canConvert<RecordId>() ? id.value<RecordId>().toString() : QString();
+}
+
 } // namespace SurrealQt::JsConvert

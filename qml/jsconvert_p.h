@@ -26,6 +26,9 @@ QJSValue errorObject(QJSEngine *engine, const Error &error);
 // The name of an Error::Kind, e.g. "NotAllowed".
 QString kindName(Error::Kind kind);
 
+// A row's record id as the "table:id" text the Database calls take; empty when it is none.
+QString recordIdText(const QVariant &id);
+
 // Settles a JavaScript call exactly once: calls the callback (result, error) when one was
 // given, else resolves or rejects the Promise it returned.
 class Reply

@@ -1,10 +1,10 @@
 #include "qmlmodellistmodel.h"
 
+#include "databasebinding_p.h"
 #include "jsconvert_p.h"
 #include "qmldatabase.h"
 
 #include <SurrealQt/querylistmodel.h>
-#include <SurrealQt/recordid.h>
 
 #include <QtQml/QQmlEngine>
 #include <QtQml/QQmlInfo>
@@ -16,24 +16,19 @@ namespace SurrealQt {
 QmlModelListModel::QmlModelListModel(QObject *parent)
     : ModelListModel(parent)
 {
-    connect(
-        this, &ModelListModel::writeFailed, this, [this](const QVariant &id, const SurrealQt::Error &error) {
-            const QString text = id.canConvert<RecordId>() ? id.value<RecordId>().toString() : id.toString();
-            Q_EMIT writeRefused(text, error.message(), JsConvert::kindName(error.kind()));
-        });
+    connect(this, &ModelListModel::writeFailed, this,
+            [this](const QVariant &id, const SurrealQt::Error &error) {
+                Q_EMIT writeRefused(JsConvert::recordIdText(id), error.message(),
+                                    JsConvert::kindName(error.kind()));
+            });
 }
 
 QmlModelListModel::~QmlModelListModel() = default;
 
 void QmlModelListModel::setDatabase(QmlDatabase *database)
 {
-    if (m_database == database)
+    if (!rebindDatabase(this, m_database, database, &QmlModelListModel::attach))
         return;
-    if (m_database)
-        disconnect(m_database, nullptr, this, nullptr);
-    m_database = database;
-    if (database)
-        connect(database, &QmlDatabase::connectionChanged, this, &QmlModelListModel::attach);
     Q_EMIT databaseChanged();
     attach();
 }
@@ -102,7 +97,7 @@ Model *QmlModelListModel::object(int row) const
 QString QmlModelListModel::idOf(int row) const
 {
     const QVariant id = recordId(row);
-    return id.canConvert<RecordId>() ? id.value<RecordId>().toString() : QString();
+    return JsConvert::recordIdText(id);
 }
 
 QVariantMap QmlModelListModel::get(int row) const

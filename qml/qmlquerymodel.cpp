@@ -1,33 +1,27 @@
 #include "qmlquerymodel.h"
 
+#include "databasebinding_p.h"
 #include "jsconvert_p.h"
 #include "qmldatabase.h"
-
-#include <SurrealQt/recordid.h>
 
 namespace SurrealQt {
 
 QmlQueryModel::QmlQueryModel(QObject *parent)
     : QueryListModel(parent)
 {
-    connect(
-        this, &QueryListModel::writeFailed, this, [this](const QVariant &id, const SurrealQt::Error &error) {
-            const QString text = id.canConvert<RecordId>() ? id.value<RecordId>().toString() : id.toString();
-            Q_EMIT writeRefused(text, error.message(), JsConvert::kindName(error.kind()));
-        });
+    connect(this, &QueryListModel::writeFailed, this,
+            [this](const QVariant &id, const SurrealQt::Error &error) {
+                Q_EMIT writeRefused(JsConvert::recordIdText(id), error.message(),
+                                    JsConvert::kindName(error.kind()));
+            });
 }
 
 QmlQueryModel::~QmlQueryModel() = default;
 
 void QmlQueryModel::setDatabase(QmlDatabase *database)
 {
-    if (m_database == database)
+    if (!rebindDatabase(this, m_database, database, &QmlQueryModel::attach))
         return;
-    if (m_database)
-        disconnect(m_database, nullptr, this, nullptr);
-    m_database = database;
-    if (database)
-        connect(database, &QmlDatabase::connectionChanged, this, &QmlQueryModel::attach);
     Q_EMIT databaseChanged();
     attach();
 }
@@ -57,7 +51,7 @@ void QmlQueryModel::attach()
 QString QmlQueryModel::idOf(int row) const
 {
     const QVariant id = recordId(row);
-    return id.canConvert<RecordId>() ? id.value<RecordId>().toString() : QString();
+    return JsConvert::recordIdText(id);
 }
 
 QVariantMap QmlQueryModel::get(int row) const

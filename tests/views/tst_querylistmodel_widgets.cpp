@@ -1,11 +1,14 @@
-// QueryListModel behind real widget views: a QTableView (columns, in-place editing, scrolling
-// that pages in rows through fetchMore) and a QListView, both offscreen, against the real engine.
+// QueryListModel and the typed ModelListModel behind real widget views: a QTableView (columns,
+// in-place editing, scrolling that pages in rows through fetchMore) and QListViews, offscreen,
+// against the real engine.
 
 #include "futurewait.h"
 #include "testserver.h"
 
 #include <SurrealQt/connection.h>
 #include <SurrealQt/databasemanager.h>
+#include <SurrealQt/model.h>
+#include <SurrealQt/modellistmodel.h>
 #include <SurrealQt/querylistmodel.h>
 #include <SurrealQt/queryresult.h>
 
@@ -19,6 +22,15 @@
 
 using namespace Qt::StringLiterals;
 using namespace SurrealQt;
+
+class WidgetContact : public SurrealQt::Model
+{
+    Q_OBJECT
+    SURREALQT_MODEL(WidgetContact)
+    Q_CLASSINFO("table", "contact")
+    SURREALQT_FIELD(QString, name, setName)
+    SURREALQT_FIELD(QString, city, setCity)
+};
 
 class TestQueryListModelWidgets : public QObject
 {
@@ -85,6 +97,39 @@ private Q_SLOTS:
         QTRY_COMPARE(model.status(), QueryListModel::Ready);
         QCOMPARE(model.data(model.index(2, 0)).toString(), u"Contact 3"_s);
         QVERIFY(view.visualRect(model.index(0, 0)).isValid());
+    }
+
+    // The typed model in a QListView behind a proxy: names shown, scrolling pages rows in, a
+    // change made elsewhere reaches the view and the row's object, which the view's current
+    // index hands out.
+    void typedModelInListView()
+    {
+        std::unique_ptr<ModelListModel> model(ModelListModel::of<WidgetContact>(m_db->connection()));
+        model->setDisplayField(u"name"_s);
+        model->setPageSize(40);
+        model->setLive(true);
+        QSortFilterProxyModel proxy;
+        proxy.setSourceModel(model.get());
+        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QListView view;
+        view.setModel(&proxy);
+        view.resize(300, 200);
+        view.show();
+        QTRY_COMPARE(model->status(), ModelListModel::Ready);
+        QCOMPARE(proxy.data(proxy.index(4, 0)).toString(), u"Contact 5"_s);
+        view.scrollToBottom();
+        QTRY_VERIFY(model->rowCount() > 40);
+
+        view.setCurrentIndex(proxy.index(2, 0));
+        auto *contact = model->object<WidgetContact>(proxy.mapToSource(view.currentIndex()).row());
+        QVERIFY(contact);
+        QCOMPARE(contact->name(), u"Contact 3"_s);
+        const QueryResult r = AWAIT(m_db->connection()->query(u"UPDATE contact:3 SET name = 'Renamed'"_s));
+        QVERIFY2(r.isOk(), qPrintable(r.firstError().toString()));
+        QTRY_COMPARE(proxy.data(proxy.index(2, 0)).toString(), u"Renamed"_s);
+        QCOMPARE(contact->name(), u"Renamed"_s);
+        QVERIFY(view.visualRect(view.currentIndex()).isValid());
+        AWAIT(m_db->connection()->query(u"UPDATE contact:3 SET name = 'Contact 3'"_s));
     }
 };
 

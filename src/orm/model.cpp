@@ -32,28 +32,6 @@ QPointer<Connection> &appDefault()
     return c;
 }
 
-bool isEmptyValue(const QVariant &v)
-{
-    const QMetaType mt = v.metaType();
-    if (isNone(v) || isNull(v))
-        return true;
-    if (mt.id() == QMetaType::QString)
-        return v.toString().isNull();
-    if (mt == QMetaType::fromType<DateTime>())
-        return !v.value<DateTime>().isValid();
-    if (mt.id() == QMetaType::QDateTime)
-        return !v.toDateTime().isValid();
-    if (mt == QMetaType::fromType<Decimal>())
-        return !v.value<Decimal>().isValid();
-    if (mt == QMetaType::fromType<RecordId>())
-        return !v.value<RecordId>().isValid();
-    if (mt == QMetaType::fromType<Geometry>())
-        return !v.value<Geometry>().isValid();
-    if (mt.id() == QMetaType::QUuid)
-        return v.toUuid().isNull();
-    return false;
-}
-
 // Values the wire cannot carry (an invalid DateTime, Decimal, RecordId, ...): sent as NONE.
 bool isUnencodable(const QVariant &v)
 {
@@ -68,6 +46,18 @@ bool isUnencodable(const QVariant &v)
         return !v.value<RecordId>().isValid();
     if (mt == QMetaType::fromType<Geometry>())
         return !v.value<Geometry>().isValid();
+    return false;
+}
+
+// What an optional field sends as NONE: no value, or the empty value of its type.
+bool isEmptyValue(const QVariant &v)
+{
+    if (isNone(v) || isNull(v) || isUnencodable(v))
+        return true;
+    if (v.metaType().id() == QMetaType::QString)
+        return v.toString().isNull();
+    if (v.metaType().id() == QMetaType::QUuid)
+        return v.toUuid().isNull();
     return false;
 }
 

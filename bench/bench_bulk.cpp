@@ -7,7 +7,7 @@
 // Then the resident memory of this process while streaming generated records through
 // bulkInsert (collectResults = false), which must stay flat however long the stream.
 //
-//   bench_bulk [--records 100000] [--rounds 2] [--stream 1000000]
+//   bench_bulk [--records 100000] [--rounds 2] [--stream 1000000] [--quick]
 // SURREALQT_BENCH_URL (+ _USER/_PASS) points it at another server instead of a local one.
 
 #include "benchwait.h"
@@ -29,6 +29,7 @@
 #include <QtCore/QUrl>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -74,6 +75,46 @@ qint64 cpuMicros()
     return qint64(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000000 + u.ru_utime.tv_usec + u.ru_stime.tv_usec;
 }
 
+// CPU time of the server process (Node and the engine's threads), in µs; 0 when unknown (an
+// external server).
+qint64 g_serverPid = 0;
+qint64 serverCpuMicros()
+{
+    if (g_serverPid <= 0)
+        return 0;
+    QFile f(u"/proc/%1/stat"_s.arg(g_serverPid));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and
+    // 13th, in clock ticks.
+    const QByteArray stat = f.readAll();
+    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields.size() < 13)
+        return 0;
+    const qint64 ticks = fields.at(11).toLongLong() + fields.at(12).toLongLong();
+    return ticks * 1000000 / sysconf(_SC_CLK_TCK);
+}
+
+// Waits until the server has gone quiet: after a table is removed the engine keeps working on
+// it for a while, and that work would be charged to whichever variant runs next.
+void settleServer()
+{
+    if (g_serverPid <= 0)
+        return;
+    QElapsedTimer t;
+    t.start();
+    qint64 last = serverCpuMicros();
+    while (t.elapsed() < 20000) {
+        QEventLoop loop;
+        QTimer::singleShot(250, &loop, &QEventLoop::quit);
+        loop.exec();
+        const qint64 now = serverCpuMicros();
+        if (now - last < 250000 / 20) // under 5 % of a core
+            return;
+        last = now;
+    }
+}
+
 qint64 rssKiB()
 {
     QFile f(u"/proc/self/status"_s);
@@ -112,33 +153,46 @@ void drop(Connection *c, const QString &tb)
 // Throughput and the client's own CPU cost of one run.
 struct Sample
 {
-    double rate = 0;         // records/s
-    double cpuPerRecord = 0; // µs of this process's CPU per record
+    double rate = 0;               // records/s
+    double cpuPerRecord = 0;       // µs of this process's CPU per record
+    double serverCpuPerRecord = 0; // µs of the server's CPU per record (0: external server)
 };
+
+// Measures one run of work over count records: wall-clock rate and both processes' CPU.
+template<typename F>
+Sample measure(qsizetype count, F &&work)
+{
+    settleServer();
+    const qint64 cpu0 = cpuMicros();
+    const qint64 server0 = serverCpuMicros();
+    QElapsedTimer t;
+    t.start();
+    work();
+    const double ms = double(std::max<qint64>(1, t.elapsed()));
+    return {double(count) * 1000.0 / ms, double(cpuMicros() - cpu0) / double(count),
+            double(serverCpuMicros() - server0) / double(count)};
+}
 
 // viaQuery: the same sequential loop, but each batch as the statement bulkInsert sends
 // (`INSERT INTO $tb $rows`) instead of the insert RPC, to tell the engine's cost of the two apart.
 Sample naiveRate(Connection *single, const QList<QVariantMap> &data, bool viaQuery = false)
 {
     const QString tb = freshTable(single);
-    const qint64 cpu0 = cpuMicros();
-    QElapsedTimer t;
-    t.start();
-    for (qsizetype i = 0; i < data.size(); i += 100) {
-        QVariantList chunk;
-        for (qsizetype j = i; j < std::min(data.size(), i + 100); ++j)
-            chunk.append(data.at(j));
-        if (viaQuery) {
-            const QueryResult r =
-                await(single->query(u"INSERT INTO $tb $rows"_s, {{u"tb"_s, tb}, {u"rows"_s, chunk}}));
-            if (!r.isOk())
-                die(r.firstError().toString());
-        } else {
-            await(single->insert(QVariant::fromValue(Table(tb)), chunk));
+    const Sample sample = measure(data.size(), [&] {
+        for (qsizetype i = 0; i < data.size(); i += 100) {
+            QVariantList chunk;
+            for (qsizetype j = i; j < std::min(data.size(), i + 100); ++j)
+                chunk.append(data.at(j));
+            if (viaQuery) {
+                const QueryResult r =
+                    await(single->query(u"INSERT INTO $tb $rows"_s, {{u"tb"_s, tb}, {u"rows"_s, chunk}}));
+                if (!r.isOk())
+                    die(r.firstError().toString());
+            } else {
+                await(single->insert(QVariant::fromValue(Table(tb)), chunk));
+            }
         }
-    }
-    const Sample sample{double(data.size()) * 1000.0 / double(std::max<qint64>(1, t.elapsed())),
-                        double(cpuMicros() - cpu0) / double(data.size())};
+    });
     drop(single, tb);
     return sample;
 }
@@ -151,12 +205,8 @@ Sample bulkRate(Connection *pool, const QList<QVariantMap> &data, const BulkOpti
     int lastSize = 0;
     QObject::connect(&ops, &BulkOperations::batchFinished, &ops,
                      [&lastSize](qint64, qint64 count, qint64) { lastSize = int(count); });
-    const qint64 cpu0 = cpuMicros();
-    QElapsedTimer t;
-    t.start();
-    const BulkResult r = await(ops.bulkInsert(tb, data));
-    const Sample sample{double(data.size()) * 1000.0 / double(std::max<qint64>(1, t.elapsed())),
-                        double(cpuMicros() - cpu0) / double(data.size())};
+    BulkResult r;
+    const Sample sample = measure(data.size(), [&] { r = await(ops.bulkInsert(tb, data)); });
     if (r.successCount() != data.size())
         die(u"bulkInsert wrote %1 of %2"_s.arg(r.successCount()).arg(data.size()));
     if (finalSize)
@@ -173,17 +223,19 @@ double median(QList<double> v)
 
 Sample median(const QList<Sample> &samples)
 {
-    QList<double> rates, cpus;
+    QList<double> rates, cpus, serverCpus;
     for (const Sample &s : samples) {
         rates.append(s.rate);
         cpus.append(s.cpuPerRecord);
+        serverCpus.append(s.serverCpuPerRecord);
     }
-    return {median(rates), median(cpus)};
+    return {median(rates), median(cpus), median(serverCpus)};
 }
 
 void printRow(const QString &name, const Sample &s, const QString &extra = {})
 {
-    std::printf("%-34s %12.0f %14.1f%s\n", qPrintable(name), s.rate, s.cpuPerRecord, qPrintable(extra));
+    std::printf("%-34s %10.0f %9.1f %9.1f%s\n", qPrintable(name), s.rate, s.cpuPerRecord,
+                s.serverCpuPerRecord, qPrintable(extra));
 }
 
 } // namespace
@@ -208,6 +260,7 @@ int main(int argc, char **argv)
         if (address.isEmpty())
             die(u"could not start surreal-local; run npm ci in tools/surreal-local"_s);
         url = QUrl(u"ws://"_s + address);
+        g_serverPid = server.processId();
     }
     // The defaults a user gets: the manager's default pool, BulkOptions{}.
     DatabaseManager poolDb(url, u"bench"_s, u"bulk"_s, Credentials::root(user, pass));
@@ -225,17 +278,22 @@ int main(int argc, char **argv)
 
     std::printf("bench_bulk: %d records of 6 fields, %d rounds (median), surreal-local %s\n", n, rounds,
                 qPrintable(url.toString()));
-    // Warm-up: the first table of a fresh server is slower.
-    bulkRate(poolDb.connection(), data.mid(0, std::min(n, 5000)), {});
+    // Warm-up at full size: the first table of a fresh server is slower, and the first run that
+    // collects n results grows this process's heap (measured: the run right after a smaller
+    // warm-up was 20 % slower than the identical one after it).
+    bulkRate(poolDb.connection(), data, {});
 
     QList<Sample> naive, naiveQuery, bulk, adaptive, leanRuns;
     QMap<int, QList<Sample>> fixed, parallel;
-    const QList<int> sizes{50, 100, 200, 400};
-    const QList<int> parallelisms{1, 4, 8};
+    // --quick: only what bulk/naive needs, plus 1 and 8 in flight.
+    const bool quick = args.contains(u"--quick"_s);
+    const QList<int> sizes = quick ? QList<int>{} : QList<int>{50, 100, 200, 400};
+    const QList<int> parallelisms = quick ? QList<int>{1, 8} : QList<int>{1, 2, 8};
     int adaptiveEnd = 0;
     for (int r = 0; r < rounds; ++r) {
         naive.append(naiveRate(singleDb.connection(), data));
-        naiveQuery.append(naiveRate(singleDb.connection(), data, true));
+        if (!quick)
+            naiveQuery.append(naiveRate(singleDb.connection(), data, true));
         bulk.append(bulkRate(poolDb.connection(), data, {}));
         for (int s : sizes) {
             BulkOptions o;
@@ -247,6 +305,8 @@ int main(int argc, char **argv)
             o.parallelism = p;
             parallel[p].append(bulkRate(poolDb.connection(), data, o));
         }
+        if (quick)
+            continue;
         BulkOptions lean;
         lean.collectResults = false;
         leanRuns.append(bulkRate(poolDb.connection(), data, lean));
@@ -255,9 +315,10 @@ int main(int argc, char **argv)
         adaptive.append(bulkRate(poolDb.connection(), data, a, &adaptiveEnd));
     }
     const Sample naiveM = median(naive), bulkM = median(bulk), adaptiveM = median(adaptive);
-    std::printf("\n%-34s %12s %14s\n", "variant", "records/s", "client CPU us/rec");
+    std::printf("\n%-34s %10s %9s %9s   (CPU: us per record)\n", "variant", "records/s", "client", "server");
     printRow(u"naive (insert x100, sequential)"_s, naiveM);
-    printRow(u"sequential INSERT statement x100"_s, median(naiveQuery));
+    if (!quick)
+        printRow(u"sequential INSERT statement x100"_s, median(naiveQuery));
     printRow(u"bulkInsert defaults"_s, bulkM,
              u"   (batchSize %1, parallelism %2, pool %3)"_s.arg(BulkOptions{}.batchSize)
                  .arg(BulkOptions{}.parallelism)
@@ -274,11 +335,14 @@ int main(int argc, char **argv)
     }
     for (int p : parallelisms)
         printRow(u"bulkInsert parallelism=%1"_s.arg(p), median(parallel[p]));
-    printRow(u"bulkInsert collectResults=false"_s, median(leanRuns));
-    printRow(u"bulkInsert adaptive"_s, adaptiveM, u"   (last batch size %1)"_s.arg(adaptiveEnd));
+    if (!quick) {
+        printRow(u"bulkInsert collectResults=false"_s, median(leanRuns));
+        printRow(u"bulkInsert adaptive"_s, adaptiveM, u"   (last batch size %1)"_s.arg(adaptiveEnd));
+    }
     std::printf("\nratio bulk/naive = %.2f\n", bulkM.rate / naiveM.rate);
-    std::printf("ratio adaptive/best-fixed = %.2f   (best fixed: batchSize=%d)\n", adaptiveM.rate / bestFixed,
-                bestSize);
+    if (!quick)
+        std::printf("ratio adaptive/best-fixed = %.2f   (best fixed: batchSize=%d)\n",
+                    adaptiveM.rate / bestFixed, bestSize);
 
     // Streaming: memory must not grow with the stream's length.
     if (streamN > 0) {

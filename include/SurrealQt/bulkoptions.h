@@ -17,10 +17,10 @@ struct SURREALQT_EXPORT BulkOptions
     int batchSize = 100;
     // Batches in flight at once. Over a pool they spread across its sockets; over a single
     // connection they share its socket (the server runs a socket's requests concurrently).
-    // 2 measured fastest against a server on the same two cores (bench/bench_bulk: 1.9x the
-    // sequential loop, while 4 and 8 in flight made the engine contend with itself); raise it
-    // for a server with more cores of its own.
-    int parallelism = 2;
+    // 4 measured best against a server on the same two cores (bench/bench_bulk: about twice
+    // the sequential loop; 6 and 8 gained nothing more). On a server with cores of its own,
+    // about its core count.
+    int parallelism = 4;
     // Attempts after the first one for a batch whose request failed retryably (dropped
     // connection, timeout, transaction conflict). A resend never duplicates a record: see
     // docs/helpers/bulk-operations.md, "Retries".

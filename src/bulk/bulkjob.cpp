@@ -827,9 +827,15 @@ void BulkJob::sendQueries(const BatchPtr &batch)
             self->complete(batch);
             return;
         }
-        txn->deleteLater();
+        // Deleted only after its last request answered: deleteLater() posts to the thread the
+        // transaction lives on, which could delete it before this thread's next call on it.
+        auto release = [txn] {
+            if (txn)
+                txn->deleteLater();
+        };
         if (hardFailure || retryWhole) {
-            auto after = [self, batch, hardFailure, retryError, rollBack, resetAll] {
+            auto after = [self, batch, hardFailure, retryError, rollBack, resetAll, release] {
+                release();
                 if (!hardFailure) {
                     resetAll();
                     self->retryLater(batch, retryError);
@@ -842,8 +848,13 @@ void BulkJob::sendQueries(const BatchPtr &batch)
             return;
         }
         txn->commit()
-            .then(QtFuture::Launch::Sync, [self, batch] { self->complete(batch); })
-            .onFailed([self, batch, rollBack, resetAll](const Exception &e) {
+            .then(QtFuture::Launch::Sync,
+                  [self, batch, release] {
+                      release();
+                      self->complete(batch);
+                  })
+            .onFailed([self, batch, rollBack, resetAll, release](const Exception &e) {
+                release();
                 const Error err = e.error();
                 const bool mayHaveRun =
                     err.kind() == Error::Kind::Connection || err.kind() == Error::Kind::Timeout;

@@ -60,11 +60,14 @@ public:
     {
         m_process.reset(new QProcess);
         m_process->setProcessChannelMode(QProcess::SeparateChannels);
-        m_process->start(QStringLiteral("node"),
-                         {QStringLiteral(SURREALQT_SERVER_JS), QStringLiteral("--bind"),
-                          QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--user"),
-                          QStringLiteral("root"), QStringLiteral("--pass"), QStringLiteral("root"),
-                          QStringLiteral("--storage"), storage});
+        // The launcher beside server.mjs runs the engine on the allocator `surreal start` uses.
+        const QString js = QStringLiteral(SURREALQT_SERVER_JS);
+        const QString launcher =
+            js.left(js.lastIndexOf(QLatin1Char('/')) + 1) + QStringLiteral("surreal-local");
+        m_process->start(QStringLiteral("bash"),
+                         {launcher, QStringLiteral("--bind"), QStringLiteral("127.0.0.1:%1").arg(port),
+                          QStringLiteral("--user"), QStringLiteral("root"), QStringLiteral("--pass"),
+                          QStringLiteral("root"), QStringLiteral("--storage"), storage});
         if (!m_process->waitForStarted(10000))
             return false;
         QByteArray line;

@@ -24,7 +24,7 @@ start)
     outfile=$build/surreal-local.out
     : >"$outfile"
     # Every descriptor goes to a file: CTest waits for pipes that a background process still holds.
-    nohup node "$here/server.mjs" --bind 127.0.0.1:0 --user root --pass root --storage memory \
+    nohup bash "$here/surreal-local" --bind 127.0.0.1:0 --user root --pass root --storage memory \
         >"$outfile" 2>"$logfile" </dev/null &
     pid=$!
     echo $pid >"$pidfile"

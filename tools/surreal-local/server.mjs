@@ -6,6 +6,7 @@
 
 import http from 'node:http';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import { WebSocketServer, WebSocket } from 'ws';
 import {
   CborError, Raw, Tagged, NONE, UNDEFINED, encode, decode, splitMap, splitArray, toBuffer,
@@ -73,6 +74,15 @@ const logLevel = LEVELS[String(opts.logLevel).toLowerCase()] ?? LEVELS.info;
 function log(level, ...msg) {
   if (LEVELS[level] > logLevel) return;
   process.stderr.write(`${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} surreal-local: ${msg.join(' ')}\n`);
+}
+
+// `surreal start` runs the engine on mimalloc; the launcher preloads it for us (see README.md).
+function engineOnMimalloc() {
+  try {
+    return /libmimalloc/.test(fs.readFileSync('/proc/self/maps', 'utf8'));
+  } catch {
+    return false; // no /proc: not Linux, where the question does not arise the same way
+  }
 }
 
 // ------------------------------------------------------------------ engine
@@ -876,6 +886,10 @@ const addr = server.address();
 const shown = addr.family === 'IPv6' || addr.family === 6 ? `[${addr.address}]:${addr.port}` : `${addr.address}:${addr.port}`;
 process.stdout.write(`listening on ${shown}\n`);
 log('info', `${versionString} (${endpoint}) listening on ${shown}; auth ${opts.unauthenticated ? 'disabled' : 'enforced'}`);
+if (!engineOnMimalloc()) {
+  log('warn', 'the engine runs on the C library\'s malloc (start through tools/surreal-local/surreal-local with '
+    + 'libmimalloc installed to get the allocator `surreal start` uses): bulk writes run about a third slower');
+}
 
 async function shutdown(signal) {
   if (shuttingDown) return;

@@ -65,3 +65,35 @@ test('with --storage surrealkv:PATH a record survives a restart', async () => {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// The launcher keeps the process id (signals reach the server, as the tests above show) and
+// puts the engine on mimalloc, the allocator `surreal start` uses, when the library is installed.
+test('the launcher runs the engine on mimalloc, and SURREAL_LOCAL_ALLOCATOR=system turns it off', async () => {
+  // The warning follows the address line: give stderr a moment to arrive.
+  const settle = async (srv) => {
+    for (let i = 0; i < 40 && !/listening on .*auth/.test(srv.stderr()); i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 200));
+  };
+  const onMimalloc = (pid) => /libmimalloc/.test(fs.readFileSync(`/proc/${pid}/maps`, 'utf8'));
+  const installed = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib']
+    .some((d) => fs.existsSync(path.join(d, 'libmimalloc.so.2')) || fs.existsSync(path.join(d, 'libmimalloc.so')));
+  const srv = await startServer();
+  try {
+    const c = await RawClient.open(srv.ws);
+    await c.call('ping');
+    await c.close();
+    await settle(srv);
+    assert.equal(onMimalloc(srv.proc.pid), installed, srv.stderr());
+    assert.equal(/C library's malloc/.test(srv.stderr()), !installed, srv.stderr());
+  } finally {
+    await srv.stop();
+  }
+  const plain = await startServer(undefined, { ...process.env, SURREAL_LOCAL_ALLOCATOR: 'system' });
+  try {
+    await settle(plain);
+    assert.equal(onMimalloc(plain.proc.pid), false);
+    assert.match(plain.stderr(), /C library's malloc/);
+  } finally {
+    await plain.stop();
+  }
+});

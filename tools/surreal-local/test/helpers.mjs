@@ -10,6 +10,8 @@ import { encode as cborEncode, decode as cborDecode, Tagged as Tag } from '@surr
 
 export const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export const SERVER = path.join(ROOT, 'server.mjs');
+// The launcher every caller uses: server.mjs with the engine on mimalloc.
+export const LAUNCHER = path.join(ROOT, 'surreal-local');
 
 export const enc = (v) => Buffer.from(cborEncode(v));
 export const dec = (b) => cborDecode(new Uint8Array(b.buffer ? b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) : b));
@@ -21,8 +23,8 @@ export const uuid = () => new Tag(37, new Uint8Array(Buffer.from(crypto.randomUU
 export const rid = (tb, id) => new Tag(8, [tb, id]);
 
 /** Starts the server; resolves {url, host, port, proc, stderr(), stop()}. */
-export async function startServer(args = ['--user', 'root', '--pass', 'root', '--storage', 'memory']) {
-  const proc = spawn(process.execPath, [SERVER, '--bind', '127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startServer(args = ['--user', 'root', '--pass', 'root', '--storage', 'memory'], env = process.env) {
+  const proc = spawn('bash', [LAUNCHER, '--bind', '127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
   const first = await new Promise((resolve, reject) => {

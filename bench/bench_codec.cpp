@@ -5,6 +5,7 @@
 //
 //   bench_codec [--records N] [--rounds R]
 
+#include "benchutil.h"
 #include "codec/cborcodec_p.h"
 
 #include <SurrealQt/datetime.h>
@@ -88,13 +89,6 @@ QVariant surrealPayload(int records)
          QVariantList{QVariantMap{{u"status"_s, u"OK"_s}, {u"time"_s, u"2.0ms"_s}, {u"result"_s, rows}}}}};
 }
 
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    const size_t n = v.size();
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
-}
-
 // Runs fn `reps` times and returns the time per call in microseconds.
 double timeIt(int reps, const std::function<void()> &fn)
 {
@@ -123,12 +117,6 @@ struct Stats
     double ours = 0;
     double qt = 0;
 };
-
-int argValue(const QStringList &args, const QString &name, int fallback)
-{
-    const qsizetype i = args.indexOf(name);
-    return i >= 0 && i + 1 < args.size() ? args.at(i + 1).toInt() : fallback;
-}
 
 } // namespace
 

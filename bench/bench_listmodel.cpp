@@ -16,7 +16,7 @@
 
 #include "codec/cborcodec_p.h"
 
-#include "benchwait.h"
+#include "benchutil.h"
 #include "localserver.h"
 
 #include <SurrealQt/connectionoptions.h>
@@ -49,25 +49,6 @@ using namespace SurrealQt;
 using namespace Qt::StringLiterals;
 
 namespace {
-
-[[noreturn]] void die(const QString &message)
-{
-    std::fprintf(stderr, "bench_listmodel: %s\n", qPrintable(message));
-    std::exit(1);
-}
-
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    const size_t n = v.size();
-    return n == 0 ? 0 : (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0);
-}
-
-int argValue(const QStringList &args, const QString &name, int fallback)
-{
-    const qsizetype i = args.indexOf(name);
-    return i >= 0 && i + 1 < args.size() ? args.at(i + 1).toInt() : fallback;
-}
 
 QueryResult run(Connection *c, const QString &text, const QVariantMap &vars = {})
 {

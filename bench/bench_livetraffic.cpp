@@ -22,7 +22,7 @@
 //
 //   bench_livetraffic [--rows 10000] [--changes 2000] [--payload 80] [--burst 50] [--seed 1]
 
-#include "benchwait.h"
+#include "benchutil.h"
 #include "localserver.h"
 
 #include <SurrealQt/connectionoptions.h>
@@ -54,18 +54,6 @@ using namespace Qt::StringLiterals;
 namespace {
 
 const QString Condition = u"v >= 90"_s;
-
-[[noreturn]] void die(const QString &message)
-{
-    std::fprintf(stderr, "bench_livetraffic: %s\n", qPrintable(message));
-    std::exit(1);
-}
-
-int argValue(const QStringList &args, const QString &name, int fallback)
-{
-    const qsizetype i = args.indexOf(name);
-    return i >= 0 && i + 1 < args.size() ? args.at(i + 1).toInt() : fallback;
-}
 
 QueryResult run(Connection *c, const QString &text, const QVariantMap &vars = {})
 {

@@ -14,7 +14,7 @@
 //
 //   bench_models [--rows N] [--rounds R] [--page-rows N (0: skip paging)] [--page-rounds R]
 
-#include "benchwait.h"
+#include "benchutil.h"
 #include "localserver.h"
 
 #include <SurrealQt/databasemanager.h>
@@ -76,12 +76,6 @@ size_t heapInUse()
     malloc_trim(0);
     const struct mallinfo2 mi = mallinfo2();
     return mi.uordblks + mi.hblkhd;
-}
-
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : v[v.size() / 2];
 }
 
 template<typename F>

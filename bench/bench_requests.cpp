@@ -9,6 +9,7 @@
 //   bench_requests [--requests N] [--sequential M] [--rounds R] [--pool P]
 //   SURREALQT_BENCH_URL=ws://host:port (+ SURREALQT_BENCH_USER / SURREALQT_BENCH_PASS)
 
+#include "benchutil.h"
 #include "localserver.h"
 
 #include <SurrealQt/databasemanager.h>
@@ -48,42 +49,6 @@ double processCpuUs()
     timespec ts{};
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return double(ts.tv_sec) * 1e6 + double(ts.tv_nsec) / 1e3;
-}
-
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    const size_t n = v.size();
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
-}
-
-int argValue(const QStringList &args, const QString &name, int fallback)
-{
-    const qsizetype i = args.indexOf(name);
-    return i >= 0 && i + 1 < args.size() ? args.at(i + 1).toInt() : fallback;
-}
-
-// Waits for a future with the calling thread's event loop turning (queued signals of the
-// manager still arrive), without spinning a core: the continuation wakes the loop.
-template<typename T>
-bool await(const QFuture<T> &future, int ms = 60000)
-{
-    if (future.isFinished())
-        return true;
-    QEventLoop loop;
-    QFuture<T>(future).then(QtFuture::Launch::Sync, [&loop](QFuture<T>) {
-        QMetaObject::invokeMethod(&loop, "quit", Qt::QueuedConnection);
-    });
-    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
-    if (!future.isFinished())
-        loop.exec();
-    return future.isFinished();
-}
-
-[[noreturn]] void die(const QString &message)
-{
-    std::fprintf(stderr, "bench_requests: %s\n", qPrintable(message));
-    std::exit(1);
 }
 
 // The value of `RETURN $i` as the client saw it; dies on any failure, so a fast error
@@ -150,7 +115,7 @@ double sequential(Connection *c, int m)
     t.start();
     for (int i = 0; i < m; ++i) {
         const QFuture<QueryResult> f = c->query(u"RETURN $i"_s, {{u"i"_s, qint64(i)}});
-        if (!await(f))
+        if (!waitInEventLoop(f, 60000))
             die(u"sequential query timed out"_s);
         verify(f, i);
     }
@@ -269,7 +234,7 @@ int main(int argc, char **argv)
                                                  : ConnectionOptions::Sockets::Single,
                               .poolSize = size});
         mgr->setRequestTimeout(std::chrono::seconds(60));
-        if (!await(mgr->open()))
+        if (!waitInEventLoop(mgr->open(), 60000))
             die(u"open timed out for "_s + url.toString());
         try {
             mgr->open().waitForFinished();

@@ -17,10 +17,11 @@ struct SURREALQT_EXPORT BulkOptions
     int batchSize = 100;
     // Batches in flight at once. Over a pool they spread across its sockets; over a single
     // connection they share its socket (the server runs a socket's requests concurrently).
-    // 4 measured best against a server on the same two cores (bench/bench_bulk: about twice
-    // the sequential loop; 6 and 8 gained nothing more). On a server with cores of its own,
-    // about its core count.
-    int parallelism = 4;
+    // 8 measured best against a server on the same two cores (bench/bench_bulk: about twice
+    // the sequential loop; 2 in flight 1.6 times, 4 a little less than 8, 12 and 16 no more).
+    // Each in-flight batch spends part of its time in transit and in the client, so more in
+    // flight than the server has cores keeps the engine busy.
+    int parallelism = 8;
     // Attempts after the first one for a batch whose request failed retryably (dropped
     // connection, timeout, transaction conflict). A resend never duplicates a record: see
     // docs/helpers/bulk-operations.md, "Retries".

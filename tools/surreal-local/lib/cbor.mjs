@@ -274,6 +274,15 @@ export function splitMap(buf) {
   return entries;
 }
 
+/** Decodes only the first element of a top-level CBOR array; undefined if not an array or empty. */
+export function firstElement(buf) {
+  buf = toBuffer(buf);
+  if ((buf[0] >> 5) !== 4) return undefined;
+  const [count, pos] = readArg(buf, 1, buf[0] & 31);
+  if (count === 0 || (count === null && buf[pos] === 0xff)) return undefined;
+  return decodeAt(buf, pos, 1)[0];
+}
+
 /** Splits a top-level CBOR array into raw element slices, or null if not an array. */
 export function splitArray(buf) {
   buf = toBuffer(buf);

@@ -1,7 +1,8 @@
 #pragma once
 
-// Waiting for a library future in a benchmark without spinning: the benchmarks share two cores
-// with the server, and a busy-waiting main thread would take one of them away from it.
+// What every benchmark needs: waiting for a library future without spinning (the benchmarks
+// share two cores with the server, and a busy-waiting main thread would take one of them away
+// from it), reading --name N arguments, medians, and giving up with a message.
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QElapsedTimer>
@@ -10,7 +11,36 @@
 #include <QtCore/QFutureWatcher>
 #include <QtCore/QTimer>
 
+#include <QtCore/QStringList>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <functional>
+#include <vector>
+
+// --name N from the command line, or fallback.
+inline int argValue(const QStringList &args, const QString &name, int fallback)
+{
+    const qsizetype i = args.indexOf(name);
+    return i >= 0 && i + 1 < args.size() ? args.at(i + 1).toInt() : fallback;
+}
+
+// The median of the samples (the mean of the middle two for an even count); 0 for none.
+inline double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    const size_t n = v.size();
+    return n == 0 ? 0 : (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0);
+}
+
+// Prints "<program>: message" to stderr and exits 1: a benchmark that cannot measure what it
+// claims must not print a figure.
+[[noreturn]] inline void die(const QString &message)
+{
+    std::fprintf(stderr, "%s: %s\n", qPrintable(QCoreApplication::applicationName()), qPrintable(message));
+    std::exit(1);
+}
 
 // Turns the event loop (queued signals keep arriving) until the future finished or ms passed;
 // returns whether it finished.

@@ -6,22 +6,26 @@ import SurrealQt
 // setup as an application would) shown in QML, its objects handed out to delegates.
 TestCase {
     id: testCase
+    // The server of the surreal_server fixture: a context property the C++ runner sets, which
+    // tools cannot see (every other name in this file is checked by the qmllint test).
+    readonly property var server: testServer // qmllint disable unqualified
     name: "ModelListModel"
 
     Database {
         id: db
-        url: testServer.url
-        namespace: testServer.namespace
+        url: testCase.server.url
+        namespace: testCase.server.namespace
         database: "modellist"
-        user: testServer.user
-        password: testServer.password
+        user: testCase.server.user
+        password: testCase.server.password
     }
 
     // [qml]
+    // The 6.4 linter reports the document's ids inside a Component as unqualified; they resolve.
     Component {
         id: modelComponent
         ModelListModel {
-            database: db
+            database: db // qmllint disable unqualified
             modelName: "QmlTask" // a SURREALQT_MODEL class of the application (or its table)
             filter: "done = $done"
             bindings: ({ done: false })
@@ -36,7 +40,7 @@ TestCase {
             delegate: Item {
                 required property string title     // a field of the model class
                 required property int priority
-                required property QtObject object  // the row's QmlTask: fields, save(), ...
+                required property Model object     // the row's QmlTask: fields, save(), ...
                 objectName: title + "=" + priority
             }
         }
@@ -46,6 +50,21 @@ TestCase {
     SignalSpy {
         id: savedSpy
         signalName: "saved"
+    }
+
+    SignalSpy {
+        id: errorSpy
+        signalName: "errorOccurred"
+    }
+
+    // A typed Model property (as an app declares one): its properties are type-checked by the
+    // linter through the module's .qmltypes, and here they are read from the real objects.
+    QtObject {
+        id: holder
+        property Model task: null
+        readonly property string idText: holder.task ? holder.task.id.table + "|" + holder.task.id.toString() : ""
+        readonly property bool dirty: holder.task ? holder.task.dirty : false
+        readonly property bool isNew: holder.task ? holder.task.isNew : true
     }
 
     function settle(promise) {
@@ -126,6 +145,38 @@ TestCase {
         compare(task.title, "dos")
         compare(repeater.itemAt(1).objectName, "dos=2")
         verify(!model.setField(1, "title", ""), "required: refused before any request")
+    }
+
+    function test_typed_object_id_state_and_error_kind() {
+        const model = createTemporaryObject(modelComponent, testCase)
+        tryCompare(model, "status", ModelListModel.Ready, 10000)
+        compare(model.status, ModelListModel.Ready)
+        holder.task = model.object(1)
+        verify(holder.task !== null, "object(row) is assignable to a Model property")
+        compare(holder.idText, "qml_task|qml_task:2")
+        compare(holder.task.id.valid, true)
+        verify(!holder.isNew)
+        verify(!holder.dirty)
+
+        // The row's object through the typed role is the same instance.
+        const repeater = createTemporaryObject(repeaterComponent, testCase, { model: model })
+        verify(repeater.itemAt(1).object === holder.task)
+
+        // A required field emptied: save() fails before any request, with the kind by name.
+        const task = model.object(1)
+        errorSpy.clear()
+        errorSpy.target = holder.task
+        task.title = ""
+        verify(holder.dirty, "dirty follows the edit (NOTIFY)")
+        holder.task.save()
+        tryCompare(errorSpy, "count", 1, 10000)
+        const error = errorSpy.signalArguments[0][0]
+        compare(error.kind, SurrealError.Validation)
+        verify(error.kind !== SurrealError.NotAllowed)
+        verify(error.message.indexOf("title") >= 0, error.message)
+        verify(error.valid)
+        task.title = "two"
+        holder.task = null
     }
 
     function test_unknown_model_name_is_an_error() {

@@ -7,7 +7,6 @@
 #include <SurrealQt/exception.h>
 #include <SurrealQt/querylistmodel.h>
 
-#include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 #include <QtCore/QTimer>
 #include <QtWidgets/QApplication>
@@ -255,18 +254,9 @@ void ContactsWindow::importCsv(const QString &fileName)
         return;
     }
     const QString shortName = QFileInfo(fileName).fileName();
-    QFile file(fileName);
-    if (!file.open(QIODevice::ReadOnly | QIODevice::Text)) {
-        refuseImport(u"Cannot open %1: %2"_s.arg(fileName, file.errorString()));
-        return;
-    }
-    const CsvReader::Result csv = CsvReader::read(&file);
+    const CsvReader::Result csv = CsvReader::readFile(fileName);
     if (!csv.isOk()) {
-        refuseImport(u"%1, %2"_s.arg(shortName, csv.error));
-        return;
-    }
-    if (csv.records.isEmpty()) {
-        refuseImport(u"%1 holds no contacts (only a header)"_s.arg(shortName));
+        refuseImport(csv.error);
         return;
     }
     QVariantList records;

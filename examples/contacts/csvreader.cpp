@@ -1,5 +1,7 @@
 #include "csvreader.h"
 
+#include <QtCore/QFile>
+#include <QtCore/QFileInfo>
 #include <QtCore/QSet>
 #include <QtCore/QTextStream>
 
@@ -137,4 +139,55 @@ CsvReader::Result CsvReader::read(QIODevice *device)
         result.lines.append(r.line);
     }
     return result;
+}
+
+CsvReader::Result CsvReader::readFile(const QString &fileName)
+{
+    Result result;
+    const QString shortName = QFileInfo(fileName).fileName();
+    QFile file(fileName);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text)) {
+        result.error = u"Cannot open %1: %2"_s.arg(fileName, file.errorString());
+        return result;
+    }
+    result = read(&file);
+    if (!result.isOk())
+        result.error = u"%1, %2"_s.arg(shortName, result.error);
+    else if (result.records.isEmpty())
+        result.error = u"%1 holds no records (only a header)"_s.arg(shortName);
+    return result;
+}
+
+QStringList CsvReader::splitRecord(const QString &text, QString *error)
+{
+    QString copy = text;
+    QTextStream in(&copy, QIODevice::ReadOnly);
+    int lineNo = 0;
+    Record r = readRecord(in, &lineNo);
+    if (r.end)
+        r.fields = {QString()};
+    if (r.error.isEmpty() && !in.atEnd())
+        r.error = u"one record on one line expected"_s;
+    if (!r.error.isEmpty()) {
+        // The value is a single line: "line 1, column 7: …" → "column 7: …".
+        if (error)
+            *error = r.error.startsWith(u"line 1, "_s)   ? r.error.mid(8)
+                     : r.error.startsWith(u"line 1: "_s) ? r.error.mid(8)
+                                                         : r.error;
+        return {};
+    }
+    return r.fields;
+}
+
+QString CsvReader::joinRecord(const QStringList &fields)
+{
+    QStringList out;
+    out.reserve(fields.size());
+    for (const QString &f : fields) {
+        if (f.contains(u',') || f.contains(u'"') || f.contains(u'\n') || f.contains(u'\r'))
+            out.append(u'"' + QString(f).replace(u"\""_s, u"\"\""_s) + u'"');
+        else
+            out.append(f);
+    }
+    return out.join(u',');
 }

@@ -28,4 +28,13 @@ public:
     };
 
     static Result read(QIODevice *device);
+    // read() on a file; the error names the file ("bad.csv, line 3: …"), also when it cannot be
+    // opened or holds a header only, so the menu and the command line refuse a file alike.
+    static Result readFile(const QString &fileName);
+    // One record written on a single line ("Ada, Countess",x → two fields), for command-line
+    // values; error is set when the text is not one well-formed record.
+    static QStringList splitRecord(const QString &text, QString *error);
+    // The inverse for output: fields joined by commas, quoted when they need it, so what
+    // `contacts --dump-rows` prints reads back through read().
+    static QString joinRecord(const QStringList &fields);
 };

@@ -1,16 +1,25 @@
 // SurrealQt widgets example: a contacts table that two instances edit side by side, live.
 //
-//   contacts [--url ws://127.0.0.1:8000] [--user root] [--pass root] [--import FILE.csv]
-//            [--screenshot FILE.png]
+//   contacts [--url ws://127.0.0.1:8000] [--user root] [--pass root]
+//            [--namespace examples] [--database contacts]
+//            [--import FILE.csv] [--add-contact "NAME[,EMAIL[,PHONE[,COMPANY]]]"] [--wait-for NAME]
+//            [--dump-rows] [--screenshot FILE.png] [--timeout SECONDS]
 //
-// --import runs File > Import CSV… on FILE once the table is loaded; with --screenshot the PNG
-// is taken once the import is done and the table shows every row, and the exit code is 0 only
-// when every contact was written (4 otherwise; a malformed file is named with its line).
+// Once the table is loaded the command-line actions run in this order: --import (File > Import
+// CSV…), --add-contact, --wait-for (until the table shows a contact of that name, e.g. one another
+// instance added), then --dump-rows (the table as CSV on stdout, the format --import reads) and
+// --screenshot. With --wait-for, --dump-rows or --screenshot the app exits after the last action;
+// with only --import / --add-contact the window stays open.
+//
+// Exit codes: 0 done; 1 bad command line or no server; 2 screenshot not saved; 3 timed out;
+// 4 import refused or incomplete (a malformed file is named with its line, before anything
+// starts); 5 database error; 6 the contact was not added.
 //
 // Without --url it starts a surreal-local of its own (needs Node.js, like tools/demo.sh);
 // point a second instance at the first one's URL (shown in the title bar) to see live edits.
 
 #include "contactswindow.h"
+#include "csvreader.h"
 #include "localserver.h"
 
 #include <SurrealQt/connection.h>
@@ -18,15 +27,71 @@
 #include <SurrealQt/exception.h>
 #include <SurrealQt/querylistmodel.h>
 #include <SurrealQt/queryresult.h>
+#include <SurrealQt/recordid.h>
+#include <SurrealQt/table.h>
 
 #include <QtCore/QCommandLineParser>
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QTimer>
 #include <QtWidgets/QApplication>
 
 #include <cstdio>
+#include <functional>
+#include <memory>
 
 using namespace SurrealQt;
 using namespace Qt::StringLiterals;
+
+namespace {
+
+void say(const QString &line)
+{
+    std::printf("%s\n", qPrintable(line));
+    std::fflush(stdout);
+}
+
+// Runs `then` once check() holds: now, or after the change of the table that makes it hold.
+void whenTrue(QueryListModel *model, const std::function<bool()> &check, const std::function<void()> &then)
+{
+    if (check()) {
+        then();
+        return;
+    }
+    auto *guard = new QObject(model);
+    auto done = std::make_shared<bool>(false);
+    auto recheck = [guard, done, check, then] {
+        if (*done || !check())
+            return;
+        *done = true;
+        // Later, not now: deleting the guard would destroy this very slot while it runs.
+        guard->deleteLater();
+        then();
+    };
+    QObject::connect(model, &QAbstractItemModel::rowsInserted, guard, recheck);
+    QObject::connect(model, &QAbstractItemModel::rowsRemoved, guard, recheck);
+    QObject::connect(model, &QAbstractItemModel::rowsMoved, guard, recheck);
+    QObject::connect(model, &QAbstractItemModel::dataChanged, guard, recheck);
+    QObject::connect(model, &QAbstractItemModel::modelReset, guard, recheck);
+    QObject::connect(model, &QueryListModel::statusChanged, guard, recheck);
+    QObject::connect(model, &QueryListModel::fullyLoaded, guard, recheck);
+    QObject::connect(model, &QueryListModel::liveChangesApplied, guard, recheck);
+}
+
+// The first row whose name column (the table's first) reads `name`, or -1.
+int rowNamed(const QueryListModel *model, const QString &name)
+{
+    for (int row = 0; row < model->rowCount(); ++row)
+        if (model->data(model->index(row, 0)).toString() == name)
+            return row;
+    return -1;
+}
+
+bool fullyLoaded(const QueryListModel *model)
+{
+    return model->status() == QueryListModel::Ready && !model->canFetchMore();
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -34,16 +99,80 @@ int main(int argc, char *argv[])
     app.setApplicationName(u"contacts"_s);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(u"Contacts on SurrealDB through SurrealQt::QueryListModel"_s);
+    parser.setApplicationDescription(
+        u"Contacts on SurrealDB through SurrealQt::QueryListModel.\n"
+        u"Once the table is loaded, the actions run in this order: --import, --add-contact, "
+        u"--wait-for, --dump-rows, --screenshot. With --wait-for, --dump-rows or --screenshot the app "
+        u"exits after the last one. Exit codes: 0 done, 1 bad command line or no server, 2 screenshot "
+        u"not saved, 3 timed out, 4 import refused or incomplete, 5 database error, 6 contact not added."_s);
     parser.addHelpOption();
     parser.addOption({u"url"_s, u"SurrealDB WebSocket URL (default: start a local server)"_s, u"url"_s});
-    parser.addOption({u"user"_s, u"Root user"_s, u"user"_s, u"root"_s});
-    parser.addOption({u"pass"_s, u"Root password"_s, u"password"_s, u"root"_s});
+    parser.addOption({u"user"_s, u"Root user (default: root)"_s, u"user"_s, u"root"_s});
+    parser.addOption({u"pass"_s, u"Root password (default: root)"_s, u"password"_s, u"root"_s});
     parser.addOption(
-        {u"import"_s, u"Import a CSV file (header row = field names) once the table is loaded"_s, u"file"_s});
+        {u"namespace"_s, u"Namespace of the contacts (default: examples)"_s, u"name"_s, u"examples"_s});
+    parser.addOption(
+        {u"database"_s, u"Database of the contacts (default: contacts)"_s, u"name"_s, u"contacts"_s});
+    parser.addOption({u"import"_s,
+                      u"Import a CSV file (header row = field names) as File > Import CSV… does; a "
+                      u"malformed file is refused before anything starts, naming its line (exit 4)"_s,
+                      u"file"_s});
+    parser.addOption({u"add-contact"_s,
+                      u"Add a contact, given as one CSV record: NAME[,EMAIL[,PHONE[,COMPANY]]] "
+                      u"(quote a field that holds a comma)"_s,
+                      u"record"_s});
+    parser.addOption({u"wait-for"_s,
+                      u"Wait until the table shows a contact named NAME (added here, by another "
+                      u"instance or anyone else), print its row, then go on and exit"_s,
+                      u"name"_s});
+    parser.addOption({u"dump-rows"_s,
+                      u"Print the table's rows as CSV (every page, the format --import reads) on "
+                      u"stdout, then exit"_s});
     parser.addOption(
         {u"screenshot"_s, u"Save a PNG of the window once the table is loaded, then exit"_s, u"file"_s});
+    parser.addOption({u"timeout"_s,
+                      u"With --wait-for, --dump-rows or --screenshot: give up after this many seconds "
+                      u"(exit 3; default: 60)"_s,
+                      u"seconds"_s, u"60"_s});
     parser.process(app);
+
+    // Command-line input is checked before a server or a window starts.
+    const QString importFile = parser.value(u"import"_s);
+    if (!importFile.isEmpty()) {
+        const CsvReader::Result csv = CsvReader::readFile(importFile);
+        if (!csv.isOk()) {
+            qCritical("import refused: %s", qPrintable(csv.error));
+            return 4;
+        }
+    }
+    QVariantMap newContact;
+    if (parser.isSet(u"add-contact"_s)) {
+        const QStringList columns = {u"name"_s, u"email"_s, u"phone"_s, u"company"_s};
+        QString error;
+        const QStringList fields = CsvReader::splitRecord(parser.value(u"add-contact"_s), &error);
+        if (error.isEmpty() && fields.size() > columns.size())
+            error = u"%1 fields, at most %2 (name, email, phone, company)"_s.arg(fields.size())
+                        .arg(columns.size());
+        if (error.isEmpty() && fields.value(0).trimmed().isEmpty())
+            error = u"the name (the first field) is empty"_s;
+        if (!error.isEmpty()) {
+            qCritical("--add-contact: %s", qPrintable(error));
+            return 1;
+        }
+        for (int i = 0; i < columns.size(); ++i)
+            newContact.insert(columns.at(i), fields.value(i));
+    }
+    bool timeoutOk = false;
+    const int timeoutSeconds = parser.value(u"timeout"_s).toInt(&timeoutOk);
+    if (!timeoutOk || timeoutSeconds <= 0) {
+        qCritical("--timeout: a positive number of seconds expected, not \"%s\"",
+                  qPrintable(parser.value(u"timeout"_s)));
+        return 1;
+    }
+    const QString waitFor = parser.value(u"wait-for"_s);
+    const bool dumpRows = parser.isSet(u"dump-rows"_s);
+    const QString screenshot = parser.value(u"screenshot"_s);
+    const bool exitsWhenDone = !waitFor.isEmpty() || dumpRows || !screenshot.isEmpty();
 
     LocalServer server;
     QUrl url(parser.value(u"url"_s));
@@ -56,14 +185,21 @@ int main(int argc, char *argv[])
         }
     }
 
-    DatabaseManager db(url, u"examples"_s, u"contacts"_s,
+    DatabaseManager db(url, parser.value(u"namespace"_s), parser.value(u"database"_s),
                        Credentials::root(parser.value(u"user"_s), parser.value(u"pass"_s)));
     db.setPoolSize(2);
     ContactsWindow window(&db);
     window.show();
+    QueryListModel *model = window.model();
 
-    const QString screenshot = parser.value(u"screenshot"_s);
-    auto takeScreenshot = [&] {
+    // The actions, each calling the next one when it is done.
+    std::function<void()> runImport, runAdd, runWaitFor, runDump, runScreenshot;
+
+    runScreenshot = [&] {
+        if (screenshot.isEmpty()) {
+            app.exit(0);
+            return;
+        }
         // One more turn of the event loop lets the view lay out the new rows.
         QTimer::singleShot(300, &app, [&] {
             const QPixmap pixmap = window.grab();
@@ -71,24 +207,92 @@ int main(int argc, char *argv[])
         });
     };
 
-    if (parser.isSet(u"import"_s)) {
-        // The same path as File > Import CSV…: the progress dialog, the bulk insert, Cancel.
-        QObject::connect(
-            &window, &ContactsWindow::ready, &window,
-            [&window, file = parser.value(u"import"_s)] { window.importCsv(file); },
-            Qt::SingleShotConnection);
+    runDump = [&] {
+        if (!dumpRows) {
+            runScreenshot();
+            return;
+        }
+        model->fetchAll();
+        whenTrue(
+            model, [model] { return fullyLoaded(model); },
+            [&, model] {
+                say(CsvReader::joinRecord(model->columns()));
+                for (int row = 0; row < model->rowCount(); ++row) {
+                    QStringList fields;
+                    for (int column = 0; column < model->columnCount(); ++column)
+                        fields.append(model->data(model->index(row, column)).toString());
+                    say(CsvReader::joinRecord(fields));
+                }
+                runScreenshot();
+            });
+    };
+
+    runWaitFor = [&] {
+        if (waitFor.isEmpty()) {
+            runDump();
+            return;
+        }
+        // A line a script (or a second instance's test) can wait for before it makes the change.
+        say(u"the table shows %1 contacts; waiting for \"%2\""_s.arg(model->rowCount()).arg(waitFor));
+        auto waited = std::make_shared<QElapsedTimer>();
+        waited->start();
+        // Every page, so a name that sorts after the first page counts too.
+        model->fetchAll();
+        whenTrue(
+            model, [model, &waitFor] { return rowNamed(model, waitFor) >= 0; },
+            [&, model, waited] {
+                say(u"\"%1\" shown at row %2 after %3 ms"_s.arg(waitFor)
+                        .arg(rowNamed(model, waitFor) + 1)
+                        .arg(waited->elapsed()));
+                runDump();
+            });
+    };
+
+    runAdd = [&] {
+        if (newContact.isEmpty()) {
+            runWaitFor();
+            return;
+        }
+        db.connection()
+            ->create(Table(u"contact"_s), newContact)
+            .then(&window,
+                  [&, model](const QVariantMap &record) {
+                      const QVariant id = record.value(u"id"_s);
+                      say(u"added %1 \"%2\""_s.arg(id.value<RecordId>().toString(),
+                                                   newContact.value(u"name"_s).toString()));
+                      if (!exitsWhenDone)
+                          return;
+                      // What comes next reads this table: it shows the contact first.
+                      model->fetchAll();
+                      whenTrue(
+                          model, [model, id] { return model->rowOf(id) >= 0; }, runWaitFor);
+                  })
+            .onFailed(&window, [&](const Exception &e) {
+                qCritical("contact not added: %s", qPrintable(e.error().message()));
+                app.exit(6);
+            });
+    };
+
+    runImport = [&] {
+        if (importFile.isEmpty()) {
+            runAdd();
+            return;
+        }
         QObject::connect(
             &window, &ContactsWindow::importFinished, &app,
-            [&](qint64 written, qint64 total, bool cancelled, const QString &error) {
-                std::printf("imported %lld of %lld contacts%s\n", (long long)written, (long long)total,
-                            cancelled ? " (cancelled)" : "");
-                std::fflush(stdout);
+            [&, model](qint64 written, qint64 total, bool cancelled, const QString &error) {
+                say(u"imported %1 of %2 contacts%3"_s.arg(written).arg(total).arg(
+                    cancelled ? u" (cancelled)"_s : QString()));
                 if (!error.isEmpty())
                     qCritical("import failed: %s", qPrintable(error));
-                if (screenshot.isEmpty())
-                    return;
                 if (!error.isEmpty() || cancelled || written != total) {
-                    app.exit(4);
+                    // An open window shows what happened and stays.
+                    if (exitsWhenDone)
+                        app.exit(4);
+                    return;
+                }
+                if (!exitsWhenDone) {
+                    runAdd();
                     return;
                 }
                 // Done when the table shows what the database holds (the model follows the
@@ -96,36 +300,38 @@ int main(int argc, char *argv[])
                 db.connection()
                     ->query(u"SELECT count() FROM contact GROUP ALL"_s)
                     .then(&window,
-                          [&](const QueryResult &r) {
+                          [&, model](const QueryResult &r) {
                               const qint64 inDb =
                                   r.last().toList().value(0).toMap().value(u"count"_s).toLongLong();
-                              auto *poll = new QTimer(&window);
-                              QObject::connect(poll, &QTimer::timeout, &window, [&, poll, inDb] {
-                                  QueryListModel *model = window.model();
-                                  if (model->status() != QueryListModel::Ready || model->totalCount() != inDb)
-                                      return;
-                                  poll->stop();
-                                  std::printf("the table shows %lld contacts, as the database\n",
-                                              (long long)model->totalCount());
-                                  std::fflush(stdout);
-                                  takeScreenshot();
-                              });
-                              poll->start(50);
+                              whenTrue(
+                                  model,
+                                  [model, inDb] {
+                                      return model->status() == QueryListModel::Ready &&
+                                             model->totalCount() == inDb;
+                                  },
+                                  [&, model] {
+                                      say(u"the table shows %1 contacts, as the database"_s.arg(
+                                          model->totalCount()));
+                                      runAdd();
+                                  });
                           })
                     .onFailed(&window, [&](const Exception &e) {
                         qCritical("count failed: %s", qPrintable(e.error().message()));
                         app.exit(5);
                     });
-            });
-    }
+            },
+            Qt::SingleShotConnection);
+        // The same path as File > Import CSV…: the progress dialog, the bulk insert, Cancel.
+        window.importCsv(importFile);
+    };
 
-    if (!screenshot.isEmpty()) {
-        if (!parser.isSet(u"import"_s))
-            QObject::connect(&window, &ContactsWindow::ready, &app, takeScreenshot, Qt::SingleShotConnection);
-        QTimer::singleShot(60000, &app, [&] {
-            qCritical("timed out waiting for the contacts table (status %d, %d of %lld rows)",
-                      int(window.model()->status()), window.model()->count(),
-                      (long long)window.model()->totalCount());
+    QObject::connect(
+        &window, &ContactsWindow::ready, &app, [&] { runImport(); }, Qt::SingleShotConnection);
+
+    if (exitsWhenDone) {
+        QTimer::singleShot(timeoutSeconds * 1000, &app, [&, model] {
+            qCritical("timed out after %d s (table status %d, %d of %lld rows)", timeoutSeconds,
+                      int(model->status()), model->count(), (long long)model->totalCount());
             app.exit(3);
         });
     }

@@ -5,12 +5,12 @@
 
 #include "contactswindow.h"
 #include "futurewait.h"
+#include "livewait.h"
 #include "testserver.h"
 
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/querylistmodel.h>
 
-#include <QtCore/QElapsedTimer>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 #include <QtWidgets/QApplication>
@@ -22,10 +22,6 @@ using namespace Qt::StringLiterals;
 using namespace SurrealQt;
 
 namespace {
-
-// How long a change may take to reach the other window (it takes tens of ms on this machine;
-// the bound leaves room for a loaded CI box).
-constexpr int LiveBoundMs = 5000;
 
 struct Instance
 {
@@ -61,7 +57,7 @@ class TestContactsLive : public QObject
 
     QString m_ns;
     Instance m_a, m_b;
-    qint64 m_slowestMs = 0;
+    LiveWait m_live;
 
     bool start(Instance *i)
     {
@@ -71,24 +67,6 @@ class TestContactsLive : public QObject
         QSignalSpy ready(i->window.get(), &ContactsWindow::ready);
         i->window->show();
         return ready.wait(20000);
-    }
-
-    // Waits until the other window satisfies check; records how long it took.
-    template<typename Check>
-    bool seen(Check check, const char *what)
-    {
-        QElapsedTimer t;
-        t.start();
-        while (!check()) {
-            if (t.elapsed() > LiveBoundMs) {
-                qWarning("%s: not seen within %d ms", what, LiveBoundMs);
-                return false;
-            }
-            QTest::qWait(5);
-        }
-        m_slowestMs = std::max(m_slowestMs, t.elapsed());
-        qInfo("%s: seen by the other window after %lld ms", what, (long long)t.elapsed());
-        return true;
     }
 
 private Q_SLOTS:
@@ -110,7 +88,7 @@ private Q_SLOTS:
         const QVariant id = m_a.model()->recordId(row);
         QAbstractItemModel *m = m_a.view()->model();
         QVERIFY(m->setData(m->index(row, 0), u"Admiral Grace Hopper"_s));
-        QVERIFY(seen([&] { return m_b.rowOfName(u"Admiral Grace Hopper"_s) >= 0; }, "edit"));
+        QVERIFY(m_live.seen([&] { return m_b.rowOfName(u"Admiral Grace Hopper"_s) >= 0; }, "edit"));
         // The same record, at the position its new name sorts to, and the rest unchanged.
         const int rowInB = m_b.rowOfName(u"Admiral Grace Hopper"_s);
         QCOMPARE(m_b.model()->recordId(rowInB), id);
@@ -122,7 +100,7 @@ private Q_SLOTS:
         // And the other way round, a field other than the sort key: updated in place.
         const int emailRow = m_b.rowOfName(u"Alan Turing"_s);
         QVERIFY(m_b.view()->model()->setData(m_b.view()->model()->index(emailRow, 1), u"alan@npl.co.uk"_s));
-        QVERIFY(seen(
+        QVERIFY(m_live.seen(
             [&] {
                 const int r = m_a.rowOfName(u"Alan Turing"_s);
                 return r >= 0 && m_a.model()->get(r).value(u"email"_s).toString() == u"alan@npl.co.uk"_s;
@@ -137,7 +115,7 @@ private Q_SLOTS:
         QAction *add = m_a.action(u"Add"_s);
         QVERIFY(add);
         add->trigger();
-        QVERIFY(seen([&] { return m_b.rowOfName(u"New contact"_s) >= 0; }, "insert"));
+        QVERIFY(m_live.seen([&] { return m_b.rowOfName(u"New contact"_s) >= 0; }, "insert"));
         QCOMPARE(m_b.model()->count(), 11);
         QTRY_COMPARE(m_a.model()->count(), 11);
         QCOMPARE(m_b.names(), m_a.names());
@@ -156,7 +134,7 @@ private Q_SLOTS:
         QAction *del = m_a.action(u"Delete"_s);
         QVERIFY(del);
         del->trigger();
-        QVERIFY(seen([&] { return m_b.model()->rowOf(id) < 0; }, "delete"));
+        QVERIFY(m_live.seen([&] { return m_b.model()->rowOf(id) < 0; }, "delete"));
         QCOMPARE(m_b.model()->count(), 10);
         QCOMPARE(m_b.rowOfName(u"New contact"_s), -1);
         QCOMPARE(m_a.names(), m_b.names());
@@ -176,7 +154,7 @@ private Q_SLOTS:
         // Enters: A renames Linus into the search.
         const int linus = m_a.rowOfName(u"Linus Torvalds"_s);
         QVERIFY(m_a.view()->model()->setData(m_a.view()->model()->index(linus, 0), u"Linus Lovelace"_s));
-        QVERIFY(seen(
+        QVERIFY(m_live.seen(
             [&] {
                 return m_b.names() == QStringList{u"Ada Lovelace"_s, u"Linus Lovelace"_s};
             },
@@ -184,13 +162,12 @@ private Q_SLOTS:
         // Leaves: A renames Ada out of it (her email does not match either).
         const int ada = m_a.rowOfName(u"Ada Lovelace"_s);
         QVERIFY(m_a.view()->model()->setData(m_a.view()->model()->index(ada, 0), u"Ada King"_s));
-        QVERIFY(seen([&] { return m_b.names() == QStringList{u"Linus Lovelace"_s}; },
-                     "row leaving the other's search"));
+        QVERIFY(m_live.seen([&] { return m_b.names() == QStringList{u"Linus Lovelace"_s}; },
+                            "row leaving the other's search"));
         search->clear();
         QTRY_COMPARE(m_b.model()->count(), 10);
         QTRY_COMPARE(m_b.names(), m_a.names());
-        qInfo("slowest change to reach the other window: %lld ms (bound %d ms)", (long long)m_slowestMs,
-              LiveBoundMs);
+        m_live.reportSlowest();
     }
 
     void cleanupTestCase()

@@ -8,11 +8,11 @@
 // ListView delegates directly, and each engine still has its own Database (own connections and
 // live query), which is what two app instances have.
 
+#include "livewait.h"
 #include "testserver.h"
 
 #include <SurrealQt/querylistmodel.h>
 
-#include <QtCore/QElapsedTimer>
 #include <QtGui/QGuiApplication>
 #include <QtQml/QQmlApplicationEngine>
 #include <QtQuick/QQuickItem>
@@ -23,8 +23,6 @@ using namespace Qt::StringLiterals;
 using namespace SurrealQt;
 
 namespace {
-
-constexpr int LiveBoundMs = 5000;
 
 struct Instance
 {
@@ -87,7 +85,7 @@ class TestQmlTasksLive : public QObject
 
     QString m_ns;
     Instance m_a, m_b;
-    qint64 m_slowestMs = 0;
+    LiveWait m_live;
 
     bool start(Instance *i, bool seed)
     {
@@ -109,23 +107,6 @@ class TestQmlTasksLive : public QObject
         return QTest::qWaitFor([i] { return i->window->property("loaded").toBool(); }, 20000);
     }
 
-    template<typename Check>
-    bool seen(Check check, const char *what)
-    {
-        QElapsedTimer t;
-        t.start();
-        while (!check()) {
-            if (t.elapsed() > LiveBoundMs) {
-                qWarning("%s: not seen within %d ms", what, LiveBoundMs);
-                return false;
-            }
-            QTest::qWait(5);
-        }
-        m_slowestMs = std::max(m_slowestMs, t.elapsed());
-        qInfo("%s: seen by the other window after %lld ms", what, (long long)t.elapsed());
-        return true;
-    }
-
 private Q_SLOTS:
     void initTestCase()
     {
@@ -145,7 +126,8 @@ private Q_SLOTS:
         title->setProperty("text", u"Water the plants"_s);
         QVERIFY(QMetaObject::invokeMethod(m_a.window, "addTask"));
         // Ordered by creation time: the new task is the last row.
-        QVERIFY(seen([&] { return m_b.count() == 6 && m_b.rowOf(u"Water the plants"_s) == 5; }, "add"));
+        QVERIFY(
+            m_live.seen([&] { return m_b.count() == 6 && m_b.rowOf(u"Water the plants"_s) == 5; }, "add"));
         QCOMPARE(m_b.rows().last(), u"Water the plants"_s);
         QTRY_COMPARE(m_a.rows(), m_b.rows());
         QCOMPARE(m_b.model()->recordId(5), m_a.model()->recordId(5));
@@ -156,11 +138,11 @@ private Q_SLOTS:
         const int row = m_a.rowOf(u"Water the plants"_s);
         QVERIFY(row >= 0);
         QVERIFY(m_a.click(m_a.child(m_a.delegate(row), "doneBox")));
-        QVERIFY(seen([&] { return m_b.rows().value(row) == u"Water the plants ✓"_s; }, "toggle done"));
+        QVERIFY(m_live.seen([&] { return m_b.rows().value(row) == u"Water the plants ✓"_s; }, "toggle done"));
         QCOMPARE(m_b.rows(), m_a.rows());
         // And back, from the other window.
         QVERIFY(m_b.click(m_b.child(m_b.delegate(row), "doneBox")));
-        QVERIFY(seen([&] { return m_a.rows().value(row) == u"Water the plants"_s; }, "toggle back"));
+        QVERIFY(m_live.seen([&] { return m_a.rows().value(row) == u"Water the plants"_s; }, "toggle back"));
     }
 
     void filterInTheOtherFollowsToggles()
@@ -180,13 +162,13 @@ private Q_SLOTS:
         QCOMPARE(open.size(), 4); // three seeded open tasks and the new one
         QCOMPARE(open.last(), u"Water the plants"_s);
         combo->setProperty("currentIndex", 1); // "Open"
-        QVERIFY(seen([&] { return m_b.rows() == open; }, "filter applied"));
+        QVERIFY(m_live.seen([&] { return m_b.rows() == open; }, "filter applied"));
         const int row = m_a.rowOf(u"Water the plants"_s);
         QVERIFY(m_a.click(m_a.child(m_a.delegate(row), "doneBox")));
-        QVERIFY(seen([&] { return m_b.rows() == open.mid(0, 3); }, "task leaving the other's filter"));
+        QVERIFY(m_live.seen([&] { return m_b.rows() == open.mid(0, 3); }, "task leaving the other's filter"));
         // Unticked again in A: it comes back at its place (ordered by creation: last).
         QVERIFY(m_a.click(m_a.child(m_a.delegate(row), "doneBox")));
-        QVERIFY(seen([&] { return m_b.rows() == open; }, "task entering the other's filter"));
+        QVERIFY(m_live.seen([&] { return m_b.rows() == open; }, "task entering the other's filter"));
         combo->setProperty("currentIndex", 0);
         QTRY_COMPARE(m_b.count(), 6);
         QTRY_COMPARE(m_b.rows(), m_a.rows());
@@ -199,12 +181,11 @@ private Q_SLOTS:
         QVERIFY(row >= 0);
         const QVariant id = m_a.model()->recordId(row);
         QVERIFY(m_a.click(m_a.child(m_a.delegate(row), "removeButton")));
-        QVERIFY(seen([&] { return m_b.count() == 5 && m_b.model()->rowOf(id) < 0; }, "delete"));
+        QVERIFY(m_live.seen([&] { return m_b.count() == 5 && m_b.model()->rowOf(id) < 0; }, "delete"));
         QTRY_COMPARE(m_b.rows().size(), 5);
         QCOMPARE(m_b.rowOf(u"Water the plants"_s), -1);
         QTRY_COMPARE(m_a.rows(), m_b.rows());
-        qInfo("slowest change to reach the other window: %lld ms (bound %d ms)", (long long)m_slowestMs,
-              LiveBoundMs);
+        m_live.reportSlowest();
     }
 
     void cleanupTestCase()

@@ -171,6 +171,7 @@ TestCase {
         holder.task.save()
         tryCompare(errorSpy, "count", 1, 10000)
         const error = errorSpy.signalArguments[0][0]
+        compare(typeof error.kind, "number")
         compare(error.kind, SurrealError.Validation)
         verify(error.kind !== SurrealError.NotAllowed)
         verify(error.message.indexOf("title") >= 0, error.message)

@@ -50,21 +50,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-QueryResult run(Connection *c, const QString &text, const QVariantMap &vars = {})
-{
-    auto f = c->query(text, vars);
-    if (!waitInEventLoop(f, 120000))
-        die(u"timeout: "_s + text);
-    try {
-        const QueryResult r = f.result();
-        if (!r.isOk())
-            die(text + u": "_s + r.firstError().toString());
-        return r;
-    } catch (const Exception &e) {
-        die(text + u": "_s + QString::fromUtf8(e.what()));
-    }
-}
-
 double msSince(const QElapsedTimer &t)
 {
     return double(t.nsecsElapsed()) / 1e6;

@@ -55,21 +55,6 @@ namespace {
 
 const QString Condition = u"v >= 90"_s;
 
-QueryResult run(Connection *c, const QString &text, const QVariantMap &vars = {})
-{
-    auto f = c->query(text, vars);
-    if (!spinUntil([&] { return f.isFinished(); }))
-        die(u"timeout: "_s + text);
-    try {
-        const QueryResult r = f.result();
-        if (!r.isOk())
-            die(text + u": "_s + r.firstError().toString());
-        return r;
-    } catch (const Exception &e) {
-        die(text + u": "_s + QString::fromUtf8(e.what()));
-    }
-}
-
 // Counts the WebSocket messages in one direction of a relayed byte stream (RFC 6455 framing:
 // client frames are masked, server frames are not; a message ends with a FIN data frame).
 class FrameCounter

@@ -4,6 +4,10 @@
 // share two cores with the server, and a busy-waiting main thread would take one of them away
 // from it), reading --name N arguments, medians, and giving up with a message.
 
+#include <SurrealQt/connection.h>
+#include <SurrealQt/exception.h>
+#include <SurrealQt/queryresult.h>
+
 #include <QtCore/QCoreApplication>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QEventLoop>
@@ -75,4 +79,30 @@ inline bool spinUntil(const std::function<bool()> &done, int ms = 120000)
         QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents);
     }
     return true;
+}
+
+// The future's result; die()s naming `what` when it fails or does not finish within ms: a
+// benchmark goes on only with what it asked for.
+template<typename T>
+T awaitOrDie(QFuture<T> future, const QString &what, int ms = 600000)
+{
+    if (!waitInEventLoop(future, ms))
+        die(what + QStringLiteral(": no answer in %1 s").arg(ms / 1000));
+    try {
+        if constexpr (std::is_void_v<T>)
+            future.waitForFinished();
+        else
+            return future.result();
+    } catch (const SurrealQt::Exception &e) {
+        die(what + QStringLiteral(": ") + QString::fromUtf8(e.what()));
+    }
+}
+
+// Runs a query that must succeed, statement by statement.
+inline SurrealQt::QueryResult run(SurrealQt::Connection *c, const QString &text, const QVariantMap &vars = {})
+{
+    const SurrealQt::QueryResult r = awaitOrDie(c->query(text, vars), text, 120000);
+    if (!r.isOk())
+        die(text + QStringLiteral(": ") + r.firstError().toString());
+    return r;
 }

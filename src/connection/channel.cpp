@@ -122,6 +122,37 @@ void SerialQueue::pump()
     m_pumping = false;
 }
 
+namespace {
+// Ends a live query's step in a Channel: whichever comes second of "the step started" and "the
+// live query left Starting" calls the step's done().
+struct LiveRelease
+{
+    QMutex mutex;
+    std::function<void()> done;
+    bool over = false;
+
+    void arm(std::function<void()> d)
+    {
+        QMutexLocker lock(&mutex);
+        if (!over) {
+            done = std::move(d);
+            return;
+        }
+        lock.unlock();
+        d();
+    }
+    void finish()
+    {
+        QMutexLocker lock(&mutex);
+        over = true;
+        auto d = std::exchange(done, {});
+        lock.unlock();
+        if (d)
+            d();
+    }
+};
+} // namespace
+
 Channel::Channel(RpcClient *client, bool sharedSocket, QObject *parent)
     : Connection(parent)
     , d(std::make_shared<SerialQueue>(client))
@@ -170,26 +201,22 @@ LiveQuery *Channel::startLive(const QString &method, const QVariantList &params,
     auto gate = std::make_shared<QPromise<void>>();
     gate->start();
     LiveQuery *live = newLiveQuery(d->client(), method, params, viaQuery, parent, gate->future());
-    QPointer<LiveQuery> guard(live);
+    // The step runs on whichever thread answered the call before it (normally the I/O thread),
+    // while its owner may delete the live query at that very moment: checking a QPointer there
+    // and then connecting to the object raced with the deletion. So the step never touches the
+    // live query; its end (registered, failed, killed, destroyed) is watched from here, in the
+    // live query's own thread, and handed to the step through shared state.
+    auto release = std::make_shared<LiveRelease>();
+    QObject::connect(live, &LiveQuery::stateChanged, live, [release](LiveQuery::State state) {
+        if (state != LiveQuery::State::Starting)
+            release->finish();
+    });
+    QObject::connect(live, &QObject::destroyed, live, [release] { release->finish(); });
     d->enqueue(
-        [gate, guard](std::function<void()> done) {
-            LiveQuery *lq = guard.data();
-            if (!lq) {
-                gate->finish();
-                done();
-                return;
-            }
-            // The next call waits until the registration was answered (or the query ended).
-            auto over = [done](LiveQuery::State state) {
-                if (state != LiveQuery::State::Starting)
-                    done();
-            };
-            QObject::connect(lq, &LiveQuery::stateChanged, lq, over);
-            QObject::connect(lq, &QObject::destroyed, lq, [done] { done(); });
+        [gate, release](std::function<void()> done) {
             gate->finish();
-            // Killed or failed before this step: no state change is coming any more.
-            QMetaObject::invokeMethod(
-                lq, [lq, over] { over(lq->state()); }, Qt::QueuedConnection);
+            // The next call waits until the registration was answered (or the query ended).
+            release->arm(std::move(done));
         },
         [gate](const Error &error) {
             gate->setException(Exception(error));

@@ -7,6 +7,8 @@
 #include <SurrealQt/SurrealQt>
 
 #include <QtConcurrent/QtConcurrent>
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QRandomGenerator>
 #include <QtCore/QRegularExpression>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
@@ -228,6 +230,41 @@ private Q_SLOTS:
         delete dropped;
         QVERIFY(AWAIT(ch->select(Table(tb))).size() == 2);
         QVERIFY(AWAIT(slow).isOk());
+    }
+
+    // A live query's owner deletes it while the channel moves on to it: the channel's step runs
+    // on the I/O thread the moment the call before it is answered. The step once checked a
+    // QPointer and connected to the object there, racing the deletion (use after free under
+    // ASan); the deletion lands before, during and after the step across the rounds.
+    void channelLiveDeletedWhileItsTurnComes()
+    {
+        auto m = makeManager(TestServer::url());
+        AWAIT_VOID(m->open());
+        const QString tb = TestServer::uniqueName("chdel_");
+        std::unique_ptr<Channel> ch(m->connection()->channel());
+        QRandomGenerator rng(20261129);
+        qint64 roundTripNs = 0;
+        QElapsedTimer total;
+        total.start();
+        int rounds = 0;
+        for (; rounds < 300 && total.elapsed() < 6000; ++rounds) {
+            QElapsedTimer sent;
+            sent.start();
+            QFuture<QueryResult> before = ch->query(u"RETURN 1"_s);
+            LiveQuery *live = ch->live(Table(tb));
+            // Spin (not sleep): the window is microseconds wide, around the answer's arrival.
+            const qint64 target =
+                roundTripNs > 0 ? qint64(rng.bounded(quint32(std::min<qint64>(2 * roundTripNs, 100000000))))
+                                : 0;
+            while (!before.isFinished() && sent.nsecsElapsed() < target) {
+            }
+            delete live;
+            QVERIFY(AWAIT(before).isOk());
+            roundTripNs = sent.nsecsElapsed();
+        }
+        QVERIFY(rounds >= 20);
+        // The channel kept its order and moves on: nothing waits for the deleted queries.
+        QCOMPARE(AWAIT(ch->query(u"RETURN 2"_s)).value(0).toInt(), 2);
     }
 
     void channelOnPoolRefusesSessionChanges()

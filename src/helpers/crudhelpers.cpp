@@ -1,5 +1,6 @@
 #include <SurrealQt/crudhelpers.h>
 
+#include "core/postbox_p.h"
 #include "crudcore_p.h"
 
 #include <SurrealQt/exception.h>
@@ -27,25 +28,29 @@ Connection *CrudHelpers::connection() const
 template<typename T, typename Emit>
 QFuture<T> CrudHelpers::track(QFuture<T> future, Emit emitResult)
 {
+    // The continuation runs on the I/O thread while the owner may delete this object: posting
+    // goes through a box closed on destruction, never through a QPointer checked over there.
     QPointer<CrudHelpers> self(this);
+    std::shared_ptr<Internal::PostBox> box = Internal::PostBox::of(this);
     return future
         .then(QtFuture::Launch::Sync,
-              [self, emitResult](const T &value) {
-                  if (self)
-                      QMetaObject::invokeMethod(self, [self, emitResult, value] {
+              [self, box, emitResult](const T &value) {
+                  box->post(
+                      [self, emitResult, value] {
                           if (self)
                               emitResult(self.data(), value);
-                      });
+                      },
+                      Qt::AutoConnection);
                   return value;
               })
-        .onFailed([self](const Exception &e) -> T {
-            if (self) {
-                const Error error = e.error();
-                QMetaObject::invokeMethod(self, [self, error] {
+        .onFailed([self, box](const Exception &e) -> T {
+            const Error error = e.error();
+            box->post(
+                [self, error] {
                     if (self)
                         Q_EMIT self->errorOccurred(error);
-                });
-            }
+                },
+                Qt::AutoConnection);
             throw e;
         });
 }

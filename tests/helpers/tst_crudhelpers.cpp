@@ -11,6 +11,8 @@
 #include <SurrealQt/synccrudhelpers.h>
 
 #include <QtConcurrent/QtConcurrent>
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QRandomGenerator>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
@@ -423,6 +425,38 @@ private Q_SLOTS:
         QVERIFY(settle(f));
         QCOMPARE(seen.load(), 0);
         QTRY_COMPARE(counted.count(), 1);
+    }
+
+    // The owner deletes the helpers while calls are on the way: each answer, on the I/O
+    // thread, still posts its signal to the object. Posting once went through a QPointer
+    // checked over there, which raced the deletion (use after free under ASan); across the
+    // rounds the deletion lands before, during and after the answers.
+    void deletedWhileCallsAnswer()
+    {
+        QRandomGenerator rng(20261129);
+        QElapsedTimer total;
+        total.start();
+        qint64 roundTripNs = 0;
+        int rounds = 0;
+        for (; rounds < 300 && total.elapsed() < 6000; ++rounds) {
+            auto h = std::make_unique<CrudHelpers>(m_pool->connection());
+            QElapsedTimer sent;
+            sent.start();
+            QList<QFuture<qint64>> calls;
+            for (int i = 0; i < 4; ++i)
+                calls.append(h->count(u"signals_pool"_s));
+            // Spin (not sleep): the window is microseconds wide, around the answers' arrival.
+            const qint64 target =
+                roundTripNs > 0 ? qint64(rng.bounded(quint32(std::min<qint64>(2 * roundTripNs, 100000000))))
+                                : 0;
+            while (!calls.last().isFinished() && sent.nsecsElapsed() < target) {
+            }
+            h.reset();
+            for (const QFuture<qint64> &f : std::as_const(calls))
+                QCOMPARE(AWAIT(f), qint64(0));
+            roundTripNs = sent.nsecsElapsed();
+        }
+        QVERIFY(rounds >= 20);
     }
 
     void syncFromWorkerThreads()

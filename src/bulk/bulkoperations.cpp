@@ -1,4 +1,5 @@
 #include "bulkjob_p.h"
+#include "core/postbox_p.h"
 
 #include <SurrealQt/bulkoperations.h>
 #include <SurrealQt/exception.h>
@@ -30,27 +31,23 @@ Connection *BulkOperations::connection() const
 std::shared_ptr<BulkJob> BulkOperations::makeJob(int op, const BulkSource &source)
 {
     QPointer<BulkOperations> self(this);
+    // The job calls these on the I/O thread while the owner may delete this object (which
+    // cancels, but cannot wait for, the batches in flight): they post through a box closed on
+    // destruction, never through a QPointer checked over there.
+    std::shared_ptr<Internal::PostBox> box = Internal::PostBox::of(this);
     BulkJob::Callbacks callbacks;
     // Posted while the job holds its lock, so they arrive here in the job's order.
-    callbacks.progress = [self](qint64 done, qint64 total) {
-        if (self)
-            QMetaObject::invokeMethod(
-                self,
-                [self, done, total] {
-                    if (self)
-                        Q_EMIT self->progress(done, total);
-                },
-                Qt::QueuedConnection);
+    callbacks.progress = [self, box](qint64 done, qint64 total) {
+        box->post([self, done, total] {
+            if (self)
+                Q_EMIT self->progress(done, total);
+        });
     };
-    callbacks.batchFinished = [self](qint64 first, qint64 count, qint64 failed) {
-        if (self)
-            QMetaObject::invokeMethod(
-                self,
-                [self, first, count, failed] {
-                    if (self)
-                        Q_EMIT self->batchFinished(first, count, failed);
-                },
-                Qt::QueuedConnection);
+    callbacks.batchFinished = [self, box](qint64 first, qint64 count, qint64 failed) {
+        box->post([self, first, count, failed] {
+            if (self)
+                Q_EMIT self->batchFinished(first, count, failed);
+        });
     };
     return std::make_shared<BulkJob>(m_connection, BulkJob::Op(op), m_options, source, std::move(callbacks));
 }

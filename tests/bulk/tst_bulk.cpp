@@ -11,6 +11,8 @@
 #include <SurrealQt/syncbulkoperations.h>
 
 #include <QtConcurrent/QtConcurrent>
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QRandomGenerator>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
@@ -329,6 +331,38 @@ private Q_SLOTS:
         // Only what was pulled is held: nothing beyond the batches in flight at cancel time.
         QCOMPARE(qint64(produced), r.successCount());
         verifyStatusesMatchDatabase(pool(), tb, r, n);
+    }
+
+    // The owner deletes the operations object while batches are in flight: their completions
+    // on the I/O thread still report progress to it. Posting once went through a QPointer
+    // checked on the I/O thread, which raced the deletion (use after free under ASan); across
+    // the rounds the deletion lands at a different point of the job.
+    void deletedMidJob()
+    {
+        const QString tb = freshTable();
+        QRandomGenerator rng(20261129);
+        QElapsedTimer total;
+        total.start();
+        int rounds = 0;
+        for (; rounds < 40 && total.elapsed() < 8000; ++rounds) {
+            auto ops = std::make_unique<BulkOperations>(
+                pool(), BulkOptions{.batchSize = 5, .parallelism = 8, .ignoreErrors = true});
+            QList<QVariantMap> records;
+            for (int i = 0; i < 400; ++i)
+                records.append(rec(rounds * 1000 + i));
+            QFuture<BulkResult> f = ops->bulkInsert(tb, records);
+            // Spin (not sleep): completions arrive every few hundred microseconds.
+            QElapsedTimer spin;
+            spin.start();
+            const qint64 deleteAfterNs = rng.bounded(30'000'000);
+            while (!f.isFinished() && spin.nsecsElapsed() < deleteAfterNs) {
+            }
+            ops.reset();
+            const BulkResult r = AWAIT(f);
+            QCOMPARE(r.successCount() + r.errorCount() + r.notAttemptedCount(), r.total());
+            QCOMPARE(r.errorCount(), qint64(0));
+        }
+        QVERIFY(rounds >= 5);
     }
 
     // The server dies mid-job and comes back on the same port: with retries, every record

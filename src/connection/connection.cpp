@@ -1,6 +1,7 @@
 #include <SurrealQt/connection.h>
 
 #include "channel_p.h"
+#include "core/postbox_p.h"
 #include "rpcclient_p.h"
 #include "syncwait_p.h"
 
@@ -626,11 +627,15 @@ QFuture<void> Connection::use(const QString &ns, const QString &db, const Reques
     if (!options.session.isNull())
         return toVoid(reply, replyThread());
     // Announced on this object's thread, so the manager's NOTIFY signals come from one place.
+    // The reply arrives on the I/O thread while the owner may delete this object: posted
+    // through a box closed on destruction, not through a QPointer checked over there.
     QPointer<Connection> self(this);
-    return mapReply<void>(reply, replyThread(), [self, ns, db](const QVariant &) {
-        if (Connection *c = self.data())
-            QMetaObject::invokeMethod(
-                c, [c, ns, db] { Q_EMIT c->databaseSelected(ns, db); }, Qt::QueuedConnection);
+    std::shared_ptr<Internal::PostBox> box = Internal::PostBox::of(this);
+    return mapReply<void>(reply, replyThread(), [self, box, ns, db](const QVariant &) {
+        box->post([self, ns, db] {
+            if (self)
+                Q_EMIT self->databaseSelected(ns, db);
+        });
     });
 }
 

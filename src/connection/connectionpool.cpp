@@ -27,20 +27,26 @@ QFuture<QVariant> failed(const Error &error)
 class ConnectionPoolPrivate
 {
 public:
-    QList<QPointer<RpcClient>> clients;
-    mutable QMutex mutex;
     // Handles per socket: with more handles than sockets, several share one, and it is free
-    // again only when the last of them is released.
-    QHash<RpcClient *, int> acquired;
+    // again only when the last of them is released. Shared with the handles, which may be
+    // released on any thread after the pool is gone.
+    struct Acquired
+    {
+        QMutex mutex;
+        QHash<RpcClient *, int> count;
+    };
+
+    QList<QPointer<RpcClient>> clients;
+    std::shared_ptr<Acquired> acquired = std::make_shared<Acquired>();
     int lastConnected = 0;
 
     RpcClient *leastBusy(bool skipAcquired)
     {
-        QMutexLocker lock(&mutex);
+        QMutexLocker lock(&acquired->mutex);
         RpcClient *best = nullptr;
         bool bestConnected = false;
         for (const QPointer<RpcClient> &c : std::as_const(clients)) {
-            if (!c || (skipAcquired && acquired.contains(c.data())))
+            if (!c || (skipAcquired && acquired->count.contains(c.data())))
                 continue;
             const bool isConnected = c->state() == RpcClient::State::Connected;
             // Prefer connected sockets; among equals, the one with the fewest requests waiting.
@@ -103,18 +109,20 @@ ConnectionPool::Handle ConnectionPool::acquire()
     RpcClient *client = d->leastBusy(true);
     if (!client)
         client = d->leastBusy(false); // all taken: share rather than block
+    std::shared_ptr<ConnectionPoolPrivate::Acquired> acquired = d->acquired;
     {
-        QMutexLocker lock(&d->mutex);
-        ++d->acquired[client];
+        QMutexLocker lock(&acquired->mutex);
+        ++acquired->count[client];
     }
     auto *single = new SingleConnection(client, nullptr);
-    ConnectionPoolPrivate *dp = d.get();
-    QPointer<ConnectionPool> pool(this);
-    return Handle(std::shared_ptr<Connection>(single, [pool, dp, client](Connection *c) {
-        if (pool) {
-            QMutexLocker lock(&dp->mutex);
-            if (--dp->acquired[client] <= 0)
-                dp->acquired.remove(client);
+    // The last copy of a handle may go on any thread (a continuation on the I/O thread), while
+    // the pool is being deleted in its own: the deleter touches shared counts only, never the
+    // pool (checking a QPointer to it there raced its deletion).
+    return Handle(std::shared_ptr<Connection>(single, [acquired, client](Connection *c) {
+        {
+            QMutexLocker lock(&acquired->mutex);
+            if (--acquired->count[client] <= 0)
+                acquired->count.remove(client);
         }
         c->deleteLater();
     }));

@@ -3,13 +3,13 @@
 //   contacts [--url ws://127.0.0.1:8000] [--user root] [--pass root]
 //            [--namespace examples] [--database contacts]
 //            [--import FILE.csv] [--add-contact "NAME[,EMAIL[,PHONE[,COMPANY]]]"] [--wait-for NAME]
-//            [--dump-rows] [--screenshot FILE.png] [--timeout SECONDS]
+//            [--dump-rows] [--screenshot FILE.png] [--quit] [--timeout SECONDS]
 //
 // Once the table is loaded the command-line actions run in this order: --import (File > Import
 // CSV…), --add-contact, --wait-for (until the table shows a contact of that name, e.g. one another
 // instance added), then --dump-rows (the table as CSV on stdout, the format --import reads) and
-// --screenshot. With --wait-for, --dump-rows or --screenshot the app exits after the last action;
-// with only --import / --add-contact the window stays open.
+// --screenshot. With --wait-for, --dump-rows, --screenshot or --quit the app exits after the last
+// action; with only --import / --add-contact the window stays open.
 //
 // Exit codes: 0 done; 1 bad command line or no server; 2 screenshot not saved; 3 timed out;
 // 4 import refused or incomplete (a malformed file is named with its line, before anything
@@ -102,8 +102,8 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(
         u"Contacts on SurrealDB through SurrealQt::QueryListModel.\n"
         u"Once the table is loaded, the actions run in this order: --import, --add-contact, "
-        u"--wait-for, --dump-rows, --screenshot. With --wait-for, --dump-rows or --screenshot the app "
-        u"exits after the last one. Exit codes: 0 done, 1 bad command line or no server, 2 screenshot "
+        u"--wait-for, --dump-rows, --screenshot. With --wait-for, --dump-rows, --screenshot or --quit the "
+        u"app exits after the last one. Exit codes: 0 done, 1 bad command line or no server, 2 screenshot "
         u"not saved, 3 timed out, 4 import refused or incomplete, 5 database error, 6 contact not added."_s);
     parser.addHelpOption();
     parser.addOption({u"url"_s, u"SurrealDB WebSocket URL (default: start a local server)"_s, u"url"_s});
@@ -130,10 +130,12 @@ int main(int argc, char *argv[])
                       u"stdout, then exit"_s});
     parser.addOption(
         {u"screenshot"_s, u"Save a PNG of the window once the table is loaded, then exit"_s, u"file"_s});
-    parser.addOption({u"timeout"_s,
-                      u"With --wait-for, --dump-rows or --screenshot: give up after this many seconds "
-                      u"(exit 3; default: 60)"_s,
-                      u"seconds"_s, u"60"_s});
+    parser.addOption({u"quit"_s, u"Exit once the actions above are done (e.g. after --import)"_s});
+    parser.addOption(
+        {u"timeout"_s,
+         u"With --wait-for, --dump-rows, --screenshot or --quit: give up after this many seconds "
+         u"(exit 3; default: 60)"_s,
+         u"seconds"_s, u"60"_s});
     parser.process(app);
 
     // Command-line input is checked before a server or a window starts.
@@ -172,7 +174,8 @@ int main(int argc, char *argv[])
     const QString waitFor = parser.value(u"wait-for"_s);
     const bool dumpRows = parser.isSet(u"dump-rows"_s);
     const QString screenshot = parser.value(u"screenshot"_s);
-    const bool exitsWhenDone = !waitFor.isEmpty() || dumpRows || !screenshot.isEmpty();
+    const bool exitsWhenDone =
+        !waitFor.isEmpty() || dumpRows || !screenshot.isEmpty() || parser.isSet(u"quit"_s);
 
     LocalServer server;
     QUrl url(parser.value(u"url"_s));

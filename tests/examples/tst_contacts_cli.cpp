@@ -211,6 +211,20 @@ private Q_SLOTS:
         qInfo("refused in %lld ms", (long long)t.elapsed());
     }
 
+    void addContactWithQuitExitsWhenWritten()
+    {
+        // A headless add: --quit ends the run once the contact is in (and in the window's table).
+        const QString ns = TestServer::uniqueName("contacts_cli_quit_");
+        auto run = start(ns, {u"--add-contact"_s, u"Quinn Example"_s, u"--quit"_s});
+        QVERIFY(run->finish());
+        QVERIFY2(run->exitCode() == 0, qPrintable(run->errText()));
+        QVERIFY2(QRegularExpression(u"^added contact:\\S+ \"Quinn Example\"\n$"_s)
+                     .match(run->outText())
+                     .hasMatch(),
+                 qPrintable(run->outText()));
+        QCOMPARE(countInDb(ns), 11); // the ten seeded people and Quinn
+    }
+
     void badAddContactExitsWith1()
     {
         auto run = start(TestServer::uniqueName("contacts_cli_bad_"),

@@ -236,7 +236,8 @@ int main(int argc, char *argv[])
             return;
         }
         // A line a script (or a second instance's test) can wait for before it makes the change.
-        say(u"the table shows %1 contacts; waiting for \"%2\""_s.arg(model->rowCount()).arg(waitFor));
+        const qint64 shown = model->totalCount() >= 0 ? model->totalCount() : model->rowCount();
+        say(u"the table shows %1 contacts; waiting for \"%2\""_s.arg(shown).arg(waitFor));
         auto waited = std::make_shared<QElapsedTimer>();
         waited->start();
         // Every page, so a name that sorts after the first page counts too.

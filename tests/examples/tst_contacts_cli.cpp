@@ -7,6 +7,7 @@
 //   anything is written; a bad --add-contact value exits with 1 and says what is wrong.
 
 #include "futurewait.h"
+#include "livewait.h"
 #include "testserver.h"
 
 #include <SurrealQt/connection.h>
@@ -134,6 +135,22 @@ private Q_SLOTS:
         auto a = start(ns, {u"--add-contact"_s,
                             u"Zoe Example,zoe@example.com,+33 1 23 45 67 89,\"Example, Inc\""_s,
                             u"--dump-rows"_s});
+        // From A saying "added" to B saying "shown", both read as they print.
+        QElapsedTimer t;
+        t.start();
+        qint64 addedAt = -1, shownAt = -1;
+        const bool bothSaid = QTest::qWaitFor(
+            [&] {
+                // What a finished process printed can still be read.
+                const bool running = a->process->state() != QProcess::NotRunning ||
+                                     b->process->state() != QProcess::NotRunning;
+                if (addedAt < 0 && !a->lines().filter(u"added contact:"_s).isEmpty())
+                    addedAt = t.elapsed();
+                if (shownAt < 0 && !b->lines().filter(u"shown at row"_s).isEmpty())
+                    shownAt = t.elapsed();
+                return (addedAt >= 0 && shownAt >= 0) || !running;
+            },
+            RunBoundMs);
         QVERIFY(a->finish());
         QVERIFY2(a->exitCode() == 0, qPrintable(a->errText()));
         const QStringList aLines = a->lines();
@@ -154,8 +171,13 @@ private Q_SLOTS:
         QVERIFY2(shown.hasMatch(), qPrintable(b->outText()));
         QCOMPARE(csvRows(bLines), aRows);
         QCOMPARE(countInDb(ns), 11);
-        qInfo("B waited %s ms in all for A's contact (A's whole run included); test %lld ms",
-              qPrintable(shown.captured(1)), (long long)total.elapsed());
+        QVERIFY2(bothSaid && addedAt >= 0 && shownAt >= 0,
+                 qPrintable(u"A said \"added\" at %1 ms, B \"shown\" at %2 ms"_s.arg(addedAt).arg(shownAt)));
+        // The other process shows the change well within the bound the in-process live tests use.
+        QVERIFY2(shownAt - addedAt < LiveWait::BoundMs, qPrintable(u"%1 ms"_s.arg(shownAt - addedAt)));
+        qInfo("B showed A's contact %lld ms after A said it was added (B waited %s ms in all, A's start "
+              "included); test %lld ms",
+              (long long)(shownAt - addedAt), qPrintable(shown.captured(1)), (long long)total.elapsed());
 
         // What --dump-rows printed is a CSV file --import reads: into an empty database, the same table.
         const QString file = writeFile(u"dump.csv"_s, (bRowsJoined(bLines)).toUtf8());

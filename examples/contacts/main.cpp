@@ -166,8 +166,9 @@ int main(int argc, char *argv[])
     }
     bool timeoutOk = false;
     const int timeoutSeconds = parser.value(u"timeout"_s).toInt(&timeoutOk);
-    if (!timeoutOk || timeoutSeconds <= 0) {
-        qCritical("--timeout: a positive number of seconds expected, not \"%s\"",
+    // A day at most keeps the milliseconds in an int.
+    if (!timeoutOk || timeoutSeconds <= 0 || timeoutSeconds > 86400) {
+        qCritical("--timeout: seconds from 1 to 86400 expected, not \"%s\"",
                   qPrintable(parser.value(u"timeout"_s)));
         return 1;
     }

@@ -3,6 +3,7 @@
 #include "codec/cborcodec_p.h"
 #include "codec/valueformatter_p.h"
 #include "codec/variantcompare_p.h"
+#include "core/postbox_p.h"
 #include "views/querylistmodel_p.h"
 #include "views/valueorder_p.h"
 
@@ -81,21 +82,42 @@ QVariant displayValue(const QVariant &v)
 // A continuation attached with a context runs at once, inside the call that attached it, when the
 // answer came back before then() was reached (a descheduled thread on a busy machine). Edits
 // promise "shown at once, corrected later", so their outcome is always applied from the event loop.
+//
+// None of these attach with then(context, ...): in Qt 6.4 that continuation reads the context's
+// QPointer on the I/O thread (racing the model's deletion in its own thread) and asserts, in a
+// debug build, when the model was destroyed before the answer came (a page in flight when the
+// view closes). They run where the future finishes and post to the model through a PostBox,
+// which drops the call once the model is gone.
 template<typename F>
 auto later(QObject *context, F f)
 {
-    return [context, f = std::move(f)](const QueryResult &r) {
-        QMetaObject::invokeMethod(
-            context, [f, r]() mutable { f(r); }, Qt::QueuedConnection);
+    return [box = Internal::PostBox::of(context), f = std::move(f)](const QueryResult &r) {
+        box->post([f, r]() mutable { f(r); });
     };
 }
 
 template<typename F>
 auto laterOnError(QObject *context, F f)
 {
-    return [context, f = std::move(f)](const Exception &e) {
-        QMetaObject::invokeMethod(
-            context, [f, error = e.error()]() mutable { f(error); }, Qt::QueuedConnection);
+    return [box = Internal::PostBox::of(context), f = std::move(f)](const Exception &e) {
+        box->post([f, error = e.error()]() mutable { f(error); });
+    };
+}
+
+// As then(context, ...) meant: at once when already in the model's thread, queued otherwise.
+template<typename T, typename F>
+auto inThread(QObject *context, F f)
+{
+    return [box = Internal::PostBox::of(context), f = std::move(f)](const T &value) {
+        box->post([f, value]() mutable { f(value); }, Qt::AutoConnection);
+    };
+}
+
+template<typename F>
+auto inThreadOnError(QObject *context, F f)
+{
+    return [box = Internal::PostBox::of(context), f = std::move(f)](const Exception &e) {
+        box->post([f, error = e.error()]() mutable { f(error); }, Qt::AutoConnection);
     };
 }
 
@@ -649,15 +671,15 @@ void QueryListModelPrivate::subscribe(quint64 gen)
             fail(e);
     });
     lq->started()
-        .then(q,
-              [this, gen](const QUuid &) {
-                  if (gen == generation)
-                      detectIndexThenLoad(gen);
-              })
-        .onFailed(q, [this, gen](const Exception &e) {
+        .then(QtFuture::Launch::Sync, inThread<QUuid>(q,
+                                                      [this, gen](const QUuid &) {
+                                                          if (gen == generation)
+                                                              detectIndexThenLoad(gen);
+                                                      }))
+        .onFailed(inThreadOnError(q, [this, gen](const Error &e) {
             if (gen == generation)
-                fail(e.error());
-        });
+                fail(e);
+        }));
 }
 
 void QueryListModelPrivate::detectIndexThenLoad(quint64 gen)
@@ -671,29 +693,30 @@ void QueryListModelPrivate::detectIndexThenLoad(quint64 gen)
         return;
     }
     connection->query(u"INFO FOR TABLE "_s + fromTable())
-        .then(q, later(q,
-                       [this, gen, load](const QueryResult &r) {
-                           if (gen != generation)
-                               return;
-                           static const QRegularExpression fieldsRe(u"\\b(?:FIELDS|COLUMNS)\\s+([^\\s,]+)"_s);
-                           const QVariantMap indexes = r.value(0).toMap().value(u"indexes"_s).toMap();
-                           for (const QVariant &def : indexes) {
-                               const auto m = fieldsRe.match(def.toString());
-                               QString first = m.captured(1);
-                               first.remove(u'`');
-                               if (m.hasMatch() && first == orderBy)
-                                   orderIndexed = true;
-                           }
-                           paging = orderIndexed ? Paging::IndexedField : Paging::Offset;
-                           load();
-                       }))
-        .onFailed(q, laterOnError(q, [this, gen, load](const Error &e) {
-                      if (gen != generation)
-                          return;
-                      // Without INFO rights the order still works, only by START.
-                      qCInfo(lcViews) << "INFO FOR TABLE failed, paging by START:" << e.toString();
-                      load();
-                  }));
+        .then(QtFuture::Launch::Sync,
+              later(q,
+                    [this, gen, load](const QueryResult &r) {
+                        if (gen != generation)
+                            return;
+                        static const QRegularExpression fieldsRe(u"\\b(?:FIELDS|COLUMNS)\\s+([^\\s,]+)"_s);
+                        const QVariantMap indexes = r.value(0).toMap().value(u"indexes"_s).toMap();
+                        for (const QVariant &def : indexes) {
+                            const auto m = fieldsRe.match(def.toString());
+                            QString first = m.captured(1);
+                            first.remove(u'`');
+                            if (m.hasMatch() && first == orderBy)
+                                orderIndexed = true;
+                        }
+                        paging = orderIndexed ? Paging::IndexedField : Paging::Offset;
+                        load();
+                    }))
+        .onFailed(laterOnError(q, [this, gen, load](const Error &e) {
+            if (gen != generation)
+                return;
+            // Without INFO rights the order still works, only by START.
+            qCInfo(lcViews) << "INFO FOR TABLE failed, paging by START:" << e.toString();
+            load();
+        }));
 }
 
 void QueryListModelPrivate::nextRead()
@@ -757,31 +780,32 @@ void QueryListModelPrivate::requestPage()
         v.remove(u"qlm_limit"_s);
     const quint64 gen = generation;
     connection->query(text, v)
-        .then(q, later(q,
-                       [this, gen, limit](const QueryResult &r) {
-                           if (gen != generation)
-                               return;
-                           Error e;
-                           QVariantList records = rowsOf(r, &e);
-                           if (e.isValid()) {
-                               fail(e);
-                               return;
-                           }
-                           const bool end = paging == Paging::Single || records.size() < limit;
-                           if (paging == Paging::IndexedField && !tieIds.isEmpty()) {
-                               records.removeIf([this](const QVariant &rec) {
-                                   const QVariantMap m = rec.toMap();
-                                   return ValueOrder::compare(sortKeyOf(m), cursor) == 0 &&
-                                          tieIds.contains(m.value(u"id"_s));
-                               });
-                           }
-                           atEnd = end;
-                           onPage(records);
-                       }))
-        .onFailed(q, [this, gen](const Exception &e) {
+        .then(QtFuture::Launch::Sync,
+              later(q,
+                    [this, gen, limit](const QueryResult &r) {
+                        if (gen != generation)
+                            return;
+                        Error e;
+                        QVariantList records = rowsOf(r, &e);
+                        if (e.isValid()) {
+                            fail(e);
+                            return;
+                        }
+                        const bool end = paging == Paging::Single || records.size() < limit;
+                        if (paging == Paging::IndexedField && !tieIds.isEmpty()) {
+                            records.removeIf([this](const QVariant &rec) {
+                                const QVariantMap m = rec.toMap();
+                                return ValueOrder::compare(sortKeyOf(m), cursor) == 0 &&
+                                       tieIds.contains(m.value(u"id"_s));
+                            });
+                        }
+                        atEnd = end;
+                        onPage(records);
+                    }))
+        .onFailed(inThreadOnError(q, [this, gen](const Error &e) {
             if (gen == generation)
-                fail(e.error());
-        });
+                fail(e);
+        }));
 }
 
 void QueryListModelPrivate::onPage(const QVariantList &pageRecords)
@@ -889,34 +913,34 @@ void QueryListModelPrivate::requestRecheck()
     const quint64 gen = generation;
     // Under the user's own permissions: a row they may no longer see leaves the model too.
     connection->query(u"SELECT * FROM $qlm_ids"_s + whereFilter(), v)
-        .then(q, later(q,
-                       [this, gen, batch](const QueryResult &r) {
-                           if (gen != generation)
-                               return;
-                           Error e;
-                           const QVariantList records = rowsOf(r, &e);
-                           if (e.isValid()) {
-                               fail(e);
-                               return;
-                           }
-                           if (RecheckStats &stats = recheckStats(); stats.enabled)
-                               stats.bytesReceived += CborCodec::encode(records).size();
-                           QSet<RecordId> matching;
-                           for (const QVariant &rec : records) {
-                               matching.insert(idOf(rec.toMap()));
-                               upsert(rec.toMap());
-                           }
-                           for (const RecordId &id : batch) {
-                               if (!matching.contains(id))
-                                   removeById(id);
-                           }
-                           afterLiveChange();
-                           finishRead();
-                       }))
-        .onFailed(q, [this, gen](const Exception &e) {
+        .then(QtFuture::Launch::Sync, later(q,
+                                            [this, gen, batch](const QueryResult &r) {
+                                                if (gen != generation)
+                                                    return;
+                                                Error e;
+                                                const QVariantList records = rowsOf(r, &e);
+                                                if (e.isValid()) {
+                                                    fail(e);
+                                                    return;
+                                                }
+                                                if (RecheckStats &stats = recheckStats(); stats.enabled)
+                                                    stats.bytesReceived += CborCodec::encode(records).size();
+                                                QSet<RecordId> matching;
+                                                for (const QVariant &rec : records) {
+                                                    matching.insert(idOf(rec.toMap()));
+                                                    upsert(rec.toMap());
+                                                }
+                                                for (const RecordId &id : batch) {
+                                                    if (!matching.contains(id))
+                                                        removeById(id);
+                                                }
+                                                afterLiveChange();
+                                                finishRead();
+                                            }))
+        .onFailed(inThreadOnError(q, [this, gen](const Error &e) {
             if (gen == generation)
-                fail(e.error());
-        });
+                fail(e);
+        }));
 }
 
 void QueryListModelPrivate::requestResync()
@@ -971,42 +995,42 @@ void QueryListModelPrivate::requestResync()
     }
     const quint64 gen = generation;
     connection->query(text, v)
-        .then(q, later(q,
-                       [this, gen](const QueryResult &r) {
-                           if (gen != generation)
-                               return;
-                           Error e;
-                           QVariantList records = rowsOf(r, &e);
-                           if (e.isValid()) {
-                               fail(e);
-                               return;
-                           }
-                           if (paging == Paging::IndexedField && !atEnd && cursor.isValid()) {
-                               // Ties with the cursor that no page delivered yet still belong to the next
-                               // page.
-                               records.removeIf([this](const QVariant &rec) {
-                                   const QVariantMap m = rec.toMap();
-                                   return ValueOrder::compare(sortKeyOf(m), cursor) == 0 &&
-                                          !tieIds.contains(m.value(u"id"_s));
-                               });
-                           }
-                           if (paging == Paging::IndexedField && tableMode()) {
-                               // The server's order of equal keys is its own; ours breaks ties by id.
-                               std::stable_sort(records.begin(), records.end(),
-                                                [this](const QVariant &a, const QVariant &b) {
-                                                    const QVariantMap x = a.toMap(), y = b.toMap();
-                                                    return compareOrder(sortKeyOf(x), idOf(x), sortKeyOf(y),
-                                                                        idOf(y)) < 0;
-                                                });
-                           }
-                           reconcile(records);
-                           afterLiveChange();
-                           finishRead();
-                       }))
-        .onFailed(q, [this, gen](const Exception &e) {
+        .then(QtFuture::Launch::Sync,
+              later(q,
+                    [this, gen](const QueryResult &r) {
+                        if (gen != generation)
+                            return;
+                        Error e;
+                        QVariantList records = rowsOf(r, &e);
+                        if (e.isValid()) {
+                            fail(e);
+                            return;
+                        }
+                        if (paging == Paging::IndexedField && !atEnd && cursor.isValid()) {
+                            // Ties with the cursor that no page delivered yet still belong to the next
+                            // page.
+                            records.removeIf([this](const QVariant &rec) {
+                                const QVariantMap m = rec.toMap();
+                                return ValueOrder::compare(sortKeyOf(m), cursor) == 0 &&
+                                       !tieIds.contains(m.value(u"id"_s));
+                            });
+                        }
+                        if (paging == Paging::IndexedField && tableMode()) {
+                            // The server's order of equal keys is its own; ours breaks ties by id.
+                            std::stable_sort(
+                                records.begin(), records.end(), [this](const QVariant &a, const QVariant &b) {
+                                    const QVariantMap x = a.toMap(), y = b.toMap();
+                                    return compareOrder(sortKeyOf(x), idOf(x), sortKeyOf(y), idOf(y)) < 0;
+                                });
+                        }
+                        reconcile(records);
+                        afterLiveChange();
+                        finishRead();
+                    }))
+        .onFailed(inThreadOnError(q, [this, gen](const Error &e) {
             if (gen == generation)
-                fail(e.error());
-        });
+                fail(e);
+        }));
 }
 
 void QueryListModelPrivate::recount()
@@ -1015,18 +1039,19 @@ void QueryListModelPrivate::recount()
         return;
     const quint64 gen = generation;
     connection->query(u"SELECT count() FROM "_s + fromTable() + whereFilter() + u" GROUP ALL"_s, vars())
-        .then(q, later(q,
-                       [this, gen](const QueryResult &r) {
-                           if (gen != generation || !r.isOk())
-                               return;
-                           const QVariantList list = r.last().toList();
-                           if (atEnd)
-                               setTotal(rows.size());
-                           else
-                               setTotal(list.isEmpty() ? 0
-                                                       : list.first().toMap().value(u"count"_s).toLongLong());
-                       }))
-        .onFailed(q, [](const Exception &e) { qCInfo(lcViews) << "count failed:" << e.error().toString(); });
+        .then(QtFuture::Launch::Sync,
+              later(q,
+                    [this, gen](const QueryResult &r) {
+                        if (gen != generation || !r.isOk())
+                            return;
+                        const QVariantList list = r.last().toList();
+                        if (atEnd)
+                            setTotal(rows.size());
+                        else
+                            setTotal(list.isEmpty() ? 0
+                                                    : list.first().toMap().value(u"count"_s).toLongLong());
+                    }))
+        .onFailed([](const Exception &e) { qCInfo(lcViews) << "count failed:" << e.error().toString(); });
 }
 
 void QueryListModelPrivate::onNotification(const LiveNotification &n)
@@ -1425,7 +1450,7 @@ bool QueryListModel::setField(int row, const QString &field, const QVariant &val
     d->connection
         ->query(u"UPDATE $qlm_id MERGE $qlm_data RETURN AFTER"_s,
                 {{u"qlm_id"_s, QVariant::fromValue(id)}, {u"qlm_data"_s, QVariantMap{{field, value}}}})
-        .then(this,
+        .then(QtFuture::Launch::Sync,
               later(this,
                     [this, id, rollback](const QueryResult &r) {
                         if (!r.isOk()) {
@@ -1452,7 +1477,7 @@ bool QueryListModel::setField(int row, const QString &field, const QVariant &val
                                 d->place(at, d->makeRow(server), roles);
                         }
                     }))
-        .onFailed(this, laterOnError(this, [rollback](const SurrealQt::Error &e) { rollback(e); }));
+        .onFailed(laterOnError(this, [rollback](const SurrealQt::Error &e) { rollback(e); }));
     return true;
 }
 
@@ -1467,33 +1492,34 @@ void QueryListModel::createRecord(const QVariantMap &data)
     const quint64 gen = d->generation;
     d->connection
         ->query(u"CREATE "_s + d->fromTable() + u" CONTENT $qlm_data RETURN AFTER"_s, {{u"qlm_data"_s, data}})
-        .then(this, later(this,
-                          [this, gen](const QueryResult &r) {
-                              const QVariantList list = r.isOk() ? r.last().toList() : QVariantList();
-                              if (list.isEmpty()) {
-                                  Q_EMIT writeFailed(
-                                      {}, r.isOk() ? SurrealQt::Error(SurrealQt::Error::Kind::NotAllowed,
-                                                                      u"the record was not created"_s,
-                                                                      u"QueryListModel::createRecord"_s)
-                                                   : r.firstError());
-                                  return;
-                              }
-                              if (gen != d->generation || !d->started)
-                                  return;
-                              const QVariantMap rec = list.first().toMap();
-                              if (d->filter.trimmed().isEmpty()) {
-                                  d->upsert(rec);
-                              } else {
-                                  const RecordId id = idOf(rec);
-                                  if (!d->recheckSet.contains(id)) {
-                                      d->recheckSet.insert(id);
-                                      d->recheckIds.append(id);
-                                  }
-                                  d->nextRead();
-                              }
-                              d->afterLiveChange();
-                          }))
-        .onFailed(this, laterOnError(this, [this](const SurrealQt::Error &e) { Q_EMIT writeFailed({}, e); }));
+        .then(QtFuture::Launch::Sync,
+              later(this,
+                    [this, gen](const QueryResult &r) {
+                        const QVariantList list = r.isOk() ? r.last().toList() : QVariantList();
+                        if (list.isEmpty()) {
+                            Q_EMIT writeFailed({}, r.isOk()
+                                                       ? SurrealQt::Error(SurrealQt::Error::Kind::NotAllowed,
+                                                                          u"the record was not created"_s,
+                                                                          u"QueryListModel::createRecord"_s)
+                                                       : r.firstError());
+                            return;
+                        }
+                        if (gen != d->generation || !d->started)
+                            return;
+                        const QVariantMap rec = list.first().toMap();
+                        if (d->filter.trimmed().isEmpty()) {
+                            d->upsert(rec);
+                        } else {
+                            const RecordId id = idOf(rec);
+                            if (!d->recheckSet.contains(id)) {
+                                d->recheckSet.insert(id);
+                                d->recheckIds.append(id);
+                            }
+                            d->nextRead();
+                        }
+                        d->afterLiveChange();
+                    }))
+        .onFailed(laterOnError(this, [this](const SurrealQt::Error &e) { Q_EMIT writeFailed({}, e); }));
 }
 
 bool QueryListModel::removeRecord(int row)
@@ -1578,34 +1604,34 @@ bool QueryListModel::insertRows(int row, int count, const QModelIndex &parent)
     for (int i = 0; i < count; ++i)
         empty.append(QVariantMap());
     d->connection->query(u"INSERT INTO "_s + d->fromTable() + u" $qlm_rows"_s, {{u"qlm_rows"_s, empty}})
-        .then(this, later(this,
-                          [this, serials, rowOfSerial, dropPlaceholder](const QueryResult &r) {
-                              const QVariantList created = r.isOk() ? r.last().toList() : QVariantList();
-                              for (int i = 0; i < serials.size(); ++i) {
-                                  const QVariantMap rec = created.value(i).toMap();
-                                  const RecordId id = idOf(rec);
-                                  const int at = rowOfSerial(serials.at(i));
-                                  if (!id.isValid() || at < 0 || d->findRow(id) >= 0) {
-                                      // Either it failed, or a live notification already showed the record.
-                                      dropPlaceholder(serials.at(i));
-                                      if (!id.isValid())
-                                          Q_EMIT writeFailed(
-                                              {}, r.isOk()
-                                                      ? SurrealQt::Error(SurrealQt::Error::Kind::NotAllowed,
-                                                                         u"the record was not created"_s,
-                                                                         u"QueryListModel::insertRows"_s)
-                                                      : r.firstError());
-                                      continue;
-                                  }
-                                  d->place(at, d->makeRow(rec),
-                                           QueryListModelPrivate::changedRoles(d.get(), {}, rec));
-                              }
-                          }))
-        .onFailed(this, laterOnError(this, [this, serials, dropPlaceholder](const SurrealQt::Error &e) {
-                      for (quint32 s : serials)
-                          dropPlaceholder(s);
-                      Q_EMIT writeFailed({}, e);
-                  }));
+        .then(QtFuture::Launch::Sync,
+              later(this,
+                    [this, serials, rowOfSerial, dropPlaceholder](const QueryResult &r) {
+                        const QVariantList created = r.isOk() ? r.last().toList() : QVariantList();
+                        for (int i = 0; i < serials.size(); ++i) {
+                            const QVariantMap rec = created.value(i).toMap();
+                            const RecordId id = idOf(rec);
+                            const int at = rowOfSerial(serials.at(i));
+                            if (!id.isValid() || at < 0 || d->findRow(id) >= 0) {
+                                // Either it failed, or a live notification already showed the record.
+                                dropPlaceholder(serials.at(i));
+                                if (!id.isValid())
+                                    Q_EMIT writeFailed(
+                                        {}, r.isOk() ? SurrealQt::Error(SurrealQt::Error::Kind::NotAllowed,
+                                                                        u"the record was not created"_s,
+                                                                        u"QueryListModel::insertRows"_s)
+                                                     : r.firstError());
+                                continue;
+                            }
+                            d->place(at, d->makeRow(rec),
+                                     QueryListModelPrivate::changedRoles(d.get(), {}, rec));
+                        }
+                    }))
+        .onFailed(laterOnError(this, [this, serials, dropPlaceholder](const SurrealQt::Error &e) {
+            for (quint32 s : serials)
+                dropPlaceholder(s);
+            Q_EMIT writeFailed({}, e);
+        }));
     return true;
 }
 
@@ -1640,30 +1666,30 @@ bool QueryListModel::removeRows(int row, int count, const QModelIndex &parent)
         Q_EMIT writeFailed(rec.value(u"id"_s), e);
     };
     d->connection->query(u"DELETE $qlm_ids RETURN BEFORE"_s, {{u"qlm_ids"_s, ids}})
-        .then(this, later(this,
-                          [removed, restore](const QueryResult &r) {
-                              if (!r.isOk()) {
-                                  for (const QVariantMap &rec : removed)
-                                      restore(rec, r.firstError());
-                                  return;
-                              }
-                              QSet<RecordId> gone;
-                              for (const QVariant &v : r.last().toList())
-                                  gone.insert(idOf(v.toMap()));
-                              for (const QVariantMap &rec : removed) {
-                                  if (!gone.contains(idOf(rec)))
-                                      restore(rec,
-                                              SurrealQt::Error(
-                                                  SurrealQt::Error::Kind::NotAllowed,
-                                                  u"the database did not delete %1 (refused by a permission "
-                                                  "rule, or already gone)"_s.arg(idOf(rec).toString()),
-                                                  u"QueryListModel::removeRows"_s));
-                              }
-                          }))
-        .onFailed(this, laterOnError(this, [removed, restore](const SurrealQt::Error &e) {
-                      for (const QVariantMap &rec : removed)
-                          restore(rec, e);
-                  }));
+        .then(QtFuture::Launch::Sync,
+              later(this,
+                    [removed, restore](const QueryResult &r) {
+                        if (!r.isOk()) {
+                            for (const QVariantMap &rec : removed)
+                                restore(rec, r.firstError());
+                            return;
+                        }
+                        QSet<RecordId> gone;
+                        for (const QVariant &v : r.last().toList())
+                            gone.insert(idOf(v.toMap()));
+                        for (const QVariantMap &rec : removed) {
+                            if (!gone.contains(idOf(rec)))
+                                restore(rec, SurrealQt::Error(
+                                                 SurrealQt::Error::Kind::NotAllowed,
+                                                 u"the database did not delete %1 (refused by a permission "
+                                                 "rule, or already gone)"_s.arg(idOf(rec).toString()),
+                                                 u"QueryListModel::removeRows"_s));
+                        }
+                    }))
+        .onFailed(laterOnError(this, [removed, restore](const SurrealQt::Error &e) {
+            for (const QVariantMap &rec : removed)
+                restore(rec, e);
+        }));
     return true;
 }
 

@@ -60,17 +60,33 @@ QFuture<BulkResult> BulkOperations::run(std::shared_ptr<BulkJob> job)
     if (m_running++ == 0)
         Q_EMIT runningChanged(true);
     // Queued behind the job's last progress post, so finished() comes after every progress().
+    // Not then(this, ...): in Qt 6.4 that reads this object's QPointer on the I/O thread, and
+    // asserts (debug builds) when the object was deleted before the job ended.
+    QPointer<BulkOperations> self(this);
+    std::shared_ptr<Internal::PostBox> box = Internal::PostBox::of(this);
     future
-        .then(this,
-              [this](const BulkResult &result) {
-                  Q_EMIT finished(result);
-                  if (--m_running == 0)
-                      Q_EMIT runningChanged(false);
+        .then(QtFuture::Launch::Sync,
+              [self, box](const BulkResult &result) {
+                  box->post(
+                      [self, result] {
+                          if (!self)
+                              return;
+                          Q_EMIT self->finished(result);
+                          if (--self->m_running == 0)
+                              Q_EMIT self->runningChanged(false);
+                      },
+                      Qt::AutoConnection);
               })
-        .onFailed(this, [this](const Exception &e) {
-            Q_EMIT errorOccurred(e.error());
-            if (--m_running == 0)
-                Q_EMIT runningChanged(false);
+        .onFailed([self, box](const Exception &e) {
+            box->post(
+                [self, error = e.error()] {
+                    if (!self)
+                        return;
+                    Q_EMIT self->errorOccurred(error);
+                    if (--self->m_running == 0)
+                        Q_EMIT self->runningChanged(false);
+                },
+                Qt::AutoConnection);
         });
     return future;
 }

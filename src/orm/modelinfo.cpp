@@ -45,8 +45,11 @@ struct Registry
 
 Registry &registry()
 {
-    static Registry r;
-    return r;
+    // Never destroyed: the ModelInfo objects live as long as the process (models register from
+    // static initialisers, and may be looked up during static destruction). A static Registry
+    // freed its containers at exit and left every ModelInfo unreachable (LeakSanitizer).
+    static auto *r = new Registry;
+    return *r;
 }
 
 FieldInfo::Type typeFromName(const QString &name)

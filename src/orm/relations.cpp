@@ -493,8 +493,10 @@ QVariantList linksOf(const ModelInfo &target, const Model &model, const QString 
         return {};
     }
     QVariantList ids;
-    const QSequentialIterable items =
-        model.property(f.name().toUtf8().constData()).value<QSequentialIterable>();
+    // The iterable points into the variant's storage: the variant must outlive the loop (a
+    // temporary here was destroyed before the loop read it, a stack use after scope under ASan).
+    const QVariant list = model.property(f.name().toUtf8().constData());
+    const QSequentialIterable items = list.value<QSequentialIterable>();
     for (const QVariant &item : items) {
         const RecordId id = item.value<RecordId>();
         if (!id.isValid())

@@ -145,6 +145,14 @@ TestCase {
         compare(task.title, "dos")
         compare(repeater.itemAt(1).objectName, "dos=2")
         verify(!model.setField(1, "title", ""), "required: refused before any request")
+        // setField writes in the background: wait for it to land, or it could land after the
+        // next test's init() has recreated the rows.
+        tryVerify(() => {
+            let v
+            db.selectOne("qml_task:2").then(r => v = r.title)
+            wait(50)
+            return v === "dos"
+        }, 10000)
     }
 
     function test_typed_object_id_state_and_error_kind() {

@@ -76,6 +76,21 @@ TestCase {
         return box.value
     }
 
+    // Polls the stored record until its title is `title`. The last answer is kept between
+    // polls: tryVerify evaluates the function once more after it turned true, and a fresh
+    // request could not answer within that call.
+    function waitForStoredTitle(id, title) {
+        const box = { title: undefined, asking: false }
+        tryVerify(() => {
+            if (!box.asking) {
+                box.asking = true
+                db.selectOne(id).then(r => { box.title = r.title; box.asking = false },
+                                      () => { box.asking = false })
+            }
+            return box.title === title
+        }, 10000, id + " stored with title " + title)
+    }
+
     function init() {
         tryCompare(db, "status", Database.Ready, 20000)
         settle(db.query("DEFINE TABLE IF NOT EXISTS qml_task SCHEMALESS; DELETE qml_task;"
@@ -131,12 +146,7 @@ TestCase {
         savedSpy.target = task
         task.save()
         tryCompare(savedSpy, "count", 1, 10000)
-        tryVerify(() => {
-            let v
-            db.selectOne("qml_task:2").then(r => v = r.title)
-            wait(50)
-            return v === "deux"
-        }, 10000)
+        waitForStoredTitle("qml_task:2", "deux")
         verify(model.object(1) === task)
         compare(task.title, "deux")
 
@@ -147,12 +157,7 @@ TestCase {
         verify(!model.setField(1, "title", ""), "required: refused before any request")
         // setField writes in the background: wait for it to land, or it could land after the
         // next test's init() has recreated the rows.
-        tryVerify(() => {
-            let v
-            db.selectOne("qml_task:2").then(r => v = r.title)
-            wait(50)
-            return v === "dos"
-        }, 10000)
+        waitForStoredTitle("qml_task:2", "dos")
     }
 
     function test_typed_object_id_state_and_error_kind() {

@@ -38,8 +38,11 @@ class SURREALQT_EXPORT DatabaseManager : public QObject
     Q_PROPERTY(QUrl url READ url CONSTANT)
     Q_PROPERTY(QString namespaceName READ namespaceName NOTIFY namespaceNameChanged)
     Q_PROPERTY(QString databaseName READ databaseName NOTIFY databaseNameChanged)
-    Q_PROPERTY(int poolSize READ poolSize CONSTANT)
-    Q_PROPERTY(bool usePool READ usePool CONSTANT)
+    Q_PROPERTY(int poolSize READ poolSize NOTIFY optionsChanged)
+    Q_PROPERTY(bool usePool READ usePool NOTIFY optionsChanged)
+    Q_PROPERTY(int maxRetries READ maxRetries NOTIFY optionsChanged)
+    Q_PROPERTY(int maxReconnectAttempts READ maxReconnectAttempts NOTIFY optionsChanged)
+    Q_PROPERTY(bool settingsFixed READ settingsFixed NOTIFY settingsFixedChanged)
     Q_PROPERTY(bool authenticated READ isAuthenticated NOTIFY authenticatedChanged)
     Q_PROPERTY(Error lastError READ lastError NOTIFY errorOccurred)
 
@@ -58,23 +61,35 @@ public:
                     QObject *parent = nullptr);
     ~DatabaseManager() override;
 
-    // Settings; change them before open() (the sockets are made on the first connection() or open()).
-    void setOptions(const ConnectionOptions &options);
+    // Settings. They are fixed once the sockets exist: the first open(), connection(), pool()
+    // or singleConnection() creates them with the settings of that moment (settingsFixed()
+    // turns true). Until then every setter applies and returns true (optionsChanged() when a
+    // value changed). Afterwards a setter changes nothing, logs a warning on
+    // surrealqt.connection and returns false, so the getters always tell what the sockets use;
+    // in-flight and later requests are unaffected. To change them, make a new manager (the QML
+    // Database does that when its url or poolSize changes). See docs/threading.md, "Ownership
+    // and settings".
+    bool setOptions(const ConnectionOptions &options);
     [[nodiscard]] ConnectionOptions options() const;
-    void setPoolSize(int size);
-    void setRequestTimeout(std::chrono::milliseconds timeout);
+    // Clamped to at least 1; HTTP has one client whatever the size (poolSize() reports 1).
+    bool setPoolSize(int size);
+    bool setRequestTimeout(std::chrono::milliseconds timeout);
     [[nodiscard]] std::chrono::milliseconds requestTimeout() const;
-    void setConnectTimeout(std::chrono::milliseconds timeout);
+    bool setConnectTimeout(std::chrono::milliseconds timeout);
+    [[nodiscard]] std::chrono::milliseconds connectTimeout() const;
     // Retries per socket after its first connection attempt failed, until it first connects
     // (open() fails once every socket has used them up). Each failed try moves the socket on to
     // the next of the cluster's URLs, so a dead node listed first costs one try, not all of them.
-    void setMaxRetries(int retries);
+    bool setMaxRetries(int retries);
     [[nodiscard]] int maxRetries() const;
     // Attempts after a connected socket is lost; -1 (the default) = never give up. See docs/reliability.md.
-    void setMaxReconnectAttempts(int attempts);
+    bool setMaxReconnectAttempts(int attempts);
     [[nodiscard]] int maxReconnectAttempts() const;
-    void setKeepAliveInterval(std::chrono::milliseconds interval);
-    void setReconnectBackoff(std::chrono::milliseconds base, std::chrono::milliseconds max);
+    bool setKeepAliveInterval(std::chrono::milliseconds interval);
+    [[nodiscard]] std::chrono::milliseconds keepAliveInterval() const;
+    bool setReconnectBackoff(std::chrono::milliseconds base, std::chrono::milliseconds max);
+    // True once the sockets exist; the setters above refuse from then on.
+    [[nodiscard]] bool settingsFixed() const;
 
     [[nodiscard]] State state() const;
     [[nodiscard]] QUrl url() const;
@@ -117,6 +132,10 @@ Q_SIGNALS:
     void authenticated();
     void authenticatedChanged(bool authenticated);
     void errorOccurred(const SurrealQt::Error &error);
+    // A setter changed a setting (before the sockets exist).
+    void optionsChanged();
+    // The sockets were created: the settings are fixed from now on.
+    void settingsFixedChanged(bool fixed);
     void namespaceNameChanged(const QString &ns);
     void databaseNameChanged(const QString &db);
 

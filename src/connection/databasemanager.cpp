@@ -48,6 +48,8 @@ public:
     bool closed = false;
 
     void createClients();
+    template<typename Apply>
+    bool change(const char *setting, Apply apply);
     DatabaseManager::State currentState() const;
     void updateState();
     void report(const Error &error);
@@ -115,7 +117,10 @@ DatabaseManager::DatabaseManager(const QList<QUrl> &urls, const QString &ns, con
         d->lastError = d->invalidUrl = Error(Error::Kind::Validation, problem, u"DatabaseManager"_s);
         qCWarning(lcConnection) << d->lastError;
     }
-    setOptions(options);
+    d->options = options;
+    d->options.poolSize = std::max(1, options.poolSize);
+    // HTTP has no sockets to pool; one client multiplexes through QNetworkAccessManager.
+    d->usePool = d->webSocket && options.sockets == ConnectionOptions::Sockets::Pool;
     d->thread = new IoThread;
     d->thread->setObjectName(u"SurrealQt I/O"_s);
     d->thread->start();
@@ -147,12 +152,43 @@ DatabaseManager::~DatabaseManager()
     delete thread;
 }
 
-void DatabaseManager::setOptions(const ConnectionOptions &options)
+// Settings apply until the sockets exist and are refused afterwards (docs/threading.md,
+// "Ownership and settings"). Rebuilding the sockets instead would delete the Connection objects
+// that models, helpers and live queries hold, and would replay the session on new sockets
+// behind the back of requests in flight; a new manager makes that explicit.
+template<typename Apply>
+bool DatabaseManagerPrivate::change(const char *setting, Apply apply)
 {
-    d->options = options;
-    d->options.poolSize = std::max(1, options.poolSize);
-    // HTTP has no sockets to pool; one client multiplexes through QNetworkAccessManager.
-    d->usePool = d->webSocket && options.sockets == ConnectionOptions::Sockets::Pool;
+    bool changed = false;
+    {
+        QMutexLocker lock(&createMutex);
+        if (!clients.isEmpty()) {
+            qCWarning(lcConnection).nospace()
+                << "DatabaseManager::" << setting
+                << " refused: settings are fixed once the sockets exist (after the first open() or "
+                   "connection()); make a new DatabaseManager to change them";
+            return false;
+        }
+        changed = apply();
+    }
+    if (changed)
+        Q_EMIT q->optionsChanged();
+    return true;
+}
+
+bool DatabaseManager::setOptions(const ConnectionOptions &options)
+{
+    return d->change("setOptions", [this, &options] {
+        ConnectionOptions next = options;
+        next.poolSize = std::max(1, options.poolSize);
+        // HTTP has no sockets to pool; one client multiplexes through QNetworkAccessManager.
+        const bool nextUsePool = d->webSocket && next.sockets == ConnectionOptions::Sockets::Pool;
+        const bool changed = next.sockets != d->options.sockets || next.poolSize != d->options.poolSize ||
+                             nextUsePool != d->usePool;
+        d->options = next;
+        d->usePool = nextUsePool;
+        return changed;
+    });
 }
 
 ConnectionOptions DatabaseManager::options() const
@@ -160,16 +196,28 @@ ConnectionOptions DatabaseManager::options() const
     return d->options;
 }
 
-void DatabaseManager::setPoolSize(int size)
+bool DatabaseManager::setPoolSize(int size)
 {
     ConnectionOptions o = d->options;
     o.poolSize = size;
-    setOptions(o);
+    return d->change("setPoolSize", [this, &o] {
+        const int next = std::max(1, o.poolSize);
+        return std::exchange(d->options.poolSize, next) != next;
+    });
 }
 
-void DatabaseManager::setRequestTimeout(std::chrono::milliseconds timeout)
+namespace {
+template<typename T>
+bool assign(T &field, T value)
 {
-    d->config.requestTimeoutMs = int(timeout.count());
+    return std::exchange(field, value) != value;
+}
+} // namespace
+
+bool DatabaseManager::setRequestTimeout(std::chrono::milliseconds timeout)
+{
+    return d->change("setRequestTimeout",
+                     [this, timeout] { return assign(d->config.requestTimeoutMs, int(timeout.count())); });
 }
 
 std::chrono::milliseconds DatabaseManager::requestTimeout() const
@@ -177,14 +225,21 @@ std::chrono::milliseconds DatabaseManager::requestTimeout() const
     return std::chrono::milliseconds(d->config.requestTimeoutMs);
 }
 
-void DatabaseManager::setConnectTimeout(std::chrono::milliseconds timeout)
+bool DatabaseManager::setConnectTimeout(std::chrono::milliseconds timeout)
 {
-    d->config.connectTimeoutMs = int(timeout.count());
+    return d->change("setConnectTimeout",
+                     [this, timeout] { return assign(d->config.connectTimeoutMs, int(timeout.count())); });
 }
 
-void DatabaseManager::setMaxRetries(int retries)
+std::chrono::milliseconds DatabaseManager::connectTimeout() const
 {
-    d->config.maxRetries = std::max(1, retries);
+    return std::chrono::milliseconds(d->config.connectTimeoutMs);
+}
+
+bool DatabaseManager::setMaxRetries(int retries)
+{
+    return d->change("setMaxRetries",
+                     [this, retries] { return assign(d->config.maxRetries, std::max(1, retries)); });
 }
 
 int DatabaseManager::maxRetries() const
@@ -192,9 +247,11 @@ int DatabaseManager::maxRetries() const
     return d->config.maxRetries;
 }
 
-void DatabaseManager::setMaxReconnectAttempts(int attempts)
+bool DatabaseManager::setMaxReconnectAttempts(int attempts)
 {
-    d->config.maxReconnectAttempts = attempts < 0 ? -1 : std::max(1, attempts);
+    return d->change("setMaxReconnectAttempts", [this, attempts] {
+        return assign(d->config.maxReconnectAttempts, attempts < 0 ? -1 : std::max(1, attempts));
+    });
 }
 
 int DatabaseManager::maxReconnectAttempts() const
@@ -202,15 +259,30 @@ int DatabaseManager::maxReconnectAttempts() const
     return d->config.maxReconnectAttempts;
 }
 
-void DatabaseManager::setKeepAliveInterval(std::chrono::milliseconds interval)
+bool DatabaseManager::setKeepAliveInterval(std::chrono::milliseconds interval)
 {
-    d->config.keepAliveMs = int(interval.count());
+    return d->change("setKeepAliveInterval",
+                     [this, interval] { return assign(d->config.keepAliveMs, int(interval.count())); });
 }
 
-void DatabaseManager::setReconnectBackoff(std::chrono::milliseconds base, std::chrono::milliseconds max)
+std::chrono::milliseconds DatabaseManager::keepAliveInterval() const
 {
-    d->config.backoffBaseMs = int(base.count());
-    d->config.backoffMaxMs = int(max.count());
+    return std::chrono::milliseconds(d->config.keepAliveMs);
+}
+
+bool DatabaseManager::setReconnectBackoff(std::chrono::milliseconds base, std::chrono::milliseconds max)
+{
+    return d->change("setReconnectBackoff", [this, base, max] {
+        const bool a = assign(d->config.backoffBaseMs, int(base.count()));
+        const bool b = assign(d->config.backoffMaxMs, int(max.count()));
+        return a || b;
+    });
+}
+
+bool DatabaseManager::settingsFixed() const
+{
+    QMutexLocker lock(&d->createMutex);
+    return !d->clients.isEmpty();
 }
 
 DatabaseManager::State DatabaseManager::state() const
@@ -311,6 +383,11 @@ void DatabaseManagerPrivate::createClients()
                          if (dbChanged)
                              Q_EMIT q->databaseNameChanged(db);
                      });
+    // Announced in the manager's thread (at once when created there), outside the lock: a slot
+    // may read settingsFixed().
+    lock.unlock();
+    QMetaObject::invokeMethod(
+        q, [q = q] { Q_EMIT q->settingsFixedChanged(true); }, Qt::AutoConnection);
 }
 
 void DatabaseManagerPrivate::report(const Error &error)

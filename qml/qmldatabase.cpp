@@ -2,6 +2,8 @@
 
 #include "jsconvert_p.h"
 
+#include "core/postbox_p.h"
+
 #include <SurrealQt/connection.h>
 #include <SurrealQt/credentials.h>
 #include <SurrealQt/crudhelpers.h>
@@ -386,18 +388,18 @@ void QmlDatabase::reopen()
     setStatus(Connecting);
     Q_EMIT connectionChanged();
     const quint64 generation = m_generation;
-    manager->open()
-        .then(this,
-              [this, generation] {
-                  if (generation != m_generation)
-                      return;
-                  setStatus(Ready);
-                  Q_EMIT opened();
-              })
-        .onFailed(this, [this, generation](const Exception &e) {
+    Internal::deliverTo(
+        this, "Database", manager->open(),
+        [this, generation] {
             if (generation != m_generation)
                 return;
-            setError(e.error());
+            setStatus(Ready);
+            Q_EMIT opened();
+        },
+        [this, generation](const SqError &error) {
+            if (generation != m_generation)
+                return;
+            setError(error);
             setStatus(Error);
         });
 }
@@ -435,12 +437,9 @@ QJSValue QmlDatabase::run(const QJSValue &callback, Start start, Finish finish)
     }
     auto future = start(c);
     using Value = std::decay_t<decltype(future.result())>;
-    future.then(this, [reply, finish](const Value &value) { finish(reply, value); })
-        .onFailed(this, [reply](const Exception &e) { reply.reject(e.error()); })
-        .onFailed(this, [reply] {
-            reply.reject(SqError(SqError::Kind::Protocol, QStringLiteral("unexpected failure"),
-                                 QStringLiteral("Database")));
-        });
+    Internal::deliverTo(
+        this, "Database", future, [reply, finish](const Value &value) { finish(reply, value); },
+        [reply](const SqError &error) { reply.reject(error); });
     return reply.returnValue();
 }
 

@@ -62,7 +62,12 @@ private:
     void setState(State state);
     void deliver(const LiveNotification &notification);
 
-    QPointer<RpcClient> m_client;
+    // The client's Internal::PostBox (src/core/postbox_p.h): kill() posts the removal through
+    // it, so a client deleted meanwhile on its own thread drops the post instead of receiving it
+    // freed. Taken at construction, while the connection that made this object keeps the client.
+    std::shared_ptr<void> m_clientBox;
+    // Only ever captured into a post through m_clientBox, never dereferenced here.
+    RpcClient *m_client = nullptr;
     // Identifies the I/O thread's subscription without touching it: that thread may delete it
     // at any time (a server KILL, a failure), so this thread never dereferences it.
     quint64 m_subscriptionToken = 0;

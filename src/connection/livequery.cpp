@@ -1,6 +1,7 @@
 #include <SurrealQt/livequery.h>
 
 #include "core/logging_p.h"
+#include "core/postbox_p.h"
 #include "rpcclient_p.h"
 
 #include <SurrealQt/exception.h>
@@ -14,6 +15,7 @@ namespace SurrealQt {
 LiveQuery::LiveQuery(RpcClient *client, const QString &method, const QVariantList &params, bool viaQuery,
                      QObject *parent, const QFuture<void> &registerAfter)
     : QObject(parent)
+    , m_clientBox(client ? Internal::PostBox::of(client) : nullptr)
     , m_client(client)
 {
     auto promise = std::make_shared<QPromise<QUuid>>();
@@ -81,16 +83,16 @@ LiveQuery::LiveQuery(RpcClient *client, const QString &method, const QVariantLis
     // Killed before that, the subscription is dropped without ever reaching the server.
     auto gateClosed = std::make_shared<std::atomic<bool>>(false);
     m_gateClosed = gateClosed;
-    QFuture<void> gate = registerAfter;
-    gate.then(client,
-              [client, sub, gateClosed] {
-                  if (gateClosed->load())
-                      delete sub;
-                  else
-                      client->addLive(sub);
-              })
-        .onFailed(client, [sub](const Exception &e) {
-            Q_EMIT sub->failed(e.error());
+    Internal::deliverTo(
+        client, "LiveQuery", registerAfter,
+        [client, sub, gateClosed] {
+            if (gateClosed->load())
+                delete sub;
+            else
+                client->addLive(sub);
+        },
+        [sub](const Error &error) {
+            Q_EMIT sub->failed(error);
             sub->deleteLater();
         });
 }
@@ -123,10 +125,9 @@ void LiveQuery::kill()
         return;
     // Notifications already queued to this thread, or sent until the I/O thread processes the
     // removal, are dropped by m_killed; the connections end with this object or the subscription.
-    if (RpcClient *client = m_client.data()) {
-        QMetaObject::invokeMethod(
-            client, [client, token] { client->removeLive(token); }, Qt::QueuedConnection);
-    }
+    RpcClient *client = m_client;
+    if (auto box = std::static_pointer_cast<Internal::PostBox>(m_clientBox))
+        box->post([client, token] { client->removeLive(token); });
 }
 
 void LiveQuery::setState(State state)

@@ -1,3 +1,4 @@
+#include "core/postbox_p.h"
 #include "orm/modelrows_p.h"
 #include "orm/orm_p.h"
 
@@ -298,12 +299,12 @@ public:
             p.finish();
             return p.future();
         }
-        return c->query(plan.text, plan.vars)
-            .then(m, [m, plan, finish](const QueryResult &r) { finish(m, plan, r); })
-            .onFailed(m, [m](const Exception &e) {
-                Q_EMIT m->errorOccurred(e.error());
-                e.raise();
-            });
+        // Finished in the model's thread while it lives; destroyed first, the future fails with
+        // Cancelled (the write itself may have happened).
+        return Internal::deliverTo(
+            m, "Model", c->query(plan.text, plan.vars),
+            [m, plan, finish](const QueryResult &r) { finish(m, plan, r); },
+            [m](const Error &error) { Q_EMIT m->errorOccurred(error); });
     }
 
     static void runSync(Model *m, const Plan &plan, Finish finish)

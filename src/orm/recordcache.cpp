@@ -1,3 +1,4 @@
+#include "core/postbox_p.h"
 #include "orm/modelrows_p.h"
 #include "orm/orm_p.h"
 
@@ -54,7 +55,8 @@ QFuture<void> RecordCache::watch(const Table &table)
     const QString name = table.name();
     auto it = m_watches.find(name);
     if (it != m_watches.end() && it->live)
-        return it->live->started().then(this, [this, name](const QUuid &) { markActive(name); });
+        return Internal::deliverTo(this, "RecordCache::watch", it->live->started(),
+                                   [this, name](const QUuid &) { markActive(name); });
     Connection *conn = connection();
     if (!conn)
         return Orm::failed<void>(noConnection());
@@ -82,7 +84,8 @@ QFuture<void> RecordCache::watch(const Table &table)
     });
     if (live->state() == LiveQuery::State::Active)
         w.active = true;
-    return live->started().then(this, [this, name](const QUuid &) { markActive(name); });
+    return Internal::deliverTo(this, "RecordCache::watch", live->started(),
+                               [this, name](const QUuid &) { markActive(name); });
 }
 
 void RecordCache::watchSync(const Table &table)
@@ -158,12 +161,13 @@ QFuture<QVariantMap> RecordCache::get(const RecordId &id)
     if (!conn)
         return Orm::failed<QVariantMap>(noConnection());
     const quint64 epoch = epochOf(id.table());
-    return conn->query(selectOne, {{u"id"_s, QVariant::fromValue(id)}})
-        .then(this, [this, id, epoch](const QueryResult &r) {
-            const QVariantMap record = firstRow(r);
-            storeIfCurrent(id, record, epoch);
-            return record;
-        });
+    return Internal::deliverTo(this, "RecordCache::get",
+                               conn->query(selectOne, {{u"id"_s, QVariant::fromValue(id)}}),
+                               [this, id, epoch](const QueryResult &r) {
+                                   const QVariantMap record = firstRow(r);
+                                   storeIfCurrent(id, record, epoch);
+                                   return record;
+                               });
 }
 
 QVariantMap RecordCache::getSync(const RecordId &id)

@@ -17,6 +17,10 @@ class ConnectionPoolPrivate;
 // replayed on every reconnect; signup runs on one socket and the others authenticate with the
 // token it returned. Sockets spread across all configured server URLs and move to
 // the others when one goes away.
+//
+// Ownership (docs/threading.md, "Ownership and settings"): the manager's pool is owned by the
+// manager. A pool you make around connections you already have (the second constructor) is
+// yours; it shares their sockets and sessions and must not outlive their manager.
 class SURREALQT_EXPORT ConnectionPool : public Connection
 {
     Q_OBJECT
@@ -24,7 +28,11 @@ class SURREALQT_EXPORT ConnectionPool : public Connection
     Q_PROPERTY(int connectedCount READ connectedCount NOTIFY connectedCountChanged)
 
 public:
-    // Exclusive use of one socket until the handle is destroyed (RAII).
+    // Exclusive use of one socket until the last copy of the handle is destroyed or released
+    // (RAII): no other handle gets that socket meanwhile, and the pool's own requests go to the
+    // other sockets while any is free. Copies share the one socket. A handle may be released on
+    // any thread, including one without an event loop: its Connection is freed right there.
+    // Do not use a handle after its manager is gone.
     class SURREALQT_EXPORT Handle
     {
     public:
@@ -36,12 +44,18 @@ public:
 
     private:
         friend class ConnectionPool;
+        friend class ConnectionPoolPrivate;
         explicit Handle(std::shared_ptr<Connection> connection)
             : m_connection(std::move(connection))
         {}
         std::shared_ptr<Connection> m_connection;
     };
 
+    // A pool over connections you already made (and signed in, and use()d): each contributes
+    // the socket it is on (for a pool: its least busy socket at this moment), with its session.
+    // The connections keep working as before; requests, use() and signin() through this pool
+    // reach the same sockets. Calls fail with Cancelled once the sockets are gone.
+    explicit ConnectionPool(const QList<Connection *> &connections, QObject *parent = nullptr);
     ~ConnectionPool() override;
 
     [[nodiscard]] int size() const;
@@ -49,19 +63,41 @@ public:
     // The number of requests waiting on each socket, in pool order.
     [[nodiscard]] QList<int> loads() const;
 
-    // Takes the least busy socket for exclusive use; further acquire() calls skip it.
-    [[nodiscard]] Handle acquire();
-    // Runs fn on an acquired socket and releases it when fn's future finishes.
+    // Takes a socket for exclusive use: the least busy free one at once, or, when every socket
+    // is held by a handle, the first one released (first come, first served). Never blocks and
+    // never shares: the future finishes when a socket is yours, in the thread that released it
+    // (or at once, in this thread). Fails with Cancelled if the pool closes or is destroyed
+    // first; cancelling the future gives up the place in the queue.
+    [[nodiscard]] QFuture<Handle> acquire();
+    // A free socket now, or an invalid handle when every socket is held.
+    [[nodiscard]] Handle tryAcquire();
+    // The number of acquire() calls waiting for a socket.
+    [[nodiscard]] int waitingCount() const;
+
+    // Runs fn on an acquired socket (once one is free, see acquire()) and releases the socket
+    // when fn's future finishes. fn runs in the thread acquire() finishes in.
     template<typename T>
     QFuture<T> executeWithConnection(std::function<QFuture<T>(Connection *)> fn)
     {
-        Handle handle = acquire();
-        // The continuation owns the handle: the socket is released once fn's work is answered.
-        if constexpr (std::is_void_v<T>)
-            return fn(handle.get()).then(QtFuture::Launch::Sync, [handle] {});
-        else
-            return fn(handle.get()).then(QtFuture::Launch::Sync, [handle](T value) { return value; });
+        return acquire()
+            .then(QtFuture::Launch::Sync,
+                  [fn = std::move(fn)](const Handle &handle) {
+                      // The continuation owns the handle: the socket is freed once fn's work is answered.
+                      if constexpr (std::is_void_v<T>)
+                          return fn(handle.get()).then(QtFuture::Launch::Sync, [handle] {});
+                      else
+                          return fn(handle.get()).then(QtFuture::Launch::Sync, [handle](T value) {
+                              return value;
+                          });
+                  })
+            .unwrap();
     }
+
+    // Closes every socket of the pool without waiting: their outstanding requests and the
+    // acquire() calls still waiting fail with Cancelled; later requests fail at once. The
+    // future finishes once the sockets are closed. The sockets do not come back: make a new
+    // manager (or pool) to connect again.
+    QFuture<void> closeAll();
 
     [[nodiscard]] bool isWebSocket() const override;
 

@@ -1,13 +1,18 @@
 #include <SurrealQt/connectionpool.h>
 
 #include "core/logging_p.h"
+#include "core/postbox_p.h"
 #include "rpcclient_p.h"
 
 #include <SurrealQt/exception.h>
 #include <SurrealQt/singleconnection.h>
 
 #include <QtCore/QMutex>
+#include <QtCore/QPointer>
 #include <QtCore/QSet>
+
+#include <algorithm>
+#include <deque>
 
 using namespace Qt::StringLiterals;
 
@@ -27,26 +32,28 @@ QFuture<QVariant> failed(const Error &error)
 class ConnectionPoolPrivate
 {
 public:
-    // Handles per socket: with more handles than sockets, several share one, and it is free
-    // again only when the last of them is released. Shared with the handles, which may be
-    // released on any thread after the pool is gone.
+    // Which sockets handles hold, and who waits for one. Shared with the handles, which may be
+    // released on any thread after the pool is gone: their deleters touch this only, never
+    // the pool (checking a QPointer to it there raced its deletion).
     struct Acquired
     {
         QMutex mutex;
-        QHash<RpcClient *, int> count;
+        QSet<RpcClient *> taken;
+        std::deque<std::shared_ptr<QPromise<ConnectionPool::Handle>>> waiting;
+        bool closed = false;
     };
 
     QList<QPointer<RpcClient>> clients;
     std::shared_ptr<Acquired> acquired = std::make_shared<Acquired>();
     int lastConnected = 0;
 
-    RpcClient *leastBusy(bool skipAcquired)
+    // Call with acquired->mutex held when skipTaken.
+    RpcClient *leastBusyLocked(bool skipTaken) const
     {
-        QMutexLocker lock(&acquired->mutex);
         RpcClient *best = nullptr;
         bool bestConnected = false;
         for (const QPointer<RpcClient> &c : std::as_const(clients)) {
-            if (!c || (skipAcquired && acquired->count.contains(c.data())))
+            if (!c || (skipTaken && acquired->taken.contains(c.data())))
                 continue;
             const bool isConnected = c->state() == RpcClient::State::Connected;
             // Prefer connected sockets; among equals, the one with the fewest requests waiting.
@@ -57,6 +64,68 @@ public:
             }
         }
         return best;
+    }
+
+    RpcClient *leastBusy(bool skipTaken) const
+    {
+        QMutexLocker lock(&acquired->mutex);
+        return leastBusyLocked(skipTaken);
+    }
+
+    // The handle's Connection has no thread (moveToThread(nullptr)): it receives no events, so
+    // the last copy of the handle frees it right where it goes, on any thread, even one without
+    // an event loop (a deleteLater() there would never run).
+    static ConnectionPool::Handle makeHandle(const std::shared_ptr<Acquired> &acquired, RpcClient *client)
+    {
+        auto *single = new SingleConnection(client, nullptr);
+        single->moveToThread(nullptr);
+        return ConnectionPool::Handle(std::shared_ptr<Connection>(single, [acquired, client](Connection *c) {
+            delete c;
+            release(acquired, client);
+        }));
+    }
+
+    // The socket goes to the first caller still waiting, or becomes free. (Once the pool is
+    // closed nobody waits: close() failed them all.)
+    static void release(const std::shared_ptr<Acquired> &acquired, RpcClient *client)
+    {
+        std::shared_ptr<QPromise<ConnectionPool::Handle>> next;
+        {
+            QMutexLocker lock(&acquired->mutex);
+            while (!acquired->waiting.empty() && !next) {
+                next = std::move(acquired->waiting.front());
+                acquired->waiting.pop_front();
+                if (next->isCanceled())
+                    next.reset(); // the caller gave up its place
+            }
+            if (!next) {
+                acquired->taken.remove(client);
+                return;
+            }
+        }
+        // Outside the lock: the caller's continuations run here and may acquire again.
+        next->addResult(makeHandle(acquired, client));
+        next->finish();
+    }
+
+    static void failWaiter(const std::shared_ptr<QPromise<ConnectionPool::Handle>> &waiter)
+    {
+        waiter->setException(
+            Exception(Error(Error::Kind::Cancelled, u"The pool was closed"_s, u"ConnectionPool::acquire"_s)));
+        waiter->finish();
+    }
+
+    // Fails every acquire() still waiting; later ones fail at once.
+    void close()
+    {
+        std::deque<std::shared_ptr<QPromise<ConnectionPool::Handle>>> waiting;
+        {
+            QMutexLocker lock(&acquired->mutex);
+            acquired->closed = true;
+            waiting.swap(acquired->waiting);
+        }
+        for (const auto &w : waiting)
+            failWaiter(w);
     }
 };
 
@@ -74,9 +143,17 @@ ConnectionPool::ConnectionPool(const QList<RpcClient *> &clients, QObject *paren
             }
         });
     }
+    d->lastConnected = connectedCount();
 }
 
-ConnectionPool::~ConnectionPool() = default;
+ConnectionPool::ConnectionPool(const QList<Connection *> &connections, QObject *parent)
+    : ConnectionPool(SingleConnection::clientsOf(connections), parent)
+{}
+
+ConnectionPool::~ConnectionPool()
+{
+    d->close();
+}
 
 int ConnectionPool::size() const
 {
@@ -104,28 +181,85 @@ bool ConnectionPool::isWebSocket() const
     return !d->clients.isEmpty() && d->clients.first() && d->clients.first()->isWebSocket();
 }
 
-ConnectionPool::Handle ConnectionPool::acquire()
+ConnectionPool::Handle ConnectionPool::tryAcquire()
 {
-    RpcClient *client = d->leastBusy(true);
-    if (!client)
-        client = d->leastBusy(false); // all taken: share rather than block
-    std::shared_ptr<ConnectionPoolPrivate::Acquired> acquired = d->acquired;
+    RpcClient *client = nullptr;
     {
-        QMutexLocker lock(&acquired->mutex);
-        ++acquired->count[client];
+        QMutexLocker lock(&d->acquired->mutex);
+        if (d->acquired->closed)
+            return {};
+        client = d->leastBusyLocked(true);
+        if (!client)
+            return {};
+        d->acquired->taken.insert(client);
     }
-    auto *single = new SingleConnection(client, nullptr);
-    // The last copy of a handle may go on any thread (a continuation on the I/O thread), while
-    // the pool is being deleted in its own: the deleter touches shared counts only, never the
-    // pool (checking a QPointer to it there raced its deletion).
-    return Handle(std::shared_ptr<Connection>(single, [acquired, client](Connection *c) {
-        {
-            QMutexLocker lock(&acquired->mutex);
-            if (--acquired->count[client] <= 0)
-                acquired->count.remove(client);
+    return ConnectionPoolPrivate::makeHandle(d->acquired, client);
+}
+
+QFuture<ConnectionPool::Handle> ConnectionPool::acquire()
+{
+    auto promise = std::make_shared<QPromise<Handle>>();
+    promise->start();
+    QFuture<Handle> future = promise->future();
+    RpcClient *client = nullptr;
+    {
+        QMutexLocker lock(&d->acquired->mutex);
+        if (d->acquired->closed || std::none_of(d->clients.cbegin(), d->clients.cend(),
+                                                [](const QPointer<RpcClient> &c) { return !c.isNull(); })) {
+            lock.unlock();
+            ConnectionPoolPrivate::failWaiter(promise);
+            return future;
         }
-        c->deleteLater();
-    }));
+        client = d->leastBusyLocked(true);
+        if (!client) {
+            // Every socket is held: wait for the first release, which hands its socket over.
+            d->acquired->waiting.push_back(promise);
+            return future;
+        }
+        d->acquired->taken.insert(client);
+    }
+    promise->addResult(ConnectionPoolPrivate::makeHandle(d->acquired, client));
+    promise->finish();
+    return future;
+}
+
+int ConnectionPool::waitingCount() const
+{
+    QMutexLocker lock(&d->acquired->mutex);
+    return int(std::count_if(d->acquired->waiting.cbegin(), d->acquired->waiting.cend(),
+                             [](const auto &w) { return !w->isCanceled(); }));
+}
+
+QFuture<void> ConnectionPool::closeAll()
+{
+    d->close();
+    QList<RpcClient *> targets;
+    for (const QPointer<RpcClient> &c : std::as_const(d->clients))
+        if (c)
+            targets.append(c.data());
+    struct Gather
+    {
+        QPromise<void> promise;
+        QAtomicInt remaining;
+    };
+    auto gather = std::make_shared<Gather>();
+    gather->promise.start();
+    QFuture<void> future = gather->promise.future();
+    gather->remaining.storeRelaxed(int(targets.size()));
+    if (targets.isEmpty()) {
+        gather->promise.finish();
+        return future;
+    }
+    // Posted, never waited for: the caller may be the GUI thread. The manager keeps its
+    // sockets alive while its pool exists, so the posts reach living objects.
+    for (RpcClient *client : std::as_const(targets)) {
+        Internal::PostBox::of(client)->post([client, gather] {
+            client->close(Error(Error::Kind::Cancelled, u"The pool was closed"_s));
+            if (!gather->remaining.deref())
+                gather->promise.finish();
+        });
+    }
+    return future;
 }
 
 QFuture<QVariant> ConnectionPool::signupOnce(const RpcRequest &request)

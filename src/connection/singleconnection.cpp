@@ -1,5 +1,6 @@
 #include <SurrealQt/singleconnection.h>
 
+#include "core/postbox_p.h"
 #include "rpcclient_p.h"
 
 #include <SurrealQt/exception.h>
@@ -17,7 +18,40 @@ SingleConnection::SingleConnection(RpcClient *client, QObject *parent)
     , m_client(client)
 {}
 
+SingleConnection::SingleConnection(Connection *connection, QObject *parent)
+    : SingleConnection(clientOf(connection), parent)
+{}
+
 SingleConnection::~SingleConnection() = default;
+
+RpcClient *SingleConnection::clientOf(Connection *connection)
+{
+    if (!connection)
+        return nullptr;
+    // A class derived from Connection may name the protected pinClient() through itself, and
+    // the pointer to member then calls any Connection's override.
+    struct PinAccess : Connection
+    {
+        static RpcClient *(Connection::*pin())() { return &PinAccess::pinClient; }
+    };
+    return (connection->*PinAccess::pin())();
+}
+
+QList<RpcClient *> SingleConnection::clientsOf(const QList<Connection *> &connections)
+{
+    QList<RpcClient *> clients;
+    for (Connection *c : connections)
+        if (RpcClient *client = clientOf(c))
+            clients.append(client);
+    return clients;
+}
+
+void SingleConnection::setMaxRetries(int retries)
+{
+    retries = std::max(0, retries);
+    if (std::exchange(m_maxRetries, retries) != retries)
+        Q_EMIT maxRetriesChanged(retries);
+}
 
 bool SingleConnection::isWebSocket() const
 {
@@ -44,7 +78,17 @@ RpcClient *SingleConnection::pinClient()
 
 QFuture<QVariant> SingleConnection::executeWithRetry(std::function<QFuture<QVariant>(Connection *)> fn)
 {
-    auto promise = std::make_shared<QPromise<QVariant>>();
+    // Whatever path drops the last reference without an answer (this object destroyed between
+    // attempts, an attempt cancelled), the caller still gets an error rather than a silent cancel.
+    auto promise = std::shared_ptr<QPromise<QVariant>>(new QPromise<QVariant>, [](QPromise<QVariant> *p) {
+        if (!p->future().isFinished()) {
+            p->setException(Exception(Error(Error::Kind::Cancelled,
+                                            u"The operation was cancelled, or its connection destroyed"_s,
+                                            u"executeWithRetry"_s)));
+            p->finish();
+        }
+        delete p;
+    });
     promise->start();
     QFuture<QVariant> future = promise->future();
     retry(std::move(fn), 0, promise);
@@ -54,45 +98,24 @@ QFuture<QVariant> SingleConnection::executeWithRetry(std::function<QFuture<QVari
 void SingleConnection::retry(std::function<QFuture<QVariant>(Connection *)> fn, int attempt,
                              std::shared_ptr<QPromise<QVariant>> promise)
 {
-    QPointer<SingleConnection> self(this);
-    fn(this)
-        .then(this,
-              [promise](const QVariant &value) {
-                  promise->addResult(value);
-                  promise->finish();
-              })
-        .onFailed(this,
-                  [self, fn, attempt, promise](const Exception &e) {
-                      if (!self || !e.error().isRetryable() || attempt >= self->m_maxRetries) {
-                          promise->setException(e);
-                          promise->finish();
-                          return;
-                      }
-                      const int ceiling = std::min(5000, 100 << std::min(attempt, 10));
-                      const int delay =
-                          ceiling / 2 + int(QRandomGenerator::global()->bounded(ceiling / 2 + 1));
-                      QTimer::singleShot(delay, self, [self, fn, attempt, promise] {
-                          self->retry(fn, attempt + 1, promise);
-                      });
-                  })
-        .onFailed(this,
-                  [promise](const std::exception &e) {
-                      // Something other than a SurrealQt error escaped the operation; keep its text.
-                      promise->setException(Exception(Error(
-                          Error::Kind::Query, u"The operation threw: "_s + QString::fromLocal8Bit(e.what()),
-                          u"executeWithRetry"_s)));
-                      promise->finish();
-                  })
-        .onFailed(this,
-                  [promise] {
-                      promise->setException(Exception(Error(Error::Kind::Query,
-                                                            u"The operation threw a non-standard exception"_s,
-                                                            u"executeWithRetry"_s)));
-                      promise->finish();
-                  })
-        .onCanceled(this, [promise] {
-            promise->setException(Exception(Error(Error::Kind::Cancelled, u"The operation was cancelled"_s)));
+    // Each attempt's outcome is handled in this object's thread while it lives (the PostBox
+    // idiom, docs/threading.md): the backoff timer and the next attempt start from there.
+    Internal::deliverTo(
+        this, "executeWithRetry", fn(this),
+        [promise](const QVariant &value) {
+            promise->addResult(value);
             promise->finish();
+        },
+        [this, fn, attempt, promise](const Error &error) {
+            if (!error.isRetryable() || attempt >= m_maxRetries) {
+                promise->setException(Exception(error));
+                promise->finish();
+                return;
+            }
+            const int ceiling = std::min(5000, 100 << std::min(attempt, 10));
+            const int delay = ceiling / 2 + int(QRandomGenerator::global()->bounded(ceiling / 2 + 1));
+            QTimer::singleShot(delay, this,
+                               [this, fn, attempt, promise] { retry(fn, attempt + 1, promise); });
         });
 }
 

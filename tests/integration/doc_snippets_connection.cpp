@@ -193,18 +193,48 @@ void exportImport(SurrealQt::Connection *c, QObject *self, const QString &dump)
 }
 
 // docs/pooling.md "Acquiring a socket"
-void acquire(SurrealQt::DatabaseManager *db)
+void acquire(SurrealQt::DatabaseManager *db, QObject *self)
 {
     SurrealQt::ConnectionPool *pool = db->pool();
-    {
-        // Exclusive use of one socket until the handle goes out of scope.
-        SurrealQt::ConnectionPool::Handle h = pool->acquire();
-        h->query(u"RETURN 1"_s);
-    } // released here
+    // Exclusive use of one socket, once one is free (never shared, never blocking).
+    pool->acquire().then(self, [](const SurrealQt::ConnectionPool::Handle &h) {
+        h->query(u"RETURN 1"_s); // released when the last copy of h goes
+    });
+    // Or only if a socket is free right now.
+    if (SurrealQt::ConnectionPool::Handle h = pool->tryAcquire(); h.isValid())
+        h->query(u"RETURN 2"_s);
     QFuture<QVariant> max = pool->executeWithConnection<QVariant>([](SurrealQt::Connection *c) {
         return c->run(u"math::max"_s, {QVariant(QVariantList{1, 9, 3})});
     });
     Q_UNUSED(max);
+}
+
+// docs/pooling.md "Wrapping a connection you already have"
+void wrapExisting(SurrealQt::Connection *signedIn, QObject *self)
+{
+    // Made, signed in and use()d elsewhere; the wrapper keeps its socket and session.
+    auto *single = new SurrealQt::SingleConnection(signedIn, self);
+    SurrealQt::CrudHelpers helpers(single);
+    helpers.selectMany(SurrealQt::Table(u"person"_s), {}, {}, 10).then(self, [](const QVariantList &rows) {
+        qDebug() << rows.size();
+    });
+}
+
+// docs/pooling.md "Blocking forms"
+void blocking(SurrealQt::DatabaseManager *db)
+{
+    // On a worker thread or in a console tool, never on the GUI thread.
+    SurrealQt::SyncConnectionPool pool(db->pool());
+    const qint64 n = pool.executeWithConnection(
+        [](SurrealQt::Connection *c) { return c->querySync(u"RETURN 41 + 1"_s).last().toLongLong(); });
+    qDebug() << n;
+    SurrealQt::SyncSingleConnection single(db->singleConnection());
+    single.ensureConnected();
+    const QVariant row = single.executeWithRetry([](SurrealQt::Connection *c) {
+        return QVariant(c->selectSync(SurrealQt::RecordId(u"person"_s, u"ann"_s)));
+    });
+    qDebug() << row;
+    pool.closeAll();
 }
 
 // docs/pooling.md "Single connection"

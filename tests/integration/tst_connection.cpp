@@ -610,7 +610,7 @@ private Q_SLOTS:
         ConnectionPool *pool = m->pool();
         QVERIFY(pool);
         {
-            ConnectionPool::Handle h = pool->acquire();
+            ConnectionPool::Handle h = AWAIT(pool->acquire());
             QVERIFY(h.isValid());
             QCOMPARE(AWAIT(h->query(u"RETURN 1"_s)).last().toLongLong(), 1);
         }

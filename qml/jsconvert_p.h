@@ -16,11 +16,25 @@ namespace SurrealQt::JsConvert {
 // "table:id" / "table" text, datetimes become Date, decimals numbers, NONE null.
 QVariant toJs(const QVariant &value);
 
-// JavaScript value -> database value: whole numbers become integers (JavaScript has only
-// doubles, SurrealDB keeps int and float apart), Dates become datetimes.
-QVariant fromJs(const QVariant &value);
+// What fromJs() accepts at most: a longer array, or a deeper nesting of objects and arrays, is
+// refused before anything is converted (a script's `new Array(1e9)` must not take the GUI
+// thread's memory and time), and a cycle is always deeper than this.
+inline constexpr qint64 maxArrayLength = 1'000'000;
+inline constexpr int maxDepth = 100;
 
-// A JavaScript Error carrying the SurrealQt::Error's kind, code and context as properties.
+// JavaScript value -> database value: whole numbers become integers (JavaScript has only
+// doubles, SurrealDB keeps int and float apart), Dates become datetimes, record id values stay
+// record ids. A value that cannot be stored is a Validation error naming where it is, from
+// `path` on ("data.onDone: a function cannot be stored"): functions, undefined (also an array's
+// holes), NaN and ±Infinity, invalid Dates, RegExps, QML objects, cycles, arrays longer than
+// maxArrayLength and nestings deeper than maxDepth. Returns an invalid QVariant then.
+QVariant fromJs(const QJSValue &value, const QString &path, Error *error);
+// The same for a value QML already turned into a QVariant (it may hold a QJSValue).
+QVariant fromJs(const QVariant &value, const QString &path, Error *error);
+
+// A JavaScript Error with the fields of SurrealQt::Error as QML sees it (the `surrealError`
+// value type): kind (the SurrealError enum's number), kindName, message, details, serverCode,
+// serverKind, context, retryable, valid, and itemErrors (an array of the same, for bulk calls).
 QJSValue errorObject(QJSEngine *engine, const Error &error);
 
 // The name of an Error::Kind, e.g. "NotAllowed".

@@ -16,7 +16,10 @@
 
 #include <QtCore/QRegularExpression>
 #include <QtCore/QTimer>
+#include <QtQml/QJSValueIterator>
 #include <QtQml/QQmlEngine>
+
+#include <cmath>
 
 namespace SurrealQt {
 
@@ -80,19 +83,6 @@ bool parseWhat(const QString &what, const QString &context, QVariant *out, SqErr
     return true;
 }
 
-bool checkTable(const QString &table, const QString &context, SqError *error)
-{
-    if (isIdentifier(table))
-        return true;
-    *error = validation(QStringLiteral("'%1' is not a table name").arg(table), context);
-    return false;
-}
-
-QVariantMap dataMap(const QJSValue &data)
-{
-    return JsConvert::fromJs(data.toVariant()).toMap();
-}
-
 // Records handed back to JavaScript carry their id as text; sending that text back as the
 // id field would not name the record, so the target id wins.
 QVariantMap withoutTextId(QVariantMap data)
@@ -112,56 +102,271 @@ struct Filter
     qint64 start = -1;
 };
 
-bool parseFilter(const QJSValue &options, const QString &context, Filter *filter, SqError *error)
+QString kindOf(const QJSValue &value)
 {
-    if (options.isUndefined() || options.isNull())
-        return true;
-    if (options.isString()) {
-        filter->where = options.toString();
-        return true;
-    }
-    const QVariantMap map = options.toVariant().toMap();
-    static const QStringList known = {QStringLiteral("where"), QStringLiteral("vars"),
-                                      QStringLiteral("orderBy"), QStringLiteral("limit"),
-                                      QStringLiteral("start")};
-    for (auto it = map.cbegin(); it != map.cend(); ++it) {
-        if (!known.contains(it.key())) {
-            *error =
-                validation(QStringLiteral("unknown option '%1' (expected where, vars, orderBy, limit, start)")
-                               .arg(it.key()),
-                           context);
-            return false;
-        }
-    }
-    filter->where = map.value(QStringLiteral("where")).toString();
-    filter->vars = JsConvert::fromJs(map.value(QStringLiteral("vars"))).toMap();
-    const QString order = map.value(QStringLiteral("orderBy")).toString().trimmed();
-    if (!order.isEmpty()) {
-        const auto m = orderPattern().match(order);
-        if (!m.hasMatch()) {
-            *error = validation(
-                QStringLiteral("orderBy '%1' is not a field name with an optional ASC or DESC").arg(order),
-                context);
-            return false;
-        }
-        filter->orderBy = m.captured(1);
-        filter->descending = m.captured(2).compare(QLatin1String("DESC"), Qt::CaseInsensitive) == 0;
-    }
-    if (map.contains(QStringLiteral("limit")))
-        filter->limit = map.value(QStringLiteral("limit")).toLongLong();
-    if (map.contains(QStringLiteral("start")))
-        filter->start = map.value(QStringLiteral("start")).toLongLong();
-    for (auto it = filter->vars.cbegin(); it != filter->vars.cend(); ++it) {
-        if (!isIdentifier(it.key()) || it.key().startsWith(QLatin1String("h_"))) {
-            *error = validation(QStringLiteral("variable name '%1' is not usable").arg(it.key()), context);
-            return false;
-        }
-    }
-    return true;
+    if (value.isUndefined())
+        return QStringLiteral("undefined");
+    if (value.isNull())
+        return QStringLiteral("null");
+    if (value.isBool())
+        return QStringLiteral("a boolean");
+    if (value.isNumber())
+        return QStringLiteral("a number");
+    if (value.isString())
+        return QStringLiteral("text");
+    if (value.isCallable())
+        return QStringLiteral("a function");
+    if (value.isArray())
+        return QStringLiteral("an array");
+    if (value.isDate())
+        return QStringLiteral("a Date");
+    if (value.isQObject())
+        return QStringLiteral("a QML object");
+    return QStringLiteral("an object");
 }
 
+// The arguments of one data call as the script wrote them. The last function is the callback,
+// whichever position it stands in, so optional arguments before it may be left out; the other
+// arguments fill the parameters in order. The first problem becomes the call's Validation error.
+class Call
+{
+public:
+    Call(const QString &name, std::initializer_list<QJSValue> args, int params)
+        : m_name(name)
+        , m_args(args)
+    {
+        while (!m_args.isEmpty() && m_args.last().isUndefined())
+            m_args.removeLast();
+        if (!m_args.isEmpty() && m_args.last().isCallable()) {
+            m_callback = m_args.takeLast();
+        } else if (m_args.size() > params) {
+            // The callback's own position holds something else.
+            if (!m_args.last().isNull())
+                fail(QStringLiteral("callback must be a function, not %1").arg(kindOf(m_args.last())));
+            m_args.removeLast();
+        }
+    }
+
+    [[nodiscard]] QJSValue callback() const { return m_callback; }
+    [[nodiscard]] const SqError &error() const { return m_error; }
+    [[nodiscard]] bool ok() const { return !m_error.isValid(); }
+    [[nodiscard]] QString name() const { return m_name; }
+    [[nodiscard]] QJSValue arg(int i) const { return i < m_args.size() ? m_args.at(i) : QJSValue(); }
+    [[nodiscard]] bool given(int i) const { return !arg(i).isUndefined() && !arg(i).isNull(); }
+
+    bool fail(const QString &message)
+    {
+        if (ok())
+            m_error = validation(message, m_name);
+        return false;
+    }
+
+    bool fail(SqError error)
+    {
+        if (ok())
+            m_error = error.setContext(m_name);
+        return false;
+    }
+
+    bool text(int i, const QString &param, const QString &what, QString *out)
+    {
+        if (!ok())
+            return false;
+        if (!arg(i).isString()) {
+            return fail(arg(i).isUndefined()
+                            ? QStringLiteral("%1 is missing (%2)").arg(param, what)
+                            : QStringLiteral("%1 must be %2, not %3").arg(param, what, kindOf(arg(i))));
+        }
+        *out = arg(i).toString();
+        return true;
+    }
+
+    bool table(int i, QString *out)
+    {
+        if (!text(i, QStringLiteral("table"), QStringLiteral("a table name as text"), out))
+            return false;
+        return isIdentifier(*out) || fail(QStringLiteral("'%1' is not a table name").arg(*out));
+    }
+
+    // "table:id" text, or a record id value (db.recordId(), a row's id role).
+    bool recordId(int i, const QString &param, QString *out)
+    {
+        if (!ok())
+            return false;
+        if (!arg(i).isString() && arg(i).isObject()) {
+            SqError ignored;
+            const QVariant value = JsConvert::fromJs(arg(i), param, &ignored);
+            if (value.canConvert<RecordId>() && value.value<RecordId>().isValid()) {
+                *out = value.value<RecordId>().toString();
+                return true;
+            }
+        }
+        return text(i, param, QStringLiteral("a record id (\"table:id\" text or db.recordId())"), out);
+    }
+
+    // A record id when it contains ':' (or is a record id value), else a table.
+    bool what(int i, QVariant *out)
+    {
+        QString text;
+        if (!recordId(i, QStringLiteral("what"), &text))
+            return false;
+        SqError error;
+        if (!parseWhat(text, m_name, out, &error))
+            return fail(error);
+        return true;
+    }
+
+    bool value(const QJSValue &value, const QString &path, QVariant *out)
+    {
+        if (!ok())
+            return false;
+        SqError error;
+        *out = JsConvert::fromJs(value, path, &error);
+        return error.isValid() ? fail(error) : true;
+    }
+
+    // An object argument; an optional one left out gives an empty map and false for `present`.
+    bool object(int i, const QString &param, bool required, QVariantMap *out, bool *present = nullptr)
+    {
+        if (!ok())
+            return false;
+        const QJSValue v = arg(i);
+        if (present)
+            *present = given(i);
+        if (!given(i) && !required)
+            return true;
+        if (v.isUndefined())
+            return fail(QStringLiteral("%1 is missing (an object)").arg(param));
+        if (!v.isObject() || v.isArray() || v.isCallable() || v.isDate() || v.isQObject())
+            return fail(QStringLiteral("%1 must be an object, not %2").arg(param, kindOf(v)));
+        QVariant converted;
+        if (!value(v, param, &converted))
+            return false;
+        *out = converted.toMap();
+        return true;
+    }
+
+    bool rows(int i, QVariantList *out)
+    {
+        if (!ok())
+            return false;
+        const QJSValue v = arg(i);
+        if (v.isUndefined())
+            return fail(QStringLiteral("rows is missing (an array of objects)"));
+        if (!v.isArray())
+            return fail(QStringLiteral("rows must be an array of objects, not %1").arg(kindOf(v)));
+        QVariant converted;
+        if (!value(v, QStringLiteral("rows"), &converted))
+            return false;
+        *out = converted.toList();
+        return true;
+    }
+
+    bool filter(int i, bool required, Filter *filter)
+    {
+        if (!ok())
+            return false;
+        const QJSValue options = arg(i);
+        if (!given(i)) {
+            return !required ||
+                   fail(QStringLiteral("options is missing ({where, vars}; where: \"true\" for every "
+                                       "record)"));
+        }
+        if (options.isString()) {
+            filter->where = options.toString();
+            return true;
+        }
+        if (!options.isObject() || options.isArray() || options.isCallable() || options.isDate() ||
+            options.isQObject()) {
+            return fail(
+                QStringLiteral("options must be an object {where, vars, orderBy, limit, start} or a where "
+                               "condition as text, not %1")
+                    .arg(kindOf(options)));
+        }
+        QJSValueIterator it(options);
+        while (it.hasNext()) {
+            it.next();
+            const QString key = it.name();
+            if (key == QLatin1String("filter") || key == QLatin1String("bindings")) {
+                return fail(
+                    QStringLiteral("unknown option '%1' (calls say where and vars; filter and bindings "
+                                   "are the models' names for them)")
+                        .arg(key));
+            }
+            if (key != QLatin1String("where") && key != QLatin1String("vars") &&
+                key != QLatin1String("orderBy") && key != QLatin1String("limit") &&
+                key != QLatin1String("start")) {
+                return fail(
+                    QStringLiteral("unknown option '%1' (expected where, vars, orderBy, limit, start)")
+                        .arg(key));
+            }
+        }
+        const QJSValue where = options.property(QStringLiteral("where"));
+        if (!where.isUndefined() && !where.isString())
+            return fail(
+                QStringLiteral("options.where must be a condition as text, not %1").arg(kindOf(where)));
+        filter->where = where.isUndefined() ? QString() : where.toString();
+        if (!vars(options.property(QStringLiteral("vars")), QStringLiteral("options.vars"), &filter->vars))
+            return false;
+        const QJSValue orderBy = options.property(QStringLiteral("orderBy"));
+        if (!orderBy.isUndefined() && !orderBy.isString())
+            return fail(
+                QStringLiteral("options.orderBy must be a field name as text, not %1").arg(kindOf(orderBy)));
+        const QString order = orderBy.toString().trimmed();
+        if (!orderBy.isUndefined() && !order.isEmpty()) {
+            const auto m = orderPattern().match(order);
+            if (!m.hasMatch())
+                return fail(QStringLiteral("orderBy '%1' is not a field name with an optional ASC or DESC")
+                                .arg(order));
+            filter->orderBy = m.captured(1);
+            filter->descending = m.captured(2).compare(QLatin1String("DESC"), Qt::CaseInsensitive) == 0;
+        }
+        return count(options, QStringLiteral("limit"), &filter->limit) &&
+               count(options, QStringLiteral("start"), &filter->start);
+    }
+
+    bool vars(const QJSValue &v, const QString &path, QVariantMap *out)
+    {
+        if (!ok())
+            return false;
+        if (v.isUndefined() || v.isNull())
+            return true;
+        if (!v.isObject() || v.isArray() || v.isCallable() || v.isDate() || v.isQObject())
+            return fail(
+                QStringLiteral("%1 must be an object of bind variables, not %2").arg(path, kindOf(v)));
+        QVariant converted;
+        if (!value(v, path, &converted))
+            return false;
+        *out = converted.toMap();
+        for (auto it = out->cbegin(); it != out->cend(); ++it) {
+            if (!isIdentifier(it.key()) || it.key().startsWith(QLatin1String("h_")))
+                return fail(QStringLiteral("variable name '%1' is not usable").arg(it.key()));
+        }
+        return true;
+    }
+
+private:
+    bool count(const QJSValue &options, const QString &key, qint64 *out)
+    {
+        const QJSValue v = options.property(key);
+        if (v.isUndefined() || v.isNull())
+            return true;
+        const double d = v.toNumber();
+        if (!v.isNumber() || !std::isfinite(d) || d < 0 || d != std::trunc(d))
+            return fail(QStringLiteral("%1 must be a whole number of at least 0, not %2")
+                            .arg(key, v.isNumber() ? v.toString() : kindOf(v)));
+        *out = qint64(d);
+        return true;
+    }
+
+    QString m_name;
+    QList<QJSValue> m_args;
+    QJSValue m_callback;
+    SqError m_error;
+};
+
 Credentials credentialsFrom(const QVariantMap &map, const QString &user, const QString &password,
-                            const QString &ns, const QString &db)
+                            const QString &ns, const QString &db, SqError *error)
 {
     if (map.isEmpty())
         return user.isEmpty() ? Credentials() : Credentials::root(user, password);
@@ -174,9 +379,12 @@ Credentials credentialsFrom(const QVariantMap &map, const QString &user, const Q
         return Credentials::namespaceUser(cns, u, p);
     if (level == QLatin1String("database"))
         return Credentials::databaseUser(cns, cdb, u, p);
-    if (level == QLatin1String("record"))
-        return Credentials::recordAccess(cns, cdb, map.value(QStringLiteral("access")).toString(),
-                                         JsConvert::fromJs(map.value(QStringLiteral("variables"))).toMap());
+    if (level == QLatin1String("record")) {
+        const QVariant variables = map.value(QStringLiteral("variables"), QVariantMap());
+        return Credentials::recordAccess(
+            cns, cdb, map.value(QStringLiteral("access")).toString(),
+            JsConvert::fromJs(variables, QStringLiteral("credentials.variables"), error).toMap());
+    }
     if (level == QLatin1String("token"))
         return Credentials::token(map.value(QStringLiteral("token")).toString());
     return Credentials::root(u, p);
@@ -371,10 +579,18 @@ void QmlDatabase::reopen()
         Q_EMIT connectionChanged();
         return;
     }
+    SqError credentialsError;
+    const Credentials credentials =
+        credentialsFrom(m_credentials, m_user, m_password, m_ns, m_db, &credentialsError);
+    if (credentialsError.isValid()) {
+        setError(credentialsError.setContext(QStringLiteral("Database.credentials")));
+        setStatus(Error);
+        Q_EMIT connectionChanged();
+        return;
+    }
     setError(SqError());
     auto *manager =
-        new DatabaseManager(m_url, m_ns, m_db, credentialsFrom(m_credentials, m_user, m_password, m_ns, m_db),
-                            ConnectionOptions{.poolSize = m_poolSize}, this);
+        new DatabaseManager(m_url, m_ns, m_db, credentials, ConnectionOptions{.poolSize = m_poolSize}, this);
     m_manager = manager;
     m_ownsManager = true;
     connect(manager, &DatabaseManager::errorOccurred, this, &QmlDatabase::setError);
@@ -419,7 +635,7 @@ void QmlDatabase::setError(const SurrealQt::Error &error)
     m_error = error;
     Q_EMIT errorChanged();
     if (error.isValid())
-        Q_EMIT errorOccurred(error.message(), errorKind());
+        Q_EMIT errorOccurred(error);
 }
 
 template<typename Start, typename Finish>
@@ -473,11 +689,23 @@ QJSValue QmlDatabase::runHelpers(const QJSValue &callback, Start start)
     return runHelpers(callback, start, [](const auto &value) { return QVariant::fromValue(value); });
 }
 
-QJSValue QmlDatabase::query(const QString &surrealql, const QJSValue &vars, const QJSValue &callback)
+QJSValue QmlDatabase::failed(const QJSValue &callback, const SurrealQt::Error &error)
 {
-    const QVariantMap bound = JsConvert::fromJs(vars.toVariant()).toMap();
+    Reply reply(qjsEngine(this), callback);
+    rejectLater(this, reply, error);
+    return reply.returnValue();
+}
+
+QJSValue QmlDatabase::query(const QJSValue &surrealql, const QJSValue &vars, const QJSValue &callback)
+{
+    Call call(QStringLiteral("Database.query"), {surrealql, vars, callback}, 2);
+    QString text;
+    QVariantMap bound;
+    if (!call.text(0, QStringLiteral("surrealql"), QStringLiteral("SurrealQL text"), &text) ||
+        !call.vars(call.arg(1), QStringLiteral("vars"), &bound))
+        return failed(call.callback(), call.error());
     return run(
-        callback, [surrealql, bound](Connection *c) { return c->query(surrealql, bound); },
+        call.callback(), [text, bound](Connection *c) { return c->query(text, bound); },
         [](const Reply &reply, const QueryResult &result) {
             if (!result.isOk()) {
                 reply.reject(result.firstError());
@@ -490,191 +718,252 @@ QJSValue QmlDatabase::query(const QString &surrealql, const QJSValue &vars, cons
         });
 }
 
-QJSValue QmlDatabase::failed(const QJSValue &callback, const SurrealQt::Error &error)
+QJSValue QmlDatabase::select(const QJSValue &what, const QJSValue &callback)
 {
-    Reply reply(qjsEngine(this), callback);
-    rejectLater(this, reply, error);
-    return reply.returnValue();
-}
-
-QJSValue QmlDatabase::select(const QString &what, const QJSValue &callback)
-{
+    Call call(QStringLiteral("Database.select"), {what, callback}, 1);
     QVariant target;
-    SqError error;
-    if (!parseWhat(what, QStringLiteral("Database.select"), &target, &error))
-        return failed(callback, error);
-    return runVariant(callback, [target](Connection *c) { return c->select(target); });
+    if (!call.what(0, &target))
+        return failed(call.callback(), call.error());
+    return runVariant(call.callback(), [target](Connection *c) { return c->select(target); });
 }
 
-QJSValue QmlDatabase::create(const QString &what, const QJSValue &data, const QJSValue &callback)
+QJSValue QmlDatabase::create(const QJSValue &what, const QJSValue &data, const QJSValue &callback)
 {
+    Call call(QStringLiteral("Database.create"), {what, data, callback}, 2);
     QVariant target;
-    SqError error;
-    if (!parseWhat(what, QStringLiteral("Database.create"), &target, &error))
-        return failed(callback, error);
-    const QVariant payload = data.isUndefined() ? QVariant() : QVariant(withoutTextId(dataMap(data)));
-    return runVariant(callback, [target, payload](Connection *c) { return c->create(target, payload); });
+    QVariantMap map;
+    bool present = false;
+    if (!call.what(0, &target) || !call.object(1, QStringLiteral("data"), false, &map, &present))
+        return failed(call.callback(), call.error());
+    const QVariant payload = present ? QVariant(withoutTextId(map)) : QVariant();
+    return runVariant(call.callback(),
+                      [target, payload](Connection *c) { return c->create(target, payload); });
 }
 
-QJSValue QmlDatabase::insert(const QString &table, const QJSValue &data, const QJSValue &callback)
+QJSValue QmlDatabase::insert(const QJSValue &table, const QJSValue &data, const QJSValue &callback)
 {
-    SqError error;
-    if (!checkTable(table, QStringLiteral("Database.insert"), &error))
-        return failed(callback, error);
-    const QVariant payload = JsConvert::fromJs(data.toVariant());
-    return runVariant(callback, [table, payload](Connection *c) {
-        return c->insert(QVariant::fromValue(Table(table)), payload);
+    Call call(QStringLiteral("Database.insert"), {table, data, callback}, 2);
+    QString name;
+    QVariant payload;
+    if (call.table(0, &name)) {
+        const QJSValue v = call.arg(1);
+        if (v.isUndefined())
+            call.fail(QStringLiteral("data is missing (an object or an array of objects)"));
+        else if (!v.isObject() || v.isCallable() || v.isDate() || v.isQObject())
+            call.fail(QStringLiteral("data must be an object or an array of objects, not %1").arg(kindOf(v)));
+        else
+            call.value(v, QStringLiteral("data"), &payload);
+    }
+    if (!call.ok())
+        return failed(call.callback(), call.error());
+    return runVariant(call.callback(), [name, payload](Connection *c) {
+        return c->insert(QVariant::fromValue(Table(name)), payload);
     });
 }
 
-QJSValue QmlDatabase::update(const QString &what, const QJSValue &data, const QJSValue &callback)
+QJSValue QmlDatabase::update(const QJSValue &what, const QJSValue &data, const QJSValue &callback)
 {
+    Call call(QStringLiteral("Database.update"), {what, data, callback}, 2);
     QVariant target;
-    SqError error;
-    if (!parseWhat(what, QStringLiteral("Database.update"), &target, &error))
-        return failed(callback, error);
-    const QVariantMap payload = withoutTextId(dataMap(data));
-    return runVariant(callback, [target, payload](Connection *c) { return c->update(target, payload); });
+    QVariantMap map;
+    if (!call.what(0, &target) || !call.object(1, QStringLiteral("data"), true, &map))
+        return failed(call.callback(), call.error());
+    const QVariantMap payload = withoutTextId(map);
+    return runVariant(call.callback(),
+                      [target, payload](Connection *c) { return c->update(target, payload); });
 }
 
-QJSValue QmlDatabase::merge(const QString &what, const QJSValue &data, const QJSValue &callback)
+QJSValue QmlDatabase::merge(const QJSValue &what, const QJSValue &data, const QJSValue &callback)
 {
+    Call call(QStringLiteral("Database.merge"), {what, data, callback}, 2);
     QVariant target;
-    SqError error;
-    if (!parseWhat(what, QStringLiteral("Database.merge"), &target, &error))
-        return failed(callback, error);
-    const QVariantMap payload = withoutTextId(dataMap(data));
-    return runVariant(callback, [target, payload](Connection *c) { return c->merge(target, payload); });
+    QVariantMap map;
+    if (!call.what(0, &target) || !call.object(1, QStringLiteral("data"), true, &map))
+        return failed(call.callback(), call.error());
+    const QVariantMap payload = withoutTextId(map);
+    return runVariant(call.callback(),
+                      [target, payload](Connection *c) { return c->merge(target, payload); });
 }
 
-QJSValue QmlDatabase::upsert(const QString &what, const QJSValue &data, const QJSValue &callback)
+QJSValue QmlDatabase::upsert(const QJSValue &what, const QJSValue &data, const QJSValue &callback)
 {
+    Call call(QStringLiteral("Database.upsert"), {what, data, callback}, 2);
     QVariant target;
-    SqError error;
-    if (!parseWhat(what, QStringLiteral("Database.upsert"), &target, &error))
-        return failed(callback, error);
-    const QVariantMap payload = withoutTextId(dataMap(data));
-    return runVariant(callback, [target, payload](Connection *c) { return c->upsert(target, payload); });
+    QVariantMap map;
+    if (!call.what(0, &target) || !call.object(1, QStringLiteral("data"), true, &map))
+        return failed(call.callback(), call.error());
+    const QVariantMap payload = withoutTextId(map);
+    return runVariant(call.callback(),
+                      [target, payload](Connection *c) { return c->upsert(target, payload); });
 }
 
-QJSValue QmlDatabase::remove(const QString &what, const QJSValue &callback)
+QJSValue QmlDatabase::remove(const QJSValue &what, const QJSValue &callback)
 {
+    Call call(QStringLiteral("Database.remove"), {what, callback}, 1);
     QVariant target;
-    SqError error;
-    if (!parseWhat(what, QStringLiteral("Database.remove"), &target, &error))
-        return failed(callback, error);
-    return runVariant(callback, [target](Connection *c) { return c->remove(target); });
+    if (!call.what(0, &target))
+        return failed(call.callback(), call.error());
+    return runVariant(call.callback(), [target](Connection *c) { return c->remove(target); });
 }
 
-QJSValue QmlDatabase::insertOne(const QString &table, const QJSValue &data, const QJSValue &callback)
+QJSValue QmlDatabase::insertOne(const QJSValue &table, const QJSValue &data, const QJSValue &callback)
 {
-    if (!data.isObject() || data.isArray())
-        return failed(callback, validation(QStringLiteral("data must be an object"),
-                                           QStringLiteral("Database.insertOne")));
-    const QVariantMap payload = dataMap(data);
-    return runHelpers(callback, [table, payload](CrudHelpers *h) { return h->insertOne(table, payload); });
+    Call call(QStringLiteral("Database.insertOne"), {table, data, callback}, 2);
+    QString name;
+    QVariantMap payload;
+    if (!call.table(0, &name) || !call.object(1, QStringLiteral("data"), true, &payload))
+        return failed(call.callback(), call.error());
+    return runHelpers(call.callback(),
+                      [name, payload](CrudHelpers *h) { return h->insertOne(name, payload); });
 }
 
-QJSValue QmlDatabase::insertMany(const QString &table, const QJSValue &rows, const QJSValue &callback)
+QJSValue QmlDatabase::insertMany(const QJSValue &table, const QJSValue &rows, const QJSValue &callback)
 {
-    if (!rows.isArray())
-        return failed(callback, validation(QStringLiteral("rows must be an array of objects"),
-                                           QStringLiteral("Database.insertMany")));
-    const QVariantList payload = JsConvert::fromJs(rows.toVariant()).toList();
-    return runHelpers(callback, [table, payload](CrudHelpers *h) { return h->insertMany(table, payload); });
+    Call call(QStringLiteral("Database.insertMany"), {table, rows, callback}, 2);
+    QString name;
+    QVariantList payload;
+    if (!call.table(0, &name) || !call.rows(1, &payload))
+        return failed(call.callback(), call.error());
+    return runHelpers(call.callback(),
+                      [name, payload](CrudHelpers *h) { return h->insertMany(name, payload); });
 }
 
-QJSValue QmlDatabase::selectOne(const QString &recordId, const QJSValue &callback)
+QJSValue QmlDatabase::selectOne(const QJSValue &recordId, const QJSValue &callback)
 {
+    Call call(QStringLiteral("Database.selectOne"), {recordId, callback}, 1);
+    QString id;
+    if (!call.recordId(0, QStringLiteral("recordId"), &id))
+        return failed(call.callback(), call.error());
     return runHelpers(
-        callback, [recordId](CrudHelpers *h) { return h->selectOne(recordId); },
+        call.callback(), [id](CrudHelpers *h) { return h->selectOne(id); },
         [](const std::optional<QVariantMap> &record) {
             return record ? QVariant(*record) : QVariant::fromValue(nullptr);
         });
 }
 
-QJSValue QmlDatabase::selectMany(const QString &table, const QJSValue &options, const QJSValue &callback)
+QJSValue QmlDatabase::selectMany(const QJSValue &table, const QJSValue &options, const QJSValue &callback)
 {
-    SqError error;
+    Call call(QStringLiteral("Database.selectMany"), {table, options, callback}, 2);
+    QString name;
     Filter f;
-    if (!parseFilter(options, QStringLiteral("Database.selectMany"), &f, &error))
-        return failed(callback, error);
-    return runHelpers(callback, [table, f](CrudHelpers *h) {
-        return h->selectMany(table, f.where, f.vars, int(f.limit), int(qMax<qint64>(0, f.start)), f.orderBy,
+    if (!call.table(0, &name) || !call.filter(1, false, &f))
+        return failed(call.callback(), call.error());
+    return runHelpers(call.callback(), [name, f](CrudHelpers *h) {
+        return h->selectMany(name, f.where, f.vars, int(f.limit), int(qMax<qint64>(0, f.start)), f.orderBy,
                              f.descending ? Qt::DescendingOrder : Qt::AscendingOrder);
     });
 }
 
-QJSValue QmlDatabase::updateOne(const QString &recordId, const QJSValue &data, const QJSValue &callback)
+QJSValue QmlDatabase::updateOne(const QJSValue &recordId, const QJSValue &data, const QJSValue &callback)
 {
-    const QVariantMap payload = withoutTextId(dataMap(data));
-    return runHelpers(callback, [recordId, payload](CrudHelpers *h) {
-        return h->updateOne(recordId, payload, CrudHelpers::UpdateMode::Replace);
+    Call call(QStringLiteral("Database.updateOne"), {recordId, data, callback}, 2);
+    QString id;
+    QVariantMap map;
+    if (!call.recordId(0, QStringLiteral("recordId"), &id) ||
+        !call.object(1, QStringLiteral("data"), true, &map))
+        return failed(call.callback(), call.error());
+    const QVariantMap payload = withoutTextId(map);
+    return runHelpers(call.callback(), [id, payload](CrudHelpers *h) {
+        return h->updateOne(id, payload, CrudHelpers::UpdateMode::Replace);
     });
 }
 
-QJSValue QmlDatabase::mergeOne(const QString &recordId, const QJSValue &data, const QJSValue &callback)
+QJSValue QmlDatabase::mergeOne(const QJSValue &recordId, const QJSValue &data, const QJSValue &callback)
 {
-    const QVariantMap payload = withoutTextId(dataMap(data));
-    return runHelpers(callback, [recordId, payload](CrudHelpers *h) {
-        return h->updateOne(recordId, payload, CrudHelpers::UpdateMode::Merge);
+    Call call(QStringLiteral("Database.mergeOne"), {recordId, data, callback}, 2);
+    QString id;
+    QVariantMap map;
+    if (!call.recordId(0, QStringLiteral("recordId"), &id) ||
+        !call.object(1, QStringLiteral("data"), true, &map))
+        return failed(call.callback(), call.error());
+    const QVariantMap payload = withoutTextId(map);
+    return runHelpers(call.callback(), [id, payload](CrudHelpers *h) {
+        return h->updateOne(id, payload, CrudHelpers::UpdateMode::Merge);
     });
 }
 
-QJSValue QmlDatabase::updateMany(const QString &table, const QJSValue &options, const QJSValue &data,
+QJSValue QmlDatabase::updateMany(const QJSValue &table, const QJSValue &options, const QJSValue &data,
                                  const QJSValue &callback)
 {
-    SqError error;
+    Call call(QStringLiteral("Database.updateMany"), {table, options, data, callback}, 3);
+    QString name;
     Filter f;
-    if (!parseFilter(options, QStringLiteral("Database.updateMany"), &f, &error))
-        return failed(callback, error);
-    const QVariantMap payload = withoutTextId(dataMap(data));
-    return runHelpers(callback, [table, f, payload](CrudHelpers *h) {
-        return h->updateMany(table, f.where, f.vars, payload, CrudHelpers::UpdateMode::Merge);
+    QVariantMap map;
+    if (!call.table(0, &name) || !call.filter(1, true, &f) ||
+        !call.object(2, QStringLiteral("data"), true, &map))
+        return failed(call.callback(), call.error());
+    const QVariantMap payload = withoutTextId(map);
+    return runHelpers(call.callback(), [name, f, payload](CrudHelpers *h) {
+        return h->updateMany(name, f.where, f.vars, payload, CrudHelpers::UpdateMode::Merge);
     });
 }
 
-QJSValue QmlDatabase::upsertOne(const QString &recordId, const QJSValue &data, const QJSValue &callback)
+QJSValue QmlDatabase::upsertOne(const QJSValue &recordId, const QJSValue &data, const QJSValue &callback)
 {
-    const QVariantMap payload = withoutTextId(dataMap(data));
+    Call call(QStringLiteral("Database.upsertOne"), {recordId, data, callback}, 2);
+    QString text;
+    QVariantMap map;
     RecordId id;
     SqError error;
-    if (!parseRecordId(recordId, QStringLiteral("Database.upsertOne"), &id, &error))
-        return failed(callback, error);
-    return runHelpers(callback, [id, payload](CrudHelpers *h) { return h->upsertOne(id, payload); });
+    if (call.recordId(0, QStringLiteral("recordId"), &text) &&
+        call.object(1, QStringLiteral("data"), true, &map) && !parseRecordId(text, call.name(), &id, &error))
+        call.fail(error);
+    if (!call.ok())
+        return failed(call.callback(), call.error());
+    const QVariantMap payload = withoutTextId(map);
+    return runHelpers(call.callback(), [id, payload](CrudHelpers *h) { return h->upsertOne(id, payload); });
 }
 
-QJSValue QmlDatabase::deleteOne(const QString &recordId, const QJSValue &callback)
+QJSValue QmlDatabase::deleteOne(const QJSValue &recordId, const QJSValue &callback)
 {
-    return runHelpers(callback, [recordId](CrudHelpers *h) { return h->deleteOne(recordId); });
+    Call call(QStringLiteral("Database.deleteOne"), {recordId, callback}, 1);
+    QString id;
+    if (!call.recordId(0, QStringLiteral("recordId"), &id))
+        return failed(call.callback(), call.error());
+    return runHelpers(call.callback(), [id](CrudHelpers *h) { return h->deleteOne(id); });
 }
 
-QJSValue QmlDatabase::deleteMany(const QString &table, const QJSValue &options, const QJSValue &callback)
+QJSValue QmlDatabase::deleteMany(const QJSValue &table, const QJSValue &options, const QJSValue &callback)
 {
-    SqError error;
+    Call call(QStringLiteral("Database.deleteMany"), {table, options, callback}, 2);
+    QString name;
     Filter f;
-    if (!parseFilter(options, QStringLiteral("Database.deleteMany"), &f, &error))
-        return failed(callback, error);
-    return runHelpers(callback, [table, f](CrudHelpers *h) { return h->deleteMany(table, f.where, f.vars); });
+    if (!call.table(0, &name) || !call.filter(1, true, &f))
+        return failed(call.callback(), call.error());
+    return runHelpers(call.callback(),
+                      [name, f](CrudHelpers *h) { return h->deleteMany(name, f.where, f.vars); });
 }
 
-QJSValue QmlDatabase::count(const QString &table, const QJSValue &options, const QJSValue &callback)
+QJSValue QmlDatabase::count(const QJSValue &table, const QJSValue &options, const QJSValue &callback)
 {
-    SqError error;
+    Call call(QStringLiteral("Database.count"), {table, options, callback}, 2);
+    QString name;
     Filter f;
-    if (!parseFilter(options, QStringLiteral("Database.count"), &f, &error))
-        return failed(callback, error);
-    return runHelpers(callback, [table, f](CrudHelpers *h) { return h->count(table, f.where, f.vars); });
+    if (!call.table(0, &name) || !call.filter(1, false, &f))
+        return failed(call.callback(), call.error());
+    return runHelpers(call.callback(), [name, f](CrudHelpers *h) { return h->count(name, f.where, f.vars); });
 }
 
-QJSValue QmlDatabase::exists(const QString &recordId, const QJSValue &callback)
+QJSValue QmlDatabase::exists(const QJSValue &recordId, const QJSValue &callback)
 {
-    return runHelpers(callback, [recordId](CrudHelpers *h) { return h->exists(recordId); });
+    Call call(QStringLiteral("Database.exists"), {recordId, callback}, 1);
+    QString id;
+    if (!call.recordId(0, QStringLiteral("recordId"), &id))
+        return failed(call.callback(), call.error());
+    return runHelpers(call.callback(), [id](CrudHelpers *h) { return h->exists(id); });
 }
 
 QVariant QmlDatabase::recordId(const QString &table, const QJSValue &id) const
 {
-    const QVariant key = JsConvert::fromJs(id.toVariant());
+    SqError error;
+    const QVariant key = JsConvert::fromJs(id, QStringLiteral("id"), &error);
+    if (error.isValid()) {
+        // A synchronous call: the error is thrown (a script sees it where it called).
+        if (QJSEngine *engine = qjsEngine(this))
+            engine->throwError(
+                JsConvert::errorObject(engine, error.setContext(QStringLiteral("Database.recordId"))));
+        return {};
+    }
     return QVariant::fromValue(RecordId(table, key));
 }
 

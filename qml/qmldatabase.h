@@ -26,8 +26,10 @@ class CrudHelpers;
 // when url, namespace, database or the credentials change.
 //
 // The data calls return a Promise, or take a callback `function(result, error)` as their
-// last argument (then they return undefined). Errors are JavaScript Error objects with
-// `kind` ("NotAllowed", "Validation", ...), `serverCode`, `serverKind` and `context`.
+// last argument (then they return undefined). Errors are JavaScript Error objects with the
+// fields of SurrealQt::Error: `kind` (a SurrealError number: SurrealError.NotAllowed, ...),
+// `kindName` ("NotAllowed"), `message`, `details`, `serverCode`, `serverKind`, `context`,
+// `retryable` and `itemErrors`.
 //
 // Record ids travel as "table:id" text: an argument named `recordId` is parsed as one,
 // `table` is a table name, and `what` is a record id when it contains ':' else a table.
@@ -49,6 +51,10 @@ class SURREALQT_QML_EXPORT QmlDatabase : public QObject, public QQmlParserStatus
     Q_PROPERTY(bool active READ isActive WRITE setActive NOTIFY activeChanged)
     Q_PROPERTY(Status status READ status NOTIFY statusChanged)
     Q_PROPERTY(bool ready READ isReady NOTIFY statusChanged)
+    // The last error (a `surrealError`: kind, kindName, message, details, ...; valid is false
+    // when there is none): the same fields as the calls' rejections and the models' lastError.
+    Q_PROPERTY(SurrealQt::Error lastError READ lastError NOTIFY errorChanged)
+    // Deprecated: lastError.message and lastError.kindName.
     Q_PROPERTY(QString error READ errorString NOTIFY errorChanged)
     Q_PROPERTY(QString errorKind READ errorKind NOTIFY errorChanged)
 
@@ -91,47 +97,59 @@ public:
     void classBegin() override;
     void componentComplete() override;
 
-    // Raw data calls (SurrealDB RPC). Each returns a Promise unless a callback is passed.
-    Q_INVOKABLE QJSValue query(const QString &surrealql, const QJSValue &vars = {},
+    // The data calls. Each returns a Promise, or, given a function as its last argument, calls it
+    // once with (result, error) and returns undefined. Arguments shown with a default may be left
+    // out (a callback may follow the ones given); an argument of the wrong kind, a missing one or
+    // a value that cannot be stored is a Validation error (rejected, or passed to the callback).
+
+    // Raw data calls (SurrealDB RPC).
+    Q_INVOKABLE QJSValue query(const QJSValue &surrealql, const QJSValue &vars = {},
                                const QJSValue &callback = {});
-    Q_INVOKABLE QJSValue select(const QString &what, const QJSValue &callback = {});
-    Q_INVOKABLE QJSValue create(const QString &what, const QJSValue &data = {},
+    Q_INVOKABLE QJSValue select(const QJSValue &what, const QJSValue &callback = {});
+    Q_INVOKABLE QJSValue create(const QJSValue &what, const QJSValue &data = {},
                                 const QJSValue &callback = {});
-    Q_INVOKABLE QJSValue insert(const QString &table, const QJSValue &data, const QJSValue &callback = {});
-    Q_INVOKABLE QJSValue update(const QString &what, const QJSValue &data, const QJSValue &callback = {});
-    Q_INVOKABLE QJSValue merge(const QString &what, const QJSValue &data, const QJSValue &callback = {});
-    Q_INVOKABLE QJSValue upsert(const QString &what, const QJSValue &data, const QJSValue &callback = {});
-    Q_INVOKABLE QJSValue remove(const QString &what, const QJSValue &callback = {});
+    Q_INVOKABLE QJSValue insert(const QJSValue &table, const QJSValue &data = {},
+                                const QJSValue &callback = {});
+    Q_INVOKABLE QJSValue update(const QJSValue &what, const QJSValue &data = {},
+                                const QJSValue &callback = {});
+    Q_INVOKABLE QJSValue merge(const QJSValue &what, const QJSValue &data = {},
+                               const QJSValue &callback = {});
+    Q_INVOKABLE QJSValue upsert(const QJSValue &what, const QJSValue &data = {},
+                                const QJSValue &callback = {});
+    Q_INVOKABLE QJSValue remove(const QJSValue &what, const QJSValue &callback = {});
 
     // CRUD helpers (SurrealQt::CrudHelpers: same input rules and result shapes). A single-record
     // write the server did not perform is an error (NotFound / NotAllowed), never a silent null.
-    Q_INVOKABLE QJSValue insertOne(const QString &table, const QJSValue &data, const QJSValue &callback = {});
-    Q_INVOKABLE QJSValue insertMany(const QString &table, const QJSValue &rows,
+    Q_INVOKABLE QJSValue insertOne(const QJSValue &table, const QJSValue &data = {},
+                                   const QJSValue &callback = {});
+    Q_INVOKABLE QJSValue insertMany(const QJSValue &table, const QJSValue &rows = {},
                                     const QJSValue &callback = {});
     // Resolves with the record, or null when it does not exist (or is not visible).
-    Q_INVOKABLE QJSValue selectOne(const QString &recordId, const QJSValue &callback = {});
-    // options: {where: "done = $done", vars: {done: false}, orderBy: "title DESC", limit: 10, start: 0}
-    Q_INVOKABLE QJSValue selectMany(const QString &table, const QJSValue &options = {},
+    Q_INVOKABLE QJSValue selectOne(const QJSValue &recordId, const QJSValue &callback = {});
+    // options: {where: "done = $done", vars: {done: false}, orderBy: "title DESC", limit: 10, start: 0},
+    // or a where condition as text.
+    Q_INVOKABLE QJSValue selectMany(const QJSValue &table, const QJSValue &options = {},
                                     const QJSValue &callback = {});
-    Q_INVOKABLE QJSValue updateOne(const QString &recordId, const QJSValue &data,
+    Q_INVOKABLE QJSValue updateOne(const QJSValue &recordId, const QJSValue &data = {},
                                    const QJSValue &callback = {});
-    Q_INVOKABLE QJSValue mergeOne(const QString &recordId, const QJSValue &data,
+    Q_INVOKABLE QJSValue mergeOne(const QJSValue &recordId, const QJSValue &data = {},
                                   const QJSValue &callback = {});
     // options: {where, vars} (where "true" for every record); merges data; resolves with the records.
-    Q_INVOKABLE QJSValue updateMany(const QString &table, const QJSValue &options, const QJSValue &data,
-                                    const QJSValue &callback = {});
-    Q_INVOKABLE QJSValue upsertOne(const QString &recordId, const QJSValue &data,
+    Q_INVOKABLE QJSValue updateMany(const QJSValue &table, const QJSValue &options = {},
+                                    const QJSValue &data = {}, const QJSValue &callback = {});
+    Q_INVOKABLE QJSValue upsertOne(const QJSValue &recordId, const QJSValue &data = {},
                                    const QJSValue &callback = {});
     // Resolves with the record as it was.
-    Q_INVOKABLE QJSValue deleteOne(const QString &recordId, const QJSValue &callback = {});
+    Q_INVOKABLE QJSValue deleteOne(const QJSValue &recordId, const QJSValue &callback = {});
     // options: {where, vars} (where "true" for every record); resolves with the records as they were.
-    Q_INVOKABLE QJSValue deleteMany(const QString &table, const QJSValue &options,
+    Q_INVOKABLE QJSValue deleteMany(const QJSValue &table, const QJSValue &options = {},
                                     const QJSValue &callback = {});
-    Q_INVOKABLE QJSValue count(const QString &table, const QJSValue &options = {},
+    Q_INVOKABLE QJSValue count(const QJSValue &table, const QJSValue &options = {},
                                const QJSValue &callback = {});
-    Q_INVOKABLE QJSValue exists(const QString &recordId, const QJSValue &callback = {});
+    Q_INVOKABLE QJSValue exists(const QJSValue &recordId, const QJSValue &callback = {});
 
     // A record id value for data fields that link to records ("author: db.recordId('person', 'tobie')").
+    // Throws a Validation error for a key that is no value (a function, undefined, ...).
     Q_INVOKABLE QVariant recordId(const QString &table, const QJSValue &id) const;
 
 public Q_SLOTS:
@@ -151,7 +169,8 @@ Q_SIGNALS:
     void connectionChanged();
     void opened();
     void closed();
-    void errorOccurred(const QString &message, const QString &kind);
+    // A connection or sign-in error (the calls' own errors go to their promise or callback).
+    void errorOccurred(const SurrealQt::Error &error);
 
 private:
     void scheduleReopen();

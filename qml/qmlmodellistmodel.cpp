@@ -55,6 +55,13 @@ QString QmlModelListModel::errorKind() const
     return e.isValid() ? JsConvert::kindName(e.kind()) : QString();
 }
 
+SurrealQt::Error QmlModelListModel::lastError() const
+{
+    if (!m_modelError.isEmpty())
+        return SurrealQt::Error(Error::Kind::Validation, m_modelError, u"ModelListModel.modelName"_s);
+    return ModelListModel::error();
+}
+
 void QmlModelListModel::classBegin() {}
 
 void QmlModelListModel::componentComplete()

@@ -46,6 +46,10 @@ class SURREALQT_QML_EXPORT QmlModelListModel : public SurrealQt::ModelListModel,
     Q_PROPERTY(QString modelName READ modelName WRITE setModelName NOTIFY modelNameChanged)
     Q_PROPERTY(QString error READ errorText NOTIFY errorChanged)
     Q_PROPERTY(QString errorKind READ errorKind NOTIFY errorChanged)
+    // The last error as a `surrealError` (kind, kindName, message, details, ...; valid is false
+    // when there is none): the same fields as Database.lastError and the calls' rejections.
+    // `error` (text) and `errorKind` are its message and kindName, kept for older code.
+    Q_PROPERTY(SurrealQt::Error lastError READ lastError NOTIFY errorChanged)
 
 public:
     explicit QmlModelListModel(QObject *parent = nullptr);
@@ -57,6 +61,7 @@ public:
     void setModelName(const QString &name);
     [[nodiscard]] QString errorText() const;
     [[nodiscard]] QString errorKind() const;
+    [[nodiscard]] SurrealQt::Error lastError() const;
 
     void classBegin() override;
     void componentComplete() override;
@@ -73,6 +78,7 @@ Q_SIGNALS:
     void databaseChanged();
     void modelNameChanged();
     // A write through the model did not happen (the row shows the database's state again).
+    // Deprecated: writeFailed(recordId, error) carries the whole error (a surrealError).
     void writeRefused(const QString &recordId, const QString &message, const QString &kind);
 
 private:

@@ -43,7 +43,7 @@ ApplicationWindow {
         password: window.password
 
         onOpened: window.prepare()
-        onErrorOccurred: (message, kind) => console.warn("database error (" + kind + "): " + message)
+        onErrorOccurred: error => console.warn("database error: " + error.message)
     }
 
     QueryModel {

@@ -72,8 +72,8 @@ TestCase {
         compare(settle(db.updateOne(id, record)).value.name, "Ada L.")
 
         compare(settle(db.deleteOne(id)).value.name, "Ada L.", "deleteOne gives the record as it was")
-        compare(settle(db.deleteOne(id)).error.kind, "NotFound", "nothing deleted is an error, not a silent success")
-        compare(settle(db.mergeOne(id, { age: 1 })).error.kind, "NotFound")
+        compare(settle(db.deleteOne(id)).error.kind, SurrealError.NotFound, "nothing deleted is an error, not a silent success")
+        compare(settle(db.mergeOne(id, { age: 1 })).error.kind, SurrealError.NotFound)
         compare(settle(db.selectOne(id)).value, null)
         compare(settle(db.exists(id)).value, false)
     }
@@ -89,7 +89,7 @@ TestCase {
         db.selectOne("no id here", (result, error) => calls.push([result, error]))
         tryVerify(() => calls.length === 2, 10000)
         compare(calls[1][0], undefined)
-        compare(calls[1][1].kind, "Validation")
+        compare(calls[1][1].kind, SurrealError.Validation)
         wait(50)
         compare(calls.length, 2, "each callback exactly once")
     }
@@ -121,10 +121,10 @@ TestCase {
 
     function test_bad_input_is_a_validation_error_before_any_request() {
         settle(db.query("DELETE person; CREATE person:one SET name = 'one'; CREATE person:two SET name = 'two'"))
-        compare(settle(db.selectMany("person; DROP TABLE x")).error.kind, "Validation")
-        compare(settle(db.selectMany("person", { orderBy: "age; DELETE person" })).error.kind, "Validation")
-        compare(settle(db.selectMany("person", { limt: 3 })).error.kind, "Validation")
-        compare(settle(db.insertOne("person", [1, 2])).error.kind, "Validation")
+        compare(settle(db.selectMany("person; DROP TABLE x")).error.kind, SurrealError.Validation)
+        compare(settle(db.selectMany("person", { orderBy: "age; DELETE person" })).error.kind, SurrealError.Validation)
+        compare(settle(db.selectMany("person", { limt: 3 })).error.kind, SurrealError.Validation)
+        compare(settle(db.insertOne("person", [1, 2])).error.kind, SurrealError.Validation)
         compare(settle(db.count("person")).value, 2, "nothing was touched")
     }
 
@@ -132,7 +132,7 @@ TestCase {
         const r = settle(db.query("SELEC * FROM person"))
         verify(r.error instanceof Error)
         verify(r.error.message.length > 0)
-        verify(r.error.kind !== "", r.error.kind)
+        verify(r.error.kind !== SurrealError.NoError, r.error.kindName)
     }
 
     function test_record_id_values_link_records() {
@@ -149,7 +149,7 @@ TestCase {
         tryCompare(other, "status", Database.Error, 20000)
         verify(other.error.length > 0)
         compare(other.errorKind, "Authentication")
-        compare(settle(other.count("person")).error.kind, "Authentication", "calls fail with the sign-in error")
+        compare(settle(other.count("person")).error.kind, SurrealError.Authentication, "calls fail with the sign-in error")
     }
 
     function test_close_and_open_again() {
@@ -159,7 +159,7 @@ TestCase {
         db.close()
         compare(closedSpy.count, 1)
         compare(db.status, Database.Closed)
-        compare(settle(db.count("person")).error.kind, "Connection")
+        compare(settle(db.count("person")).error.kind, SurrealError.Connection)
         db.open()
         tryCompare(db, "status", Database.Ready, 20000)
         compare(settle(db.count("person")).value, 1)

@@ -27,8 +27,8 @@ Window {
         password: script.args[2] || "root"
 
         onOpened: script.run()
-        onErrorOccurred: (message, kind) => {
-            console.log("error (" + kind + "): " + message)
+        onErrorOccurred: error => {
+            console.log("error: " + error.message + " (" + error.context + ")")
             Qt.exit(1)
         }
     }
@@ -55,7 +55,7 @@ Window {
                 })
             })
             .catch(e => {
-                console.log("failed: " + e.kind + ": " + e.message)
+                console.log("failed: " + e.kindName + ": " + e.message)
                 Qt.exit(1)
             })
     }

@@ -40,6 +40,10 @@ class SURREALQT_QML_EXPORT QmlQueryModel : public SurrealQt::QueryListModel, pub
     Q_PROPERTY(SurrealQt::QmlDatabase *database READ database WRITE setDatabase NOTIFY databaseChanged)
     Q_PROPERTY(QString error READ errorString NOTIFY errorChanged)
     Q_PROPERTY(QString errorKind READ errorKind NOTIFY errorChanged)
+    // The last error as a `surrealError` (kind, kindName, message, details, ...; valid is false
+    // when there is none): the same fields as Database.lastError and the calls' rejections.
+    // `error` (text) and `errorKind` are its message and kindName, kept for older code.
+    Q_PROPERTY(SurrealQt::Error lastError READ lastError NOTIFY errorChanged)
 
 public:
     explicit QmlQueryModel(QObject *parent = nullptr);
@@ -48,6 +52,7 @@ public:
     [[nodiscard]] QmlDatabase *database() const { return m_database; }
     void setDatabase(QmlDatabase *database);
     [[nodiscard]] QString errorKind() const;
+    [[nodiscard]] SurrealQt::Error lastError() const;
 
     void classBegin() override;
     void componentComplete() override;
@@ -57,13 +62,30 @@ public:
     // The whole row as a JavaScript object (record ids as text, datetimes as Date).
     Q_INVOKABLE QVariantMap get(int row) const;
 
+    // ListModel-style editing, each a real write shown at once and rolled back (with
+    // writeFailed) when the database refuses it. Where it differs from ListModel: a new record
+    // takes its place in the model's order (not the end); set() and setProperty() change fields
+    // the rows already have (roles); remove() and clear() delete records, clear() the rows loaded
+    // so far. A value that cannot be stored (a function, NaN, ...) throws a Validation error;
+    // a row out of range returns false.
+    // Creates one record, or one per object of an array.
+    Q_INVOKABLE void append(const QJSValue &object);
+    // Writes the object's fields into the row's record (one merge per field).
+    Q_INVOKABLE bool set(int row, const QJSValue &object);
+    Q_INVOKABLE bool setProperty(int row, const QString &role, const QJSValue &value);
+    using QObject::setProperty;
+    Q_INVOKABLE bool remove(int row, int count = 1);
+    Q_INVOKABLE void clear();
+
 Q_SIGNALS:
     void databaseChanged();
     // A write through the model did not happen (the row shows the database's state again).
+    // Deprecated: writeFailed(recordId, error) carries the whole error (a surrealError).
     void writeRefused(const QString &recordId, const QString &message, const QString &kind);
 
 private:
     void attach();
+    bool convert(const QJSValue &value, const QString &path, const QString &call, QVariant *out);
 
     QPointer<QmlDatabase> m_database;
     bool m_complete = false;

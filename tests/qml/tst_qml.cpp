@@ -15,7 +15,10 @@ class Setup : public QObject
 public Q_SLOTS:
     void qmlEngineAvailable(QQmlEngine *engine)
     {
-        engine->addImportPath(QStringLiteral(SURREALQT_QML_IMPORT_PATH));
+        // The build tree's module, or the one a test installed (run_installed.cmake): then only
+        // that one, so a passing run proves the installed files work.
+        const QString installed = qEnvironmentVariable("SURREALQT_QML_INSTALLED_IMPORT_PATH");
+        engine->addImportPath(installed.isEmpty() ? QStringLiteral(SURREALQT_QML_IMPORT_PATH) : installed);
         // One namespace per run keeps runs against a shared server apart.
         static const QString ns = TestServer::uniqueName("qml");
         engine->rootContext()->setContextProperty(

@@ -292,6 +292,16 @@ TestCase {
         compare(model.errorKind, "Parse", "the deprecated text property still works")
     }
 
+    function test_hostile_credentials_end_in_error_status() {
+        const other = createTemporaryObject(badLogin, testCase, {
+            credentials: { level: "record", access: "user", variables: { email: "a@b", check: () => true } }
+        })
+        tryCompare(other, "status", Database.Error, 10000)
+        compare(other.lastError.kind, SurrealError.Validation)
+        verify(other.lastError.message.indexOf("credentials.variables.check: a function cannot be stored") >= 0,
+               other.lastError.message)
+    }
+
     function test_record_id_with_a_value_that_is_no_key_throws() {
         let thrown = null
         try {

@@ -45,7 +45,7 @@ for seed in $(seq "$first" $((first + seeds - 1))); do
     total_checked=$((total_checked + ${checked:-0}))
     echo "seed $seed: ${line:-no summary} (exit $status)"
     if [ "$status" -ne 0 ]; then
-        grep -E '^(FAIL!|   Loc:)' "$log" | sed 's/^/    /' || true
+        grep -A1 '^FAIL!' "$log" | sed 's/^/    /' || true
         failed+=("$seed")
         cp "$log" "$build/listmodel_random-seed$seed.log"
         echo "    full output: $build/listmodel_random-seed$seed.log"

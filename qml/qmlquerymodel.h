@@ -44,6 +44,9 @@ class SURREALQT_QML_EXPORT QmlQueryModel : public SurrealQt::QueryListModel, pub
     // when there is none): the same fields as Database.lastError and the calls' rejections.
     // `error` (text) and `errorKind` are its message and kindName, kept for older code.
     Q_PROPERTY(SurrealQt::Error lastError READ lastError NOTIFY errorChanged)
+    // The base class's qint64 totalCount, as a number QML tools know (qmllint has no type for
+    // qlonglong and warns on every use of it); the same value, -1 until known.
+    Q_PROPERTY(double totalCount READ totalCountNumber NOTIFY totalCountChanged)
 
 public:
     explicit QmlQueryModel(QObject *parent = nullptr);
@@ -53,6 +56,7 @@ public:
     void setDatabase(QmlDatabase *database);
     [[nodiscard]] QString errorKind() const;
     [[nodiscard]] SurrealQt::Error lastError() const;
+    [[nodiscard]] double totalCountNumber() const { return double(totalCount()); }
 
     void classBegin() override;
     void componentComplete() override;

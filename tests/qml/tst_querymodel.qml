@@ -74,6 +74,9 @@ TestCase {
         compare(names(model), ["item1", "item2", "item3", "item4", "item5"])
         verify(model.idOf(0).startsWith("item:"), model.idOf(0))
         compare(model.error, "")
+        // A plain number in QML (the C++ qint64 is shadowed for the tools).
+        tryCompare(model, "totalCount", 5, 10000)
+        compare(typeof model.totalCount, "number")
 
         const repeater = createTemporaryObject(repeaterComponent, testCase, { model: model })
         compare(repeater.count, 5)

@@ -102,6 +102,10 @@ Item {
     readonly property bool ready: db.status === Database.Ready && tasks.status === ModelListModel.Ready
                                   && rows.status === QueryModel.Ready
     readonly property bool failed: db.status === Database.Error || tasks.status === ModelListModel.Error
+    // totalCount (rows in the source, -1 until known) read in a binding, where the linter checks
+    // its type: a qint64 property was "Type qlonglong ... not found".
+    readonly property real totals: rows.totalCount + tasks.totalCount
+    readonly property bool known: rows.totalCount >= 0
     // One error shape: lastError (a surrealError) on the database and the models.
     readonly property bool refused: db.lastError.kind === SurrealError.NotAllowed
                                     || rows.lastError.kind === SurrealError.NotAllowed

@@ -15,6 +15,7 @@
 namespace SurrealQt {
 
 class DatabaseManagerPrivate;
+class LocalServer;
 
 // Owns the connections to one SurrealDB deployment: a pool of WebSockets (or one socket,
 // or HTTP), the I/O thread they run on, sign-in and the namespace/database selection.
@@ -59,6 +60,14 @@ public:
     DatabaseManager(const QList<QUrl> &urls, const QString &ns, const QString &db,
                     const Credentials &credentials, const ConnectionOptions &options,
                     QObject *parent = nullptr);
+    // On a LocalServer (see localserver.h): its url and credentials, the server started if it
+    // is not. Until the server answers, the sockets keep retrying (up to the server's start
+    // timeout); if it cannot start, the manager is closed and server->lastError() says why.
+    DatabaseManager(LocalServer *server, const QString &ns, const QString &db, QObject *parent = nullptr);
+    // The one-liner for apps: a manager on a LocalServer in LocalServer::defaultDataDirectory(),
+    // owned by the manager (localServer() returns it).
+    [[nodiscard]] static DatabaseManager *local(const QString &ns, const QString &db,
+                                                QObject *parent = nullptr);
     ~DatabaseManager() override;
 
     // Settings. They are fixed once the sockets exist: the first open(), connection(), pool()
@@ -119,6 +128,9 @@ public:
 
     // Python-seed names, for readers coming from there.
     [[nodiscard]] Connection *getConnection() { return connection(); }
+
+    // The LocalServer made by local(), or nullptr.
+    [[nodiscard]] LocalServer *localServer() const;
 
     // The thread the sockets and the decoding run on.
     [[nodiscard]] QThread *ioThread() const;

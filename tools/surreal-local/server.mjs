@@ -28,12 +28,15 @@ for (const sig of ['SIGTERM', 'SIGINT']) {
 // ------------------------------------------------------------------ options
 
 function usage() {
-  return `usage: node server.mjs [--bind HOST:PORT] [--user USER --pass PASS] [--storage memory|surrealkv:PATH]
+  return `usage: node server.mjs [--bind HOST:PORT] [--user USER --pass PASS (or SURREAL_USER/SURREAL_PASS)] [--storage memory|surrealkv:PATH]
                       [--log-level error|warn|info|debug|trace] [--unauthenticated]`;
 }
 
 function parseArgs(argv) {
-  const opts = { bind: '127.0.0.1:8000', user: null, pass: null, storage: 'memory', logLevel: 'info', unauthenticated: false };
+  // SURREAL_USER / SURREAL_PASS as `surreal start` reads them: a secret in the environment is
+  // readable by its owner only, unlike the command line.
+  const opts = { bind: '127.0.0.1:8000', user: process.env.SURREAL_USER || null, pass: process.env.SURREAL_PASS || null,
+    storage: 'memory', logLevel: 'info', unauthenticated: false };
   const names = { '--bind': 'bind', '-b': 'bind', '--user': 'user', '-u': 'user', '--pass': 'pass', '-p': 'pass',
     '--storage': 'storage', '--log-level': 'logLevel', '--log': 'logLevel', '-l': 'logLevel' };
   for (let i = 0; i < argv.length; i++) {

@@ -32,6 +32,8 @@ public:
     // (RAII): no other handle gets that socket meanwhile, and the pool's own requests go to the
     // other sockets while any is free. Copies share the one socket. A handle may be released on
     // any thread, including one without an event loop: its Connection is freed right there.
+    // That Connection has no thread, so it receives no events: its own signals are not
+    // delivered; for executeWithRetry() wrap it (new SingleConnection(handle.get(), this)).
     // Do not use a handle after its manager is gone.
     class SURREALQT_EXPORT Handle
     {

@@ -181,6 +181,20 @@ private Q_SLOTS:
         QVERIFY(pool->tryAcquire().isValid());
     }
 
+    // A handle's Connection has no thread; wrapped in a SingleConnection of one's own, its socket
+    // still serves executeWithRetry() (whose attempts are judged in the wrapper's thread).
+    void handleWrappedForRetry()
+    {
+        auto m = makeManager();
+        AWAIT_VOID(m->open());
+        ConnectionPool::Handle h = AWAIT(m->pool()->acquire());
+        SingleConnection wrapped(h.get());
+        QCOMPARE(sessionIdOf(&wrapped), sessionIdOf(h.get()));
+        const QVariant v = AWAIT(wrapped.executeWithRetry(
+            [](Connection *c) { return c->call(u"query"_s, {u"RETURN 'retried'"_s}); }));
+        QCOMPARE(v.toList().last().toMap().value(u"result"_s).toString(), u"retried"_s);
+    }
+
     // closeAll(): waiting acquire() calls and requests fail with Cancelled; nothing hangs.
     void closeAllCancelsWaitersAndRequests()
     {

@@ -24,7 +24,8 @@ struct RpcRequest;
 // The RPC surface of SurrealDB, shared by the pool, a single connection, a channel and a
 // transaction.
 //
-// Every asynchronous call returns a QFuture that is finished on the manager's I/O thread:
+// Every asynchronous call returns a QFuture that is finished on the manager's I/O thread, so a
+// continuation without a context object runs there (docs/threading.md, "Where results arrive"):
 // attach continuations with a context object, e.g. future.then(this, [](QVariantMap r) {...}),
 // so they run on your thread, or co_await it through QCoro (docs/coroutines.md). Failures
 // arrive as SurrealQt::Exception (see onFailed). Every call has a ...Sync twin that blocks the
@@ -244,8 +245,11 @@ protected:
     friend class Channel;
 
 private:
-    // Where cancel() on a future made from a reply is forwarded to the request: the I/O thread.
-    QThread *replyThread();
+    // Sends a request whose reply map() turns into a T on the I/O thread; cancel() on the
+    // returned future reaches the request. Defined and used in connection.cpp only.
+    template<typename T, typename Map>
+    QFuture<T> mapped(const QString &method, const QVariantList &params, const RequestOptions &options,
+                      Map map);
 };
 
 } // namespace SurrealQt

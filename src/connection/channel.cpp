@@ -35,7 +35,7 @@ void SerialQueue::enqueueRequest(const RpcRequest &request, const RpcReplyPtr &r
     enqueue(
         [client, request, reply, prepare](std::function<void()> done) {
             // Cancelled while it waited behind earlier steps: never sent, and the next step goes.
-            if (reply->isCancelRequested()) {
+            if (reply->isCancelRequested() || (reply->hasFuture() && request.isCancelRequested())) {
                 done();
                 reply->fail(Error(Error::Kind::Cancelled, u"The request was cancelled before it was sent"_s,
                                   request.method));
@@ -67,8 +67,7 @@ void SerialQueue::enqueueRequest(const RpcRequest &request, const RpcReplyPtr &r
             });
             // The caller's future, so that cancelling it still reaches the request while it waits
             // in the socket's queue (say, for a reconnect).
-            if (reply->hasFuture())
-                sent->setFuture(reply->future());
+            sent->setFutureFor(toSend, *reply);
             c->submit(toSend, sent);
         },
         [reply](const Error &error) { reply->fail(error); });

@@ -11,7 +11,6 @@
 #include <SurrealQt/none.h>
 #include <SurrealQt/transaction.h>
 
-#include <QtCore/QFutureWatcher>
 #include <QtCore/QPointer>
 #include <QtCore/QPromise>
 
@@ -24,83 +23,15 @@ namespace SurrealQt {
 
 namespace {
 
-// Qt 6.4 does not pass cancel() on a continuation's future back to the future it continues,
-// so a reply turned into another type is a promise of its own, and a watcher forwards its
-// cancellation to the request's future (which drops the request if it is still queued). The
-// watcher lives on the I/O thread because that thread always runs an event loop; the caller's
-// may not. Cancelling finishes the promise there and then, whatever the request still does.
-template<typename T, typename Map>
-QFuture<T> mapReply(QFuture<QVariant> reply, QThread *loop, Map map)
+// signin answers with a token, or with {access, refresh} for WITH REFRESH access methods.
+QString toText(const QVariant &value)
 {
-    struct State
-    {
-        QPromise<T> promise;
-        std::atomic<bool> settled{false};
-        QFutureWatcher<T> *watcher = nullptr;
-        // Whoever settles first finishes the promise and retires the watcher; the other only
-        // finds the promise finished.
-        bool settle()
-        {
-            if (settled.exchange(true))
-                return false;
-            watcher->deleteLater();
-            return true;
-        }
-    };
-    auto state = std::make_shared<State>();
-    state->promise.start();
-    QFuture<T> future = state->promise.future();
-    auto *watcher = new QFutureWatcher<T>;
-    state->watcher = watcher;
-    QObject::connect(watcher, &QFutureWatcherBase::canceled, watcher, [state, reply]() mutable {
-        reply.cancel();
-        if (state->settle())
-            state->promise.finish();
-    });
-    watcher->setFuture(future);
-    // Events posted to it so far move along with it.
-    watcher->moveToThread(loop);
-    // A request cancelled here never runs this; the watcher has settled then.
-    reply
-        .then(QtFuture::Launch::Sync,
-              [state, map = std::move(map)](QFuture<QVariant> done) {
-                  if (!state->settle())
-                      return;
-                  try {
-                      const QVariant value = done.result(); // rethrows the request's failure
-                      if constexpr (std::is_void_v<T>)
-                          map(value);
-                      else
-                          state->promise.addResult(map(value));
-                  } catch (...) {
-                      state->promise.setException(std::current_exception());
-                  }
-                  state->promise.finish();
-              })
-        .onCanceled([state] {
-            // The request's future was cancelled by someone else: the caller's future follows.
-            if (!state->settle())
-                return;
-            state->promise.future().cancel();
-            state->promise.finish();
-        });
-    return future;
+    if (value.metaType().id() == QMetaType::QVariantMap)
+        return value.toMap().value(u"access"_s).toString();
+    return value.toString();
 }
 
-QFuture<void> toVoid(QFuture<QVariant> future, QThread *loop)
-{
-    return mapReply<void>(std::move(future), loop, [](const QVariant &) {});
-}
-
-QFuture<QString> toText(QFuture<QVariant> future, QThread *loop)
-{
-    return mapReply<QString>(std::move(future), loop, [](const QVariant &value) {
-        // signin answers with a token, or with {access, refresh} for WITH REFRESH access methods.
-        if (value.metaType().id() == QMetaType::QVariantMap)
-            return value.toMap().value(u"access"_s).toString();
-        return value.toString();
-    });
-}
+void toVoid(const QVariant &) {}
 
 // The server answers a call on one record with the record, NONE, or (refused by permissions,
 // or on some methods) a list of zero or one record: callers get the map or an empty one.
@@ -122,18 +53,6 @@ QVariantList toRecords(const QVariant &value)
     if (value.metaType().id() == QMetaType::QVariantMap)
         return {value};
     return {};
-}
-
-QFuture<QVariantMap> asRecord(QFuture<QVariant> future, QThread *loop)
-{
-    return mapReply<QVariantMap>(std::move(future), loop,
-                                 [](const QVariant &value) { return toRecord(value); });
-}
-
-QFuture<QVariantList> asRecords(QFuture<QVariant> future, QThread *loop)
-{
-    return mapReply<QVariantList>(std::move(future), loop,
-                                  [](const QVariant &value) { return toRecords(value); });
 }
 
 // Absent data is NONE on the wire, so the server treats it as "no content".
@@ -214,10 +133,42 @@ Connection::Connection(QObject *parent)
 
 Connection::~Connection() = default;
 
-QThread *Connection::replyThread()
+// Qt 6.4 does not pass cancel() on a continuation's future back to the future it continues, so
+// a reply turned into another type is a promise of its own, and the request carries that
+// promise's future: the client drops the request unsent if it is cancelled while it waits. The
+// mapping runs inline where the reply finishes (the I/O thread): no watcher, no event, nothing
+// left in the caller's thread, which may have no event loop to clear it (a ...Sync call on a
+// worker). A request already sent finishes its future when its answer or timeout arrives.
+template<typename T, typename Map>
+QFuture<T> Connection::mapped(const QString &method, const QVariantList &params,
+                              const RequestOptions &options, Map map)
 {
-    RpcClient *client = pinClient();
-    return client ? client->thread() : thread();
+    auto promise = std::make_shared<QPromise<T>>();
+    promise->start();
+    QFuture<T> future = promise->future();
+    RpcRequest request{method, params, options};
+    request.callerFuture = QFuture<void>(future);
+    request.hasCallerFuture = true;
+    execute(request)
+        .then(QtFuture::Launch::Sync,
+              [promise, map = std::move(map)](QFuture<QVariant> done) {
+                  try {
+                      const QVariant value = done.result(); // rethrows the request's failure
+                      if constexpr (std::is_void_v<T>)
+                          map(value);
+                      else
+                          promise->addResult(map(value));
+                  } catch (...) {
+                      promise->setException(std::current_exception());
+                  }
+                  promise->finish();
+              })
+        .onCanceled([promise] {
+            // The request's own future was cancelled (a transport dropping it): the caller's follows.
+            promise->future().cancel();
+            promise->finish();
+        });
+    return future;
 }
 
 QFuture<QVariant> Connection::call(const QString &method, const QVariantList &params,
@@ -238,14 +189,13 @@ QFuture<QueryResult> Connection::query(const QString &surrealql, const QVariantM
     QVariantList params{surrealql};
     if (!vars.isEmpty())
         params.append(vars);
-    return mapReply<QueryResult>(
-        call(u"query"_s, params, options), replyThread(), [surrealql](const QVariant &reply) {
-            Error error;
-            QueryResult result = QueryResult::fromServer(reply, &error);
-            if (error.isValid())
-                throw Exception(error.setContext(u"query: "_s + surrealql.left(120)));
-            return result;
-        });
+    return mapped<QueryResult>(u"query"_s, params, options, [surrealql](const QVariant &reply) {
+        Error error;
+        QueryResult result = QueryResult::fromServer(reply, &error);
+        if (error.isValid())
+            throw Exception(error.setContext(u"query: "_s + surrealql.left(120)));
+        return result;
+    });
 }
 
 QueryResult Connection::querySync(const QString &surrealql, const QVariantMap &vars,
@@ -266,109 +216,109 @@ QueryResult Connection::querySync(const QString &surrealql, const QVariantMap &v
 QFuture<QVariantMap> Connection::select(const RecordId &id, const RequestOptions &options)
 {
     SURREALQT_CHECK_RECORD(id, u"select"_s, QVariantMap)
-    return asRecord(call(u"select"_s, {v(id)}, options), replyThread());
+    return mapped<QVariantMap>(u"select"_s, {v(id)}, options, toRecord);
 }
 
 QFuture<QVariantList> Connection::select(const Table &table, const RequestOptions &options)
 {
     SURREALQT_CHECK_TABLE(table, u"select"_s, QVariantList)
-    return asRecords(call(u"select"_s, {v(table)}, options), replyThread());
+    return mapped<QVariantList>(u"select"_s, {v(table)}, options, toRecords);
 }
 
 QFuture<QVariantMap> Connection::create(const RecordId &id, const QVariantMap &data,
                                         const RequestOptions &options)
 {
     SURREALQT_CHECK_RECORD(id, u"create"_s, QVariantMap)
-    return asRecord(call(u"create"_s, withData({v(id)}, data), options), replyThread());
+    return mapped<QVariantMap>(u"create"_s, withData({v(id)}, data), options, toRecord);
 }
 
 QFuture<QVariantMap> Connection::create(const Table &table, const QVariantMap &data,
                                         const RequestOptions &options)
 {
     SURREALQT_CHECK_TABLE(table, u"create"_s, QVariantMap)
-    return asRecord(call(u"create"_s, withData({v(table)}, data), options), replyThread());
+    return mapped<QVariantMap>(u"create"_s, withData({v(table)}, data), options, toRecord);
 }
 
 QFuture<QVariantMap> Connection::insert(const Table &table, const QVariantMap &record,
                                         const RequestOptions &options)
 {
     SURREALQT_CHECK_TABLE(table, u"insert"_s, QVariantMap)
-    return asRecord(call(u"insert"_s, {v(table), record}, options), replyThread());
+    return mapped<QVariantMap>(u"insert"_s, {v(table), record}, options, toRecord);
 }
 
 QFuture<QVariantList> Connection::insert(const Table &table, const QVariantList &records,
                                          const RequestOptions &options)
 {
     SURREALQT_CHECK_TABLE(table, u"insert"_s, QVariantList)
-    return asRecords(call(u"insert"_s, {v(table), records}, options), replyThread());
+    return mapped<QVariantList>(u"insert"_s, {v(table), records}, options, toRecords);
 }
 
 QFuture<QVariantMap> Connection::update(const RecordId &id, const QVariantMap &data,
                                         const RequestOptions &options)
 {
     SURREALQT_CHECK_RECORD(id, u"update"_s, QVariantMap)
-    return asRecord(call(u"update"_s, withData({v(id)}, data), options), replyThread());
+    return mapped<QVariantMap>(u"update"_s, withData({v(id)}, data), options, toRecord);
 }
 
 QFuture<QVariantList> Connection::update(const Table &table, const QVariantMap &data,
                                          const RequestOptions &options)
 {
     SURREALQT_CHECK_TABLE(table, u"update"_s, QVariantList)
-    return asRecords(call(u"update"_s, withData({v(table)}, data), options), replyThread());
+    return mapped<QVariantList>(u"update"_s, withData({v(table)}, data), options, toRecords);
 }
 
 QFuture<QVariantMap> Connection::upsert(const RecordId &id, const QVariantMap &data,
                                         const RequestOptions &options)
 {
     SURREALQT_CHECK_RECORD(id, u"upsert"_s, QVariantMap)
-    return asRecord(call(u"upsert"_s, withData({v(id)}, data), options), replyThread());
+    return mapped<QVariantMap>(u"upsert"_s, withData({v(id)}, data), options, toRecord);
 }
 
 QFuture<QVariantList> Connection::upsert(const Table &table, const QVariantMap &data,
                                          const RequestOptions &options)
 {
     SURREALQT_CHECK_TABLE(table, u"upsert"_s, QVariantList)
-    return asRecords(call(u"upsert"_s, withData({v(table)}, data), options), replyThread());
+    return mapped<QVariantList>(u"upsert"_s, withData({v(table)}, data), options, toRecords);
 }
 
 QFuture<QVariantMap> Connection::merge(const RecordId &id, const QVariantMap &data,
                                        const RequestOptions &options)
 {
     SURREALQT_CHECK_RECORD(id, u"merge"_s, QVariantMap)
-    return asRecord(call(u"merge"_s, {v(id), data}, options), replyThread());
+    return mapped<QVariantMap>(u"merge"_s, {v(id), data}, options, toRecord);
 }
 
 QFuture<QVariantList> Connection::merge(const Table &table, const QVariantMap &data,
                                         const RequestOptions &options)
 {
     SURREALQT_CHECK_TABLE(table, u"merge"_s, QVariantList)
-    return asRecords(call(u"merge"_s, {v(table), data}, options), replyThread());
+    return mapped<QVariantList>(u"merge"_s, {v(table), data}, options, toRecords);
 }
 
 QFuture<QVariantMap> Connection::patch(const RecordId &id, const QVariantList &operations,
                                        const RequestOptions &options)
 {
     SURREALQT_CHECK_RECORD(id, u"patch"_s, QVariantMap)
-    return asRecord(call(u"patch"_s, {v(id), operations}, options), replyThread());
+    return mapped<QVariantMap>(u"patch"_s, {v(id), operations}, options, toRecord);
 }
 
 QFuture<QVariantList> Connection::patch(const Table &table, const QVariantList &operations,
                                         const RequestOptions &options)
 {
     SURREALQT_CHECK_TABLE(table, u"patch"_s, QVariantList)
-    return asRecords(call(u"patch"_s, {v(table), operations}, options), replyThread());
+    return mapped<QVariantList>(u"patch"_s, {v(table), operations}, options, toRecords);
 }
 
 QFuture<QVariantMap> Connection::remove(const RecordId &id, const RequestOptions &options)
 {
     SURREALQT_CHECK_RECORD(id, u"delete"_s, QVariantMap)
-    return asRecord(call(u"delete"_s, {v(id)}, options), replyThread());
+    return mapped<QVariantMap>(u"delete"_s, {v(id)}, options, toRecord);
 }
 
 QFuture<QVariantList> Connection::remove(const Table &table, const RequestOptions &options)
 {
     SURREALQT_CHECK_TABLE(table, u"delete"_s, QVariantList)
-    return asRecords(call(u"delete"_s, {v(table)}, options), replyThread());
+    return mapped<QVariantList>(u"delete"_s, {v(table)}, options, toRecords);
 }
 
 QFuture<QVariantMap> Connection::relate(const RecordId &from, const Table &edge, const RecordId &to,
@@ -377,7 +327,7 @@ QFuture<QVariantMap> Connection::relate(const RecordId &from, const Table &edge,
     SURREALQT_CHECK_RECORD(from, u"relate"_s, QVariantMap)
     SURREALQT_CHECK_RECORD(to, u"relate"_s, QVariantMap)
     SURREALQT_CHECK_TABLE(edge, u"relate"_s, QVariantMap)
-    return asRecord(call(u"relate"_s, withData({v(from), v(edge), v(to)}, data), options), replyThread());
+    return mapped<QVariantMap>(u"relate"_s, withData({v(from), v(edge), v(to)}, data), options, toRecord);
 }
 
 #undef SURREALQT_CHECK_RECORD
@@ -623,15 +573,14 @@ QVariant Connection::runSync(const QString &function, const QVariantList &args, 
 
 QFuture<void> Connection::use(const QString &ns, const QString &db, const RequestOptions &options)
 {
-    QFuture<QVariant> reply = call(u"use"_s, {ns, db}, options);
     if (!options.session.isNull())
-        return toVoid(reply, replyThread());
+        return mapped<void>(u"use"_s, {ns, db}, options, toVoid);
     // Announced on this object's thread, so the manager's NOTIFY signals come from one place.
     // The reply arrives on the I/O thread while the owner may delete this object: posted
     // through a box closed on destruction, not through a QPointer checked over there.
     QPointer<Connection> self(this);
     std::shared_ptr<Internal::PostBox> box = Internal::PostBox::of(this);
-    return mapReply<void>(reply, replyThread(), [self, box, ns, db](const QVariant &) {
+    return mapped<void>(u"use"_s, {ns, db}, options, [self, box, ns, db](const QVariant &) {
         box->post([self, ns, db] {
             if (self)
                 Q_EMIT self->databaseSelected(ns, db);
@@ -641,35 +590,35 @@ QFuture<void> Connection::use(const QString &ns, const QString &db, const Reques
 
 QFuture<void> Connection::let(const QString &name, const QVariant &value, const RequestOptions &options)
 {
-    return toVoid(call(u"let"_s, {name, value}, options), replyThread());
+    return mapped<void>(u"let"_s, {name, value}, options, toVoid);
 }
 
 QFuture<void> Connection::unset(const QString &name, const RequestOptions &options)
 {
-    return toVoid(call(u"unset"_s, {name}, options), replyThread());
+    return mapped<void>(u"unset"_s, {name}, options, toVoid);
 }
 
 QFuture<QString> Connection::signin(const Credentials &credentials, const RequestOptions &options)
 {
     if (credentials.level() == Credentials::Level::Token)
-        return mapReply<QString>(call(u"authenticate"_s, {credentials.tokenValue()}, options), replyThread(),
-                                 [token = credentials.tokenValue()](const QVariant &) { return token; });
-    return toText(call(u"signin"_s, {credentials.toSigninParams()}, options), replyThread());
+        return mapped<QString>(u"authenticate"_s, {credentials.tokenValue()}, options,
+                               [token = credentials.tokenValue()](const QVariant &) { return token; });
+    return mapped<QString>(u"signin"_s, {credentials.toSigninParams()}, options, toText);
 }
 
 QFuture<QString> Connection::signup(const Credentials &credentials, const RequestOptions &options)
 {
-    return toText(call(u"signup"_s, {credentials.toSigninParams()}, options), replyThread());
+    return mapped<QString>(u"signup"_s, {credentials.toSigninParams()}, options, toText);
 }
 
 QFuture<void> Connection::authenticate(const QString &token, const RequestOptions &options)
 {
-    return toVoid(call(u"authenticate"_s, {token}, options), replyThread());
+    return mapped<void>(u"authenticate"_s, {token}, options, toVoid);
 }
 
 QFuture<void> Connection::invalidate(const RequestOptions &options)
 {
-    return toVoid(call(u"invalidate"_s, {}, options), replyThread());
+    return mapped<void>(u"invalidate"_s, {}, options, toVoid);
 }
 
 QFuture<QVariant> Connection::info(const RequestOptions &options)
@@ -679,17 +628,17 @@ QFuture<QVariant> Connection::info(const RequestOptions &options)
 
 QFuture<QString> Connection::version(const RequestOptions &options)
 {
-    return toText(call(u"version"_s, {}, options), replyThread());
+    return mapped<QString>(u"version"_s, {}, options, toText);
 }
 
 QFuture<void> Connection::ping(const RequestOptions &options)
 {
-    return toVoid(call(u"ping"_s, {}, options), replyThread());
+    return mapped<void>(u"ping"_s, {}, options, toVoid);
 }
 
 QFuture<QList<QUuid>> Connection::sessions(const RequestOptions &options)
 {
-    return mapReply<QList<QUuid>>(call(u"sessions"_s, {}, options), replyThread(), [](const QVariant &value) {
+    return mapped<QList<QUuid>>(u"sessions"_s, {}, options, [](const QVariant &value) {
         QList<QUuid> ids;
         const QVariantList list = value.toList();
         for (const QVariant &v : list)
@@ -755,12 +704,12 @@ QList<QUuid> Connection::sessionsSync(const RequestOptions &options)
 
 QFuture<QString> Connection::exportDatabase(const RequestOptions &options)
 {
-    return toText(call(u"__export"_s, {}, options), replyThread());
+    return mapped<QString>(u"__export"_s, {}, options, toText);
 }
 
 QFuture<void> Connection::importDatabase(const QString &surrealql, const RequestOptions &options)
 {
-    return toVoid(call(u"__import"_s, {surrealql}, options), replyThread());
+    return mapped<void>(u"__import"_s, {surrealql}, options, toVoid);
 }
 
 QString Connection::exportDatabaseSync(const RequestOptions &options)

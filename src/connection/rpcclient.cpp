@@ -56,7 +56,7 @@ std::shared_ptr<RpcReply> RpcReply::forPromise(QFuture<QVariant> *future)
             promise->addResult(value);
         promise->finish();
     });
-    reply->setFuture(*future);
+    reply->setFuture(QFuture<void>(*future));
     return reply;
 }
 
@@ -69,10 +69,15 @@ RpcClient::RpcClient(const ClientConfig &config, QObject *parent)
     if (m_session.credentials.level() == Credentials::Level::Token)
         m_session.token = m_session.credentials.tokenValue();
     // Children, so that they move to the I/O thread together with us.
-    for (QTimer *timer : {&m_reconnectTimer, &m_keepAliveTimer, &m_tokenTimer, &m_queueTimer})
+    for (QTimer *timer :
+         {&m_reconnectTimer, &m_keepAliveTimer, &m_tokenTimer, &m_queueTimer, &m_inflightTimer})
         timer->setParent(this);
     m_queueTimer.setSingleShot(true);
     connect(&m_queueTimer, &QTimer::timeout, this, &RpcClient::sweepQueue);
+    // A request timeout is a contract: a coarse timer may fire 5 % late.
+    m_inflightTimer.setSingleShot(true);
+    m_inflightTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_inflightTimer, &QTimer::timeout, this, &RpcClient::sweepInflight);
     m_reconnectTimer.setSingleShot(true);
     connect(&m_reconnectTimer, &QTimer::timeout, this, [this] {
         if (m_state == State::Closed)
@@ -152,38 +157,55 @@ void RpcClient::submit(const RpcRequest &call, const RpcReplyPtr &reply)
                 named.setContext(method);
             reply->fail(named);
         });
-    if (reply->hasFuture())
-        counted->setFuture(reply->future());
-    auto accept = [this, request, counted] {
-        if (m_state == State::Closed) {
-            counted->fail(
-                Error(Error::Kind::Cancelled, u"The connection is closed"_s, requestContext(request)));
-            return;
-        }
-        if (m_config.invalid.isValid()) {
-            counted->fail(m_config.invalid);
-            return;
-        }
-        if (counted->isCancelRequested()) {
-            counted->fail(Error(Error::Kind::Cancelled, u"The request was cancelled before it was sent"_s,
-                                requestContext(request)));
-            return;
-        }
-        if (handleLocally(request, counted))
-            return;
-        enqueue(request, counted);
-        if (m_state == State::Disconnected) {
-            // Gave up earlier (or never opened): a new request earns a fresh round of attempts.
-            m_attempt = 0;
-            m_reconnectTimer.start(0);
-            return;
-        }
-        pump();
-    };
-    if (QThread::currentThread() == thread())
-        accept();
-    else
-        QMetaObject::invokeMethod(this, accept, Qt::QueuedConnection);
+    counted->setFutureFor(request, *reply);
+    if (QThread::currentThread() == thread()) {
+        accept(request, counted);
+        return;
+    }
+    // One posted call drains everything submitted meanwhile: a burst of requests from another
+    // thread wakes the I/O thread once, not once per request. Calls from one thread keep their order.
+    QMutexLocker lock(&m_incomingMutex);
+    const bool first = m_incoming.isEmpty();
+    m_incoming.append({std::move(request), std::move(counted)});
+    lock.unlock();
+    if (first)
+        QMetaObject::invokeMethod(this, &RpcClient::acceptIncoming, Qt::QueuedConnection);
+}
+
+void RpcClient::acceptIncoming()
+{
+    QMutexLocker lock(&m_incomingMutex);
+    const auto incoming = std::exchange(m_incoming, {});
+    lock.unlock();
+    for (const auto &[request, reply] : incoming)
+        accept(request, reply);
+}
+
+void RpcClient::accept(const RpcRequest &request, const RpcReplyPtr &reply)
+{
+    if (m_state == State::Closed) {
+        reply->fail(Error(Error::Kind::Cancelled, u"The connection is closed"_s, requestContext(request)));
+        return;
+    }
+    if (m_config.invalid.isValid()) {
+        reply->fail(m_config.invalid);
+        return;
+    }
+    if (reply->isCancelRequested()) {
+        reply->fail(Error(Error::Kind::Cancelled, u"The request was cancelled before it was sent"_s,
+                          requestContext(request)));
+        return;
+    }
+    if (handleLocally(request, reply))
+        return;
+    enqueue(request, reply);
+    if (m_state == State::Disconnected) {
+        // Gave up earlier (or never opened): a new request earns a fresh round of attempts.
+        m_attempt = 0;
+        m_reconnectTimer.start(0);
+        return;
+    }
+    pump();
 }
 
 bool RpcClient::needsVersion3(const QString &method)
@@ -311,8 +333,8 @@ void RpcClient::watchCancel(const RpcReplyPtr &reply)
 {
     if (!reply->hasFuture() || m_cancelWatchers.contains(reply.get()))
         return;
-    const QFuture<QVariant> future = reply->future();
-    auto *watcher = new QFutureWatcher<QVariant>(this);
+    const QFuture<void> future = reply->future();
+    auto *watcher = new QFutureWatcher<void>(this);
     const RpcReply *key = reply.get();
     connect(watcher, &QFutureWatcherBase::canceled, this, [this, key] { dropCanceled(key); });
     m_cancelWatchers.insert(key, watcher);
@@ -393,44 +415,73 @@ void RpcClient::pump()
 void RpcClient::send(const RpcRequest &request, const RpcReplyPtr &reply, bool internal)
 {
     const qint64 id = m_nextId++;
-    Inflight entry{request, reply, nullptr, internal};
-    int timeout = 0;
-    if (request.hasDeadline)
-        timeout =
-            request.deadline.isForever() ? 0 : int(std::max<qint64>(1, request.deadline.remainingTime()));
-    else
-        timeout = request.options.timeout.count() > 0 ? int(request.options.timeout.count())
-                                                      : m_config.requestTimeoutMs;
-    if (timeout > 0) {
-        entry.timer = new QTimer(this);
-        entry.timer->setSingleShot(true);
-        connect(entry.timer, &QTimer::timeout, this, [this, id] {
-            auto it = m_inflight.find(id);
-            if (it == m_inflight.end())
-                return;
-            Inflight timedOut = it.value();
-            m_inflight.erase(it);
-            timedOut.timer->deleteLater();
-            if (!timedOut.internal && isStateChanging(timedOut.request.method))
-                --m_barrierCount;
-            timedOut.reply->fail(timeoutError(timedOut.request));
-            if (!timedOut.internal && isStateChanging(timedOut.request.method) &&
-                timedOut.request.options.transaction.isNull()) {
-                restartAfterUncertainSessionChange(timedOut.request);
-                return;
-            }
-            // Silence since it was sent may mean a slow query, or a dead socket: ask.
-            if (!timedOut.internal &&
-                (!m_sinceReceived.isValid() || m_sinceReceived.elapsed() >= timedOut.timer->interval()))
-                probeLiveness();
-            pump();
-        });
-        entry.timer->start(timeout);
+    Inflight entry{request, reply, internal};
+    if (request.hasDeadline) {
+        if (!request.deadline.isForever()) {
+            entry.deadline = request.deadline;
+            entry.waitMs = int(std::max<qint64>(1, request.deadline.remainingTime()));
+        }
+    } else {
+        entry.waitMs = request.options.timeout.count() > 0 ? int(request.options.timeout.count())
+                                                           : m_config.requestTimeoutMs;
+        if (entry.waitMs > 0)
+            entry.deadline = QDeadlineTimer(entry.waitMs, Qt::PreciseTimer);
     }
+    if (!entry.deadline.isForever())
+        watchInflightDeadline(entry.deadline);
     if (!internal && isStateChanging(request.method))
         ++m_barrierCount;
     m_inflight.insert(id, entry);
     transmit(id, request);
+}
+
+void RpcClient::watchInflightDeadline(const QDeadlineTimer &deadline)
+{
+    // Requests sent later mostly expire later: the timer is re-armed only for an earlier one.
+    if (m_inflightTimer.isActive() && !(deadline < m_inflightTimerDue))
+        return;
+    m_inflightTimerDue = deadline;
+    m_inflightTimer.start(int(
+        std::min<qint64>(std::max<qint64>(0, deadline.remainingTime()), std::numeric_limits<int>::max())));
+}
+
+void RpcClient::sweepInflight()
+{
+    m_inflightTimerDue = QDeadlineTimer(QDeadlineTimer::Forever);
+    QList<qint64> expired;
+    for (auto it = m_inflight.cbegin(); it != m_inflight.cend(); ++it)
+        if (!it->deadline.isForever() && it->deadline.hasExpired())
+            expired.append(it.key());
+    std::sort(expired.begin(), expired.end());
+    for (qint64 id : std::as_const(expired)) {
+        // An earlier one may have torn the socket down, taking the others with it.
+        if (!m_inflight.contains(id))
+            continue;
+        requestTimedOut(id);
+    }
+    QDeadlineTimer next(QDeadlineTimer::Forever);
+    for (const Inflight &entry : std::as_const(m_inflight))
+        if (entry.deadline < next)
+            next = entry.deadline;
+    if (!next.isForever())
+        watchInflightDeadline(next);
+}
+
+void RpcClient::requestTimedOut(qint64 id)
+{
+    const Inflight timedOut = m_inflight.take(id);
+    if (!timedOut.internal && isStateChanging(timedOut.request.method))
+        --m_barrierCount;
+    timedOut.reply->fail(timeoutError(timedOut.request));
+    if (!timedOut.internal && isStateChanging(timedOut.request.method) &&
+        timedOut.request.options.transaction.isNull()) {
+        restartAfterUncertainSessionChange(timedOut.request);
+        return;
+    }
+    // Silence since it was sent may mean a slow query, or a dead socket: ask.
+    if (!timedOut.internal && (!m_sinceReceived.isValid() || m_sinceReceived.elapsed() >= timedOut.waitMs))
+        probeLiveness();
+    pump();
 }
 
 QByteArray RpcClient::encodeRequest(qint64 id, const RpcRequest &request, Error *error) const
@@ -458,8 +509,6 @@ void RpcClient::handleReply(qint64 id, const QVariant &result, const Error &erro
     }
     Inflight entry = it.value();
     m_inflight.erase(it);
-    if (entry.timer)
-        entry.timer->deleteLater();
     if (!entry.internal && isStateChanging(entry.request.method))
         --m_barrierCount;
     if (error.isValid() && !entry.internal && entry.request.method == u"use" &&
@@ -515,8 +564,6 @@ void RpcClient::failInflight(const Error &error)
     const auto inflight = std::exchange(m_inflight, {});
     m_barrierCount = 0;
     for (const Inflight &entry : inflight) {
-        if (entry.timer)
-            entry.timer->deleteLater();
         Error e = error;
         e.setContext(requestContext(entry.request));
         entry.reply->fail(e);

@@ -16,6 +16,7 @@
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QFuture>
 #include <QtCore/QHash>
+#include <QtCore/QMutex>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 #include <QtCore/QQueue>
@@ -47,6 +48,12 @@ struct RpcRequest
     bool hasDeadline = false;
     QDeadlineTimer deadline{QDeadlineTimer::Forever};
     int timeoutMs = 0;
+    // The future the caller holds when it is not the reply's own: query() and the typed calls
+    // turn the reply into a promise of another type, and cancel() on that one must still drop the
+    // request while it waits unsent. Honoured only where the reply's own future would be.
+    QFuture<void> callerFuture{};
+    bool hasCallerFuture = false;
+    [[nodiscard]] bool isCancelRequested() const { return hasCallerFuture && callerFuture.isCanceled(); }
 };
 
 // Completes exactly once: with a value, an error, or (if dropped unanswered) Cancelled.
@@ -65,21 +72,28 @@ public:
     void fail(const Error &error);
     [[nodiscard]] bool isDone() const { return m_done; }
     // The future the caller holds, when there is one: QFuture::cancel() on it cancels the request.
-    // (A default-constructed QFuture counts as cancelled, hence the flag.)
+    // (A default-constructed QFuture counts as cancelled, hence the flag.) Type-erased: it may be
+    // the reply's own QFuture<QVariant> or the caller's mapped future (RpcRequest::callerFuture).
     [[nodiscard]] bool hasFuture() const { return m_hasFuture; }
-    [[nodiscard]] QFuture<QVariant> future() const { return m_future; }
+    [[nodiscard]] QFuture<void> future() const { return m_future; }
     [[nodiscard]] bool isCancelRequested() const { return m_hasFuture && m_future.isCanceled(); }
-    void setFuture(const QFuture<QVariant> &future)
+    void setFuture(const QFuture<void> &future)
     {
         m_future = future;
         m_hasFuture = true;
+    }
+    // The future cancel() should be watched on for request: the caller's, if it holds another one.
+    void setFutureFor(const RpcRequest &request, const RpcReply &source)
+    {
+        if (source.hasFuture())
+            setFuture(request.hasCallerFuture ? request.callerFuture : source.future());
     }
 
     static std::shared_ptr<RpcReply> forPromise(QFuture<QVariant> *future);
 
 private:
     Callback m_callback;
-    QFuture<QVariant> m_future;
+    QFuture<void> m_future;
     bool m_hasFuture = false;
     bool m_done = false;
 };
@@ -211,16 +225,26 @@ private:
     {
         RpcRequest request;
         RpcReplyPtr reply;
-        QTimer *timer = nullptr;
         bool internal = false;
+        // When it times out (forever: never), and how long it was given when sent.
+        QDeadlineTimer deadline{QDeadlineTimer::Forever};
+        int waitMs = 0;
     };
 
     void setState(State state);
+    // Takes a submitted request on the I/O thread: refused, answered locally, or queued and sent.
+    void accept(const RpcRequest &request, const RpcReplyPtr &reply);
+    void acceptIncoming();
     void pump();
     void enqueue(const RpcRequest &request, const RpcReplyPtr &reply, bool atFront = false);
     // Queued requests whose deadline passed fail with Timeout; they were never sent.
     void sweepQueue();
     void watchDeadline(const RpcRequest &request);
+    // One timer for every request in flight, armed for the earliest deadline: a timer object per
+    // request cost an allocation, a registration and a posted deleteLater each.
+    void watchInflightDeadline(const QDeadlineTimer &deadline);
+    void sweepInflight();
+    void requestTimedOut(qint64 id);
     // Notices QFuture::cancel() on a queued request's future and drops it unsent.
     void watchCancel(const RpcReplyPtr &reply);
     void forgetCancelWatch(const RpcReply *reply);
@@ -268,11 +292,16 @@ private:
     // /export and /import (httpdatatransfer.cpp); also owns the QNetworkAccessManager.
     HttpDataTransfer *m_transfer = nullptr;
     QQueue<std::pair<RpcRequest, RpcReplyPtr>> m_queue;
+    // Submitted from other threads, not yet taken by the I/O thread (acceptIncoming).
+    QMutex m_incomingMutex;
+    QList<std::pair<RpcRequest, RpcReplyPtr>> m_incoming;
     QHash<qint64, Inflight> m_inflight;
     QHash<QUuid, LiveSubscription *> m_liveByServerId;
     QList<LiveSubscription *> m_live;
     QTimer m_reconnectTimer;
     QTimer m_queueTimer;
+    QTimer m_inflightTimer;
+    QDeadlineTimer m_inflightTimerDue{QDeadlineTimer::Forever};
     QHash<const RpcReply *, QObject *> m_cancelWatchers;
     QList<LiveNotification> m_early;
     QTimer m_keepAliveTimer;

@@ -51,8 +51,6 @@ void RpcClient::unsent(qint64 id)
         return; // transportLost() already dealt with it
     const Inflight entry = it.value();
     m_inflight.erase(it);
-    if (entry.timer)
-        entry.timer->deleteLater();
     if (!entry.internal && isStateChanging(entry.request.method))
         --m_barrierCount;
     if (entry.internal)
@@ -111,8 +109,6 @@ void RpcClient::resendOrFailInflight(const Error &error)
     // Newest first, each to the front: the queue keeps the order they were sent in.
     for (qint64 id : std::as_const(ids)) {
         const Inflight &entry = inflight[id];
-        if (entry.timer)
-            entry.timer->deleteLater();
         if (!entry.internal && isSafeToResend(entry.request)) {
             RpcRequest again = entry.request;
             ++again.resendCount;

@@ -6,7 +6,14 @@
 //   http      DatabaseManager over HTTP
 // The ratios are what counts on a noisy machine, not the absolute figures.
 //
-//   bench_requests [--requests N] [--sequential M] [--rounds R] [--pool P]
+// First, the costs of one request, counted rather than timed (counts do not swing with the
+// machine's load): queued calls (thread hops), future call-outs and deferred deletes delivered,
+// write() calls of 8 bytes (event-loop wake-ups through an eventfd) and other write() calls (the
+// socket), malloc/calloc/realloc calls, sched_getaffinity calls; for a typed call whose caller
+// waits without an event loop, a typed call and a raw query continued with then(context, ...),
+// and a ...Sync call from a worker thread. They are held against a budget: "ratio costs/budget".
+//
+//   bench_requests [--requests N] [--sequential M] [--rounds R] [--pool P] [--costs-only]
 //   SURREALQT_BENCH_URL=ws://host:port (+ SURREALQT_BENCH_USER / SURREALQT_BENCH_PASS)
 
 #include "benchutil.h"
@@ -15,6 +22,7 @@
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/exception.h>
 
+#include <QtCore/QAbstractEventDispatcher>
 #include <QtCore/QCborArray>
 #include <QtCore/QCborMap>
 #include <QtCore/QCborValue>
@@ -24,6 +32,8 @@
 #include <QtCore/QFuture>
 #include <QtCore/QProcess>
 #include <QtCore/QRegularExpression>
+#include <QtCore/QSemaphore>
+#include <QtCore/QThread>
 #include <QtCore/QTimer>
 #include <QtCore/QUrl>
 #include <QtNetwork/QNetworkAccessManager>
@@ -36,10 +46,71 @@
 #include <ctime>
 #include <functional>
 #include <memory>
+#include <thread>
 #include <vector>
+
+#include <dlfcn.h>
+#include <sched.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 using namespace SurrealQt;
 using namespace Qt::StringLiterals;
+
+// --- Counters for the per-request costs --------------------------------------------------------
+// This executable's malloc, calloc, realloc, write and sched_getaffinity interpose libc's for the
+// whole process (Qt, SurrealQt, GLib): each counts, then forwards.
+namespace counters {
+std::atomic<bool> on{false};
+std::atomic<quint64> allocations{0};
+std::atomic<quint64> wakeWrites{0};
+std::atomic<quint64> otherWrites{0};
+std::atomic<quint64> affinity{0};
+std::atomic<quint64> metaCalls{0};
+std::atomic<quint64> callOuts{0};
+std::atomic<quint64> deferredDeletes{0};
+std::atomic<quint64> timerEvents{0};
+} // namespace counters
+
+extern "C" {
+void *__libc_malloc(size_t size);
+void *__libc_calloc(size_t count, size_t size);
+void *__libc_realloc(void *ptr, size_t size);
+
+void *malloc(size_t size) noexcept
+{
+    counters::allocations.fetch_add(1, std::memory_order_relaxed);
+    return __libc_malloc(size);
+}
+
+void *calloc(size_t count, size_t size) noexcept
+{
+    counters::allocations.fetch_add(1, std::memory_order_relaxed);
+    return __libc_calloc(count, size);
+}
+
+void *realloc(void *ptr, size_t size) noexcept
+{
+    counters::allocations.fetch_add(1, std::memory_order_relaxed);
+    return __libc_realloc(ptr, size);
+}
+
+// GLib wakes a thread's event loop by writing 8 bytes to its eventfd.
+ssize_t write(int fd, const void *buffer, size_t size)
+{
+    (size == 8 ? counters::wakeWrites : counters::otherWrites).fetch_add(1, std::memory_order_relaxed);
+    return ssize_t(syscall(SYS_write, fd, buffer, size));
+}
+
+// QThread::idealThreadCount() asks this; once per request would mean a thread pool sized per request.
+int sched_getaffinity(pid_t pid, size_t size, cpu_set_t *set) noexcept
+{
+    counters::affinity.fetch_add(1, std::memory_order_relaxed);
+    using Fn = int (*)(pid_t, size_t, cpu_set_t *);
+    static const Fn next = reinterpret_cast<Fn>(dlsym(RTLD_NEXT, "sched_getaffinity"));
+    return next(pid, size, set);
+}
+} // extern "C"
 
 namespace {
 
@@ -77,6 +148,177 @@ struct Burst
     double rps = 0;
     double cpuUsPerRequest = 0; // client side only; the server runs in another process
 };
+
+// Counts the events delivered in every thread, by kind.
+class CountingApplication : public QCoreApplication
+{
+public:
+    using QCoreApplication::QCoreApplication;
+
+    bool notify(QObject *receiver, QEvent *event) override
+    {
+        if (counters::on.load(std::memory_order_relaxed)) {
+            switch (event->type()) {
+            case QEvent::MetaCall:
+                counters::metaCalls.fetch_add(1, std::memory_order_relaxed);
+                break;
+            case QEvent::FutureCallOut:
+                counters::callOuts.fetch_add(1, std::memory_order_relaxed);
+                break;
+            case QEvent::DeferredDelete:
+                counters::deferredDeletes.fetch_add(1, std::memory_order_relaxed);
+                break;
+            case QEvent::Timer:
+                counters::timerEvents.fetch_add(1, std::memory_order_relaxed);
+                break;
+            default:
+                break;
+            }
+        }
+        return QCoreApplication::notify(receiver, event);
+    }
+};
+
+struct Costs
+{
+    double metaCalls = 0, callOuts = 0, deferredDeletes = 0, timerEvents = 0;
+    double wakeWrites = 0, otherWrites = 0, allocations = 0, affinity = 0, cpuUs = 0;
+};
+
+struct Counts
+{
+    quint64 metaCalls, callOuts, deferredDeletes, timerEvents, wakeWrites, otherWrites, allocations, affinity;
+    double cpuUs;
+};
+
+Counts snapshot()
+{
+    using namespace counters;
+    return {metaCalls.load(),   callOuts.load(),   deferredDeletes.load(),
+            timerEvents.load(), wakeWrites.load(), otherWrites.load(),
+            allocations.load(), affinity.load(),   processCpuUs()};
+}
+
+// Runs m requests through run(m) with the counters on; per request.
+Costs countPerRequest(int m, const std::function<void(int)> &run)
+{
+    counters::on = true;
+    const Counts a = snapshot();
+    run(m);
+    // What the last replies left to the event loops (deferred deletes) belongs to them too.
+    QThread::msleep(20);
+    QCoreApplication::processEvents();
+    const Counts b = snapshot();
+    counters::on = false;
+    const double n = m;
+    return {double(b.metaCalls - a.metaCalls) / n,
+            double(b.callOuts - a.callOuts) / n,
+            double(b.deferredDeletes - a.deferredDeletes) / n,
+            double(b.timerEvents - a.timerEvents) / n,
+            double(b.wakeWrites - a.wakeWrites) / n,
+            double(b.otherWrites - a.otherWrites) / n,
+            double(b.allocations - a.allocations) / n,
+            double(b.affinity - a.affinity) / n,
+            (b.cpuUs - a.cpuUs) / n};
+}
+
+// Dies unless the record read back is the one created for the cost runs.
+void checkRecord(const QFuture<QVariantMap> &f)
+{
+    try {
+        if (f.result().value(u"n"_s).toInt() != 1)
+            die(u"typed call: wrong record"_s);
+    } catch (const Exception &e) {
+        die(u"typed call failed: "_s + QString::fromUtf8(e.what()));
+    }
+}
+
+// A typed call whose caller waits on a semaphore (no event loop): what the library itself does.
+void typedWithoutContext(Connection *c, int m)
+{
+    QSemaphore answered;
+    for (int i = 0; i < m; ++i) {
+        QFuture<QVariantMap> f = c->select(RecordId(u"cost"_s, 1));
+        f.then([&answered](QFuture<QVariantMap>) { answered.release(); });
+        answered.acquire();
+        checkRecord(f);
+    }
+}
+
+// One request after another, each continued with then(context, ...) in this thread's event loop.
+template<typename Issue>
+void chainWithContext(int m, Issue issue)
+{
+    QEventLoop loop;
+    QObject context;
+    int i = 0;
+    std::function<void()> next = [&] {
+        issue(i, &context, [&] {
+            if (++i == m)
+                loop.quit();
+            else
+                next();
+        });
+    };
+    next();
+    QTimer::singleShot(120000, &loop, &QEventLoop::quit);
+    loop.exec();
+    if (i != m)
+        die(u"the cost run did not finish in time"_s);
+}
+
+void typedWithContext(Connection *c, int m)
+{
+    chainWithContext(m, [c](int, QObject *context, const std::function<void()> &done) {
+        c->select(RecordId(u"cost"_s, 1)).then(context, [done](QFuture<QVariantMap> f) {
+            checkRecord(f);
+            done();
+        });
+    });
+}
+
+void queryWithContext(Connection *c, int m)
+{
+    chainWithContext(m, [c](int i, QObject *context, const std::function<void()> &done) {
+        c->query(u"RETURN $i"_s, {{u"i"_s, qint64(i)}}).then(context, [done, i](QFuture<QueryResult> f) {
+            verify(f, i);
+            done();
+        });
+    });
+}
+
+void syncFromWorker(Connection *c, int m)
+{
+    std::thread worker([c, m] {
+        for (int i = 0; i < m; ++i) {
+            try {
+                if (c->querySync(u"RETURN $i"_s, {{u"i"_s, qint64(i)}}).last().toLongLong() != i)
+                    die(u"querySync: wrong answer"_s);
+            } catch (const Exception &e) {
+                die(u"querySync failed: "_s + QString::fromUtf8(e.what()));
+            }
+        }
+    });
+    worker.join();
+}
+
+// The budget per request (bench/README.md): queued calls, future call-outs, deferred deletes,
+// wake-up writes, allocations, sched_getaffinity. A count above its budget is a regression.
+struct Budget
+{
+    const char *name;
+    double metaCalls, callOuts, deferredDeletes, wakeWrites, allocations, affinity;
+};
+
+double worstRatio(const Costs &c, const Budget &b)
+{
+    auto ratio = [](double measured, double budget) {
+        return budget > 0 ? measured / budget : (measured > 0.05 ? 99.0 : 0.0);
+    };
+    return std::max({ratio(c.metaCalls, b.metaCalls), ratio(c.callOuts, b.callOuts),
+                     ratio(c.deferredDeletes, b.deferredDeletes), ratio(c.wakeWrites, b.wakeWrites),
+                     ratio(c.allocations, b.allocations), ratio(c.affinity, b.affinity)});
+}
 
 // N queries fired at once.
 Burst burst(Connection *c, int n)
@@ -200,8 +442,9 @@ private:
 
 int main(int argc, char **argv)
 {
-    QCoreApplication app(argc, argv);
+    CountingApplication app(argc, argv);
     const QStringList args = app.arguments();
+    const bool costsOnly = args.contains(u"--costs-only"_s);
     const int n = argValue(args, u"--requests"_s, 2000);
     const int m = argValue(args, u"--sequential"_s, 500);
     const int rounds = argValue(args, u"--rounds"_s, 5);
@@ -251,6 +494,65 @@ int main(int argc, char **argv)
     enum { Pool, Single, Http };
     // Sequential latency is a transport question: one WebSocket against HTTP.
     const std::vector<size_t> latencyClients{Single, Http};
+
+    // --- Per-request costs, counted on one WebSocket ---------------------------------------------
+    {
+        Connection *c = clients[Single].manager->connection();
+        run(c, u"UPSERT cost:1 SET n = 1"_s);
+        const int perRun = std::max(50, std::min(m, 500));
+        struct Scenario
+        {
+            Budget budget;
+            std::function<void(int)> run;
+        };
+        // Budgets: see bench/README.md, "Per-request budget".
+        const std::vector<Scenario> scenarios{
+            {{"typed, no context", 1, 0, 0, 3, 100, 0}, [c](int k) { typedWithoutContext(c, k); }},
+            {{"typed, then(ctx)", 2, 0, 0, 4, 110, 0}, [c](int k) { typedWithContext(c, k); }},
+            {{"query, then(ctx)", 2, 0, 0, 4, 120, 0}, [c](int k) { queryWithContext(c, k); }},
+            {{"querySync, worker", 1, 0, 0, 3, 105, 0}, [c](int k) { syncFromWorker(c, k); }},
+        };
+        std::vector<std::vector<Costs>> samples(scenarios.size());
+        for (auto &sc : scenarios)
+            sc.run(20); // warm-up
+        for (int r = 0; r < 3; ++r)
+            for (size_t k = 0; k < scenarios.size(); ++k) {
+                const size_t i = (k + size_t(r)) % scenarios.size();
+                samples[i].push_back(countPerRequest(perRun, scenarios[i].run));
+            }
+        std::printf("bench_requests: per-request costs on one WebSocket, %d requests per run, median of 3 "
+                    "runs (budget in brackets)\n\n",
+                    perRun);
+        std::printf("%-18s %12s %10s %10s %8s %12s %10s %10s %12s %9s\n", "call", "queued-calls", "call-outs",
+                    "def-delete", "timers", "wake-writes", "writes", "allocs", "affinity", "CPU us");
+        double worst = 0;
+        for (size_t i = 0; i < scenarios.size(); ++i) {
+            auto med = [&](double Costs::*field) {
+                std::vector<double> v;
+                for (const Costs &c : samples[i])
+                    v.push_back(c.*field);
+                return median(v);
+            };
+            const Costs c{med(&Costs::metaCalls),   med(&Costs::callOuts),   med(&Costs::deferredDeletes),
+                          med(&Costs::timerEvents), med(&Costs::wakeWrites), med(&Costs::otherWrites),
+                          med(&Costs::allocations), med(&Costs::affinity),   med(&Costs::cpuUs)};
+            const Budget &b = scenarios[i].budget;
+            auto cell = [](double v, double budget) { return QString::asprintf("%.2f [%g]", v, budget); };
+            std::printf("%-18s %12s %10s %10s %8.2f %12s %10.2f %10s %12s %9.1f\n", b.name,
+                        qPrintable(cell(c.metaCalls, b.metaCalls)), qPrintable(cell(c.callOuts, b.callOuts)),
+                        qPrintable(cell(c.deferredDeletes, b.deferredDeletes)), c.timerEvents,
+                        qPrintable(cell(c.wakeWrites, b.wakeWrites)), c.otherWrites,
+                        qPrintable(cell(c.allocations, b.allocations)),
+                        qPrintable(cell(c.affinity, b.affinity)), c.cpuUs);
+            worst = std::max(worst, worstRatio(c, b));
+        }
+        std::printf(
+            "\nratio costs/budget = %.2f   (the worst count against its budget; <= 1: within budget)\n\n",
+            worst);
+        std::fflush(stdout);
+        if (costsOnly)
+            return worst <= 1.0 ? 0 : 2;
+    }
 
     QnamBaseline qnam;
     if (!qnam.signIn(httpUrl, user, pass))

@@ -114,10 +114,13 @@ public:
 
     // Connects, signs in and selects the namespace/database. Always settles: it fails
     // after the connection's retries when the server is unreachable or refuses the login.
+    // Returns at once, never waiting for the I/O thread; the future finishes on the I/O thread
+    // (continue with then(context, ...); docs/threading.md, "Where results arrive").
     QFuture<void> open();
     // Blocks until open() settles; throws SurrealQt::Exception on failure. Not on the I/O thread.
     void openSync();
-    // Closes every socket. Every outstanding request completes with a Cancelled error.
+    // Closes every socket. Every outstanding request completes with a Cancelled error. Returns
+    // at once, never waiting for the I/O thread: requests made afterwards fail with Cancelled.
     void close();
 
     // The pool (usePool) or the single connection; owned by the manager. Created on first

@@ -55,13 +55,15 @@ public:
     void report(const Error &error);
     void setAuthenticated(bool value);
     void socketSignedIn(const RpcClient *client);
+    // Never waits: the caller may be the GUI thread, which must not stall behind a busy I/O
+    // thread. Calls posted from one thread run there in the order they were made.
     template<typename Fn>
     void onIoThread(Fn fn)
     {
         if (QThread::currentThread() == thread)
             fn();
         else
-            QMetaObject::invokeMethod(clients.first(), fn, Qt::BlockingQueuedConnection);
+            QMetaObject::invokeMethod(clients.first(), fn, Qt::QueuedConnection);
     }
 };
 
@@ -515,9 +517,10 @@ QFuture<void> DatabaseManager::open()
             promise->setException(Exception(error));
         promise->finish();
     };
-    d->onIoThread([this, tracker, settle] {
+    // The clients by value: the manager may be gone by the time this runs on the I/O thread.
+    d->onIoThread([clients = d->clients, tracker, settle] {
         // Every handler is in place before anything can settle, so settling disconnects them all.
-        for (RpcClient *client : std::as_const(d->clients)) {
+        for (RpcClient *client : clients) {
             tracker->connections.append(QObject::connect(client, &RpcClient::ready, client,
                                                          [settle, client] { settle(client, Error()); }));
             tracker->connections.append(QObject::connect(
@@ -531,7 +534,7 @@ QFuture<void> DatabaseManager::open()
                         settle(client, e);
                 }));
         }
-        for (RpcClient *client : std::as_const(d->clients)) {
+        for (RpcClient *client : clients) {
             if (client->state() == RpcClient::State::Connected)
                 settle(client, Error());
             else if (client->state() == RpcClient::State::Closed)
@@ -554,8 +557,8 @@ void DatabaseManager::close()
         return;
     d->closed = true;
     if (!d->clients.isEmpty()) {
-        d->onIoThread([this] {
-            for (RpcClient *client : std::as_const(d->clients))
+        d->onIoThread([clients = d->clients] {
+            for (RpcClient *client : clients)
                 client->close(Error(Error::Kind::Cancelled, u"The database manager was closed"_s));
         });
     }

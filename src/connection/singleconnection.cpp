@@ -133,11 +133,12 @@ void SingleConnection::close()
     auto closeClient = [client] {
         client->close(Error(Error::Kind::Cancelled, u"The connection was closed"_s));
     };
-    // Blocking on our own thread would deadlock (Qt refuses and skips the call).
+    // Never waits for the I/O thread (the caller may be the GUI thread); a request made after
+    // this is posted behind it, so it finds the connection closed.
     if (QThread::currentThread() == client->thread())
         closeClient();
     else
-        QMetaObject::invokeMethod(client, closeClient, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(client, closeClient, Qt::QueuedConnection);
 }
 
 } // namespace SurrealQt

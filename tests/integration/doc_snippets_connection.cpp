@@ -1,4 +1,4 @@
-// The code examples of docs/connections.md, docs/pooling.md, docs/errors.md and of the
+// The code examples of docs/connections.md, docs/pooling.md, docs/errors.md, docs/threading.md and of the
 // connection layer's header comments, compiled as part of tst_api so that they cannot rot.
 // The functions are never called; each one is one example. Keep them in sync with the docs
 // (each doc block names the function it comes from).
@@ -284,6 +284,24 @@ void errors(SurrealQt::DatabaseManager *db, QObject *self)
                         Error(Error::Kind::Validation, u"row 7: name is required"_s)});
     for (const Error &item : bulk.itemErrors())
         qWarning() << item.message();
+}
+
+// docs/threading.md "Where results arrive"
+void whereResultsArrive(SurrealQt::DatabaseManager *db, QObject *self, QStringList *titles)
+{
+    // [context]
+    // Runs in self's thread (e.g. the GUI thread): safe to touch widgets and models.
+    db->connection()
+        ->query(u"SELECT VALUE title FROM book"_s)
+        .then(self, [titles](const SurrealQt::QueryResult &r) { *titles = r.last().toStringList(); })
+        .onFailed(self, [](const SurrealQt::Exception &e) { qWarning() << e.error(); });
+    // [context]
+    // [no-context]
+    // No context: runs on the I/O thread.
+    db->connection()->select(SurrealQt::Table(u"book"_s)).then([](const QVariantList &rows) {
+        return rows.size();
+    });
+    // [no-context]
 }
 
 } // namespace DocSnippets

@@ -152,6 +152,8 @@ public:
     void fetchMore(const QModelIndex &parent = {}) override;
     bool insertRows(int row, int count, const QModelIndex &parent = {}) override;
     bool removeRows(int row, int count, const QModelIndex &parent = {}) override;
+    // Creates the records of inserted rows (see QueryListModel::submit()).
+    bool submit() override;
 
 public Q_SLOTS:
     void reload();

@@ -54,6 +54,7 @@ class SURREALQT_EXPORT QueryListModel : public QAbstractListModel
     Q_PROPERTY(QString orderBy READ orderBy WRITE setOrderBy NOTIFY orderByChanged)
     Q_PROPERTY(bool descending READ descending WRITE setDescending NOTIFY descendingChanged)
     Q_PROPERTY(bool live READ isLive WRITE setLive NOTIFY liveChanged)
+    Q_PROPERTY(QStringList liveTables READ liveTables WRITE setLiveTables NOTIFY liveTablesChanged)
     Q_PROPERTY(int pageSize READ pageSize WRITE setPageSize NOTIFY pageSizeChanged)
     Q_PROPERTY(QStringList roles READ roles WRITE setRoles NOTIFY rolesChanged)
     Q_PROPERTY(QStringList columns READ columns WRITE setColumns NOTIFY columnsChanged)
@@ -96,6 +97,12 @@ public:
     void setDescending(bool descending);
     [[nodiscard]] bool isLive() const;
     void setLive(bool live);
+    // Query form with live on: the tables whose changes re-run the query. Empty (the default):
+    // the tables in the server's plan for the query (EXPLAIN), its subqueries included; a query
+    // whose source the plan cannot name (type::table($t)) then needs them listed here. Rows of a
+    // live query must carry their record id (select `id`).
+    [[nodiscard]] QStringList liveTables() const;
+    void setLiveTables(const QStringList &tables);
     [[nodiscard]] int pageSize() const;
     void setPageSize(int rows);
     [[nodiscard]] QStringList roles() const;
@@ -133,12 +140,18 @@ public:
     [[nodiscard]] QHash<int, QByteArray> roleNames() const override;
     [[nodiscard]] bool canFetchMore(const QModelIndex &parent = {}) const override;
     void fetchMore(const QModelIndex &parent = {}) override;
-    // Inserts empty placeholder rows and creates one record per row; each takes its place in the
-    // order when the server answers, or disappears again with writeFailed().
+    // Inserts empty rows (table form only) that exist in the model alone: set their fields with
+    // setData(), then submit() creates their records. Removing such a row before then leaves no
+    // trace. Unsubmitted rows are dropped by a reload.
     bool insertRows(int row, int count, const QModelIndex &parent = {}) override;
     // Removes the rows at once and deletes their records; a row whose delete did not happen
     // (refused by a permission rule, or an error) comes back with writeFailed().
     bool removeRows(int row, int count, const QModelIndex &parent = {}) override;
+    // Creates the records of the rows insertRows() made (views call it when an edit ends with
+    // Return or the current row changes; QDataWidgetMapper::submit() calls it). Each created
+    // row takes its place in the order (or leaves the view when that lies beyond the loaded
+    // pages); one the server refuses stays, unsubmitted, with writeFailed().
+    bool submit() override;
 
 public Q_SLOTS:
     // Drops the rows and loads the first page again (and resubscribes when live).
@@ -159,6 +172,7 @@ Q_SIGNALS:
     void orderByChanged();
     void descendingChanged();
     void liveChanged();
+    void liveTablesChanged();
     void pageSizeChanged();
     void rolesChanged();
     void columnsChanged();

@@ -466,7 +466,8 @@ bool ModelListModel::setField(int row, const QString &field, const QVariant &val
         Q_EMIT writeFailed(recordId(row), e);
         return false;
     }
-    return d->source->setField(row, field, wire);
+    // Already in the property's type: written as Model::save() would, without a second conversion.
+    return QueryListModelPrivate::get(d->source)->writeField(row, field, wire);
 }
 
 void ModelListModel::createRecord(const QVariantMap &data)
@@ -564,6 +565,11 @@ bool ModelListModel::insertRows(int row, int count, const QModelIndex &parent)
 bool ModelListModel::removeRows(int row, int count, const QModelIndex &parent)
 {
     return !parent.isValid() && d->source->removeRows(row, count);
+}
+
+bool ModelListModel::submit()
+{
+    return d->source->submit();
 }
 
 void ModelListModel::reload()

@@ -5,12 +5,14 @@
 #include "codec/variantcompare_p.h"
 #include "core/postbox_p.h"
 #include "views/querylistmodel_p.h"
+#include "views/storedtype_p.h"
 #include "views/valueorder_p.h"
 
 #include <SurrealQt/connection.h>
 #include <SurrealQt/exception.h>
 #include <SurrealQt/livequery.h>
 #include <SurrealQt/queryresult.h>
+#include <SurrealQt/statementresult.h>
 #include <SurrealQt/values.h>
 
 #include <QtCore/QRegularExpression>
@@ -165,16 +167,6 @@ QString QueryListModelPrivate::orderClause() const
     return u" ORDER BY "_s + path + dir + u", id"_s + dir;
 }
 
-QString QueryListModelPrivate::liveTable() const
-{
-    if (!table.isEmpty())
-        return table;
-    static const QRegularExpression from(u"\\bFROM\\s+([A-Za-z_][A-Za-z0-9_]*)"_s,
-                                         QRegularExpression::CaseInsensitiveOption);
-    const auto m = from.match(query);
-    return m.hasMatch() ? m.captured(1) : QString();
-}
-
 bool QueryListModelPrivate::validateSource(Error *e) const
 {
     auto bad = [e](const QString &what) {
@@ -209,7 +201,7 @@ QVariantMap QueryListModelPrivate::recordAt(int row) const
 {
     const Row &r = rows.at(row);
     if (r.size == 0)
-        return {};
+        return pendingValues.value(r.serial);
     if (const QVariantMap *hit = decoded.object(r.serial))
         return *hit;
     QVariant v;
@@ -257,8 +249,21 @@ int QueryListModelPrivate::findRow(const RecordId &id) const
 
 int QueryListModelPrivate::targetRow(const QVariant &key, const RecordId &id, int skip) const
 {
-    const int n = int(rows.size()) - (skip >= 0 ? 1 : 0);
-    auto at = [skip](int i) { return (skip < 0 || i < skip) ? i : i + 1; };
+    // Unsubmitted rows (insertRows) stay where they were put and take no part in the order:
+    // the search runs over the loaded rows only.
+    QList<int> loaded;
+    if (!pendingValues.isEmpty()) {
+        for (int i = 0; i < rows.size(); ++i) {
+            if (i != skip && rows.at(i).size != 0)
+                loaded.append(i);
+        }
+    }
+    const int n = pendingValues.isEmpty() ? int(rows.size()) - (skip >= 0 ? 1 : 0) : int(loaded.size());
+    auto at = [skip, &loaded](int i) {
+        if (!loaded.isEmpty())
+            return loaded.at(i);
+        return (skip < 0 || i < skip) ? i : i + 1;
+    };
     int lo = 0, hi = n;
     while (lo < hi) {
         const int mid = (lo + hi) / 2;
@@ -267,6 +272,16 @@ int QueryListModelPrivate::targetRow(const QVariant &key, const RecordId &id, in
             lo = mid + 1;
         else
             hi = mid;
+    }
+    const bool inside = lo < n;
+    if (!pendingValues.isEmpty()) {
+        // Back from "among the loaded rows" to a row number without `skip`.
+        int physical = lo < n ? at(lo) : (loaded.isEmpty() ? 0 : loaded.constLast() + 1);
+        if (loaded.isEmpty() && rows.size() > 0)
+            physical = int(rows.size()) - (skip >= 0 ? 1 : 0);
+        else if (skip >= 0 && physical > skip)
+            --physical;
+        lo = physical;
     }
     if (atEnd)
         return lo;
@@ -292,7 +307,7 @@ int QueryListModelPrivate::targetRow(const QVariant &key, const RecordId &id, in
     }
     case Paging::Offset:
     case Paging::Single:
-        return lo < n ? lo : -1;
+        return inside ? lo : -1;
     }
     return lo;
 }
@@ -379,9 +394,65 @@ QList<int> QueryListModelPrivate::allRoles() const
     return {};
 }
 
+// ---- editing ----
+
+StoredType::Kind QueryListModelPrivate::storedKind(const QVariantMap &record, const QString &field) const
+{
+    const RecordId id = idOf(record);
+    const auto schema = schemas.constFind(id.isValid() ? id.table() : table);
+    if (schema != schemas.cend()) {
+        const StoredType::Kind declared = schema->kinds.value(field, StoredType::Kind::Unknown);
+        if (declared != StoredType::Kind::Unknown)
+            return declared;
+    }
+    return StoredType::kindOfValue(record.value(field));
+}
+
+bool QueryListModelPrivate::isEditable(int row, const QString &field) const
+{
+    if (row < 0 || row >= rows.size() || field.isEmpty() || field == u"id" || field.contains(u'.') ||
+        computedFields.contains(field))
+        return false;
+    const RecordId id = idAt(row);
+    if (!id.isValid() && !(isPending(row) && !creating.contains(rows.at(row).serial)))
+        return false;
+    const auto schema = schemas.constFind(id.isValid() ? id.table() : table);
+    return schema == schemas.cend() || !schema->readOnly.contains(field);
+}
+
+void QueryListModelPrivate::requestSchema(const QString &t)
+{
+    if (t.isEmpty() || schemaRequested.contains(t) || !connection)
+        return;
+    schemaRequested.insert(t);
+    const quint64 gen = generation;
+    connection->query(u"INFO FOR TABLE "_s + ValueFormatter::escapeIdent(t))
+        .then(QtFuture::Launch::Sync,
+              later(q,
+                    [this, gen, t](const QueryResult &r) {
+                        if (gen == generation && r.isOk())
+                            schemas.insert(t, StoredType::parseTableInfo(r.value(0).toMap()));
+                    }))
+        .onFailed([](const Exception &e) {
+            // Without the right to read it, edits convert to the type of the current value.
+            qCInfo(lcViews) << "INFO FOR TABLE failed:" << e.error().toString();
+        });
+}
+
+void QueryListModelPrivate::noteSchemas(const QVariantList &records)
+{
+    if (tableMode())
+        return; // the first page brought it
+    for (const QVariant &rec : records) {
+        const QString t = idOf(rec.toMap()).table();
+        if (!schemaRequested.contains(t))
+            requestSchema(t);
+    }
+}
+
 // ---- live application ----
 
-void QueryListModelPrivate::place(int from, Row row, const QList<int> &roles)
+void QueryListModelPrivate::place(int from, Row row, const QList<int> &roles, bool keepBeyond)
 {
     const QVariantMap rec = [&] {
         QVariant v;
@@ -396,6 +467,12 @@ void QueryListModelPrivate::place(int from, Row row, const QList<int> &roles)
         // is until the next reload rather than vanishing under the user's hands.
         if (from < 0)
             return;
+        if (!keepBeyond) {
+            q->beginRemoveRows({}, from, from);
+            rows.removeAt(from);
+            q->endRemoveRows();
+            return;
+        }
         to = from;
     }
     if (from < 0) {
@@ -409,7 +486,19 @@ void QueryListModelPrivate::place(int from, Row row, const QList<int> &roles)
         rows.move(from, to);
         q->endMoveRows();
     }
+    const QVariantMap before = (to == from && !columns.isEmpty()) ? recordAt(to) : QVariantMap();
     rows[to] = row;
+    if (to == from && !columns.isEmpty() && !roles.isEmpty()) {
+        // Only the cells whose field changed: a view refreshes the open editors of the cells a
+        // dataChanged() covers, and would throw away what the user is typing in another cell.
+        for (int c = 0; c < columns.size(); ++c) {
+            const QString top = columns.at(c).section(u'.', 0, 0);
+            if (!VariantCompare::equals(before.value(top), rec.value(top)) ||
+                before.contains(top) != rec.contains(top))
+                Q_EMIT q->dataChanged(q->index(to, c), q->index(to, c), roles);
+        }
+        return;
+    }
     if (!roles.isEmpty() || to != from)
         Q_EMIT q->dataChanged(q->index(to, 0), q->index(to, lastCol), roles);
 }
@@ -461,6 +550,28 @@ void QueryListModelPrivate::removeById(const RecordId &id)
 }
 
 void QueryListModelPrivate::reconcile(const QVariantList &records)
+{
+    // Unsubmitted rows take no part: out while the loaded rows are matched, back at the end.
+    QList<Row> pending;
+    if (!pendingValues.isEmpty()) {
+        for (int i = int(rows.size()) - 1; i >= 0; --i) {
+            if (rows.at(i).size != 0)
+                continue;
+            q->beginRemoveRows({}, i, i);
+            pending.prepend(rows.takeAt(i));
+            q->endRemoveRows();
+        }
+    }
+    reconcileLoaded(records);
+    if (!pending.isEmpty()) {
+        const int first = int(rows.size());
+        q->beginInsertRows({}, first, first + int(pending.size()) - 1);
+        rows.append(pending);
+        q->endInsertRows();
+    }
+}
+
+void QueryListModelPrivate::reconcileLoaded(const QVariantList &records)
 {
     if (fields.isEmpty() && !records.isEmpty()) {
         q->beginResetModel();
@@ -552,11 +663,13 @@ void QueryListModelPrivate::fail(const Error &e)
     setStatus(QueryListModel::Error);
 }
 
-QVariantList QueryListModelPrivate::rowsOf(const QueryResult &result, Error *e)
+QVariantList QueryListModelPrivate::rowsOf(const QueryResult &result, Error *e, int ownLeading)
 {
-    if (!result.isOk()) {
-        *e = result.firstError();
-        return {};
+    for (int i = ownLeading; i < result.size(); ++i) {
+        if (!result.at(i).isOk()) {
+            *e = result.at(i).error();
+            return {};
+        }
     }
     const QVariant last = result.last();
     QVariantList out;
@@ -576,10 +689,11 @@ void QueryListModelPrivate::start()
 {
     ++generation;
     reloadPending = false;
-    if (LiveQuery *old = std::exchange(liveQuery, nullptr)) {
-        old->kill();
-        old->deleteLater();
-    }
+    dropLiveQueries();
+    tableMissing = false;
+    resubscribing = false;
+    missingRetry = 0;
+    retryTimer->stop();
     buffered.clear();
     recheckIds.clear();
     recheckSet.clear();
@@ -594,6 +708,25 @@ void QueryListModelPrivate::start()
     orderIndexed = false;
     recountTimer->stop();
     resyncTimer->stop();
+    schemas.clear();
+    schemaRequested.clear();
+    pendingValues.clear();
+    creating.clear();
+    abandoned.clear();
+    indexWalkDropsRows = false;
+    shortFastPage = -1;
+    computedFields.clear();
+    if (!query.isEmpty()) {
+        // What the query computes is no field of the record: writing it would add a stray field.
+        // Names are taken from every `AS name` in the text (erring towards read-only).
+        static const QRegularExpression alias(u"\\bAS\\s+(`[^`]+`|[A-Za-z_][A-Za-z0-9_]*)"_s,
+                                              QRegularExpression::CaseInsensitiveOption);
+        for (auto it = alias.globalMatch(query); it.hasNext();) {
+            QString name = it.next().captured(1);
+            name.remove(u'`');
+            computedFields.insert(name);
+        }
+    }
 
     q->beginResetModel();
     rows.clear();
@@ -635,51 +768,216 @@ void QueryListModelPrivate::start()
         detectIndexThenLoad(gen);
 }
 
+void QueryListModelPrivate::dropLiveQueries()
+{
+    for (const QPointer<LiveQuery> &lq : std::exchange(liveQueries, {})) {
+        if (lq) {
+            lq->kill();
+            lq->deleteLater();
+        }
+    }
+    liveQuery = nullptr;
+    startsPending = 0;
+}
+
+bool QueryListModelPrivate::isMissingTable(const Error &e)
+{
+    static const QRegularExpression re(u"\\btable\\b.*\\bdoes not exist\\b"_s,
+                                       QRegularExpression::CaseInsensitiveOption);
+    return re.match(e.message()).hasMatch();
+}
+
 void QueryListModelPrivate::subscribe(quint64 gen)
 {
-    const QString t = liveTable();
-    if (t.isEmpty()) {
-        fail(Error(Error::Kind::Validation,
-                   u"live needs a table: set `table`, or a query that reads FROM one table"_s,
-                   u"QueryListModel"_s));
+    if (tableMode()) {
+        subscribeTo({table}, gen);
         return;
     }
+    if (!liveTables.isEmpty()) {
+        subscribeTo(liveTables, gen);
+        return;
+    }
+    // Which tables the query reads, subqueries included, is the server's to say: its plan
+    // names them (a table scan's `table`, a record scan's `record_id`).
+    QVariantMap v = vars();
+    v.insert(u"limit"_s, pageSize);
+    v.insert(u"start"_s, 0);
+    QString text = query.trimmed();
+    while (text.endsWith(u';'))
+        text = text.chopped(1).trimmed();
+    connection->query(text + u" EXPLAIN"_s, v)
+        .then(QtFuture::Launch::Sync,
+              later(q,
+                    [this, gen](const QueryResult &r) {
+                        if (gen != generation)
+                            return;
+                        QStringList tables;
+                        bool dynamic = false;
+                        std::function<void(const QVariant &)> walk = [&](const QVariant &node) {
+                            if (node.metaType().id() == QMetaType::QVariantList) {
+                                for (const QVariant &child : node.toList())
+                                    walk(child);
+                                return;
+                            }
+                            if (node.metaType().id() != QMetaType::QVariantMap)
+                                return;
+                            const QVariantMap m = node.toMap();
+                            const QVariantMap attrs = m.value(u"attributes"_s).toMap();
+                            QString t = attrs.value(u"table"_s).toString();
+                            if (t.isEmpty() && attrs.contains(u"record_id"_s))
+                                t = RecordId::parse(attrs.value(u"record_id"_s).toString()).table();
+                            if (!t.isEmpty() && !tables.contains(t))
+                                tables.append(t);
+                            if (m.value(u"operator"_s).toString() == u"DynamicScan")
+                                dynamic = true;
+                            for (auto it = m.cbegin(); it != m.cend(); ++it)
+                                walk(it.value());
+                        };
+                        if (r.isOk())
+                            walk(r.last());
+                        if (!r.isOk() || tables.isEmpty() || dynamic) {
+                            fail(Error(Error::Kind::Validation,
+                                       u"live: the tables this query reads could not be told from the "
+                                       "server's plan (%1); set liveTables"_s.arg(
+                                           r.isOk() ? u"a computed source"_s : r.firstError().message()),
+                                       u"QueryListModel"_s));
+                            return;
+                        }
+                        qCDebug(lcViews) << "query reads" << tables;
+                        subscribeTo(tables, gen);
+                    }))
+        .onFailed(inThreadOnError(q, [this, gen](const Error &e) {
+            if (gen == generation)
+                fail(e);
+        }));
+}
+
+void QueryListModelPrivate::subscribeTo(const QStringList &tables, quint64 gen)
+{
     // A table-level live query: a filtered one would not announce rows that stop matching
     // (surrealdb-rpc.md 7.7), so changed ids are re-checked against the filter on the server.
     // Only an unfiltered table model applies the notified records themselves; a filtered one
     // re-reads changed rows, and a query model re-runs, so those subscribe to ids alone, which
     // halves what they receive (bench_livetraffic, docs/views/querylistmodel.md).
     const bool wholeRecords = positional() && filter.trimmed().isEmpty();
-    LiveQuery *lq =
-        wholeRecords
-            ? connection->live(Table(t), q)
-            : connection->liveQuery(u"LIVE SELECT id FROM "_s + ValueFormatter::escapeIdent(t), {}, q);
-    liveQuery = lq;
-    QObject::connect(lq, &LiveQuery::notification, q, [this, lq](const LiveNotification &n) {
-        if (lq == liveQuery)
-            onNotification(n);
-    });
-    QObject::connect(lq, &LiveQuery::resyncRequired, q, [this, lq] {
-        if (lq != liveQuery)
-            return;
+    startsPending = int(tables.size());
+    for (const QString &t : tables) {
+        LiveQuery *lq =
+            wholeRecords
+                ? connection->live(Table(t), q)
+                : connection->liveQuery(u"LIVE SELECT id FROM "_s + ValueFormatter::escapeIdent(t), {}, q);
+        liveQueries.append(lq);
+        if (!liveQuery)
+            liveQuery = lq;
+        QObject::connect(lq, &LiveQuery::notification, q, [this, lq](const LiveNotification &n) {
+            if (liveQueries.contains(lq))
+                onNotification(n);
+        });
+        QObject::connect(lq, &LiveQuery::resyncRequired, q, [this, lq] {
+            if (!liveQueries.contains(lq))
+                return;
+            resyncWanted = true;
+            if (!reading)
+                nextRead();
+        });
+        QObject::connect(lq, &LiveQuery::errorOccurred, q, [this, lq](const Error &e) {
+            if (liveQueries.contains(lq))
+                onLiveError(e);
+        });
+        lq->started()
+            .then(QtFuture::Launch::Sync, inThread<QUuid>(q,
+                                                          [this, gen](const QUuid &) {
+                                                              if (gen != generation || startsPending <= 0)
+                                                                  return;
+                                                              if (--startsPending == 0)
+                                                                  onSubscribed(gen);
+                                                          }))
+            .onFailed(inThreadOnError(q, [this, gen, lq = QPointer<LiveQuery>(lq)](const Error &e) {
+                // errorOccurred() may have reported it already.
+                if (gen == generation && liveQueries.contains(lq))
+                    onLiveError(e);
+            }));
+    }
+}
+
+void QueryListModelPrivate::resubscribeLater()
+{
+    dropLiveQueries();
+    resubscribing = true;
+    const int delays[] = {250, 500, 1000, 2000, 4000};
+    retryTimer->start(delays[qMin(missingRetry++, 4)]);
+}
+
+void QueryListModelPrivate::onSubscribed(quint64 gen)
+{
+    if (resubscribing && !tableMissing) {
+        // Back after a kill or a failed resubscription: what was missed meanwhile is re-read.
+        resubscribing = false;
+        missingRetry = 0;
         resyncWanted = true;
-        if (!reading)
-            nextRead();
-    });
-    QObject::connect(lq, &LiveQuery::errorOccurred, q, [this, lq](const Error &e) {
-        if (lq == liveQuery)
-            fail(e);
-    });
-    lq->started()
-        .then(QtFuture::Launch::Sync, inThread<QUuid>(q,
-                                                      [this, gen](const QUuid &) {
-                                                          if (gen == generation)
-                                                              detectIndexThenLoad(gen);
-                                                      }))
-        .onFailed(inThreadOnError(q, [this, gen](const Error &e) {
-            if (gen == generation)
-                fail(e);
-        }));
+        reading = false;
+        nextRead();
+        return;
+    }
+    resubscribing = false;
+    if (!tableMissing) {
+        detectIndexThenLoad(gen);
+        return;
+    }
+    // The table exists now: read it from the start, as a first load does.
+    tableMissing = false;
+    missingRetry = 0;
+    atEnd = false;
+    cursor = QVariant();
+    tieIds.clear();
+    wantMore = true;
+    reading = true;
+    detectIndexThenLoad(gen);
+}
+
+void QueryListModelPrivate::onLiveError(const Error &e)
+{
+    if (resubscribing && !isMissingTable(e)) {
+        // The server may still be on its way back.
+        resubscribeLater();
+        return;
+    }
+    if (!tableMode() || !isMissingTable(e)) {
+        fail(e);
+        return;
+    }
+    // In 3.x a live query on a table that does not exist (yet, or no longer after a restart
+    // with in-memory storage) is refused: the model is an empty, Ready list meanwhile, and
+    // subscribes again until the table is there.
+    dropLiveQueries();
+    tableMissing = true;
+    showEmpty();
+    const int delays[] = {250, 500, 1000, 2000, 4000};
+    retryTimer->start(delays[qMin(missingRetry++, 4)]);
+}
+
+void QueryListModelPrivate::showEmpty()
+{
+    reading = false;
+    buffered.clear();
+    recheckIds.clear();
+    recheckSet.clear();
+    resyncWanted = false;
+    if (loadedRows() > 0) {
+        // Gone with its table: every loaded row leaves (unsubmitted rows stay).
+        for (int i = int(rows.size()) - 1; i >= 0; --i) {
+            if (rows.at(i).size == 0)
+                continue;
+            q->beginRemoveRows({}, i, i);
+            rows.removeAt(i);
+            q->endRemoveRows();
+        }
+    }
+    cursor = QVariant();
+    tieIds.clear();
+    atEnd = true;
+    setTotal(0);
+    setStatus(QueryListModel::Ready);
 }
 
 void QueryListModelPrivate::detectIndexThenLoad(quint64 gen)
@@ -698,15 +996,11 @@ void QueryListModelPrivate::detectIndexThenLoad(quint64 gen)
                     [this, gen, load](const QueryResult &r) {
                         if (gen != generation)
                             return;
-                        static const QRegularExpression fieldsRe(u"\\b(?:FIELDS|COLUMNS)\\s+([^\\s,]+)"_s);
-                        const QVariantMap indexes = r.value(0).toMap().value(u"indexes"_s).toMap();
-                        for (const QVariant &def : indexes) {
-                            const auto m = fieldsRe.match(def.toString());
-                            QString first = m.captured(1);
-                            first.remove(u'`');
-                            if (m.hasMatch() && first == orderBy)
-                                orderIndexed = true;
+                        if (r.isOk()) {
+                            schemas.insert(table, StoredType::parseTableInfo(r.value(0).toMap()));
+                            schemaRequested.insert(table);
                         }
+                        orderIndexed = schemas.value(table).indexed.contains(orderBy);
                         paging = orderIndexed ? Paging::IndexedField : Paging::Offset;
                         load();
                     }))
@@ -732,7 +1026,7 @@ void QueryListModelPrivate::nextRead()
     }
 }
 
-void QueryListModelPrivate::requestPage()
+void QueryListModelPrivate::requestPage(bool proof)
 {
     reading = true;
     wantMore = false;
@@ -753,8 +1047,12 @@ void QueryListModelPrivate::requestPage()
         quotePath(orderBy, &path);
         const QString extra =
             cursor.isValid() ? path + (descending ? u" <= $qlm_last"_s : u" >= $qlm_last"_s) : QString();
-        text = u"SELECT * FROM "_s + fromTable() + whereFilter(extra) + u" ORDER BY "_s + path +
-               (descending ? u" DESC"_s : u" ASC"_s) + u" LIMIT $qlm_limit"_s;
+        // The proof form: ordered by (field, id) the engine answers fully, but it sorts every row
+        // from the cursor on instead of walking the index (surrealdb-rpc.md, section 14).
+        proof = proof || indexWalkDropsRows;
+        const QString dir = descending ? u" DESC"_s : u" ASC"_s;
+        text = u"SELECT * FROM "_s + fromTable() + whereFilter(extra) + u" ORDER BY "_s + path + dir +
+               (proof ? u", id"_s + dir : QString()) + u" LIMIT $qlm_limit"_s;
         if (cursor.isValid())
             v.insert(u"qlm_last"_s, cursor);
         limit = pageSize + int(tieIds.size());
@@ -764,11 +1062,11 @@ void QueryListModelPrivate::requestPage()
         if (tableMode()) {
             text = u"SELECT * FROM "_s + fromTable() + whereFilter() + orderClause() +
                    u" LIMIT $qlm_limit START $qlm_start"_s;
-            v.insert(u"qlm_start"_s, qint64(rows.size()));
+            v.insert(u"qlm_start"_s, qint64(loadedRows()));
         } else {
             text = query;
             v.insert(u"limit"_s, pageSize);
-            v.insert(u"start"_s, qint64(rows.size()));
+            v.insert(u"start"_s, qint64(loadedRows()));
         }
         break;
     case Paging::Single:
@@ -778,19 +1076,63 @@ void QueryListModelPrivate::requestPage()
     v.insert(u"qlm_limit"_s, limit);
     if (!tableMode())
         v.remove(u"qlm_limit"_s);
+    // The table's declared field types (for converting edits back) come with its first page, in
+    // the same request.
+    const bool withInfo = tableMode() && !schemaRequested.contains(table);
+    if (withInfo) {
+        schemaRequested.insert(table);
+        text = u"INFO FOR TABLE "_s + fromTable() + u";\n"_s + text;
+    }
     const quint64 gen = generation;
     connection->query(text, v)
         .then(QtFuture::Launch::Sync,
               later(q,
-                    [this, gen, limit](const QueryResult &r) {
+                    [this, gen, limit, withInfo, proof](const QueryResult &r) {
                         if (gen != generation)
                             return;
+                        if (withInfo && r.size() == 2 && r.at(0).isOk())
+                            schemas.insert(table, StoredType::parseTableInfo(r.at(0).result().toMap()));
                         Error e;
-                        QVariantList records = rowsOf(r, &e);
+                        QVariantList records = rowsOf(r, &e, withInfo ? 1 : 0);
+                        if (e.isValid() && tableMode() && isMissingTable(e)) {
+                            // Not there yet: an empty list (a live model subscribes again until it is).
+                            showEmpty();
+                            Q_EMIT q->fullyLoaded();
+                            return;
+                        }
                         if (e.isValid()) {
                             fail(e);
                             return;
                         }
+                        if (live && !tableMode()) {
+                            for (const QVariant &rec : std::as_const(records)) {
+                                if (!idOf(rec.toMap()).isValid()) {
+                                    // Re-runs are matched to the rows by record id.
+                                    fail(Error(Error::Kind::Validation,
+                                               u"live needs the record id in every row: select `id` too "
+                                               "(SELECT id, name FROM ...), or turn live off"_s,
+                                               u"QueryListModel"_s));
+                                    return;
+                                }
+                            }
+                        }
+                        // Engine 3.0.2 walks an index in order, applies LIMIT, then the rest of the
+                        // WHERE (SurrealDB #7028; #7127 with a permission rule as the rest): a short
+                        // page from that walk proves nothing. The same page asked for in (field, id)
+                        // order is answered fully, so its being short is the end.
+                        if (paging == Paging::IndexedField && !proof && records.size() < limit) {
+                            shortFastPage = int(records.size());
+                            requestPage(true);
+                            return;
+                        }
+                        if (proof && shortFastPage >= 0 && records.size() > shortFastPage) {
+                            // The walk dropped rows with this filter: the next pages go straight to
+                            // the proof form.
+                            qCInfo(lcViews) << "index walk returned" << shortFastPage << "of"
+                                            << records.size() << "rows; paging in (field, id) order";
+                            indexWalkDropsRows = true;
+                        }
+                        shortFastPage = -1;
                         const bool end = paging == Paging::Single || records.size() < limit;
                         if (paging == Paging::IndexedField && !tieIds.isEmpty()) {
                             records.removeIf([this](const QVariant &rec) {
@@ -810,6 +1152,7 @@ void QueryListModelPrivate::requestPage()
 
 void QueryListModelPrivate::onPage(const QVariantList &pageRecords)
 {
+    noteSchemas(pageRecords);
     QVariantList records = pageRecords;
     if (paging == Paging::Offset && !rows.isEmpty()) {
         // START pages may overlap rows a live change already showed.
@@ -855,7 +1198,7 @@ void QueryListModelPrivate::onPage(const QVariantList &pageRecords)
         newRows.append(r);
     }
 
-    const bool firstPage = status == QueryListModel::Loading;
+    const bool firstPage = status == QueryListModel::Loading || loadedRows() == 0;
     if (firstPage && fields.isEmpty()) {
         q->beginResetModel();
         discoverFields(records);
@@ -872,7 +1215,7 @@ void QueryListModelPrivate::onPage(const QVariantList &pageRecords)
         Q_EMIT q->pageLoaded(int(rows.size() - newRows.size()), int(rows.size()) - 1);
     if (atEnd) {
         fetchAllRequested = false;
-        setTotal(rows.size());
+        setTotal(loadedRows());
         Q_EMIT q->fullyLoaded();
     } else if (totalCount < 0) {
         recount();
@@ -957,6 +1300,7 @@ void QueryListModelPrivate::requestResync()
     reading = true;
     QString text;
     QVariantMap v = vars();
+    qint64 offsetLimit = -1;
     switch (paging) {
     case Paging::IdRange:
         text = u"SELECT * FROM type::record($qlm_range)"_s + whereFilter();
@@ -979,13 +1323,16 @@ void QueryListModelPrivate::requestResync()
         break;
     }
     case Paging::Offset:
+        // The loaded part is the first `rows` rows. When every row was in, the result may have
+        // grown: one page more is asked for, and a full answer means there may be more still.
+        offsetLimit = atEnd ? qint64(loadedRows()) + pageSize : qMax<qint64>(loadedRows(), pageSize);
         if (tableMode()) {
             text = u"SELECT * FROM "_s + fromTable() + whereFilter() + orderClause() +
                    u" LIMIT $qlm_limit START 0"_s;
-            v.insert(u"qlm_limit"_s, qMax<qint64>(rows.size(), pageSize));
+            v.insert(u"qlm_limit"_s, offsetLimit);
         } else {
             text = query;
-            v.insert(u"limit"_s, qMax<qint64>(rows.size(), pageSize));
+            v.insert(u"limit"_s, offsetLimit);
             v.insert(u"start"_s, 0);
         }
         break;
@@ -997,7 +1344,7 @@ void QueryListModelPrivate::requestResync()
     connection->query(text, v)
         .then(QtFuture::Launch::Sync,
               later(q,
-                    [this, gen](const QueryResult &r) {
+                    [this, gen, offsetLimit](const QueryResult &r) {
                         if (gen != generation)
                             return;
                         Error e;
@@ -1005,6 +1352,13 @@ void QueryListModelPrivate::requestResync()
                         if (e.isValid()) {
                             fail(e);
                             return;
+                        }
+                        if (offsetLimit >= 0 && atEnd && records.size() >= offsetLimit) {
+                            atEnd = false;
+                            if (tableMode())
+                                recount();
+                            else
+                                setTotal(-1);
                         }
                         if (paging == Paging::IndexedField && !atEnd && cursor.isValid()) {
                             // Ties with the cursor that no page delivered yet still belong to the next
@@ -1046,7 +1400,7 @@ void QueryListModelPrivate::recount()
                             return;
                         const QVariantList list = r.last().toList();
                         if (atEnd)
-                            setTotal(rows.size());
+                            setTotal(loadedRows());
                         else
                             setTotal(list.isEmpty() ? 0
                                                     : list.first().toMap().value(u"count"_s).toLongLong());
@@ -1069,8 +1423,10 @@ void QueryListModelPrivate::applyNotification(const LiveNotification &n)
 {
     using Action = LiveNotification::Action;
     if (n.action() == Action::Killed) {
-        fail(
-            Error(Error::Kind::Cancelled, u"the live query was killed on the server"_s, u"QueryListModel"_s));
+        // A server that shuts down kills its live queries: subscribe again (and resync) once it
+        // is back, rather than stop following.
+        qCInfo(lcViews) << "the live query was killed on the server; subscribing again";
+        resubscribeLater();
         return;
     }
     if (!positional()) {
@@ -1101,7 +1457,7 @@ void QueryListModelPrivate::applyNotification(const LiveNotification &n)
 void QueryListModelPrivate::afterLiveChange()
 {
     if (atEnd)
-        setTotal(rows.size());
+        setTotal(loadedRows());
     else if (tableMode() && !recountTimer->isActive())
         recountTimer->start();
     Q_EMIT q->liveChangesApplied();
@@ -1122,6 +1478,12 @@ QueryListModel::QueryListModel(Connection *connection, QObject *parent)
     d->recountTimer->setSingleShot(true);
     d->recountTimer->setInterval(500);
     connect(d->recountTimer, &QTimer::timeout, this, [this] { d->recount(); });
+    d->retryTimer = new QTimer(this);
+    d->retryTimer->setSingleShot(true);
+    connect(d->retryTimer, &QTimer::timeout, this, [this] {
+        if ((d->tableMissing || d->resubscribing) && d->live && d->started && d->connection)
+            d->subscribe(d->generation);
+    });
     d->resyncTimer = new QTimer(this);
     d->resyncTimer->setSingleShot(true);
     d->resyncTimer->setInterval(20);
@@ -1259,6 +1621,12 @@ QStringList QueryListModel::roles() const
 }
 SURREALQT_SETTER(const QStringList &, userRoles, setRoles, rolesChanged)
 
+QStringList QueryListModel::liveTables() const
+{
+    return d->liveTables;
+}
+SURREALQT_SETTER(const QStringList &, liveTables, setLiveTables, liveTablesChanged)
+
 #undef SURREALQT_SETTER
 
 int QueryListModel::pageSize() const
@@ -1390,8 +1758,8 @@ QVariant QueryListModel::data(const QModelIndex &index, int role) const
         const QVariant v = valueAtPath(rec, field);
         if (role == Qt::DisplayRole)
             return displayValue(v);
-        // Editors exist for plain types only; others are edited as their SurrealQL text.
-        return (isNone(v) || isNull(v)) ? QVariant() : displayValue(v);
+        // In a type Qt's default editors handle; setData() converts it back to the stored type.
+        return StoredType::editValue(v);
     }
     const int f = role - FirstFieldRole;
     if (f >= 0 && f < d->fields.size())
@@ -1415,25 +1783,62 @@ bool QueryListModel::setData(const QModelIndex &index, const QVariant &value, in
 
 bool QueryListModel::setField(int row, const QString &field, const QVariant &value)
 {
-    if (row < 0 || row >= d->rows.size() || field.isEmpty() || field == u"id" || field.contains(u'.') ||
-        !d->connection)
+    if (!d->connection || !d->isEditable(row, field))
         return false;
     const QVariantMap before = d->recordAt(row);
-    const RecordId id = idOf(before);
-    if (!id.isValid())
+    const QVariant current = before.value(field);
+    // What the editor was given, handed back: an editor opened and left writes nothing.
+    if (VariantCompare::equals(StoredType::editValue(current), value))
+        return true;
+    const bool emptyText = value.metaType().id() == QMetaType::QString && value.toString().isEmpty();
+    if ((isNone(current) || isNull(current)) && emptyText)
+        return true;
+    QVariant converted;
+    QString why;
+    if (!StoredType::convert(value, d->storedKind(before, field), &converted, &why)) {
+        Q_EMIT writeFailed(before.value(u"id"_s),
+                           SurrealQt::Error(SurrealQt::Error::Kind::Validation,
+                                            u"%1.%2: %3"_s.arg(idOf(before).toString(), field, why),
+                                            u"QueryListModel::setData"_s));
         return false;
+    }
+    // A QDateTime holds milliseconds: the same millisecond keeps the stored nanoseconds.
+    if (value.metaType() == QMetaType::fromType<QDateTime>() &&
+        current.metaType() == QMetaType::fromType<DateTime>() &&
+        current.value<DateTime>().toQDateTime() == value.toDateTime())
+        return true;
+    return d->writeField(row, field, converted);
+}
+
+bool QueryListModelPrivate::writeField(int row, const QString &field, const QVariant &value)
+{
+    if (!connection || !isEditable(row, field))
+        return false;
+    const QVariantMap before = recordAt(row);
     if (VariantCompare::equals(before.value(field), value))
         return true;
+    if (isPending(row)) {
+        // Kept until submit().
+        QVariantMap &values = pendingValues[rows.at(row).serial];
+        if (isNone(value))
+            values.remove(field);
+        else
+            values.insert(field, value);
+        Q_EMIT q->dataChanged(q->index(row, 0), q->index(row, q->columnCount() - 1),
+                              changedRoles(this, before, values));
+        return true;
+    }
+    const RecordId id = idOf(before);
     QVariantMap after = before;
     after.insert(field, value);
-    d->place(row, d->makeRow(after), QueryListModelPrivate::changedRoles(d.get(), before, after));
+    place(row, makeRow(after), changedRoles(this, before, after));
 
     const bool had = before.contains(field);
     const QVariant old = before.value(field);
     auto rollback = [this, id, field, had, old, value](const SurrealQt::Error &e) {
-        const int at = d->findRow(id);
+        const int at = findRow(id);
         if (at >= 0) {
-            const QVariantMap now = d->recordAt(at);
+            const QVariantMap now = recordAt(at);
             // Only our own value is taken back; a newer one from a live change stays.
             if (VariantCompare::equals(now.value(field), value)) {
                 QVariantMap restored = now;
@@ -1441,18 +1846,24 @@ bool QueryListModel::setField(int row, const QString &field, const QVariant &val
                     restored.insert(field, old);
                 else
                     restored.remove(field);
-                d->place(at, d->makeRow(restored),
-                         QueryListModelPrivate::changedRoles(d.get(), now, restored));
+                place(at, makeRow(restored), changedRoles(this, now, restored));
             }
         }
-        Q_EMIT writeFailed(QVariant::fromValue(id), e);
+        Q_EMIT q->writeFailed(QVariant::fromValue(id), e);
     };
-    d->connection
+    ++writesInFlight[id];
+    auto written = [this, id] {
+        auto it = writesInFlight.find(id);
+        if (it != writesInFlight.end() && --it.value() <= 0)
+            writesInFlight.erase(it);
+    };
+    connection
         ->query(u"UPDATE $qlm_id MERGE $qlm_data RETURN AFTER"_s,
                 {{u"qlm_id"_s, QVariant::fromValue(id)}, {u"qlm_data"_s, QVariantMap{{field, value}}}})
         .then(QtFuture::Launch::Sync,
-              later(this,
-                    [this, id, rollback](const QueryResult &r) {
+              later(q,
+                    [this, id, field, rollback, written](const QueryResult &r) {
+                        written();
                         if (!r.isOk()) {
                             rollback(r.firstError());
                             return;
@@ -1467,17 +1878,30 @@ bool QueryListModel::setField(int row, const QString &field, const QVariant &val
                                 u"QueryListModel::setData"_s));
                             return;
                         }
-                        const int at = d->findRow(id);
+                        const int at = findRow(id);
                         if (at >= 0) {
-                            const QVariantMap server = list.first().toMap();
-                            const QVariantMap now = d->recordAt(at);
-                            const QList<int> roles =
-                                QueryListModelPrivate::changedRoles(d.get(), now, server);
+                            // The record as this write left it. Another write to it still on its
+                            // way (its answer may come first, on another socket of a pool) keeps
+                            // its value: only this field is taken then.
+                            QVariantMap server = list.first().toMap();
+                            const QVariantMap now = recordAt(at);
+                            if (writesInFlight.value(id) > 0) {
+                                QVariantMap merged = now;
+                                if (server.contains(field))
+                                    merged.insert(field, server.value(field));
+                                else
+                                    merged.remove(field);
+                                server = merged;
+                            }
+                            const QList<int> roles = changedRoles(this, now, server);
                             if (!roles.isEmpty())
-                                d->place(at, d->makeRow(server), roles);
+                                place(at, makeRow(server), roles);
                         }
                     }))
-        .onFailed(laterOnError(this, [rollback](const SurrealQt::Error &e) { rollback(e); }));
+        .onFailed(laterOnError(q, [rollback, written](const SurrealQt::Error &e) {
+            written();
+            rollback(e);
+        }));
     return true;
 }
 
@@ -1533,7 +1957,7 @@ Qt::ItemFlags QueryListModel::flags(const QModelIndex &index) const
         return Qt::NoItemFlags;
     Qt::ItemFlags f = Qt::ItemIsSelectable | Qt::ItemIsEnabled | Qt::ItemNeverHasChildren;
     const QString field = d->columns.isEmpty() ? d->displayField : d->columns.value(index.column());
-    if (!field.isEmpty() && field != u"id" && !field.contains(u'.'))
+    if (d->isEditable(index.row(), field))
         f |= Qt::ItemIsEditable;
     return f;
 }
@@ -1573,75 +1997,131 @@ void QueryListModel::fetchMore(const QModelIndex &parent)
 
 bool QueryListModel::insertRows(int row, int count, const QModelIndex &parent)
 {
-    if (parent.isValid() || count <= 0 || row < 0 || row > d->rows.size() || !d->connection ||
-        d->table.isEmpty())
+    if (parent.isValid() || count <= 0 || row < 0 || row > d->rows.size() || d->table.isEmpty() ||
+        !d->query.isEmpty())
         return false;
-    QList<quint32> serials;
+    // Nothing is sent: the rows are created on the server by submit(), with the values set on
+    // them meanwhile (a table whose ASSERTs refuse an empty record works, and a row removed
+    // before submit() leaves no trace).
     beginInsertRows({}, row, row + count - 1);
     for (int i = 0; i < count; ++i) {
-        QueryListModelPrivate::Row placeholder;
-        placeholder.serial = d->nextSerial++;
-        serials.append(placeholder.serial);
-        d->rows.insert(row + i, placeholder);
+        QueryListModelPrivate::Row pending;
+        pending.serial = d->nextSerial++;
+        d->pendingValues.insert(pending.serial, {});
+        d->rows.insert(row + i, pending);
     }
     endInsertRows();
-    auto rowOfSerial = [this](quint32 serial) {
-        for (int i = 0; i < d->rows.size(); ++i) {
-            if (d->rows.at(i).serial == serial)
-                return i;
-        }
-        return -1;
-    };
-    auto dropPlaceholder = [this, rowOfSerial](quint32 serial) {
-        const int at = rowOfSerial(serial);
-        if (at < 0)
-            return;
-        beginRemoveRows({}, at, at);
-        d->rows.removeAt(at);
-        endRemoveRows();
-    };
-    QVariantList empty;
-    for (int i = 0; i < count; ++i)
-        empty.append(QVariantMap());
-    d->connection->query(u"INSERT INTO "_s + d->fromTable() + u" $qlm_rows"_s, {{u"qlm_rows"_s, empty}})
-        .then(QtFuture::Launch::Sync,
-              later(this,
-                    [this, serials, rowOfSerial, dropPlaceholder](const QueryResult &r) {
-                        const QVariantList created = r.isOk() ? r.last().toList() : QVariantList();
-                        for (int i = 0; i < serials.size(); ++i) {
-                            const QVariantMap rec = created.value(i).toMap();
-                            const RecordId id = idOf(rec);
-                            const int at = rowOfSerial(serials.at(i));
-                            if (!id.isValid() || at < 0 || d->findRow(id) >= 0) {
-                                // Either it failed, or a live notification already showed the record.
-                                dropPlaceholder(serials.at(i));
-                                if (!id.isValid())
-                                    Q_EMIT writeFailed(
-                                        {}, r.isOk() ? SurrealQt::Error(SurrealQt::Error::Kind::NotAllowed,
-                                                                        u"the record was not created"_s,
-                                                                        u"QueryListModel::insertRows"_s)
-                                                     : r.firstError());
-                                continue;
-                            }
-                            d->place(at, d->makeRow(rec),
-                                     QueryListModelPrivate::changedRoles(d.get(), {}, rec));
-                        }
-                    }))
-        .onFailed(laterOnError(this, [this, serials, dropPlaceholder](const SurrealQt::Error &e) {
-            for (quint32 s : serials)
-                dropPlaceholder(s);
-            Q_EMIT writeFailed({}, e);
-        }));
     return true;
+}
+
+bool QueryListModel::submit()
+{
+    d->submitPending();
+    return true;
+}
+
+int QueryListModelPrivate::rowOfSerial(quint32 serial) const
+{
+    for (int i = 0; i < rows.size(); ++i) {
+        if (rows.at(i).serial == serial)
+            return i;
+    }
+    return -1;
+}
+
+void QueryListModelPrivate::submitPending()
+{
+    if (!connection)
+        return;
+    for (const Row &r : std::as_const(rows)) {
+        if (r.size != 0 || creating.contains(r.serial))
+            continue;
+        const quint32 serial = r.serial;
+        creating.insert(serial);
+        connection
+            ->query(u"CREATE "_s + fromTable() + u" CONTENT $qlm_data RETURN AFTER"_s,
+                    {{u"qlm_data"_s, pendingValues.value(serial)}})
+            .then(QtFuture::Launch::Sync,
+                  later(q, [this, serial](const QueryResult &result) { onCreated(serial, result); }))
+            .onFailed(laterOnError(q, [this, serial](const Error &e) {
+                creating.remove(serial);
+                if (!abandoned.remove(serial))
+                    Q_EMIT q->writeFailed({}, e);
+            }));
+    }
+}
+
+void QueryListModelPrivate::onCreated(quint32 serial, const QueryResult &r)
+{
+    creating.remove(serial);
+    const QVariantList list = r.isOk() ? r.last().toList() : QVariantList();
+    const QVariantMap rec = list.value(0).toMap();
+    const RecordId id = idOf(rec);
+    if (abandoned.remove(serial)) {
+        // Removed while it was being created: it must not outlive the row.
+        if (id.isValid()) {
+            removeById(id);
+            connection->query(u"DELETE $qlm_id"_s, {{u"qlm_id"_s, QVariant::fromValue(id)}})
+                .then(QtFuture::Launch::Sync, [](const QueryResult &) {})
+                .onFailed([](const Exception &e) {
+                    qCWarning(lcViews)
+                        << "could not delete a record created for a removed row:" << e.error().toString();
+                });
+        }
+        return;
+    }
+    const int at = rowOfSerial(serial);
+    if (!id.isValid()) {
+        // The row stays, unsubmitted, so its values can be corrected and submitted again.
+        Q_EMIT q->writeFailed({}, r.isOk() ? Error(Error::Kind::NotAllowed, u"the record was not created"_s,
+                                                   u"QueryListModel::submit"_s)
+                                           : r.firstError());
+        return;
+    }
+    pendingValues.remove(serial);
+    if (at < 0)
+        return;
+    if (findRow(id) >= 0 || !filter.trimmed().isEmpty()) {
+        // A live notification showed the record already, or the filter decides whether it shows:
+        // the row gives way to what the server says.
+        q->beginRemoveRows({}, at, at);
+        rows.removeAt(at);
+        q->endRemoveRows();
+        if (findRow(id) < 0 && !filter.trimmed().isEmpty()) {
+            if (!recheckSet.contains(id)) {
+                recheckSet.insert(id);
+                recheckIds.append(id);
+            }
+            nextRead();
+        }
+        return;
+    }
+    // Where the order puts it; beyond the loaded pages it leaves the view and comes with its page.
+    place(at, makeRow(rec), changedRoles(this, {}, rec), false);
+    afterLiveChange();
 }
 
 bool QueryListModel::removeRows(int row, int count, const QModelIndex &parent)
 {
-    if (parent.isValid() || count <= 0 || row < 0 || row + count > d->rows.size() || !d->connection)
+    if (parent.isValid() || count <= 0 || row < 0 || row + count > d->rows.size())
         return false;
+    if (!d->connection) {
+        for (int i = row; i < row + count; ++i) {
+            if (!d->isPending(i))
+                return false;
+        }
+    }
     QList<QVariantMap> removed;
     QVariantList ids;
     for (int i = row; i < row + count; ++i) {
+        if (d->isPending(i)) {
+            // Never submitted: nothing to delete, or deleted once its creation answers.
+            const quint32 serial = d->rows.at(i).serial;
+            d->pendingValues.remove(serial);
+            if (d->creating.contains(serial))
+                d->abandoned.insert(serial);
+            continue;
+        }
         const QVariantMap rec = d->recordAt(i);
         if (idOf(rec).isValid()) {
             removed.append(rec);

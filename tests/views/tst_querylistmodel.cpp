@@ -417,9 +417,10 @@ private Q_SLOTS:
             u"uno"_s);
         QCOMPARE(failed.size(), 0);
 
-        // insertRows creates records, removeRows deletes them.
+        // insertRows adds a row that submit() creates, removeRows deletes records.
         QVERIFY(m.insertRows(m.rowCount(), 1));
         QCOMPARE(m.rowCount(), 3);
+        QVERIFY(m.submit());
         QTRY_COMPARE(AWAIT(other()->query(u"SELECT count() FROM ed GROUP ALL"_s))
                          .last()
                          .toList()

@@ -1,13 +1,16 @@
 #include "contactswindow.h"
 
+#include "connectionbar.h"
 #include "csvreader.h"
 
 #include <SurrealQt/bulkoperations.h>
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/exception.h>
 #include <SurrealQt/querylistmodel.h>
+#include <SurrealQt/table.h>
 
 #include <QtCore/QFileInfo>
+#include <QtCore/QLoggingCategory>
 #include <QtCore/QTimer>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QFileDialog>
@@ -20,9 +23,12 @@
 #include <QtWidgets/QStatusBar>
 #include <QtWidgets/QTableView>
 #include <QtWidgets/QToolBar>
+#include <QtWidgets/QVBoxLayout>
 
 using namespace SurrealQt;
 using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcContacts, "surrealqt.examples.contacts")
 
 namespace {
 
@@ -32,7 +38,7 @@ QString stateText(DatabaseManager::State state)
 {
     switch (state) {
     case DatabaseManager::State::Disconnected:
-        return u"Disconnected"_s;
+        return u"Not connected"_s;
     case DatabaseManager::State::Connecting:
         return u"Connecting…"_s;
     case DatabaseManager::State::Connected:
@@ -47,17 +53,15 @@ QString stateText(DatabaseManager::State state)
 
 } // namespace
 
-ContactsWindow::ContactsWindow(DatabaseManager *db, QWidget *parent)
+ContactsWindow::ContactsWindow(const ConnectionSettings &settings, QWidget *parent)
     : QMainWindow(parent)
-    , m_db(db)
     , m_model(new QueryListModel(this))
+    , m_bar(new ConnectionBar(this))
     , m_view(new QTableView(this))
     , m_search(new QLineEdit(this))
     , m_state(new QLabel(this))
     , m_searchDelay(new QTimer(this))
 {
-    setWindowTitle(u"SurrealQt Contacts — %1"_s.arg(db->url().toString()));
-
     auto *toolbar = addToolBar(u"Contacts"_s);
     toolbar->setMovable(false);
     m_search->setPlaceholderText(u"Search name or email…"_s);
@@ -65,19 +69,20 @@ ContactsWindow::ContactsWindow(DatabaseManager *db, QWidget *parent)
     m_search->setMaximumWidth(260);
     toolbar->addWidget(m_search);
     toolbar->addSeparator();
-    QAction *add = toolbar->addAction(u"Add"_s, this, &ContactsWindow::addContact);
-    add->setShortcut(QKeySequence::New);
-    QAction *del = toolbar->addAction(u"Delete"_s, this, &ContactsWindow::deleteSelected);
-    del->setShortcut(QKeySequence::Delete);
-    QAction *import = toolbar->addAction(u"Import CSV…"_s, this, &ContactsWindow::chooseCsv);
+    m_add = toolbar->addAction(u"Add"_s, this, &ContactsWindow::addContact);
+    m_add->setShortcut(QKeySequence::New);
+    m_delete = toolbar->addAction(u"Delete"_s, this, &ContactsWindow::deleteSelected);
+    m_delete->setShortcut(QKeySequence::Delete);
+    m_import = toolbar->addAction(u"Import CSV…"_s, this, &ContactsWindow::chooseCsv);
 
     QMenu *file = menuBar()->addMenu(u"&File"_s);
-    file->addAction(import);
+    file->addAction(u"&Connection…"_s, m_bar, &ConnectionBar::showSettings);
+    file->addAction(m_import);
     file->addSeparator();
     file->addAction(u"&Quit"_s, QKeySequence::Quit, qApp, &QApplication::quit);
     QMenu *edit = menuBar()->addMenu(u"&Edit"_s);
-    edit->addAction(add);
-    edit->addAction(del);
+    edit->addAction(m_add);
+    edit->addAction(m_delete);
 
     // The search runs on the server as a bound condition; typing restarts a short delay so a
     // word typed quickly costs one query.
@@ -99,23 +104,30 @@ ContactsWindow::ContactsWindow(DatabaseManager *db, QWidget *parent)
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed |
                             QAbstractItemView::AnyKeyPressed);
-    setCentralWidget(m_view);
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_bar);
+    layout->addWidget(m_view, 1);
+    setCentralWidget(central);
+    connect(m_bar, &ConnectionBar::connectRequested, this, &ContactsWindow::connectTo);
 
     statusBar()->addPermanentWidget(m_state);
-    connect(m_db, &DatabaseManager::stateChanged, this, &ContactsWindow::updateStatus);
-    connect(m_db, &DatabaseManager::errorOccurred, this,
-            [this](const SurrealQt::Error &e) { showError(e.message()); });
     connect(m_model, &QueryListModel::statusChanged, this, &ContactsWindow::updateStatus);
     connect(m_model, &QueryListModel::countChanged, this, &ContactsWindow::updateStatus);
     connect(m_model, &QueryListModel::totalCountChanged, this, &ContactsWindow::updateStatus);
     connect(m_model, &QueryListModel::errorChanged, this, [this] {
-        if (!m_model->errorString().isEmpty())
-            showError(m_model->errorString());
+        const SurrealQt::Error e = m_model->error();
+        // While connecting, the connection's own failure is the one to show.
+        if (e.isValid() && m_opened)
+            m_bar->showProblem(ConnectionBar::describe(e, m_settings), e.toString());
     });
     connect(m_model, &QueryListModel::writeFailed, this, [this](const QVariant &, const SurrealQt::Error &e) {
-        showError(u"Not saved: %1"_s.arg(e.message()));
+        showError(u"The change was not saved"_s, e);
     });
     connect(m_model, &QueryListModel::statusChanged, this, [this](QueryListModel::Status status) {
+        updateActions();
         if (status == QueryListModel::Ready && m_seeded) {
             m_view->resizeColumnsToContents();
             if (m_model->count() > 0)
@@ -124,38 +136,114 @@ ContactsWindow::ContactsWindow(DatabaseManager *db, QWidget *parent)
     });
 
     resize(760, 440);
+    connectTo(settings);
+}
+
+ContactsWindow::~ContactsWindow()
+{
+    // The manager says goodbye (stateChanged) while it closes: not to a half-destroyed window.
+    m_model->setConnection(nullptr);
+    disconnect(m_db, nullptr, this, nullptr);
+    delete m_db;
+}
+
+void ContactsWindow::connectTo(const ConnectionSettings &settings)
+{
+    if (m_importing) {
+        statusBar()->showMessage(u"Wait for the import to finish before connecting again."_s, 5000);
+        return;
+    }
+    ++m_generation;
+    m_opened = false;
+    m_seeded = false;
+    m_model->setConnection(nullptr);
+    if (m_db) {
+        // Its outstanding requests end as Cancelled; their answers carry an old generation.
+        disconnect(m_db, nullptr, this, nullptr);
+        m_db->close();
+        m_db->deleteLater();
+    }
+    m_settings = settings;
+    m_bar->setSettings(settings);
+    m_db = new DatabaseManager(settings.url, settings.ns, settings.db,
+                               Credentials::root(settings.user, settings.password), this);
+    m_db->setPoolSize(2);
+    setWindowTitle(u"SurrealQt Contacts — %1"_s.arg(settings.url.toString()));
+    connect(m_db, &DatabaseManager::stateChanged, this, [this](DatabaseManager::State state) {
+        updateStatus();
+        updateActions();
+        // A connection that was up and dropped: the manager keeps trying; the bar says so.
+        if (m_opened && state == DatabaseManager::State::Reconnecting)
+            m_bar->showProblem(u"Lost the connection to %1; trying again…"_s.arg(m_settings.url.toString()),
+                               m_db->lastError().toString());
+        else if (m_opened && state == DatabaseManager::State::Connected && !m_model->error().isValid())
+            m_bar->hide();
+    });
+    connect(m_db, &DatabaseManager::errorOccurred, this, [](const SurrealQt::Error &e) {
+        qCWarning(lcContacts).noquote() << "connection:" << e.toString();
+    });
+    if (m_bar->isVisible())
+        m_bar->setConnecting(true);
     updateStatus();
+    updateActions();
     start();
 }
 
 void ContactsWindow::start()
 {
+    const quint64 generation = m_generation;
     // The index on name makes the name order page in constant time (see docs/views).
     m_db->open()
         .then(this,
-              [this] {
+              [this, generation] {
+                  if (generation != m_generation)
+                      return QtFuture::makeReadyFuture(QueryResult());
                   return m_db->connection()->query(
                       u"DEFINE TABLE IF NOT EXISTS contact SCHEMALESS;"
                       u"DEFINE INDEX IF NOT EXISTS contact_name ON contact FIELDS name;"_s);
               })
         .unwrap()
         .then(this,
-              [this](const QueryResult &result) {
+              [this, generation](const QueryResult &result) {
+                  if (generation != m_generation)
+                      return;
                   if (!result.isOk())
                       throw Exception(result.firstError());
+                  m_opened = true;
+                  m_bar->hide();
                   m_model->setConnection(m_db->connection());
+                  updateStatus();
+                  updateActions();
                   seedIfEmpty();
               })
-        .onFailed(this, [this](const Exception &e) { showError(e.error().message()); });
+        .onFailed(this, [this, generation](const Exception &e) {
+            if (generation == m_generation)
+                failConnecting(e.error());
+        });
+}
+
+void ContactsWindow::failConnecting(const SurrealQt::Error &error)
+{
+    qCWarning(lcContacts).noquote() << "could not connect:" << error.toString();
+    const QString message = ConnectionBar::describe(error, m_settings);
+    m_bar->showProblem(message, error.toString());
+    updateStatus();
+    updateActions();
+    Q_EMIT connectionFailed(error, message);
 }
 
 void ContactsWindow::seedIfEmpty()
 {
+    const quint64 generation = m_generation;
     m_db->connection()
         ->query(u"SELECT count() FROM contact GROUP ALL"_s)
         .then(
             this,
-            [this](const QueryResult &result) {
+            [this, generation](const QueryResult &result) {
+                if (generation != m_generation)
+                    return QtFuture::makeReadyFuture(BulkResult());
+                if (!result.isOk())
+                    throw Exception(result.firstError());
                 const QVariantList rows = result.last().toList();
                 if (!rows.isEmpty() && rows.first().toMap().value(u"count"_s).toLongLong() > 0)
                     return QtFuture::makeReadyFuture(BulkResult());
@@ -189,14 +277,18 @@ void ContactsWindow::seedIfEmpty()
             })
         .unwrap()
         .then(this,
-              [this](const BulkResult &) {
+              [this, generation](const BulkResult &) {
+                  if (generation != m_generation)
+                      return;
                   m_seeded = true;
                   // Reload so the first page is read after the seed rows are in.
                   m_model->reload();
               })
-        .onFailed(this, [this](const Exception &e) {
+        .onFailed(this, [this, generation](const Exception &e) {
+            if (generation != m_generation)
+                return;
             m_seeded = true;
-            showError(e.error().message());
+            m_bar->showProblem(ConnectionBar::describe(e.error(), m_settings), e.error().toString());
         });
 }
 
@@ -216,11 +308,47 @@ void ContactsWindow::applySearch()
 
 void ContactsWindow::addContact()
 {
-    m_model->createRecord({{u"name"_s, u"New contact"_s},
-                           {u"email"_s, QString()},
-                           {u"phone"_s, QString()},
-                           {u"company"_s, QString()}});
-    statusBar()->showMessage(u"Added a contact; double-click a cell to edit it."_s, 4000);
+    if (!m_opened || m_db->state() != DatabaseManager::State::Connected) {
+        statusBar()->showMessage(u"Not connected: nothing was added. Connect first (File > Connection…)."_s,
+                                 8000);
+        return;
+    }
+    // Said only once the server answered: the contact exists, or it does not and the user is told.
+    statusBar()->showMessage(u"Adding a contact…"_s);
+    const quint64 generation = m_generation;
+    m_db->connection()
+        ->create(Table(u"contact"_s), {{u"name"_s, u"New contact"_s},
+                                       {u"email"_s, QString()},
+                                       {u"phone"_s, QString()},
+                                       {u"company"_s, QString()}})
+        .then(this,
+              [this, generation](const QVariantMap &record) {
+                  if (generation != m_generation)
+                      return;
+                  statusBar()->showMessage(u"Added a contact; double-click a cell to edit it."_s, 8000);
+                  // The live table shows the row when its notice arrives; select it then.
+                  const QVariant id = record.value(u"id"_s);
+                  auto select = [this, id] {
+                      const int row = m_model->rowOf(id);
+                      if (row < 0)
+                          return false;
+                      m_view->selectRow(row);
+                      m_view->scrollTo(m_model->index(row, 0));
+                      return true;
+                  };
+                  if (select())
+                      return;
+                  auto *guard = new QObject(this);
+                  connect(m_model, &QAbstractItemModel::rowsInserted, guard, [guard, select] {
+                      if (select())
+                          guard->deleteLater();
+                  });
+                  QTimer::singleShot(10000, guard, &QObject::deleteLater);
+              })
+        .onFailed(this, [this, generation](const Exception &e) {
+            if (generation == m_generation)
+                showError(u"The contact was not added"_s, e.error());
+        });
 }
 
 void ContactsWindow::deleteSelected()
@@ -250,7 +378,7 @@ void ContactsWindow::chooseCsv()
 void ContactsWindow::importCsv(const QString &fileName)
 {
     if (m_importing) {
-        showError(u"An import is already running"_s);
+        statusBar()->showMessage(u"An import is already running."_s, 8000);
         return;
     }
     const QString shortName = QFileInfo(fileName).fileName();
@@ -269,6 +397,7 @@ void ContactsWindow::importCsv(const QString &fileName)
     }
 
     m_importing = true;
+    updateActions();
     const qint64 total = records.size();
     auto *bulk = new BulkOperations(m_db->connection(), {}, this);
     auto *dialog = new QProgressDialog(u"Importing %1 contacts from %2…"_s.arg(total).arg(shortName),
@@ -287,13 +416,17 @@ void ContactsWindow::importCsv(const QString &fileName)
             [dialog](qint64 done, qint64) { dialog->setValue(int(done)); });
     auto finish = [this, dialog, bulk](qint64 written, qint64 total, bool cancelled, const QString &error) {
         m_importing = false;
+        updateActions();
         dialog->close();
         bulk->deleteLater();
         QString text = u"Imported %1 of %2 contacts"_s.arg(written).arg(total);
         if (cancelled)
             text += u" (cancelled)"_s;
-        if (!error.isEmpty())
-            text += u"; "_s + error;
+        if (!error.isEmpty()) {
+            // The diagnostic goes to the log; the status bar says what it means.
+            qCWarning(lcContacts).noquote() << "import:" << error;
+            text += u"; the rest could not be written (the log says why)"_s;
+        }
         statusBar()->showMessage(text, 30000);
         Q_EMIT importFinished(written, total, cancelled, error);
     };
@@ -315,7 +448,7 @@ void ContactsWindow::importCsv(const QString &fileName)
 
 void ContactsWindow::refuseImport(const QString &text)
 {
-    showError(u"Import refused: "_s + text);
+    statusBar()->showMessage(u"Import refused: "_s + text, 15000);
     // open(), not exec(): a message, not a nested event loop.
     auto *box = new QMessageBox(QMessageBox::Warning, u"Import CSV"_s, u"Nothing was imported."_s,
                                 QMessageBox::Ok, this);
@@ -346,7 +479,17 @@ void ContactsWindow::updateStatus()
     m_state->setText(text);
 }
 
-void ContactsWindow::showError(const QString &text)
+void ContactsWindow::updateActions()
 {
-    statusBar()->showMessage(u"Error: %1"_s.arg(text), 15000);
+    // Writes need a connection that is up; while reconnecting they would only wait.
+    const bool up = m_opened && m_db->state() == DatabaseManager::State::Connected;
+    m_add->setEnabled(up);
+    m_delete->setEnabled(up);
+    m_import->setEnabled(up && !m_importing);
+}
+
+void ContactsWindow::showError(const QString &what, const SurrealQt::Error &error)
+{
+    qCWarning(lcContacts).noquote() << what << ":" << error.toString();
+    statusBar()->showMessage(u"%1: %2"_s.arg(what, ConnectionBar::describe(error, m_settings)), 15000);
 }

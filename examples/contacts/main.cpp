@@ -9,11 +9,15 @@
 // CSV…), --add-contact, --wait-for (until the table shows a contact of that name, e.g. one another
 // instance added), then --dump-rows (the table as CSV on stdout, the format --import reads) and
 // --screenshot. With --wait-for, --dump-rows, --screenshot or --quit the app exits after the last
-// action; with only --import / --add-contact the window stays open.
+// action; without them (only --import / --add-contact, or no action at all) the window stays open.
+// When connecting fails, the window shows why in its connection bar (fix the URL or credentials
+// there and press Retry); a run that would exit prints "connection failed: …" and exits 1 (no
+// server at the URL) or 5 (the server refused: wrong password, no access), after saving the
+// window for --screenshot.
 //
 // Exit codes: 0 done; 1 bad command line or no server; 2 screenshot not saved; 3 timed out;
 // 4 import refused or incomplete (a malformed file is named with its line, before anything
-// starts); 5 database error; 6 the contact was not added.
+// starts); 5 database error (e.g. a wrong password); 6 the contact was not added.
 //
 // Without --url it starts a surreal-local of its own (needs Node.js, like tools/demo.sh);
 // point a second instance at the first one's URL (shown in the title bar) to see live edits.
@@ -24,6 +28,7 @@
 
 #include <SurrealQt/connection.h>
 #include <SurrealQt/databasemanager.h>
+#include <SurrealQt/error.h>
 #include <SurrealQt/exception.h>
 #include <SurrealQt/querylistmodel.h>
 #include <SurrealQt/queryresult.h>
@@ -95,16 +100,14 @@ bool fullyLoaded(const QueryListModel *model)
 
 int main(int argc, char *argv[])
 {
-    QApplication app(argc, argv);
-    app.setApplicationName(u"contacts"_s);
-
     QCommandLineParser parser;
     parser.setApplicationDescription(
         u"Contacts on SurrealDB through SurrealQt::QueryListModel.\n"
         u"Once the table is loaded, the actions run in this order: --import, --add-contact, "
         u"--wait-for, --dump-rows, --screenshot. With --wait-for, --dump-rows, --screenshot or --quit the "
         u"app exits after the last one. Exit codes: 0 done, 1 bad command line or no server, 2 screenshot "
-        u"not saved, 3 timed out, 4 import refused or incomplete, 5 database error, 6 contact not added."_s);
+        u"not saved, 3 timed out, 4 import refused or incomplete, 5 database error (e.g. a wrong "
+        u"password), 6 contact not added."_s);
     parser.addHelpOption();
     parser.addOption({u"url"_s, u"SurrealDB WebSocket URL (default: start a local server)"_s, u"url"_s});
     parser.addOption({u"user"_s, u"Root user (default: root)"_s, u"user"_s, u"root"_s});
@@ -128,15 +131,26 @@ int main(int argc, char *argv[])
     parser.addOption({u"dump-rows"_s,
                       u"Print the table's rows as CSV (every page, the format --import reads) on "
                       u"stdout, then exit"_s});
-    parser.addOption(
-        {u"screenshot"_s, u"Save a PNG of the window once the table is loaded, then exit"_s, u"file"_s});
+    parser.addOption({u"screenshot"_s,
+                      u"Save a PNG of the window once the table is loaded (or once connecting failed, "
+                      u"showing why), then exit"_s,
+                      u"file"_s});
     parser.addOption({u"quit"_s, u"Exit once the actions above are done (e.g. after --import)"_s});
     parser.addOption(
         {u"timeout"_s,
          u"With --wait-for, --dump-rows, --screenshot or --quit: give up after this many seconds "
          u"(exit 3; default: 60)"_s,
          u"seconds"_s, u"60"_s});
-    parser.process(app);
+    {
+        // Parsed before the GUI application exists: --help and a mistyped option answer without
+        // a display (QApplication aborts without one).
+        QCoreApplication cli(argc, argv);
+        cli.setApplicationName(u"contacts"_s);
+        parser.process(cli);
+    }
+
+    QApplication app(argc, argv);
+    app.setApplicationName(u"contacts"_s);
 
     // Command-line input is checked before a server or a window starts.
     const QString importFile = parser.value(u"import"_s);
@@ -179,36 +193,42 @@ int main(int argc, char *argv[])
         !waitFor.isEmpty() || dumpRows || !screenshot.isEmpty() || parser.isSet(u"quit"_s);
 
     LocalServer server;
-    QUrl url(parser.value(u"url"_s));
-    if (url.isEmpty()) {
+    ConnectionSettings settings{QUrl(parser.value(u"url"_s)), parser.value(u"namespace"_s),
+                                parser.value(u"database"_s), parser.value(u"user"_s),
+                                parser.value(u"pass"_s)};
+    if (settings.url.isEmpty()) {
         QString error;
-        url = server.start(parser.value(u"user"_s), parser.value(u"pass"_s), &error);
-        if (url.isEmpty()) {
+        settings.url = server.start(settings.user, settings.password, &error);
+        if (settings.url.isEmpty()) {
             qCritical("%s", qPrintable(error));
             return 1;
         }
     }
 
-    DatabaseManager db(url, parser.value(u"namespace"_s), parser.value(u"database"_s),
-                       Credentials::root(parser.value(u"user"_s), parser.value(u"pass"_s)));
-    db.setPoolSize(2);
-    ContactsWindow window(&db);
+    ContactsWindow window(settings);
     window.show();
     QueryListModel *model = window.model();
 
     // The actions, each calling the next one when it is done.
     std::function<void()> runImport, runAdd, runWaitFor, runDump, runScreenshot;
 
+    // Saves the window (after a moment for the layout to settle), then exits with `code`, or 2
+    // when the PNG could not be written.
+    auto screenshotAndExit = [&](int code) {
+        QTimer::singleShot(300, &app, [&, code] {
+            const QPixmap pixmap = window.grab();
+            app.exit(!pixmap.isNull() && pixmap.save(screenshot) ? code : 2);
+        });
+    };
+
     runScreenshot = [&] {
-        if (screenshot.isEmpty()) {
-            app.exit(0);
+        if (!screenshot.isEmpty()) {
+            screenshotAndExit(0);
             return;
         }
-        // One more turn of the event loop lets the view lay out the new rows.
-        QTimer::singleShot(300, &app, [&] {
-            const QPixmap pixmap = window.grab();
-            app.exit(!pixmap.isNull() && pixmap.save(screenshot) ? 0 : 2);
-        });
+        // The actions are done: a scripted run ends here; an interactive one keeps its window.
+        if (exitsWhenDone)
+            app.exit(0);
     };
 
     runDump = [&] {
@@ -258,7 +278,8 @@ int main(int argc, char *argv[])
             runWaitFor();
             return;
         }
-        db.connection()
+        window.database()
+            ->connection()
             ->create(Table(u"contact"_s), newContact)
             .then(&window,
                   [&, model](const QVariantMap &record) {
@@ -302,7 +323,8 @@ int main(int argc, char *argv[])
                 }
                 // Done when the table shows what the database holds (the model follows the
                 // import live; its total is recounted after bursts).
-                db.connection()
+                window.database()
+                    ->connection()
                     ->query(u"SELECT count() FROM contact GROUP ALL"_s)
                     .then(&window,
                           [&, model](const QueryResult &r) {
@@ -332,6 +354,23 @@ int main(int argc, char *argv[])
 
     QObject::connect(
         &window, &ContactsWindow::ready, &app, [&] { runImport(); }, Qt::SingleShotConnection);
+
+    // A scripted run cannot press Retry: it says why and exits (a screenshot shows the window
+    // with the connection bar). An interactive one stays open on the bar.
+    QObject::connect(&window, &ContactsWindow::connectionFailed, &app,
+                     [&](const SurrealQt::Error &error, const QString &message) {
+                         if (!exitsWhenDone)
+                             return;
+                         std::fprintf(stderr, "connection failed: %s\n", qPrintable(message));
+                         const bool noServer = error.kind() == Error::Kind::Connection ||
+                                               error.kind() == Error::Kind::Timeout ||
+                                               error.kind() == Error::Kind::Protocol;
+                         const int code = noServer ? 1 : 5;
+                         if (screenshot.isEmpty())
+                             app.exit(code);
+                         else
+                             screenshotAndExit(code);
+                     });
 
     if (exitsWhenDone) {
         QTimer::singleShot(timeoutSeconds * 1000, &app, [&, model] {

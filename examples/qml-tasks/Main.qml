@@ -1,5 +1,7 @@
 // The task list: add, toggle done, delete, filter; every instance on the same database
-// sees the others' changes live.
+// sees the others' changes live. When connecting fails, a bar says why in plain words (the
+// library's diagnostic behind Details) and lets the user fix the URL, namespace, database or
+// credentials and retry.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -13,36 +15,84 @@ ApplicationWindow {
     required property string password
     // Fill an empty table with a few tasks (the --screenshot run starts on an empty database).
     property bool seedDemoData: false
-    // The namespace the tasks live in (tests run each on a namespace of their own).
+    // Where the tasks live (--namespace / --database; tests run each on a namespace of their own).
     property string databaseNamespace: "examples"
+    property string databaseName: "tasks"
 
     property bool schemaReady: false
+    // The setup after connecting failed (the database is up, the schema could not be written).
+    property var setupError: null
     // True once the list shows its rows (main.cpp waits for it before a screenshot).
     readonly property bool loaded: schemaReady && tasks.status === QueryModel.Ready && tasks.count > 0
+    // True once connecting (or the setup after it) failed for good: the bar shows why and offers
+    // Retry. main.cpp ends a --screenshot run here, with the kind deciding the exit code.
+    readonly property bool failed: db.status === Database.Error || setupError !== null
+    readonly property string failureKind: db.status === Database.Error ? db.errorKind
+                                                                       : (setupError ? setupError.kind : "")
+    // The sentence the bar shows for a failure (main.cpp prints it as the status line).
+    readonly property string failureText: failed ? describe(failureKind) : ""
+    readonly property string failureDetails: db.status === Database.Error
+                                             ? db.errorKind + ": " + db.error
+                                             : (setupError ? setupError.kind + ": " + setupError.message : "")
+    // An active filter: an empty list then means "nothing matches", not "nothing to do".
+    readonly property bool filtering: show.currentIndex > 0 || search.text.trim() !== ""
     readonly property string statusText: {
+        if (db.status === Database.Connecting)
+            return qsTr("Connecting to %1…").arg(db.url)
+        if (db.status === Database.Reconnecting)
+            return qsTr("Connection lost; reconnecting…")
         if (db.status !== Database.Ready)
-            return db.error !== "" ? "Database: " + db.error : "Connecting to " + db.url + "…"
+            return qsTr("Not connected")
         if (tasks.status === QueryModel.Error)
-            return "Error: " + tasks.error
+            return describe(tasks.errorKind)
         if (tasks.status === QueryModel.Loading)
-            return "Loading…"
+            return qsTr("Loading…")
         return tasks.count + (tasks.count === 1 ? " task" : " tasks") + " · live"
     }
 
     width: 420
     height: 520
     visible: true
-    title: qsTr("Tasks")
+    title: qsTr("Tasks — %1").arg(db.url)
+
+    // One sentence for a person: what went wrong and what to do. The library's message (bind
+    // names, statements) stays behind Details and in the log.
+    function describe(kind) {
+        switch (kind) {
+        case "Connection":
+        case "Timeout":
+        case "Protocol":
+            return qsTr("Could not reach a SurrealDB server at %1. Check the URL and that the server is "
+                        + "running, then press Retry.").arg(db.url)
+        case "Authentication":
+            return qsTr("The server refused user \"%1\" with this password. Check the user and password, "
+                        + "then press Retry.").arg(db.user)
+        case "NotAllowed":
+            return qsTr("User \"%1\" may not use namespace \"%2\", database \"%3\".")
+                .arg(db.user).arg(db.namespace).arg(db.database)
+        case "NotFound":
+            return qsTr("Namespace \"%1\" or database \"%2\" does not exist on the server.")
+                .arg(db.namespace).arg(db.database)
+        default:
+            return qsTr("The server could not load the tasks. The details say why.")
+        }
+    }
 
     Database {
         id: db
         url: window.url
         namespace: window.databaseNamespace
-        database: "tasks"
+        database: window.databaseName
         user: window.user
         password: window.password
 
         onOpened: window.prepare()
+        onStatusChanged: {
+            if (status === Database.Connecting) {
+                window.schemaReady = false
+                window.setupError = null
+            }
+        }
         onErrorOccurred: error => console.warn("database error: " + error.message)
     }
 
@@ -65,7 +115,11 @@ ApplicationWindow {
         // Values reach the database only as bind variables.
         bindings: ({ done: show.currentIndex === 2, q: search.text.trim().toLowerCase() })
 
-        onWriteRefused: (recordId, message) => window.flash("Not saved: " + message)
+        onWriteRefused: (recordId, message) => {
+            console.warn("not saved: " + message)
+            window.flash(qsTr("The change was not saved (the log says why)."))
+        }
+        onErrorChanged: if (error !== "") console.warn("task list: " + errorKind + ": " + error)
     }
 
     function prepare() {
@@ -85,17 +139,45 @@ ApplicationWindow {
                 ])
             })
             .then(() => { window.schemaReady = true })
-            .catch(e => window.flash("Setup failed: " + e.message))
+            .catch(e => {
+                console.warn("setup failed: " + e.kindName + ": " + e.message)
+                window.setupError = { kind: e.kindName || "", message: e.message }
+            })
     }
 
     function addTask() {
         const title = newTitle.text.trim()
         if (title === "")
             return
-        newTitle.clear()
-        // A CRUD helper: resolves with the created record (its id as "task:…" text).
+        // The field is cleared once the server has the task: a failed add keeps what was typed.
         db.insertOne("task", { title: title, done: false })
-            .catch(e => window.flash("Could not add: " + e.message))
+            .then(() => {
+                if (newTitle.text.trim() === title)
+                    newTitle.clear()
+            })
+            .catch(e => {
+                console.warn("not added: " + e.kindName + ": " + e.message)
+                window.flash(e.kindName === "Validation" || e.kindName === "NotAllowed"
+                             ? qsTr("Not added: the database refused this task (the log says why).")
+                             : qsTr("Not added: %1").arg(window.describe(e.kindName)))
+            })
+    }
+
+    // Connect again with what the bar's fields say (Retry / Connect).
+    function reconnect() {
+        window.setupError = null
+        const changed = db.url.toString() !== urlField.text.trim() || db.namespace !== nsField.text.trim()
+                || db.database !== dbField.text.trim() || db.user !== userField.text
+                || db.password !== passwordField.text
+        db.url = urlField.text.trim()
+        db.namespace = nsField.text.trim()
+        db.database = dbField.text.trim()
+        db.user = userField.text
+        db.password = passwordField.text
+        // A changed setting reconnects by itself; the same settings need an explicit open().
+        if (!changed)
+            db.open()
+        connectionBar.editing = false
     }
 
     function flash(text) {
@@ -103,36 +185,157 @@ ApplicationWindow {
         messageTimer.restart()
     }
 
-    header: ToolBar {
-        ColumnLayout {
-            anchors.fill: parent
-            anchors.margins: 6
-            RowLayout {
-                Layout.fillWidth: true
-                TextField {
-                    id: newTitle
-                    objectName: "newTitle"
+    header: ColumnLayout {
+        spacing: 0
+
+        // Why the app is not connected, and the settings to fix it.
+        Pane {
+            id: connectionBar
+            objectName: "connectionBar"
+            // File-menu-less QML app: the ⚙ button opens it without a problem.
+            property bool editing: false
+            Layout.fillWidth: true
+            visible: window.failed || editing
+            background: Rectangle {
+                color: window.failed ? "#fdecd9" : palette.window
+                border.color: window.failed ? "#e0a070" : palette.mid
+            }
+
+            ColumnLayout {
+                id: barContent
+                anchors.fill: parent
+                Label {
+                    objectName: "connectionMessage"
                     Layout.fillWidth: true
-                    placeholderText: qsTr("What needs doing?")
-                    onAccepted: window.addTask()
+                    // A wrapped label's height follows its width: asked of the bar's width
+                    // directly, so the rows below never overlap the sentence.
+                    Layout.preferredHeight: contentHeight
+                    wrapMode: Text.Wrap
+                    text: db.status === Database.Connecting
+                          ? qsTr("Connecting to %1…").arg(db.url)
+                          : window.failed ? window.failureText
+                                          : qsTr("Connect to another server, namespace or database.")
                 }
-                Button {
-                    text: qsTr("Add")
-                    enabled: db.ready
-                    onClicked: window.addTask()
+                Label {
+                    objectName: "connectionDetails"
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: contentHeight
+                    visible: detailsButton.checked && window.failed
+                    wrapMode: Text.Wrap
+                    font.pointSize: 8
+                    text: window.failureDetails
+                }
+                GridLayout {
+                    Layout.fillWidth: true
+                    columns: 4
+                    Label { text: qsTr("URL") }
+                    TextField {
+                        id: urlField
+                        objectName: "urlField"
+                        Layout.fillWidth: true
+                        Layout.columnSpan: 3
+                        text: db.url
+                        onAccepted: window.reconnect()
+                    }
+                    Label { text: qsTr("Namespace") }
+                    TextField {
+                        id: nsField
+                        objectName: "namespaceField"
+                        Layout.fillWidth: true
+                        text: db.namespace
+                        onAccepted: window.reconnect()
+                    }
+                    Label { text: qsTr("Database") }
+                    TextField {
+                        id: dbField
+                        objectName: "databaseField"
+                        Layout.fillWidth: true
+                        text: db.database
+                        onAccepted: window.reconnect()
+                    }
+                    Label { text: qsTr("User") }
+                    TextField {
+                        id: userField
+                        objectName: "userField"
+                        Layout.fillWidth: true
+                        text: db.user
+                        onAccepted: window.reconnect()
+                    }
+                    Label { text: qsTr("Password") }
+                    TextField {
+                        id: passwordField
+                        objectName: "passwordField"
+                        Layout.fillWidth: true
+                        echoMode: TextInput.Password
+                        text: db.password
+                        onAccepted: window.reconnect()
+                    }
+                }
+                RowLayout {
+                    Layout.fillWidth: true
+                    Button {
+                        id: detailsButton
+                        objectName: "detailsButton"
+                        text: qsTr("Details")
+                        checkable: true
+                        visible: window.failed
+                    }
+                    Item { Layout.fillWidth: true }
+                    Button {
+                        text: qsTr("Cancel")
+                        visible: connectionBar.editing && !window.failed
+                        onClicked: connectionBar.editing = false
+                    }
+                    Button {
+                        objectName: "connectButton"
+                        text: window.failed ? qsTr("Retry") : qsTr("Connect")
+                        enabled: db.status !== Database.Connecting
+                        highlighted: true
+                        onClicked: window.reconnect()
+                    }
                 }
             }
-            RowLayout {
-                Layout.fillWidth: true
-                ComboBox {
-                    id: show
-                    objectName: "showFilter"
-                    model: [qsTr("All"), qsTr("Open"), qsTr("Done")]
-                }
-                TextField {
-                    id: search
+        }
+
+        ToolBar {
+            Layout.fillWidth: true
+            ColumnLayout {
+                anchors.fill: parent
+                anchors.margins: 6
+                RowLayout {
                     Layout.fillWidth: true
-                    placeholderText: qsTr("Filter…")
+                    TextField {
+                        id: newTitle
+                        objectName: "newTitle"
+                        Layout.fillWidth: true
+                        placeholderText: qsTr("What needs doing?")
+                        onAccepted: window.addTask()
+                    }
+                    Button {
+                        objectName: "addButton"
+                        text: qsTr("Add")
+                        enabled: db.ready && window.schemaReady
+                        onClicked: window.addTask()
+                    }
+                    ToolButton {
+                        objectName: "settingsButton"
+                        text: "⚙"
+                        onClicked: connectionBar.editing = !connectionBar.editing
+                    }
+                }
+                RowLayout {
+                    Layout.fillWidth: true
+                    ComboBox {
+                        id: show
+                        objectName: "showFilter"
+                        model: [qsTr("All"), qsTr("Open"), qsTr("Done")]
+                    }
+                    TextField {
+                        id: search
+                        objectName: "search"
+                        Layout.fillWidth: true
+                        placeholderText: qsTr("Filter…")
+                    }
                 }
             }
         }
@@ -175,9 +378,10 @@ ApplicationWindow {
         }
 
         Label {
+            objectName: "emptyText"
             anchors.centerIn: parent
             visible: list.count === 0 && tasks.status === QueryModel.Ready
-            text: qsTr("Nothing to do.")
+            text: window.filtering ? qsTr("No tasks match the filter.") : qsTr("Nothing to do.")
             opacity: 0.6
         }
     }
@@ -188,6 +392,7 @@ ApplicationWindow {
             anchors.leftMargin: 8
             Label {
                 id: message
+                objectName: "statusLine"
                 Layout.fillWidth: true
                 text: window.statusText
                 elide: Text.ElideRight

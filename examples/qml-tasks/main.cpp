@@ -1,8 +1,15 @@
 // SurrealQt QML example: a task list that stays live across instances.
 //
-//   qml-tasks [--url ws://127.0.0.1:8000] [--user root] [--pass root] [--screenshot FILE.png]
+//   qml-tasks [--url ws://127.0.0.1:8000] [--user root] [--pass root] [--namespace examples]
+//             [--database tasks] [--screenshot FILE.png] [--timeout 60]
 //
 // Without --url it starts a surreal-local of its own (needs Node.js, like tools/demo.sh).
+// When connecting fails, the window says why in its connection bar (fix the settings there and
+// press Retry). With --screenshot the app saves the window once the tasks are shown, or once
+// connecting failed (showing why), then exits.
+//
+// Exit codes: 0 done; 1 bad command line or no server; 2 screenshot not saved; 3 timed out;
+// 5 database error (e.g. a wrong password).
 
 #include "localserver.h"
 
@@ -12,22 +19,48 @@
 #include <QtQml/QQmlApplicationEngine>
 #include <QtQuick/QQuickWindow>
 
+#include <cstdio>
+
 using namespace Qt::StringLiterals;
 
 int main(int argc, char *argv[])
 {
-    QGuiApplication app(argc, argv);
-    app.setApplicationName(u"qml-tasks"_s);
-
     QCommandLineParser parser;
-    parser.setApplicationDescription(u"Task list on SurrealDB through the SurrealQt QML module"_s);
+    parser.setApplicationDescription(
+        u"Task list on SurrealDB through the SurrealQt QML module.\n"
+        u"Exit codes: 0 done, 1 bad command line or no server, 2 screenshot not saved, 3 timed out, "
+        u"5 database error (e.g. a wrong password)."_s);
     parser.addHelpOption();
     parser.addOption({u"url"_s, u"SurrealDB WebSocket URL (default: start a local server)"_s, u"url"_s});
-    parser.addOption({u"user"_s, u"Root user"_s, u"user"_s, u"root"_s});
-    parser.addOption({u"pass"_s, u"Root password"_s, u"password"_s, u"root"_s});
+    parser.addOption({u"user"_s, u"Root user (default: root)"_s, u"user"_s, u"root"_s});
+    parser.addOption({u"pass"_s, u"Root password (default: root)"_s, u"password"_s, u"root"_s});
     parser.addOption(
-        {u"screenshot"_s, u"Save a PNG of the window once the tasks are shown, then exit"_s, u"file"_s});
-    parser.process(app);
+        {u"namespace"_s, u"Namespace of the tasks (default: examples)"_s, u"name"_s, u"examples"_s});
+    parser.addOption({u"database"_s, u"Database of the tasks (default: tasks)"_s, u"name"_s, u"tasks"_s});
+    parser.addOption({u"screenshot"_s,
+                      u"Save a PNG of the window once the tasks are shown (or once connecting failed, "
+                      u"showing why), then exit"_s,
+                      u"file"_s});
+    parser.addOption({u"timeout"_s,
+                      u"With --screenshot: give up after this many seconds (exit 3; default: 60)"_s,
+                      u"seconds"_s, u"60"_s});
+    {
+        // Parsed before the GUI application exists: --help and a mistyped option answer without
+        // a display (QGuiApplication aborts without one).
+        QCoreApplication cli(argc, argv);
+        cli.setApplicationName(u"qml-tasks"_s);
+        parser.process(cli);
+    }
+    bool timeoutOk = false;
+    const int timeoutSeconds = parser.value(u"timeout"_s).toInt(&timeoutOk);
+    if (!timeoutOk || timeoutSeconds <= 0 || timeoutSeconds > 86400) {
+        std::fprintf(stderr, "--timeout: seconds from 1 to 86400 expected, not \"%s\"\n",
+                     qPrintable(parser.value(u"timeout"_s)));
+        return 1;
+    }
+
+    QGuiApplication app(argc, argv);
+    app.setApplicationName(u"qml-tasks"_s);
 
     LocalServer server;
     QUrl url(parser.value(u"url"_s));
@@ -47,6 +80,8 @@ int main(int argc, char *argv[])
     engine.setInitialProperties({{u"url"_s, url},
                                  {u"user"_s, parser.value(u"user"_s)},
                                  {u"password"_s, parser.value(u"pass"_s)},
+                                 {u"databaseNamespace"_s, parser.value(u"namespace"_s)},
+                                 {u"databaseName"_s, parser.value(u"database"_s)},
                                  {u"seedDemoData"_s, !screenshot.isEmpty()}});
     engine.load(QUrl(u"qrc:/qt/qml/Tasks/Main.qml"_s));
     if (engine.rootObjects().isEmpty())
@@ -54,22 +89,33 @@ int main(int argc, char *argv[])
     auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst());
 
     if (!screenshot.isEmpty()) {
-        // Main.qml's "loaded" turns true once the model is Ready with rows; then one more
-        // frame so the list has laid them out.
-        auto *poll = new QTimer(&app);
-        QObject::connect(poll, &QTimer::timeout, &app, [&, poll] {
-            if (!window->property("loaded").toBool())
-                return;
-            poll->stop();
-            QTimer::singleShot(300, &app, [&] {
+        // Main.qml's "loaded" turns true once the model is Ready with rows, "failed" once
+        // connecting or the setup failed for good; then one more frame for the layout.
+        auto saveAndExit = [&](int code) {
+            QTimer::singleShot(300, &app, [&, code] {
                 const QImage image = window->grabWindow();
-                app.exit(!image.isNull() && image.save(screenshot) ? 0 : 2);
+                app.exit(!image.isNull() && image.save(screenshot) ? code : 2);
             });
+        };
+        auto *poll = new QTimer(&app);
+        QObject::connect(poll, &QTimer::timeout, &app, [&, poll, saveAndExit] {
+            if (window->property("loaded").toBool()) {
+                poll->stop();
+                saveAndExit(0);
+            } else if (window->property("failed").toBool()) {
+                poll->stop();
+                std::fprintf(stderr, "connection failed: %s\n",
+                             qPrintable(window->property("failureText").toString()));
+                const QString kind = window->property("failureKind").toString();
+                const bool noServer =
+                    kind == u"Connection"_s || kind == u"Timeout"_s || kind == u"Protocol"_s;
+                saveAndExit(noServer ? 1 : 5);
+            }
         });
         poll->start(100);
-        QTimer::singleShot(60000, &app, [&] {
-            qCritical("timed out waiting for the task list (%s)",
-                      qPrintable(window->property("statusText").toString()));
+        QTimer::singleShot(timeoutSeconds * 1000, &app, [&] {
+            std::fprintf(stderr, "timed out after %d s waiting for the task list (%s)\n", timeoutSeconds,
+                         qPrintable(window->property("statusText").toString()));
             app.exit(3);
         });
     }

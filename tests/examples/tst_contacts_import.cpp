@@ -68,7 +68,6 @@ class TestContactsImport : public QObject
 
     struct Setup
     {
-        std::unique_ptr<DatabaseManager> db;
         std::unique_ptr<ContactsWindow> window;
         // A second connection, as another program would count.
         std::unique_ptr<DatabaseManager> observer;
@@ -79,8 +78,8 @@ class TestContactsImport : public QObject
     {
         const QString ns = TestServer::uniqueName("contacts_");
         auto credentials = Credentials::root(TestServer::user(), TestServer::pass());
-        s->db = std::make_unique<DatabaseManager>(TestServer::url(), ns, u"contacts"_s, credentials);
-        s->window = std::make_unique<ContactsWindow>(s->db.get());
+        s->window = std::make_unique<ContactsWindow>(
+            ConnectionSettings{TestServer::url(), ns, u"contacts"_s, TestServer::user(), TestServer::pass()});
         QSignalSpy ready(s->window.get(), &ContactsWindow::ready);
         s->window->show();
         if (!ready.wait(20000))

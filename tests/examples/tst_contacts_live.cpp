@@ -25,7 +25,6 @@ namespace {
 
 struct Instance
 {
-    std::unique_ptr<DatabaseManager> db;
     std::unique_ptr<ContactsWindow> window;
 
     QueryListModel *model() const { return window->model(); }
@@ -61,9 +60,8 @@ class TestContactsLive : public QObject
 
     bool start(Instance *i)
     {
-        i->db = std::make_unique<DatabaseManager>(TestServer::url(), m_ns, u"contacts"_s,
-                                                  Credentials::root(TestServer::user(), TestServer::pass()));
-        i->window = std::make_unique<ContactsWindow>(i->db.get());
+        i->window = std::make_unique<ContactsWindow>(ConnectionSettings{
+            TestServer::url(), m_ns, u"contacts"_s, TestServer::user(), TestServer::pass()});
         QSignalSpy ready(i->window.get(), &ContactsWindow::ready);
         i->window->show();
         return ready.wait(20000);

@@ -1,0 +1,155 @@
+// examples/qml-tasks' own Main.qml when things go wrong, against the real engine:
+// - a wrong password: the connection bar says so in words (no library internals; the
+//   diagnostic behind Details); fixing the password in the bar and pressing Retry loads the list;
+// - an add the server refuses keeps what was typed and says it was not added; an accepted one
+//   clears the field;
+// - an empty list says why: "No tasks match the filter." while a filter is on, "Nothing to do."
+//   when the table is empty.
+
+#include "futurewait.h"
+#include "testserver.h"
+
+#include <SurrealQt/connection.h>
+#include <SurrealQt/databasemanager.h>
+#include <SurrealQt/queryresult.h>
+
+#include <QtGui/QGuiApplication>
+#include <QtQml/QQmlApplicationEngine>
+#include <QtQuick/QQuickItem>
+#include <QtQuick/QQuickWindow>
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+using namespace SurrealQt;
+
+namespace {
+
+constexpr int LoadBoundMs = 20000;
+
+struct Instance
+{
+    std::unique_ptr<QQmlApplicationEngine> engine;
+    QQuickWindow *window = nullptr;
+
+    QQuickItem *item(const QString &name) const { return window->findChild<QQuickItem *>(name); }
+    QString text(const QString &name) const { return item(name)->property("text").toString(); }
+    bool click(const QString &name) const
+    {
+        QQuickItem *target = item(name);
+        if (!target || !target->isVisible())
+            return false;
+        const QPointF centre = target->mapToScene(QPointF(target->width() / 2, target->height() / 2));
+        QTest::mouseClick(window, Qt::LeftButton, {}, centre.toPoint());
+        return true;
+    }
+};
+
+} // namespace
+
+class TestQmlTasksConnection : public QObject
+{
+    Q_OBJECT
+
+    bool load(Instance *i, const QString &ns, const QString &password, bool seed)
+    {
+        i->engine = std::make_unique<QQmlApplicationEngine>();
+        i->engine->addImportPath(QStringLiteral(SURREALQT_QML_IMPORT_PATH));
+        i->engine->setInitialProperties({{u"url"_s, TestServer::url()},
+                                         {u"user"_s, TestServer::user()},
+                                         {u"password"_s, password},
+                                         {u"seedDemoData"_s, seed},
+                                         {u"databaseNamespace"_s, ns}});
+        i->engine->load(QUrl::fromLocalFile(QStringLiteral(QML_TASKS_MAIN)));
+        if (i->engine->rootObjects().isEmpty())
+            return false;
+        i->window = qobject_cast<QQuickWindow *>(i->engine->rootObjects().constFirst());
+        return i->window != nullptr;
+    }
+
+    QueryResult runInDb(const QString &ns, const QString &surrealql)
+    {
+        DatabaseManager db(TestServer::url(), ns, u"tasks"_s,
+                           Credentials::root(TestServer::user(), TestServer::pass()));
+        if (!settle(db.open()))
+            return {};
+        return db.connection()->querySync(surrealql);
+    }
+
+private Q_SLOTS:
+    void wrongPasswordThenRetry()
+    {
+        Instance i;
+        QVERIFY(load(&i, TestServer::uniqueName("qmltasks_conn_"), u"wrong"_s, true));
+        QTRY_VERIFY_WITH_TIMEOUT(i.window->property("failed").toBool(), LoadBoundMs);
+        QCOMPARE(i.window->property("failureKind").toString(), u"Authentication"_s);
+        QVERIFY(i.item(u"connectionBar"_s)->isVisible());
+        const QString message = i.text(u"connectionMessage"_s);
+        QVERIFY2(message.contains(u"refused user \"%1\" with this password"_s.arg(TestServer::user())),
+                 qPrintable(message));
+        QVERIFY2(!message.contains(u'$'), qPrintable(message));
+        QVERIFY(!i.item(u"connectionDetails"_s)->isVisible());
+        QVERIFY(i.click(u"detailsButton"_s));
+        QTRY_VERIFY(i.item(u"connectionDetails"_s)->isVisible());
+        QVERIFY(i.text(u"connectionDetails"_s).startsWith(u"Authentication: "_s));
+        QCOMPARE(i.text(u"connectButton"_s), u"Retry"_s);
+        QVERIFY(!i.item(u"addButton"_s)->isEnabled());
+
+        i.item(u"passwordField"_s)->setProperty("text", TestServer::pass());
+        QVERIFY(i.click(u"connectButton"_s));
+        QTRY_VERIFY_WITH_TIMEOUT(i.window->property("loaded").toBool(), LoadBoundMs);
+        QVERIFY(!i.window->property("failed").toBool());
+        QTRY_VERIFY(!i.item(u"connectionBar"_s)->isVisible());
+        QVERIFY(i.item(u"addButton"_s)->isEnabled());
+    }
+
+    void refusedAddKeepsTheText()
+    {
+        const QString ns = TestServer::uniqueName("qmltasks_conn_");
+        // The schema refuses long titles: a real refusal by the server.
+        const QueryResult schema = runInDb(ns, u"DEFINE TABLE task SCHEMALESS;"
+                                               u"DEFINE FIELD title ON task TYPE string "
+                                               u"ASSERT string::len($value) <= 30"_s);
+        QVERIFY2(schema.isOk(), qPrintable(schema.firstError().message()));
+        Instance i;
+        QVERIFY(load(&i, ns, TestServer::pass(), true));
+        QTRY_VERIFY_WITH_TIMEOUT(i.window->property("loaded").toBool(), LoadBoundMs);
+
+        const QString longTitle = u"A title far too long for this schema"_s;
+        i.item(u"newTitle"_s)->setProperty("text", longTitle);
+        QVERIFY(i.click(u"addButton"_s));
+        QTRY_VERIFY_WITH_TIMEOUT(i.text(u"statusLine"_s).startsWith(u"Not added"_s), LoadBoundMs);
+        QVERIFY2(!i.text(u"statusLine"_s).contains(u'$'), qPrintable(i.text(u"statusLine"_s)));
+        QCOMPARE(i.text(u"newTitle"_s), longTitle);
+
+        i.item(u"newTitle"_s)->setProperty("text", u"Short one"_s);
+        QVERIFY(i.click(u"addButton"_s));
+        QTRY_COMPARE_WITH_TIMEOUT(i.text(u"newTitle"_s), QString(), LoadBoundMs);
+        QCOMPARE(
+            runInDb(ns, u"SELECT VALUE title FROM task WHERE title = 'Short one'"_s).last().toList().size(),
+            1);
+    }
+
+    void emptyListSaysWhy()
+    {
+        Instance i;
+        // Not seeded: an empty table.
+        QVERIFY(load(&i, TestServer::uniqueName("qmltasks_conn_"), TestServer::pass(), false));
+        QQuickItem *empty = i.item(u"emptyText"_s);
+        QVERIFY(empty);
+        QTRY_VERIFY_WITH_TIMEOUT(empty->isVisible(), LoadBoundMs);
+        QCOMPARE(i.text(u"emptyText"_s), u"Nothing to do."_s);
+
+        i.item(u"newTitle"_s)->setProperty("text", u"Water the plants"_s);
+        QVERIFY(i.click(u"addButton"_s));
+        QTRY_VERIFY_WITH_TIMEOUT(!empty->isVisible(), LoadBoundMs);
+        // A filter nothing matches: the list is empty because of it, and says so.
+        i.item(u"search"_s)->setProperty("text", u"no such task"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(empty->isVisible(), LoadBoundMs);
+        QCOMPARE(i.text(u"emptyText"_s), u"No tasks match the filter."_s);
+        i.item(u"search"_s)->setProperty("text", QString());
+        QTRY_VERIFY_WITH_TIMEOUT(!empty->isVisible(), LoadBoundMs);
+    }
+};
+
+QTEST_MAIN(TestQmlTasksConnection)
+#include "tst_qmltasks_connection.moc"

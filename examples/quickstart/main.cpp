@@ -1,12 +1,16 @@
 // SurrealQt quickstart: connect, write, query with bind variables, watch a live query, use the
-// CRUD helpers and a list model.
+// CRUD helpers, the model layer (the seed's example: create, filter(age__gte=18), save, delete)
+// and a list model.
 //
 //   quickstart [ws://127.0.0.1:8000] [user] [password]
+
+#include "person.h"
 
 #include <SurrealQt/crudhelpers.h>
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/exception.h>
 #include <SurrealQt/livequery.h>
+#include <SurrealQt/query.h>
 #include <SurrealQt/querylistmodel.h>
 #include <SurrealQt/recordid.h>
 #include <SurrealQt/table.h>
@@ -32,12 +36,14 @@ int main(int argc, char *argv[])
 
     Connection *c = db.connection();
     LiveQuery *live = nullptr;
+    QSharedPointer<Person> john;
 
     db.open()
         .then(&app,
               [&] {
                   out << "connected to " << url.toString() << Qt::endl;
-                  return c->query(u"DEFINE TABLE OVERWRITE book SCHEMALESS; DELETE book;"_s);
+                  return c->query(u"DEFINE TABLE OVERWRITE book SCHEMALESS; DELETE book;"
+                                  u"DEFINE TABLE OVERWRITE person SCHEMALESS; DELETE person;"_s);
               })
         .unwrap()
         .then(&app,
@@ -99,6 +105,53 @@ int main(int argc, char *argv[])
         .then(&app,
               [&](qint64 shortBooks) {
                   out << "helpers: " << shortBooks << " book(s) under 300 pages" << Qt::endl;
+                  // The model layer: Person (person.h) is a QObject whose Q_PROPERTYs are the
+                  // record's fields. create() validates, writes and returns the stored object.
+                  Person::setDefaultConnection(c);
+                  return Person::objects().create(
+                      {{u"name"_s, u"John"_s}, {u"email"_s, u"john@example.com"_s}, {u"age"_s, 30}});
+              })
+        .unwrap()
+        .then(&app,
+              [&](const QSharedPointer<Person> &created) {
+                  john = created;
+                  out << "model: created " << john->id().toString() << " (" << john->name() << ", "
+                      << john->age() << ")" << Qt::endl;
+                  return Person::objects().create({{u"name"_s, u"Tim"_s}, {u"age"_s, 12}});
+              })
+        .unwrap()
+        .then(&app,
+              [&](const QSharedPointer<Person> &) {
+                  // Django-style lookups become bound SurrealQL: WHERE age >= $p0.
+                  return Person::objects().filter(u"age__gte"_s, 18).all();
+              })
+        .unwrap()
+        .then(&app,
+              [&](const QList<QSharedPointer<Person>> &adults) {
+                  out << "model: " << adults.size() << " adult(s):";
+                  for (const auto &p : adults)
+                      out << ' ' << p->name();
+                  out << Qt::endl;
+                  if (adults.size() != 1)
+                      throw Exception(Error(Error::Kind::Query, u"expected 1 adult"_s));
+                  john->setAge(31);
+                  // A stored object sends only its dirty fields (here: age).
+                  return john->save();
+              })
+        .unwrap()
+        .then(&app,
+              [&] {
+                  out << "model: saved " << john->name() << ", now " << john->age() << Qt::endl;
+                  return john->remove();
+              })
+        .unwrap()
+        .then(&app, [&] { return Person::objects().count(); })
+        .unwrap()
+        .then(&app,
+              [&](qint64 people) {
+                  out << "model: deleted " << john->name() << "; " << people << " person left" << Qt::endl;
+                  if (people != 1)
+                      throw Exception(Error(Error::Kind::Query, u"expected 1 person left"_s));
                   // A list model for item views (QListView, QTableView, QML ListView): paged,
                   // and live, so it follows the table's changes.
                   auto *model = new QueryListModel(c, &app);
@@ -109,12 +162,12 @@ int main(int argc, char *argv[])
                       model, &QueryListModel::statusChanged, &app,
                       [&app, &out, model](QueryListModel::Status status) {
                           if (status == QueryListModel::Error) {
-                              out << "model: " << model->errorString() << Qt::endl;
+                              out << "list model: " << model->errorString() << Qt::endl;
                               app.exit(1);
                           }
                           if (status != QueryListModel::Ready)
                               return;
-                          out << "model: " << model->rowCount() << " rows, by pages:" << Qt::endl;
+                          out << "list model: " << model->rowCount() << " rows, by pages:" << Qt::endl;
                           const int title = model->roleForField(u"title"_s);
                           for (int row = 0; row < model->rowCount(); ++row)
                               out << "  " << model->index(row).data(title).toString() << Qt::endl;

@@ -1,9 +1,11 @@
 # Runs an example app against the test server and checks what it leaves behind.
-#   cmake -DAPP=path -DURL_FILE=path [-DSCREENSHOT=out.png] [-DIMPORT_ROWS=n] -P run_app.cmake
+#   cmake -DAPP=path -DURL_FILE=path [-DSCREENSHOT=out.png] [-DIMPORT_ROWS=n] [-DMODEL_EXAMPLE=ON]
+#         -P run_app.cmake
 # With SCREENSHOT the app gets --url/--user/--pass/--screenshot and must write a non-empty PNG;
 # without, it gets "URL user pass" (the quickstart's command line, as tools/demo.sh runs it).
 # IMPORT_ROWS writes a CSV of n contacts (with quoted commas and quotes) next to the PNG and
 # passes --import: the app must report all n written and the table showing the database's rows.
+# MODEL_EXAMPLE: the quickstart's output must show the seed's model example, step by step.
 if(DEFINED ENV{SURREALQT_TEST_URL} AND NOT "$ENV{SURREALQT_TEST_URL}" STREQUAL "")
     set(url "$ENV{SURREALQT_TEST_URL}")
 else()
@@ -41,6 +43,14 @@ if(NOT rc EQUAL 0)
 endif()
 if(IMPORT_ROWS AND NOT out MATCHES "imported ${IMPORT_ROWS} of ${IMPORT_ROWS} contacts\n.*the table shows")
     message(FATAL_ERROR "${APP} did not report the import of ${IMPORT_ROWS} contacts\n${out}\n${err}")
+endif()
+if(MODEL_EXAMPLE)
+    foreach(line "model: created person:[^\n]+ \\(John, 30\\)\n" "model: 1 adult\\(s\\): John\n"
+            "model: saved John, now 31\n" "model: deleted John; 1 person left\n")
+        if(NOT out MATCHES "${line}")
+            message(FATAL_ERROR "${APP} did not print the model example's line \"${line}\"\n${out}\n${err}")
+        endif()
+    endforeach()
 endif()
 if(SCREENSHOT)
     if(NOT EXISTS "${SCREENSHOT}")

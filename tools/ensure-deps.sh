@@ -51,12 +51,25 @@ ensure_server() {
     fi
 }
 
-# Extra arguments are CMake cache settings, e.g. -DSURREALQT_WARNINGS_AS_ERRORS=ON.
-configure_and_build() {
-    if [ ! -f "$SURREALQT_BUILD/build.ninja" ] || [ $# -gt 0 ]; then
-        cmake -S "$SURREALQT_ROOT" -B "$SURREALQT_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
+# One configuration for tools/demo.sh and tools/test.sh (warnings as errors in both: our own code
+# builds without a warning on Debian 12), so whichever runs second reuses what the first built
+# instead of rebuilding everything with other flags. A build tree configured otherwise (an older
+# tools/*.sh, or by hand) is configured again once.
+configure() {
+    if [ -f "$SURREALQT_BUILD/build.ninja" ] &&
+        grep -qx 'SURREALQT_WARNINGS_AS_ERRORS:BOOL=ON' "$SURREALQT_BUILD/CMakeCache.txt" 2>/dev/null &&
+        grep -qx 'CMAKE_BUILD_TYPE:STRING=RelWithDebInfo' "$SURREALQT_BUILD/CMakeCache.txt" 2>/dev/null; then
+        return
     fi
-    cmake --build "$SURREALQT_BUILD" -j2
+    cmake -S "$SURREALQT_ROOT" -B "$SURREALQT_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DSURREALQT_WARNINGS_AS_ERRORS=ON
+}
+
+# Builds the given targets (all of them without arguments) on every core.
+build() {
+    local targets=()
+    [ $# -eq 0 ] || targets=(--target "$@")
+    cmake --build "$SURREALQT_BUILD" -j"$(nproc)" "${targets[@]}"
 }
 
 ensure_packages

@@ -192,7 +192,8 @@ int main(int argc, char *argv[])
     const bool exitsWhenDone =
         !waitFor.isEmpty() || dumpRows || !screenshot.isEmpty() || parser.isSet(u"quit"_s);
 
-    LocalServer server;
+    // The example helper (tools/surreal-local), not SurrealQt::LocalServer.
+    ::LocalServer server;
     ConnectionSettings settings{QUrl(parser.value(u"url"_s)), parser.value(u"namespace"_s),
                                 parser.value(u"database"_s), parser.value(u"user"_s),
                                 parser.value(u"pass"_s)};

@@ -140,17 +140,11 @@ const QList<Scenario> &scenarios()
         {.name = "id-order-insert-rows",
          .table = u"rnd_idi"_s,
          .initialRows = 30,
-         .ops = Writers | Scrolls | InsertRows | RemoveRows,
-         .knownFailure =
-             "issue 13 defect 4: a placeholder whose record sorts beyond the loaded pages stays where "
-             "insertRows put it (record-id paging: the created record sits at row 10 while it sorts after "
-             "every loaded page; step 11, insertRows)"},
+         .ops = Writers | Scrolls | InsertRows | RemoveRows},
         {.name = "insert-then-remove",
          .table = u"rnd_itr"_s,
          .initialRows = 20,
-         .ops = Writers | InsertThenRemove,
-         .knownFailure = "issue 13 defect 4: insertRows then removeRows before the server answers leaves an "
-                         "empty record (the table holds one record more than the steps leave; step 21)"},
+         .ops = Writers | InsertThenRemove},
         // An indexed field: pages continue from the last row's value, ties by the ids already in.
         {.name = "indexed-asc-ties",
          .table = u"rnd_ia"_s,
@@ -177,11 +171,7 @@ const QList<Scenario> &scenarios()
          .filtered = true,
          .pageSize = 5,
          .keyDomain = 8,
-         .ops = Writers | ViewOps,
-         .knownFailure =
-             "issue 13 defect 1: the engine applies LIMIT before the filter on an ascending index "
-             "scan, and the model takes the short first page as the end (2 of 17 rows, fully "
-             "loaded, at the initial load)"},
+         .ops = Writers | ViewOps},
         {.name = "indexed-desc-ties-filtered",
          .table = u"rnd_idsc"_s,
          .sortField = u"rank"_s,
@@ -216,10 +206,7 @@ const QList<Scenario> &scenarios()
          .table = u"rnd_si"_s,
          .sortField = u"w"_s,
          .initialRows = 30,
-         .ops = Writers | Scrolls | InsertRows | RemoveRows,
-         .knownFailure =
-             "issue 13 defect 4: the record created for an insertRows placeholder stays at the inserted row "
-             "13 although its order (w NONE) puts it first (START paging; step 26, insertRows)"},
+         .ops = Writers | Scrolls | InsertRows | RemoveRows},
         // Query mode.
         {.name = "query-limit-start",
          .kind = Kind::Query,
@@ -228,11 +215,7 @@ const QList<Scenario> &scenarios()
          .filtered = true,
          .initialRows = 30,
          .ops = Writers | Scrolls | Edit | Reload,
-         .query = u"SELECT * FROM rnd_qo WHERE v >= $min ORDER BY w ASC, id ASC LIMIT $limit START $start"_s,
-         .knownFailure =
-             "issue 13 defect 2: after a change the live $limit/$start model re-runs from 0 with "
-             "limit = its row count, so a row inserted before the end pushes the last row out while "
-             "it stays fully loaded (step 5, an insert)"},
+         .query = u"SELECT * FROM rnd_qo WHERE v >= $min ORDER BY w ASC, id ASC LIMIT $limit START $start"_s},
         {.name = "query-subquery-projection",
          .kind = Kind::Query,
          .table = u"rnd_sqp"_s,
@@ -242,9 +225,7 @@ const QList<Scenario> &scenarios()
          .keyDomain = 0,
          .ops = Writers | Comment | Edit | Reload,
          .query = u"SELECT *, (SELECT count() FROM rnd_sqc WHERE post = $parent.id GROUP ALL) AS n "
-                  "FROM rnd_sqp WHERE v >= $min ORDER BY id"_s,
-         .knownFailure = "issue 13 defect 5: the model follows the subquery's table (rnd_sqc) instead of "
-                         "rnd_sqp, so a post that enters the filter never shows (step 1)"},
+                  "FROM rnd_sqp WHERE v >= $min ORDER BY id"_s},
         // The typed list model.
         {.name = "typed-id-order-filtered",
          .kind = Kind::Typed,
@@ -270,10 +251,7 @@ const QList<Scenario> &scenarios()
          .table = u"rnd_de"_s,
          .pageSize = 100,
          .initialRows = 20,
-         .ops = Relabel | Insert | DelegateEdit,
-         .knownFailure =
-             "issue 13 defect 3: QStyledItemDelegate edits the qlonglong EditRole in a QLineEdit and "
-             "the model stores its QString (v 82 stored as \"98\" at step 6)"},
+         .ops = Relabel | Insert | DelegateEdit},
 #endif
     };
     return all;
@@ -711,6 +689,36 @@ private:
         return true;
     }
 
+    // Sets the fields of an inserted, unsubmitted row as an editor would; returns them as text.
+    QString fillNewRow(int row)
+    {
+        const QVariantMap rec = randomRecord();
+        for (auto it = rec.cbegin(); it != rec.cend(); ++it) {
+            const int role = roleFor(it.key());
+            if (role >= 0)
+                model()->setData(model()->index(row, 0), it.value(), role);
+        }
+        return render(rec);
+    }
+
+    qint64 tableCount()
+    {
+        return run(u"SELECT count() FROM %1 GROUP ALL"_s.arg(m_s->table))
+            .last()
+            .toList()
+            .value(0)
+            .toMap()
+            .value(u"count"_s)
+            .toLongLong();
+    }
+
+    // The model's own creates and deletes are answered later; a record that stays too many or
+    // too few is caught by the table check after the wait.
+    void waitForTableCount()
+    {
+        (void)QTest::qWaitFor([&] { return !hasPlaceholder() && tableCount() == m_expectedTotal; }, 5000);
+    }
+
 #ifdef QT_WIDGETS_LIB
     // What a QTableView does when the user double-clicks a cell, maybe types, and leaves it.
     bool delegateEditStep(QString *what)
@@ -1039,23 +1047,13 @@ private Q_SLOTS:
                     continue;
 #endif
             } else if (op == InsertRows) {
+                // The QDataWidgetMapper flow: a new row, its fields, submit().
                 const int at = m_rng.bounded(model()->rowCount() + 1);
                 QVERIFY(model()->insertRows(at, 1));
+                what = u"insertRows at %1, fields %2, submit"_s.arg(at).arg(fillNewRow(at));
+                QVERIFY(model()->submit());
                 ++m_expectedTotal;
-                what = u"insertRows at %1"_s.arg(at);
-                // The placeholder becomes the created record (or goes, with writeFailed).
-                const qint64 want = m_expectedTotal;
-                (void)QTest::qWaitFor(
-                    [&] {
-                        return !hasPlaceholder() && run(u"SELECT count() FROM %1 GROUP ALL"_s.arg(s.table))
-                                                            .last()
-                                                            .toList()
-                                                            .value(0)
-                                                            .toMap()
-                                                            .value(u"count"_s)
-                                                            .toLongLong() == want;
-                    },
-                    10000);
+                waitForTableCount();
             } else if (op == RemoveRows) {
                 const int row = randomLoadedRow();
                 if (row < 0)
@@ -1085,11 +1083,18 @@ private Q_SLOTS:
             } else if (op == InsertThenRemove) {
                 const int at = m_rng.bounded(model()->rowCount() + 1);
                 QVERIFY(model()->insertRows(at, 1));
+                const QString fields = fillNewRow(at);
+                // Removed before submit(), or while its create is on the way.
+                const bool submitted = m_rng.bounded(2) == 0;
+                if (submitted)
+                    QVERIFY(model()->submit());
                 QVERIFY(model()->removeRows(at, 1));
-                what = u"insertRows at %1, removeRows of it at once"_s.arg(at);
+                what = u"insertRows at %1, fields %2, %3removeRows of it at once"_s.arg(at).arg(
+                    fields, submitted ? u"submit, "_s : QString());
                 // Past the model's create request (one round trip on its connection, then a margin).
                 (void)AWAIT(conn()->query(u"RETURN 1"_s));
-                QTest::qWait(200);
+                QTest::qWait(100);
+                waitForTableCount();
             } else if (op == Reload) {
                 m_mlm ? m_mlm->reload() : m_qlm->reload();
                 what = u"reload"_s;

@@ -70,6 +70,8 @@ public:
 
     explicit QueryListModel(QObject *parent = nullptr);
     explicit QueryListModel(Connection *connection, QObject *parent = nullptr);
+    // `new QueryListModel(nullptr)` would match both constructors above: no connection, no parent.
+    explicit QueryListModel(std::nullptr_t, QObject *parent = nullptr);
     ~QueryListModel() override;
 
     [[nodiscard]] Connection *connection() const;

@@ -1466,7 +1466,11 @@ void QueryListModelPrivate::afterLiveChange()
 // ---- QueryListModel ----
 
 QueryListModel::QueryListModel(QObject *parent)
-    : QueryListModel(nullptr, parent)
+    : QueryListModel(static_cast<Connection *>(nullptr), parent)
+{}
+
+QueryListModel::QueryListModel(std::nullptr_t, QObject *parent)
+    : QueryListModel(static_cast<Connection *>(nullptr), parent)
 {}
 
 QueryListModel::QueryListModel(Connection *connection, QObject *parent)

@@ -69,6 +69,16 @@ class TestListModelRegressions : public QObject
     }
 
 private Q_SLOTS:
+    // Issue 14 item 9: `new QueryListModel(nullptr)` matched both the (QObject *) and the
+    // (Connection *, QObject *) constructor and did not compile.
+    void nullptrConstructs()
+    {
+        std::unique_ptr<QueryListModel> m(new QueryListModel(nullptr));
+        QCOMPARE(m->connection(), nullptr);
+        QCOMPARE(m->parent(), nullptr);
+        QCOMPARE(m->status(), QueryListModel::Null);
+    }
+
     void initTestCase()
     {
         m_db1 = std::make_unique<DatabaseManager>(TestServer::url(), m_ns, u"test"_s,

@@ -1,5 +1,6 @@
 #include "bulkjob_p.h"
 
+#include "codec/cborcodec_p.h"
 #include "codec/variantcompare_p.h"
 #include "helpers/keyfieldindex_p.h"
 #include "helpers/validation_p.h"
@@ -81,11 +82,23 @@ QVariant valueAtPath(const QVariantMap &map, const QString &path)
     return v;
 }
 
+// Equal as stored. What comes back has the codec's decoded types, not the ones sent: a QDateTime
+// returns as SurrealQt::DateTime, a QStringList as a QVariantList, a QVariantHash as a map. Both
+// sides' wire form (the CBOR they encode to) is what the server compared and stored.
+bool sameStoredValue(const QVariant &stored, const QVariant &sent)
+{
+    if (VariantCompare::equals(stored, sent))
+        return true;
+    const QByteArray a = CborCodec::encode(stored);
+    return !a.isEmpty() && a == CborCodec::encode(sent);
+}
+
 // The record as sent is contained in the record as stored: the server may add defaults.
 bool storedMatches(const QVariantMap &stored, const QVariantMap &sent)
 {
     for (auto it = sent.cbegin(); it != sent.cend(); ++it) {
-        if (!stored.contains(it.key()) || !VariantCompare::equals(stored.value(it.key()), it.value()))
+        auto s = stored.constFind(it.key());
+        if (s == stored.constEnd() || !sameStoredValue(*s, it.value()))
             return false;
     }
     return true;
@@ -238,7 +251,7 @@ QFuture<BulkResult> BulkJob::start()
     m_clock.start();
     m_sizer.configure(m_options);
     if (m_op == Op::Upsert)
-        m_keyExpr = m_keyField;
+        m_keyExpr = Internal::escapedFieldPath(m_keyField);
     if (m_op == Op::Upsert && m_keyField != u"id") {
         auto self = shared_from_this();
         Internal::ensureKeyFieldIndexed(m_connection, Table(m_table), m_keyField, m_options.createKeyIndex)
@@ -1032,7 +1045,7 @@ void BulkJob::complete(const BatchPtr &batch)
             m_result.mark(index, 1, item.status);
             if (item.status == Status::Failed || item.status == Status::Unknown) {
                 ++failed;
-                m_result.m_errors.append({index, item.input, item.error});
+                m_result.m_errors.append({index, handedBack(item), item.error});
             }
             if (m_options.collectResults && item.status == Status::Written)
                 m_result.m_results[index] = item.result;
@@ -1052,6 +1065,22 @@ void BulkJob::complete(const BatchPtr &batch)
             m_callbacks.progress(m_done, m_source.sizeHint());
     }
     pump();
+}
+
+QVariant BulkJob::handedBack(const Item &item) const
+{
+    // A bulkInsert record without an id was given one before its first send. Handing the input
+    // back without it would make the documented retry insert a second copy of a record the
+    // lost attempt may have stored; with it, that retry fails as AlreadyExists instead.
+    if (m_op != Op::Insert || item.input.typeId() != QMetaType::QVariantMap)
+        return item.input;
+    QVariantMap record = item.input.toMap();
+    const QVariant id = record.value(u"id"_s);
+    const QVariant generated = item.wire.toMap().value(u"id"_s);
+    if ((id.isValid() && !id.isNull()) || !generated.isValid())
+        return item.input;
+    record.insert(u"id"_s, generated);
+    return record;
 }
 
 void BulkJob::finishLocked()

@@ -126,6 +126,7 @@ private:
     void rollBackAtomic(const BatchPtr &batch, const QList<int> &pendingIdx, const QueryResult &reply,
                         int offset);
     void complete(const BatchPtr &batch);
+    [[nodiscard]] QVariant handedBack(const Item &item) const;
     void finishLocked();
     [[nodiscard]] QString describe(const BatchPtr &batch) const;
 

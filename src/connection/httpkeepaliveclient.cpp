@@ -171,6 +171,8 @@ void HttpKeepAliveClient::dispatch()
                 next.url.toString(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment);
             idle->timer = new QTimer(this);
             idle->timer->setSingleShot(true);
+            // The request timeout is a deadline: a coarse timer may fire 5 % early or late.
+            idle->timer->setTimerType(Qt::PreciseTimer);
             connect(idle->timer, &QTimer::timeout, this, [this, idle] { onTimeout(idle); });
             m_connections.append(idle);
         }

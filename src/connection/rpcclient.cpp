@@ -73,6 +73,8 @@ RpcClient::RpcClient(const ClientConfig &config, QObject *parent)
          {&m_reconnectTimer, &m_keepAliveTimer, &m_tokenTimer, &m_queueTimer, &m_inflightTimer})
         timer->setParent(this);
     m_queueTimer.setSingleShot(true);
+    // Request deadlines are a contract: a coarse timer may fire 5 % early or late.
+    m_queueTimer.setTimerType(Qt::PreciseTimer);
     connect(&m_queueTimer, &QTimer::timeout, this, &RpcClient::sweepQueue);
     // A request timeout is a contract: a coarse timer may fire 5 % late.
     m_inflightTimer.setSingleShot(true);

@@ -15,6 +15,7 @@ WebSocketClient::WebSocketClient(const ClientConfig &config, QObject *parent)
 {
     m_connectTimer.setParent(this);
     m_connectTimer.setSingleShot(true);
+    m_connectTimer.setTimerType(Qt::PreciseTimer);
     connect(&m_connectTimer, &QTimer::timeout, this, [this] {
         qCDebug(lcWebSocket) << "connect timed out";
         disconnectTransport();

@@ -67,7 +67,7 @@ Error checkFilter(const QString &filter, const QVariantMap &vars, bool required,
     if (filter.isEmpty() && required)
         return invalid(u"A filter is required: pass \"true\" to mean every record of the table"_s, context);
     if (!filter.isEmpty()) {
-        if (Error e = checkCondition(filter, context); e.isValid())
+        if (Error e = checkFilterSyntax(filter, context); e.isValid())
             return e;
     }
     return checkVariables(vars, reserved, context);
@@ -238,8 +238,9 @@ QFuture<QVariantMap> upsertOne(Connection *c, const TableTarget &t, const QStrin
         rest.remove(u"id"_s);
         return upsertOne(c, RecordTarget::of(rowRecordId(t.table, data)), rest);
     }
-    const QString sql = u"UPSERT "_s + t.table.toSurrealQL() + u" MERGE $h_data WHERE "_s + keyField +
-                        u" = $h_data."_s + keyField + u" RETURN AFTER"_s;
+    const QString keyPath = Internal::escapedFieldPath(keyField);
+    const QString sql = u"UPSERT "_s + t.table.toSurrealQL() + u" MERGE $h_data WHERE "_s + keyPath +
+                        u" = $h_data."_s + keyPath + u" RETURN AFTER"_s;
     const QVariantMap vars{{u"h_data"_s, data}};
     return ensureKeyFieldIndexed(c, t.table, keyField, createIndex)
         .then(QtFuture::Launch::Sync,
@@ -307,7 +308,8 @@ QFuture<QVariantList> upsertMany(Connection *c, const TableTarget &t, const QStr
             sql += u"UPSERT $h_ids["_s + n + u"] MERGE $h_rows["_s + n + u"] RETURN AFTER;\n"_s;
         else
             sql += u"UPSERT "_s + t.table.toSurrealQL() + u" MERGE $h_rows["_s + n + u"] WHERE "_s +
-                   keyField + u" = $h_rows["_s + n + u"]."_s + keyField + u" RETURN AFTER;\n"_s;
+                   Internal::escapedFieldPath(keyField) + u" = $h_rows["_s + n + u"]."_s +
+                   Internal::escapedFieldPath(keyField) + u" RETURN AFTER;\n"_s;
     }
     sql += u"COMMIT;"_s;
     QVariantMap vars{{u"h_rows"_s, data}};
@@ -396,7 +398,8 @@ QFuture<QVariantList> selectMany(Connection *c, const TableTarget &t, const Sele
     QVariantMap vars = o.vars;
     QString sql = u"SELECT * FROM "_s + t.table.toSurrealQL() + where(o.filter);
     if (!o.orderBy.isEmpty())
-        sql += u" ORDER BY "_s + o.orderBy + (o.order == Qt::DescendingOrder ? u" DESC"_s : QString());
+        sql += u" ORDER BY "_s + Internal::escapedFieldPath(o.orderBy) +
+               (o.order == Qt::DescendingOrder ? u" DESC"_s : QString());
     if (o.limit >= 0) {
         sql += u" LIMIT $h_limit"_s;
         vars.insert(u"h_limit"_s, o.limit);

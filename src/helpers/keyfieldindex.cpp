@@ -29,7 +29,9 @@ bool hasUniqueSingleFieldIndex(const QVariant &info, const QString &keyField)
         const QVariantMap index = entry.toMap();
         const QVariantList cols = index.value(u"cols"_s).toList();
         if (index.value(u"index"_s).toString().compare(u"UNIQUE"_s, Qt::CaseInsensitive) == 0 &&
-            cols.size() == 1 && cols.first().toString() == keyField)
+            cols.size() == 1 &&
+            (cols.first().toString() == keyField ||
+             cols.first().toString() == Internal::escapedFieldPath(keyField)))
             return true;
     }
     return false;
@@ -40,7 +42,8 @@ bool hasUniqueSingleFieldIndex(const QVariant &info, const QString &keyField)
 QString uniqueIndexStatement(const Table &table, const QString &keyField)
 {
     return u"DEFINE INDEX IF NOT EXISTS %1 ON TABLE %2 FIELDS %3 UNIQUE"_s.arg(
-        ValueFormatter::escapeIdent(indexName(table, keyField)), table.toSurrealQL(), keyField);
+        ValueFormatter::escapeIdent(indexName(table, keyField)), table.toSurrealQL(),
+        Internal::escapedFieldPath(keyField));
 }
 
 QFuture<void> ensureKeyFieldIndexed(Connection *connection, const Table &table, const QString &keyField,

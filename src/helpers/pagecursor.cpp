@@ -138,7 +138,9 @@ QFuture<Page> PageCursorRunner::detectStrategy(PageCursor cursor)
                   d->strategy = PageCursor::Strategy::Offset;
                   for (const QVariant &index : indexes) {
                       const QVariantList cols = index.toMap().value(u"cols"_s).toList();
-                      if (!cols.isEmpty() && cols.first().toString() == d->field)
+                      if (!cols.isEmpty() &&
+                          (cols.first().toString() == d->field ||
+                           cols.first().toString() == Internal::escapedFieldPath(d->field)))
                           d->strategy = PageCursor::Strategy::IndexedField;
                   }
                   return step(cursor, {});
@@ -227,7 +229,7 @@ QFuture<Page> PageCursorRunner::indexedField(PageCursor cursor)
 {
     const PageCursorData *d = data(cursor);
     const bool asc = d->order == Qt::AscendingOrder;
-    const QString f = d->field;
+    const QString f = Internal::escapedFieldPath(d->field);
     const QString dir = asc ? u""_s : u" DESC"_s;
     const QString orderBy = u" ORDER BY "_s + f + dir + u", id"_s + dir;
     QVariantMap vars = d->vars;
@@ -266,7 +268,8 @@ QFuture<Page> PageCursorRunner::offset(PageCursor cursor)
     vars.insert(u"pc_n"_s, d->pageSize);
     vars.insert(u"pc_start"_s, d->position);
     const QString sql = u"SELECT * FROM "_s + d->table.toSurrealQL() + d->whereAnd({}) + u" ORDER BY "_s +
-                        d->field + dir + u", id"_s + dir + u" LIMIT $pc_n START $pc_start"_s;
+                        Internal::escapedFieldPath(d->field) + dir + u", id"_s + dir +
+                        u" LIMIT $pc_n START $pc_start"_s;
     const QString ctx = context(d);
     const int n = d->pageSize;
     return d->connection->query(sql, vars).then(
@@ -387,7 +390,7 @@ Error PageCursor::validationError() const
             return e;
     }
     if (!d->condition.isEmpty()) {
-        if (Error e = Internal::checkCondition(d->condition, ctx); e.isValid())
+        if (Error e = Internal::checkFilterSyntax(d->condition, ctx); e.isValid())
             return e;
     }
     return Internal::checkVariables(d->vars, reservedVariables, ctx);

@@ -1,5 +1,7 @@
 #include "validation_p.h"
 
+#include "codec/valueformatter_p.h"
+
 #include <SurrealQt/range.h>
 
 #include <QtCore/QRegularExpression>
@@ -74,6 +76,17 @@ Error checkFieldPath(const QString &field, const QString &context)
     return {};
 }
 
+QString escapedFieldPath(const QString &path)
+{
+    QString out;
+    for (const QStringView part : QStringView(path).split(u'.')) {
+        if (!out.isEmpty())
+            out += u'.';
+        out += ValueFormatter::escapeIdent(part);
+    }
+    return out;
+}
+
 Error checkRecordId(const RecordId &id, const QString &context)
 {
     if (!id.isValid())
@@ -95,14 +108,13 @@ RecordId parseRecordId(const QString &text, const QString &context, Error *error
     return id;
 }
 
-Error checkCondition(const QString &condition, const QString &context)
+Error checkFilterSyntax(const QString &filter, const QString &context)
 {
-    if (condition.trimmed().isEmpty())
+    if (filter.trimmed().isEmpty())
         return invalid(u"The condition is empty: pass no condition to mean every record"_s, context);
-    // A ';' would let the text run a second statement; values belong in bind variables anyway.
-    if (condition.contains(u';'))
-        return invalid(u"The condition '%1' contains ';': a condition is one SurrealQL expression, and "
-                       "its values come as bind variables ($name)"_s.arg(condition.left(80)),
+    if (filter.contains(u';'))
+        return invalid(u"The condition '%1' contains ';': a condition is one SurrealQL expression "
+                       "written by the program, with values as bind variables ($name)"_s.arg(filter.left(80)),
                        context);
     return {};
 }

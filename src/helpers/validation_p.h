@@ -23,12 +23,18 @@ SURREALQT_EXPORT Error checkTableName(const QString &name, const QString &contex
 SURREALQT_EXPORT Error checkTable(const Table &table, const QString &context);
 // A field path: plain identifiers joined by dots ("email", "address.city").
 SURREALQT_EXPORT Error checkFieldPath(const QString &field, const QString &context);
+// A field path as written into query text: every part escaped like a table name, so that a field
+// named like a keyword or a value (`true`, `value`) is read as a field.
+SURREALQT_EXPORT QString escapedFieldPath(const QString &path);
 // A record id: a valid table and key, with no range key (a range names many records).
 SURREALQT_EXPORT Error checkRecordId(const RecordId &id, const QString &context);
 // Parses "table:key" text (RecordId::parse) and checks it; *error is set on failure.
 SURREALQT_EXPORT RecordId parseRecordId(const QString &text, const QString &context, Error *error);
-// A condition for WHERE: not empty, and not able to end the statement early (no ';').
-SURREALQT_EXPORT Error checkCondition(const QString &condition, const QString &context);
+// A filter for WHERE: not empty, and without ';', which in a filter is always a mistake. This is
+// a check for typos, not a safety barrier: a filter is SurrealQL code, and one expression can
+// hold a sub-query that writes ("(DELETE person)"). Filters come from the program, never from
+// a user; user input goes into bind variables.
+SURREALQT_EXPORT Error checkFilterSyntax(const QString &filter, const QString &context);
 // Names of bind variables: plain identifiers, and not the ones the helper binds itself.
 SURREALQT_EXPORT Error checkVariables(const QVariantMap &vars, const QStringList &reserved,
                                       const QString &context);

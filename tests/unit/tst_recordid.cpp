@@ -50,6 +50,16 @@ void TestRecordId::toString_data()
     QTest::newRow("unicode") << RecordId(u"person"_s, u"émile"_s) << u"person:⟨émile⟩"_s;
     QTest::newRow("table with space") << RecordId(u"my table"_s, 1) << u"`my table`:1"_s;
     QTest::newRow("table starting with digit") << RecordId(u"1table"_s, 1) << u"`1table`:1"_s;
+    // Names the server reads as a value or a keyword are quoted wherever they are printed.
+    QTest::newRow("table true") << RecordId(u"true"_s, 1) << u"`true`:1"_s;
+    QTest::newRow("table NONE") << RecordId(u"NONE"_s, 1) << u"`NONE`:1"_s;
+    QTest::newRow("table null") << RecordId(u"null"_s, 1) << u"`null`:1"_s;
+    QTest::newRow("table select") << RecordId(u"select"_s, 1) << u"`select`:1"_s;
+    QTest::newRow("table WHERE") << RecordId(u"WHERE"_s, 1) << u"`WHERE`:1"_s;
+    QTest::newRow("table Infinity") << RecordId(u"Infinity"_s, 1) << u"`Infinity`:1"_s;
+    QTest::newRow("table with backtick") << RecordId(u"a`b"_s, 1) << u"`a\\`b`:1"_s;
+    QTest::newRow("table unicode") << RecordId(u"tâble"_s, 1) << u"`tâble`:1"_s;
+    QTest::newRow("table user stays plain") << RecordId(u"user"_s, 1) << u"user:1"_s;
     QTest::newRow("uuid") << RecordId(u"u"_s, QVariant(uuid))
                           << u"u:u'0192a6c1-7b1e-7c2e-9a2d-1b2c3d4e5f60'"_s;
     QTest::newRow("array") << RecordId(u"temp"_s, QVariantList{u"london"_s, 12, 1.5})

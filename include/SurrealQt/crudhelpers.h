@@ -27,8 +27,13 @@ namespace SurrealQt {
 // - A table given as a string is a plain identifier ("person"); "person:1" or "per son" are
 //   refused. Use Table for names that need quoting. A record id given as a string is parsed
 //   ("person:tobie", "person:42", "person:⟨a b⟩") and must name one record (no range).
-// - Filters are SurrealQL conditions whose values come only as bind variables:
-//   deleteMany(u"person"_s, u"age < $max"_s, {{u"max"_s, 18}}). A filter cannot contain ';'.
+// - Filters are SurrealQL code, written by the program and never taken from a user: a filter
+//   can do anything a query can (an expression may hold a sub-query that writes). Values,
+//   including everything a user typed, come only as bind variables:
+//   deleteMany(u"person"_s, u"age < $max"_s, {{u"max"_s, 18}}). For filters a user composes,
+//   keep the text fixed and bind the values, or use the ORM's typed lookups
+//   (Model::objects().filter(Condition(...))), which never put text into the query.
+//   A ';' is refused as a likely typo; that check is not a protection.
 //   Variable names starting with "h_" are the helpers' own. updateMany and deleteMany require
 //   a filter: pass "true" to mean every record.
 //

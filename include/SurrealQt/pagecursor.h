@@ -67,6 +67,7 @@ public:
     ~PageCursor();
 
     // A SurrealQL condition; values only as bind variables ("age >= $min", {{"min", 18}}).
+    // The condition is code written by the program, never user input (see CrudHelpers).
     // Variable names starting with "pc_" are the cursor's own. Set before the first fetch.
     PageCursor &where(const QString &condition, const QVariantMap &vars = {});
     // "id" (or empty) orders by record id. A field path otherwise ("name", "address.city").

@@ -20,7 +20,9 @@ class QueryListModelPrivate;
 // Two sources, the table form being the one that pages in constant time and follows changes
 // exactly:
 //  * table + filter + orderBy (+ descending): `filter` is a SurrealQL condition whose values
-//    come from `bindings` as $name, `orderBy` a field name (empty: record id).
+//    come from `bindings` as $name, `orderBy` a field name (empty: record id). The filter is
+//    code: write it in the program (or the QML file), never from what a user typed; put the
+//    user's values into `bindings` (filter "name CONTAINS $q", bindings {q: searchField.text}).
 //  * query: any SurrealQL with $name bindings; the last statement's result are the rows. It is
 //    paged only when it uses $limit and $start (the model binds them); otherwise it is one page.
 //

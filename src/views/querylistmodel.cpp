@@ -182,8 +182,8 @@ bool QueryListModelPrivate::validateSource(Error *e) const
     QString quoted;
     if (!orderBy.isEmpty() && !quotePath(orderBy, &quoted))
         return bad(u"orderBy \"%1\" is not a field path"_s.arg(orderBy));
-    // The filter is SurrealQL written by the developer; a statement separator there would run
-    // more than a condition. Values belong in bindings.
+    // The filter is SurrealQL written by the developer. A ';' there is a typo; refusing it is no
+    // protection (an expression can hold a sub-query): values belong in bindings.
     if (filter.contains(u';'))
         return bad(
             u"filter must be a single condition without ';' (put values in bindings): \"%1\""_s.arg(filter));

@@ -13,7 +13,9 @@ namespace SurrealQt {
 // One failed input of a bulk operation.
 struct SURREALQT_EXPORT BulkItemError
 {
-    // Position in the input (0-based), the input item itself and why it failed.
+    // Position in the input (0-based), the input item itself and why it failed. A bulkInsert
+    // record that had no id comes back with the id the library generated for it, so retrying it
+    // names the same record and never stores a second copy.
     qint64 index = -1;
     QVariant record;
     Error error;

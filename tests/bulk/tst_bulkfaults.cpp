@@ -161,7 +161,8 @@ private Q_SLOTS:
         for (const BulkItemError &e : result.errors().mid(0, 3))
             qWarning() << "input" << e.index << e.error.toString();
         QVERIFY2(result.isOk(), qPrintable(result.toError().toString()));
-        QCOMPARE(faults, 3);
+        // Three replies are picked; two picked on one socket in flight together are lost by one cut.
+        QVERIFY2(faults >= 2 && faults <= 3, qPrintable(u"%1 faults"_s.arg(faults)));
         QCOMPARE(result.successCount(), qint64(n));
         QVERIFY(!result.isStopped());
         // The results are the stored records, with the ids that were generated or given.

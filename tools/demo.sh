@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Builds SurrealQt and its three example apps (nothing else: the tests and benchmarks are left
+# Builds SurrealQt and its example apps (nothing else: the tests and benchmarks are left
 # for tools/test.sh, which reuses this build), then runs the quickstart example against a local
 # SurrealDB it starts itself.
 set -euo pipefail
 source "$(dirname "$0")/ensure-deps.sh"
 configure
-build quickstart contacts qml_tasks
+build quickstart contacts qml_tasks library
 
 bash "$SURREALQT_ROOT/tools/surreal-local/ctest-server.sh" start "$SURREALQT_BUILD"
 trap 'bash "$SURREALQT_ROOT/tools/surreal-local/ctest-server.sh" stop "$SURREALQT_BUILD"' EXIT

@@ -227,7 +227,7 @@ int main(int argc, char **argv)
     const int rounds = argValue(args, u"--rounds"_s, 2);
     const int streamN = argValue(args, u"--stream"_s, 1000000);
 
-    LocalServer server;
+    SurrealLocalProcess server;
     QUrl url;
     QString user = u"root"_s, pass = u"root"_s;
     if (qEnvironmentVariableIsSet("SURREALQT_BENCH_URL")) {

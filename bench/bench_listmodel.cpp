@@ -117,7 +117,7 @@ int main(int argc, char **argv)
     const int page = argValue(args, u"--page"_s, 100);
     const int deep = total * 9 / 10;
 
-    LocalServer server;
+    SurrealLocalProcess server;
     QUrl url;
     QString user = u"root"_s, pass = u"root"_s;
     if (const QByteArray env = qgetenv("SURREALQT_BENCH_URL"); !env.isEmpty()) {

@@ -365,7 +365,7 @@ int main(int argc, char **argv)
     const int burst = std::max(1, argValue(args, u"--burst"_s, 50));
     QRandomGenerator random(quint32(argValue(args, u"--seed"_s, 1)));
 
-    LocalServer server;
+    SurrealLocalProcess server;
     QString address;
     QString user = u"root"_s, pass = u"root"_s;
     if (const QByteArray env = qgetenv("SURREALQT_BENCH_URL"); !env.isEmpty()) {

@@ -199,7 +199,7 @@ int main(int argc, char **argv)
             pageRounds = args.at(i + 1).toInt();
     }
 
-    LocalServer server;
+    SurrealLocalProcess server;
     QUrl url(QString::fromUtf8(qgetenv("SURREALQT_BENCH_URL")));
     QString user = u"root"_s, pass = u"root"_s;
     if (url.isEmpty()) {

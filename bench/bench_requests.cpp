@@ -450,7 +450,7 @@ int main(int argc, char **argv)
     const int rounds = argValue(args, u"--rounds"_s, 5);
     const int poolSize = argValue(args, u"--pool"_s, 4);
 
-    LocalServer server;
+    SurrealLocalProcess server;
     QUrl wsUrl;
     QString user = u"root"_s, pass = u"root"_s;
     const QByteArray fromEnv = qgetenv("SURREALQT_BENCH_URL");

@@ -19,17 +19,17 @@
 // 4 import refused or incomplete (a malformed file is named with its line, before anything
 // starts); 5 database error (e.g. a wrong password); 6 the contact was not added.
 //
-// Without --url it starts a surreal-local of its own (needs Node.js, like tools/demo.sh);
-// point a second instance at the first one's URL (shown in the title bar) to see live edits.
+// Without --url it uses its own database (SurrealQt::LocalServer), kept across runs in its data
+// folder; a second instance started the same way shares it, and shows the first one's edits live.
 
 #include "contactswindow.h"
 #include "csvreader.h"
-#include "localserver.h"
 
 #include <SurrealQt/connection.h>
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/error.h>
 #include <SurrealQt/exception.h>
+#include <SurrealQt/localserver.h>
 #include <SurrealQt/querylistmodel.h>
 #include <SurrealQt/queryresult.h>
 #include <SurrealQt/recordid.h>
@@ -37,6 +37,7 @@
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QEventLoop>
 #include <QtCore/QTimer>
 #include <QtWidgets/QApplication>
 
@@ -109,7 +110,9 @@ int main(int argc, char *argv[])
         u"not saved, 3 timed out, 4 import refused or incomplete, 5 database error (e.g. a wrong "
         u"password), 6 contact not added."_s);
     parser.addHelpOption();
-    parser.addOption({u"url"_s, u"SurrealDB WebSocket URL (default: start a local server)"_s, u"url"_s});
+    parser.addOption({u"url"_s,
+                      u"SurrealDB WebSocket URL (default: the app's own database, kept across runs)"_s,
+                      u"url"_s});
     parser.addOption({u"user"_s, u"Root user (default: root)"_s, u"user"_s, u"root"_s});
     parser.addOption({u"pass"_s, u"Root password (default: root)"_s, u"password"_s, u"root"_s});
     parser.addOption(
@@ -192,18 +195,29 @@ int main(int argc, char *argv[])
     const bool exitsWhenDone =
         !waitFor.isEmpty() || dumpRows || !screenshot.isEmpty() || parser.isSet(u"quit"_s);
 
-    // The example helper (tools/surreal-local), not SurrealQt::LocalServer.
-    ::LocalServer server;
     ConnectionSettings settings{QUrl(parser.value(u"url"_s)), parser.value(u"namespace"_s),
                                 parser.value(u"database"_s), parser.value(u"user"_s),
                                 parser.value(u"pass"_s)};
+    // No --url: the app's own database, kept across runs in its data folder
+    // (<AppDataLocation>/surrealdb) and shared by every contacts process on this account.
     if (settings.url.isEmpty()) {
-        QString error;
-        settings.url = server.start(settings.user, settings.password, &error);
-        if (settings.url.isEmpty()) {
-            qCritical("%s", qPrintable(error));
+        auto *local = new SurrealQt::LocalServer(&app);
+        QEventLoop starting;
+        QObject::connect(local, &SurrealQt::LocalServer::stateChanged, &starting, [&starting](auto state) {
+            if (state == SurrealQt::LocalServer::State::Running ||
+                state == SurrealQt::LocalServer::State::Failed)
+                starting.quit();
+        });
+        local->start();
+        if (local->state() == SurrealQt::LocalServer::State::Starting)
+            starting.exec();
+        if (local->state() != SurrealQt::LocalServer::State::Running) {
+            qCritical("%s", qPrintable(local->lastError().message()));
             return 1;
         }
+        settings.url = local->url();
+        settings.user = local->credentials().username();
+        settings.password = local->credentials().password();
     }
 
     ContactsWindow window(settings);

@@ -76,8 +76,8 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     app.setApplicationName(u"library"_s);
 
-    // The example helper (tools/surreal-local), not SurrealQt::LocalServer.
-    ::LocalServer server;
+    // The in-memory helper of the examples and benchmarks (tools/surreal-local/localserver.h).
+    SurrealLocalProcess server;
     QUrl url(parser.value(u"url"_s));
     if (url.isEmpty()) {
         QString error;

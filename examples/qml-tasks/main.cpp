@@ -3,7 +3,8 @@
 //   qml-tasks [--url ws://127.0.0.1:8000] [--user root] [--pass root] [--namespace examples]
 //             [--database tasks] [--screenshot FILE.png] [--timeout 60]
 //
-// Without --url it starts a surreal-local of its own (needs Node.js, like tools/demo.sh).
+// Without --url it uses its own database (SurrealQt::LocalServer), kept across runs in its data
+// folder (needs a `surreal` binary or Node.js for surreal-local, like tools/demo.sh).
 // When connecting fails, the window says why in its connection bar (fix the settings there and
 // press Retry). With --screenshot the app saves the window once the tasks are shown, or once
 // connecting failed (showing why), then exits.
@@ -11,9 +12,10 @@
 // Exit codes: 0 done; 1 bad command line or no server; 2 screenshot not saved; 3 timed out;
 // 5 database error (e.g. a wrong password).
 
-#include "localserver.h"
+#include <SurrealQt/localserver.h>
 
 #include <QtCore/QCommandLineParser>
+#include <QtCore/QEventLoop>
 #include <QtCore/QTimer>
 #include <QtGui/QGuiApplication>
 #include <QtQml/QQmlApplicationEngine>
@@ -62,15 +64,29 @@ int main(int argc, char *argv[])
     QGuiApplication app(argc, argv);
     app.setApplicationName(u"qml-tasks"_s);
 
-    LocalServer server;
     QUrl url(parser.value(u"url"_s));
+    QString user = parser.value(u"user"_s);
+    QString password = parser.value(u"pass"_s);
+    // No --url: the app's own database, kept across runs in its data folder
+    // (<AppDataLocation>/surrealdb) and shared by every qml-tasks process on this account.
     if (url.isEmpty()) {
-        QString error;
-        url = server.start(parser.value(u"user"_s), parser.value(u"pass"_s), &error);
-        if (url.isEmpty()) {
-            qCritical("%s", qPrintable(error));
+        auto *local = new SurrealQt::LocalServer(&app);
+        QEventLoop starting;
+        QObject::connect(local, &SurrealQt::LocalServer::stateChanged, &starting, [&starting](auto state) {
+            if (state == SurrealQt::LocalServer::State::Running ||
+                state == SurrealQt::LocalServer::State::Failed)
+                starting.quit();
+        });
+        local->start();
+        if (local->state() == SurrealQt::LocalServer::State::Starting)
+            starting.exec();
+        if (local->state() != SurrealQt::LocalServer::State::Running) {
+            qCritical("%s", qPrintable(local->lastError().message()));
             return 1;
         }
+        url = local->url();
+        user = local->credentials().username();
+        password = local->credentials().password();
     }
     const QString screenshot = parser.value(u"screenshot"_s);
 
@@ -78,8 +94,8 @@ int main(int argc, char *argv[])
     // The build tree's copy of the SurrealQt module; an installed one is found on the default path.
     engine.addImportPath(QStringLiteral(SURREALQT_QML_IMPORT_PATH));
     engine.setInitialProperties({{u"url"_s, url},
-                                 {u"user"_s, parser.value(u"user"_s)},
-                                 {u"password"_s, parser.value(u"pass"_s)},
+                                 {u"user"_s, user},
+                                 {u"password"_s, password},
                                  {u"databaseNamespace"_s, parser.value(u"namespace"_s)},
                                  {u"databaseName"_s, parser.value(u"database"_s)},
                                  {u"seedDemoData"_s, !screenshot.isEmpty()}});

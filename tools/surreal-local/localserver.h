@@ -1,7 +1,8 @@
 #pragma once
 
 // Starts tools/surreal-local (Node + the official SurrealDB engine, in memory) from a Qt
-// program: the example apps given no --url, and the benchmarks. The server stops with the
+// program: the benchmarks and the library example given no --url (not SurrealQt::LocalServer,
+// which apps use: persistent, with generated credentials). The server stops with the
 // object. Needs SURREALQT_SERVER_JS, the path of server.mjs, defined by the build.
 
 #include <QtCore/QElapsedTimer>
@@ -11,10 +12,10 @@
 
 #include <memory>
 
-class LocalServer
+class SurrealLocalProcess
 {
 public:
-    ~LocalServer()
+    ~SurrealLocalProcess()
     {
         if (!m_process)
             return;

@@ -23,7 +23,7 @@ class LocalServer;
 // (stateless; no live queries or interactive transactions). Several URLs name the
 // stateless nodes of one cluster; sockets spread across them.
 //
-// The manager speaks with one voice whatever the pool size: one state, one authenticated()
+// The manager speaks with one voice whatever the pool size: one state, one signedIn()
 // per sign-in, one errorOccurred() per failure (the same error from several sockets is
 // reported once). See tests/integration/doc_snippets_connection.cpp for the example below:
 //
@@ -144,7 +144,9 @@ Q_SIGNALS:
     void disconnected();
     // Once per sign-in of the manager, not once per socket: after open(), for each signin/
     // signup/authenticate through connection(), each token renewal, and after a reconnect.
-    void authenticated();
+    // (Named apart from the `authenticated` property, whose NOTIFY is authenticatedChanged:
+    // QML would otherwise see one name for a signal and a property.)
+    void signedIn();
     void authenticatedChanged(bool authenticated);
     void errorOccurred(const SurrealQt::Error &error);
     // A setter changed a setting (before the sockets exist).

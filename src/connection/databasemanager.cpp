@@ -419,7 +419,7 @@ void DatabaseManagerPrivate::socketSignedIn(const RpcClient *client)
     const bool wasAuthenticated = authenticated;
     setAuthenticated(true);
     if (newRound || !wasAuthenticated)
-        Q_EMIT q->authenticated();
+        Q_EMIT q->signedIn();
 }
 
 DatabaseManager::State DatabaseManagerPrivate::currentState() const

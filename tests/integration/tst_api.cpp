@@ -488,11 +488,27 @@ private Q_SLOTS:
         QCOMPARE(failureOf(c->select(RecordId(tb, 1), quick)).kind(), Error::Kind::NoError);
     }
 
-    // One error, one authenticated(), one state per event from the manager, whatever its size.
+    // A QML reader meets one meaning per name: no signal or method of the manager is named like
+    // one of its properties (a signal authenticated() next to the property authenticated).
+    void managerNamesHaveOneMeaning()
+    {
+        const QMetaObject &mo = DatabaseManager::staticMetaObject;
+        for (int p = mo.propertyOffset(); p < mo.propertyCount(); ++p) {
+            const QByteArray name = mo.property(p).name();
+            for (int m = mo.methodOffset(); m < mo.methodCount(); ++m)
+                QVERIFY2(mo.method(m).name() != name,
+                         qPrintable(u"a property and a method are both named "_s + QString::fromLatin1(name)));
+        }
+        QVERIFY(mo.indexOfSignal("signedIn()") >= 0);
+        QCOMPARE(mo.property(mo.indexOfProperty("authenticated")).notifySignal().methodSignature(),
+                 QByteArray("authenticatedChanged(bool)"));
+    }
+
+    // One error, one signedIn(), one state per event from the manager, whatever its size.
     void managerSpeaksOnce()
     {
         auto good = makeManager(TestServer::url(), u"api"_s, {}, ConnectionOptions{.poolSize = 3});
-        QSignalSpy authenticated(good.get(), &DatabaseManager::authenticated);
+        QSignalSpy authenticated(good.get(), &DatabaseManager::signedIn);
         QSignalSpy connected(good.get(), &DatabaseManager::connected);
         AWAIT_VOID(good->open());
         QTRY_COMPARE(good->pool()->connectedCount(), 3);

@@ -256,7 +256,7 @@ private Q_SLOTS:
             const QUrl url = transport == u"http" ? TestServer::httpUrl() : TestServer::url();
             DatabaseManager user(url, m_ns, db, Credentials::recordAccess(m_ns, db, u"account"_s, who),
                                  ConnectionOptions{.poolSize = 2});
-            QSignalSpy authenticated(&user, &DatabaseManager::authenticated);
+            QSignalSpy authenticated(&user, &DatabaseManager::signedIn);
             AWAIT_VOID(user.open());
             QTRY_VERIFY(authenticated.count() >= 1);
             const QVariantMap me = AWAIT(user.connection()->info()).toMap();
@@ -293,7 +293,7 @@ private Q_SLOTS:
         DatabaseManager m(TestServer::url(), m_ns, db,
                           Credentials::databaseUser(m_ns, db, u"shorty"_s, u"pw"_s),
                           ConnectionOptions{.sockets = ConnectionOptions::Sockets::Single});
-        QSignalSpy authenticated(&m, &DatabaseManager::authenticated);
+        QSignalSpy authenticated(&m, &DatabaseManager::signedIn);
         AWAIT_VOID(m.open());
         // The signal is queued to this thread; open() may settle first.
         QTRY_COMPARE(authenticated.count(), 1);

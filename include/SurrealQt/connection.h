@@ -39,9 +39,11 @@ struct RpcRequest;
 //     (not found, or a write refused by permissions, which SurrealDB reports as "nothing");
 //   - a call on a Table gives QVariantList, one map per record (empty when there are none),
 //     except create(Table), which creates exactly one record and gives it as QVariantMap.
-// The QVariant overloads pass the target through unchanged and give the server's reply as it
-// came (for ranges, lists of ids, or generated targets). A string there is a table name: one
-// that looks like a record id ("person:1") fails with a Validation error asking for RecordId.
+// The QVariant overloads give the server's reply as it came (for ranges, lists of ids, or
+// generated targets). A string target there is a table name ("person") or, with a ':',
+// record-id text read by RecordId::fromString ("person:1", "person:⟨a b⟩"), the one reading of
+// that text across the library; text with a ':' that is not a record id ("person:a b") fails
+// with a Validation error. insert/insertRelation take a table only: "person:1" is refused there.
 //
 // Ordering: the server runs the requests of one socket concurrently, so calls made one after
 // another on a pool or a single connection may run in any order. A Transaction and a Channel
@@ -77,14 +79,17 @@ public:
                                 const RequestOptions &options = {});
     QFuture<QVariantList> insert(const Table &table, const QVariantList &records,
                                  const RequestOptions &options = {});
-    // Replaces the content (update) or creates it when absent (upsert).
-    QFuture<QVariantMap> update(const RecordId &id, const QVariantMap &data = {},
+    // data becomes the whole content (update), or the content of a record created when absent
+    // (upsert): fields not in data are removed, and an empty map leaves only the id. data has
+    // no default, so that a call cannot empty records by leaving it out; use merge() to change
+    // some fields.
+    QFuture<QVariantMap> update(const RecordId &id, const QVariantMap &data,
                                 const RequestOptions &options = {});
-    QFuture<QVariantList> update(const Table &table, const QVariantMap &data = {},
+    QFuture<QVariantList> update(const Table &table, const QVariantMap &data,
                                  const RequestOptions &options = {});
-    QFuture<QVariantMap> upsert(const RecordId &id, const QVariantMap &data = {},
+    QFuture<QVariantMap> upsert(const RecordId &id, const QVariantMap &data,
                                 const RequestOptions &options = {});
-    QFuture<QVariantList> upsert(const Table &table, const QVariantMap &data = {},
+    QFuture<QVariantList> upsert(const Table &table, const QVariantMap &data,
                                  const RequestOptions &options = {});
     QFuture<QVariantMap> merge(const RecordId &id, const QVariantMap &data,
                                const RequestOptions &options = {});
@@ -111,14 +116,10 @@ public:
     QVariantMap insertSync(const Table &table, const QVariantMap &record, const RequestOptions &options = {});
     QVariantList insertSync(const Table &table, const QVariantList &records,
                             const RequestOptions &options = {});
-    QVariantMap updateSync(const RecordId &id, const QVariantMap &data = {},
-                           const RequestOptions &options = {});
-    QVariantList updateSync(const Table &table, const QVariantMap &data = {},
-                            const RequestOptions &options = {});
-    QVariantMap upsertSync(const RecordId &id, const QVariantMap &data = {},
-                           const RequestOptions &options = {});
-    QVariantList upsertSync(const Table &table, const QVariantMap &data = {},
-                            const RequestOptions &options = {});
+    QVariantMap updateSync(const RecordId &id, const QVariantMap &data, const RequestOptions &options = {});
+    QVariantList updateSync(const Table &table, const QVariantMap &data, const RequestOptions &options = {});
+    QVariantMap upsertSync(const RecordId &id, const QVariantMap &data, const RequestOptions &options = {});
+    QVariantList upsertSync(const Table &table, const QVariantMap &data, const RequestOptions &options = {});
     QVariantMap mergeSync(const RecordId &id, const QVariantMap &data, const RequestOptions &options = {});
     QVariantList mergeSync(const Table &table, const QVariantMap &data, const RequestOptions &options = {});
     QVariantMap patchSync(const RecordId &id, const QVariantList &operations,

@@ -45,9 +45,13 @@ public:
 
     // Invalid until the record was created, unless set to choose the key of a new record.
     [[nodiscard]] RecordId id() const { return m_id; }
-    // A key alone (e.g. 42 or "ann") is turned into a RecordId of the model's table.
-    void setId(const RecordId &id);
-    void setId(const QVariant &key);
+    // The id must be of the model's table; an invalid RecordId clears it. idOrKey is read by
+    // RecordId::inTable: a key alone (42 or "ann") becomes user:42 / user:ann, record-id text
+    // ("user:42") names that record. Another table's id, or text with a ':' that is not a
+    // record id, is refused: the id stays as it was, the Validation error is returned (and
+    // logged as a warning, for property writes that cannot return it).
+    Error setId(const RecordId &id);
+    Error setId(const QVariant &idOrKey);
     // True until the object was created in or loaded from the database (and again after remove()).
     [[nodiscard]] bool isNew() const { return !m_persisted; }
 
@@ -79,6 +83,10 @@ public:
     void setConnection(Connection *connection);
     static void setDefaultConnection(Connection *connection);
     static void setDefaultConnection(DatabaseManager *manager);
+    static void setDefaultConnection(std::nullptr_t)
+    {
+        setDefaultConnection(static_cast<Connection *>(nullptr));
+    }
     [[nodiscard]] static Connection *defaultConnection();
     [[nodiscard]] static Connection *connectionOf(DatabaseManager *manager);
 

@@ -19,6 +19,8 @@
 #include <QtCore/QMetaObject>
 #include <QtCore/QVariant>
 
+#include <cstddef>
+
 namespace SurrealQt {
 class Connection;
 class DatabaseManager;
@@ -56,6 +58,15 @@ public:                                                                         
     [[nodiscard]] static ::SurrealQt::Query<Class> objects(::SurrealQt::DatabaseManager *manager)            \
     {                                                                                                        \
         return ::SurrealQt::Query<Class>(manager);                                                           \
+    }                                                                                                        \
+    /* objects(nullptr) and setDefaultConnection(nullptr) would not pick a pointer type. */                  \
+    [[nodiscard]] static ::SurrealQt::Query<Class> objects(std::nullptr_t)                                   \
+    {                                                                                                        \
+        return objects(static_cast<::SurrealQt::Connection *>(nullptr));                                     \
+    }                                                                                                        \
+    static void setDefaultConnection(std::nullptr_t)                                                         \
+    {                                                                                                        \
+        setDefaultConnection(static_cast<::SurrealQt::Connection *>(nullptr));                               \
     }                                                                                                        \
     static void setDefaultConnection(::SurrealQt::Connection *connection)                                    \
     {                                                                                                        \

@@ -95,14 +95,14 @@ public:
     QSharedPointer<T> firstSync() const { return front(limit(1).allSync()); }
 
     // One record by id or key; a null pointer when it does not exist (or may not be read).
+    // Record-id text names that record ("user:42" is user:42, not the key "user:42"), a bare
+    // key stays a key ("ann", 42); another table's id, or text with a ':' that is not a record
+    // id, fails with a Validation error naming the model's table (see RecordId::inTable).
     QFuture<QSharedPointer<T>> get(const QVariant &idOrKey) const
     {
-        return fetchOne(&make, recordId(idOrKey)).then(&wrap);
+        return fetchOne(&make, idOrKey).then(&wrap);
     }
-    QSharedPointer<T> getSync(const QVariant &idOrKey) const
-    {
-        return wrap(fetchOneSync(&make, recordId(idOrKey)));
-    }
+    QSharedPointer<T> getSync(const QVariant &idOrKey) const { return wrap(fetchOneSync(&make, idOrKey)); }
     QFuture<QSharedPointer<T>> get(const RecordId &id) const { return fetchOne(&make, id).then(&wrap); }
     QSharedPointer<T> getSync(const RecordId &id) const { return wrap(fetchOneSync(&make, id)); }
 

@@ -61,6 +61,9 @@ protected:
     std::pair<QList<Model *>, PageToken> fetchPageSync(Factory factory, const PageToken &after) const;
     QFuture<Model *> fetchOne(Factory factory, const RecordId &id) const;
     Model *fetchOneSync(Factory factory, const RecordId &id) const;
+    // idOrKey read by RecordId::inTable; a refusal fails with its Validation error.
+    QFuture<Model *> fetchOne(Factory factory, const QVariant &idOrKey) const;
+    Model *fetchOneSync(Factory factory, const QVariant &idOrKey) const;
     QFuture<Model *> createObject(Factory factory, const QVariantMap &fields) const;
     Model *createObjectSync(Factory factory, const QVariantMap &fields) const;
 
@@ -79,8 +82,10 @@ public:
     QFuture<QList<QVariantMap>> values(const QStringList &fields) const;
     QList<QVariantMap> valuesSync(const QStringList &fields) const;
 
-    // A RecordId of this model's table: a RecordId is kept, any other value is the key.
-    [[nodiscard]] RecordId recordId(const QVariant &idOrKey) const;
+    // The record of this model's table that idOrKey names, read by RecordId::inTable:
+    // "user:42" is user:42, "ann" and 42 are keys, another table's id or ambiguous text
+    // ("user:1:2", "12:30") gives an invalid RecordId and the reason in *error.
+    [[nodiscard]] RecordId recordId(const QVariant &idOrKey, QString *error = nullptr) const;
 
 protected:
     QSharedDataPointer<QueryData> d;

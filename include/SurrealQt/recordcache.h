@@ -10,6 +10,7 @@
 #include <QtCore/QPointer>
 #include <QtCore/QVariantMap>
 
+#include <cstddef>
 #include <optional>
 
 namespace SurrealQt {
@@ -38,6 +39,10 @@ public:
     // connection null: Model::defaultConnection() at the time of each call.
     explicit RecordCache(Connection *connection = nullptr, QObject *parent = nullptr);
     explicit RecordCache(DatabaseManager *manager, QObject *parent = nullptr);
+    // RecordCache(nullptr) picks neither pointer type above: it means the default connection.
+    explicit RecordCache(std::nullptr_t, QObject *parent = nullptr)
+        : RecordCache(static_cast<Connection *>(nullptr), parent)
+    {}
     ~RecordCache() override;
 
     [[nodiscard]] Connection *connection() const;

@@ -54,13 +54,13 @@ public:
             return fail(m_pos, u"expected a key after ':'"_s, error);
         // Ranges: "..", "..=2", "a>..b" (an excluded lower bound).
         if (m_text.sliced(m_pos).startsWith(u".."))
-            return fail(m_pos, u"range keys are not supported by RecordId::parse"_s, error);
+            return fail(m_pos, u"range keys are not supported by RecordId::fromString"_s, error);
         QVariant key;
         if (!recordKey(&key))
             return failed(error);
         if (!atEnd()) {
             if (m_text.sliced(m_pos).startsWith(u"..") || m_text.sliced(m_pos).startsWith(u">.."))
-                return fail(m_pos, u"range keys are not supported by RecordId::parse"_s, error);
+                return fail(m_pos, u"range keys are not supported by RecordId::fromString"_s, error);
             return fail(m_pos, u"unexpected '%1' after the key"_s.arg(m_text.at(m_pos)), error);
         }
         return RecordId(table, key);
@@ -195,7 +195,7 @@ private:
             (m_text.at(m_pos + 1) == u'\'' || m_text.at(m_pos + 1) == u'"'))
             return uuidKey(out);
         if (c == u'[' || c == u'{')
-            return setError(m_pos, u"array and object keys are not supported by RecordId::parse"_s);
+            return setError(m_pos, u"array and object keys are not supported by RecordId::fromString"_s);
         const qsizetype start = m_pos;
         if (c == u'-' || c == u'+')
             ++m_pos;
@@ -263,9 +263,47 @@ RecordId::RecordId(const QString &table, const QString &id)
     , m_id(id)
 {}
 
-RecordId RecordId::parse(QStringView text, QString *error)
+RecordId RecordId::fromString(QStringView text, QString *error)
 {
     return Parser(text).run(error);
+}
+
+RecordId RecordId::inTable(const QString &table, const QVariant &idOrKey, QString *error)
+{
+    auto refuse = [&](const QString &why) {
+        if (error)
+            *error = why;
+        return RecordId();
+    };
+    const QString expected = ValueFormatter::escapeIdent(table);
+    if (idOrKey.metaType() == QMetaType::fromType<RecordId>()) {
+        const RecordId id = idOrKey.value<RecordId>();
+        if (id.table() != table)
+            return refuse(u"%1 is not a record id of table %2"_s.arg(id.toString(), expected));
+        return id;
+    }
+    if (idOrKey.typeId() == QMetaType::QString) {
+        const QString text = idOrKey.toString();
+        // A key may contain ':' only when given as RecordId(table, key): text with one is read as
+        // a record id, the form the server prints, so that "user:42" never becomes user:⟨user:42⟩.
+        if (text.contains(u':')) {
+            QString parseError;
+            const RecordId id = fromString(text, &parseError);
+            if (!id.isValid())
+                return refuse(
+                    u"'%1' is not a record id of table %2 (%3); for a key that contains ':', "
+                    "pass SurrealQt::RecordId(u\"%4\"_s, key)"_s.arg(text, expected, parseError, table));
+            if (id.table() != table)
+                return refuse(u"'%1' is a record id of table %2, not of table %3"_s.arg(
+                    text, ValueFormatter::escapeIdent(id.table()), expected));
+            return id;
+        }
+    }
+    RecordId id(table, idOrKey);
+    if (!id.isValid())
+        return refuse(u"%1 (%2) is not a key of a record of table %3"_s.arg(
+            idOrKey.toString(), QString::fromLatin1(idOrKey.typeName()), expected));
+    return id;
 }
 
 bool RecordId::isValid() const

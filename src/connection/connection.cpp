@@ -63,6 +63,8 @@ QVariantList withOptional(QVariantList params, const QVariant &data)
     return params;
 }
 
+// For create() and relate() no data and an empty map store the same record, so an empty map is
+// left out; update() and upsert() always send theirs: there empty means "no fields".
 QVariantList withData(QVariantList params, const QVariantMap &data)
 {
     if (!data.isEmpty())
@@ -89,9 +91,27 @@ Error checkTableName(const QString &name, const QString &method)
     if (name.contains(u':'))
         return Error(Error::Kind::Validation,
                      u"'%1' looks like a record id, but %2 expects a table here: pass "
-                     "SurrealQt::RecordId(table, key) (or RecordId::parse(text)) to name one record, "
+                     "SurrealQt::RecordId(table, key) (or RecordId::fromString(text)) to name one record, "
                      "or SurrealQt::Table for a table"_s.arg(name, method),
                      method);
+    return {};
+}
+
+// Where a record or a table is expected, text with a ':' is record-id text, read as
+// RecordId::fromString reads it everywhere ("person:1" is person:1); text that has a ':' but is
+// no record id is refused rather than sent as a table name. Other targets pass through.
+Error resolveTarget(QVariant *what, const QString &method)
+{
+    if (what->typeId() != QMetaType::QString || !what->toString().contains(u':'))
+        return {};
+    QString why;
+    const RecordId id = RecordId::fromString(what->toString(), &why);
+    if (!id.isValid())
+        return Error(Error::Kind::Validation,
+                     u"'%1' is neither a table name nor a record id (%2): pass SurrealQt::Table or "
+                     "SurrealQt::RecordId(table, key)"_s.arg(what->toString(), why),
+                     method);
+    *what = QVariant::fromValue(id);
     return {};
 }
 
@@ -257,28 +277,28 @@ QFuture<QVariantMap> Connection::update(const RecordId &id, const QVariantMap &d
                                         const RequestOptions &options)
 {
     SURREALQT_CHECK_RECORD(id, u"update"_s, QVariantMap)
-    return mapped<QVariantMap>(u"update"_s, withData({v(id)}, data), options, toRecord);
+    return mapped<QVariantMap>(u"update"_s, {v(id), data}, options, toRecord);
 }
 
 QFuture<QVariantList> Connection::update(const Table &table, const QVariantMap &data,
                                          const RequestOptions &options)
 {
     SURREALQT_CHECK_TABLE(table, u"update"_s, QVariantList)
-    return mapped<QVariantList>(u"update"_s, withData({v(table)}, data), options, toRecords);
+    return mapped<QVariantList>(u"update"_s, {v(table), data}, options, toRecords);
 }
 
 QFuture<QVariantMap> Connection::upsert(const RecordId &id, const QVariantMap &data,
                                         const RequestOptions &options)
 {
     SURREALQT_CHECK_RECORD(id, u"upsert"_s, QVariantMap)
-    return mapped<QVariantMap>(u"upsert"_s, withData({v(id)}, data), options, toRecord);
+    return mapped<QVariantMap>(u"upsert"_s, {v(id), data}, options, toRecord);
 }
 
 QFuture<QVariantList> Connection::upsert(const Table &table, const QVariantMap &data,
                                          const RequestOptions &options)
 {
     SURREALQT_CHECK_TABLE(table, u"upsert"_s, QVariantList)
-    return mapped<QVariantList>(u"upsert"_s, withData({v(table)}, data), options, toRecords);
+    return mapped<QVariantList>(u"upsert"_s, {v(table), data}, options, toRecords);
 }
 
 QFuture<QVariantMap> Connection::merge(const RecordId &id, const QVariantMap &data,
@@ -431,17 +451,26 @@ QVariantMap Connection::relateSync(const RecordId &from, const Table &edge, cons
     if (const Error e_ = checkTarget(what, method); e_.isValid())                                            \
         return failed<QVariant>(e_);
 
+// The target of a call on a record or a table (not insert, where only a table makes sense);
+// target is a QVariant the call sends afterwards.
+#define SURREALQT_RESOLVE_TARGET(target, method)                                                             \
+    if (const Error e_ = resolveTarget(&target, method); e_.isValid())                                       \
+        return failed<QVariant>(e_);                                                                         \
+    SURREALQT_CHECK_TARGET(target, method)
+
 QFuture<QVariant> Connection::select(const QVariant &what, const RequestOptions &options)
 {
-    SURREALQT_CHECK_TARGET(what, u"select"_s)
-    return call(u"select"_s, {what}, options);
+    QVariant target = what;
+    SURREALQT_RESOLVE_TARGET(target, u"select"_s)
+    return call(u"select"_s, {target}, options);
 }
 
 QFuture<QVariant> Connection::create(const QVariant &what, const QVariant &data,
                                      const RequestOptions &options)
 {
-    SURREALQT_CHECK_TARGET(what, u"create"_s)
-    return call(u"create"_s, withOptional({what}, data), options);
+    QVariant target = what;
+    SURREALQT_RESOLVE_TARGET(target, u"create"_s)
+    return call(u"create"_s, withOptional({target}, data), options);
 }
 
 QFuture<QVariant> Connection::insert(const QVariant &table, const QVariant &data,
@@ -461,28 +490,32 @@ QFuture<QVariant> Connection::insertRelation(const QVariant &table, const QVaria
 QFuture<QVariant> Connection::update(const QVariant &what, const QVariant &data,
                                      const RequestOptions &options)
 {
-    SURREALQT_CHECK_TARGET(what, u"update"_s)
-    return call(u"update"_s, withOptional({what}, data), options);
+    QVariant target = what;
+    SURREALQT_RESOLVE_TARGET(target, u"update"_s)
+    return call(u"update"_s, withOptional({target}, data), options);
 }
 
 QFuture<QVariant> Connection::upsert(const QVariant &what, const QVariant &data,
                                      const RequestOptions &options)
 {
-    SURREALQT_CHECK_TARGET(what, u"upsert"_s)
-    return call(u"upsert"_s, withOptional({what}, data), options);
+    QVariant target = what;
+    SURREALQT_RESOLVE_TARGET(target, u"upsert"_s)
+    return call(u"upsert"_s, withOptional({target}, data), options);
 }
 
 QFuture<QVariant> Connection::merge(const QVariant &what, const QVariant &data, const RequestOptions &options)
 {
-    SURREALQT_CHECK_TARGET(what, u"merge"_s)
-    return call(u"merge"_s, {what, data}, options);
+    QVariant target = what;
+    SURREALQT_RESOLVE_TARGET(target, u"merge"_s)
+    return call(u"merge"_s, {target, data}, options);
 }
 
 QFuture<QVariant> Connection::patch(const QVariant &what, const QVariantList &operations, PatchResult result,
                                     const RequestOptions &options)
 {
-    SURREALQT_CHECK_TARGET(what, u"patch"_s)
-    QVariantList params{what, operations};
+    QVariant target = what;
+    SURREALQT_RESOLVE_TARGET(target, u"patch"_s)
+    QVariantList params{target, operations};
     if (result == PatchResult::Diff)
         params.append(true);
     return call(u"patch"_s, params, options);
@@ -490,15 +523,20 @@ QFuture<QVariant> Connection::patch(const QVariant &what, const QVariantList &op
 
 QFuture<QVariant> Connection::remove(const QVariant &what, const RequestOptions &options)
 {
-    SURREALQT_CHECK_TARGET(what, u"delete"_s)
-    return call(u"delete"_s, {what}, options);
+    QVariant target = what;
+    SURREALQT_RESOLVE_TARGET(target, u"delete"_s)
+    return call(u"delete"_s, {target}, options);
 }
 
 QFuture<QVariant> Connection::relate(const QVariant &from, const QVariant &edge, const QVariant &to,
                                      const QVariant &data, const RequestOptions &options)
 {
+    QVariant in = from;
+    QVariant out = to;
+    SURREALQT_RESOLVE_TARGET(in, u"relate"_s)
+    SURREALQT_RESOLVE_TARGET(out, u"relate"_s)
     SURREALQT_CHECK_TARGET(edge, u"relate"_s)
-    return call(u"relate"_s, withOptional({from, edge, to}, data), options);
+    return call(u"relate"_s, withOptional({in, edge, out}, data), options);
 }
 
 #undef SURREALQT_CHECK_TARGET

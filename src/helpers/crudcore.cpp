@@ -141,13 +141,31 @@ QVariant keyValue(const QVariantMap &row, const QString &path)
     return value;
 }
 
-// The record id a row names in its "id" field: a RecordId of this table, or a bare key.
-RecordId rowRecordId(const Table &table, const QVariantMap &row)
+// The record id a row names in its "id" field, read by RecordId::inTable (a key, record-id
+// text or a RecordId of this table); an invalid one and *error when refused.
+RecordId rowRecordId(const Table &table, const QVariantMap &row, Error *error, const QString &context,
+                     qsizetype index = -1)
 {
-    const QVariant id = row.value(u"id"_s);
-    if (id.metaType() == QMetaType::fromType<RecordId>())
-        return id.value<RecordId>();
-    return RecordId(table.name(), id);
+    QString why;
+    const RecordId id = RecordId::inTable(table.name(), row.value(u"id"_s), &why);
+    if (!id.isValid())
+        *error = invalid(index < 0 ? why : u"Row %1: %2"_s.arg(index).arg(why), context);
+    return id;
+}
+
+// A row written into table with the RecordId its "id" names: the engine would store a text
+// id "user:77" as the key "user:77" (user:⟨user:77⟩), the third meaning of that text.
+Error resolveRowId(const Table &table, QVariantMap *row, const QString &context, qsizetype index = -1)
+{
+    const auto it = row->constFind(u"id"_s);
+    if (it == row->cend() || isNothing(*it))
+        return {};
+    Error error;
+    const RecordId id = rowRecordId(table, *row, &error, context, index);
+    if (error.isValid())
+        return error;
+    row->insert(u"id"_s, QVariant::fromValue(id));
+    return {};
 }
 
 } // namespace
@@ -157,7 +175,10 @@ QFuture<QVariantMap> insertOne(Connection *c, const TableTarget &t, const QVaria
     const QString ctx = u"insertOne into %1"_s.arg(t.table.toSurrealQL());
     if (Error e = check(c, t, ctx); e.isValid())
         return failedFuture<QVariantMap>(e);
-    return c->insert(QVariant::fromValue(t.table), data)
+    QVariantMap row = data;
+    if (Error e = resolveRowId(t.table, &row, ctx); e.isValid())
+        return failedFuture<QVariantMap>(e);
+    return c->insert(QVariant::fromValue(t.table), row)
         .then(QtFuture::Launch::Sync, [ctx](const QVariant &reply) {
             return writtenRecord(reply, Error::Kind::NotAllowed, u"The record"_s, ctx);
         });
@@ -172,8 +193,16 @@ QFuture<QVariantList> insertMany(Connection *c, const TableTarget &t, const QVar
         return failedFuture<QVariantList>(e);
     if (rows.isEmpty())
         return QtFuture::makeReadyFuture(QVariantList{});
+    QVariantList resolved;
+    resolved.reserve(rows.size());
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        QVariantMap row = rows.at(i).toMap();
+        if (Error e = resolveRowId(t.table, &row, ctx, i); e.isValid())
+            return failedFuture<QVariantList>(e);
+        resolved.append(row);
+    }
     const qsizetype expected = rows.size();
-    return c->insert(QVariant::fromValue(t.table), rows)
+    return c->insert(QVariant::fromValue(t.table), resolved)
         .then(QtFuture::Launch::Sync, [ctx, expected](const QVariant &reply) {
             const QVariantList stored = listOf(reply);
             if (stored.size() != expected)
@@ -234,9 +263,13 @@ QFuture<QVariantMap> upsertOne(Connection *c, const TableTarget &t, const QStrin
         return failedFuture<QVariantMap>(
             invalid(u"The data has no value for the key field '%1'"_s.arg(keyField), ctx));
     if (keyField == u"id") {
+        Error error;
+        const RecordId id = rowRecordId(t.table, data, &error, ctx);
+        if (error.isValid())
+            return failedFuture<QVariantMap>(error);
         QVariantMap rest = data;
         rest.remove(u"id"_s);
-        return upsertOne(c, RecordTarget::of(rowRecordId(t.table, data)), rest);
+        return upsertOne(c, RecordTarget::of(id), rest);
     }
     const QString keyPath = Internal::escapedFieldPath(keyField);
     const QString sql = u"UPSERT "_s + t.table.toSurrealQL() + u" MERGE $h_data WHERE "_s + keyPath +
@@ -286,12 +319,12 @@ QFuture<QVariantList> upsertMany(Connection *c, const TableTarget &t, const QStr
             return failedFuture<QVariantList>(
                 invalid(u"Row %1 has no value for the key field '%2'"_s.arg(i).arg(keyField), ctx));
         if (byId) {
-            const RecordId id = rowRecordId(t.table, row);
-            if (Error e = checkRecordId(id, ctx); e.isValid() || id.table() != t.table.name())
-                return failedFuture<QVariantList>(
-                    invalid(u"Row %1: its id %2 is not a record of %3"_s.arg(i).arg(id.toString(),
-                                                                                    t.table.toSurrealQL()),
-                            ctx));
+            Error error;
+            const RecordId id = rowRecordId(t.table, row, &error, ctx, i);
+            if (!error.isValid())
+                error = checkRecordId(id, ctx);
+            if (error.isValid())
+                return failedFuture<QVariantList>(error);
             ids.append(QVariant::fromValue(id));
             row.remove(u"id"_s);
         }

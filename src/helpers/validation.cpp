@@ -99,7 +99,7 @@ Error checkRecordId(const RecordId &id, const QString &context)
 RecordId parseRecordId(const QString &text, const QString &context, Error *error)
 {
     QString parseError;
-    const RecordId id = RecordId::parse(text, &parseError);
+    const RecordId id = RecordId::fromString(text, &parseError);
     if (!id.isValid()) {
         *error = invalid(u"'%1' is not a record id (table:key): %2"_s.arg(text, parseError), context);
         return {};

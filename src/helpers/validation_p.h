@@ -28,7 +28,7 @@ SURREALQT_EXPORT Error checkFieldPath(const QString &field, const QString &conte
 SURREALQT_EXPORT QString escapedFieldPath(const QString &path);
 // A record id: a valid table and key, with no range key (a range names many records).
 SURREALQT_EXPORT Error checkRecordId(const RecordId &id, const QString &context);
-// Parses "table:key" text (RecordId::parse) and checks it; *error is set on failure.
+// Parses "table:key" text (RecordId::fromString) and checks it; *error is set on failure.
 SURREALQT_EXPORT RecordId parseRecordId(const QString &text, const QString &context, Error *error);
 // A filter for WHERE: not empty, and without ';', which in a filter is always a mistake. This is
 // a check for typos, not a safety barrier: a filter is SurrealQL code, and one expression can

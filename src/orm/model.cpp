@@ -355,20 +355,27 @@ const ModelInfo &Model::modelInfo() const
     return *ModelInfo::of(metaObject());
 }
 
-void Model::setId(const RecordId &id)
+Error Model::setId(const RecordId &id)
 {
-    if (m_id == id)
-        return;
-    m_id = id;
-    Q_EMIT idChanged();
+    if (id.isValid() && id.table() != modelInfo().tableName())
+        return setId(QVariant::fromValue(id)); // refused there, with the reason
+    if (m_id != id) {
+        m_id = id;
+        Q_EMIT idChanged();
+    }
+    return {};
 }
 
-void Model::setId(const QVariant &key)
+Error Model::setId(const QVariant &idOrKey)
 {
-    if (key.metaType() == QMetaType::fromType<RecordId>())
-        setId(key.value<RecordId>());
-    else
-        setId(RecordId(modelInfo().tableName(), key));
+    QString why;
+    const RecordId id = RecordId::inTable(modelInfo().tableName(), idOrKey, &why);
+    if (!id.isValid()) {
+        const Error e = Orm::validationError(u"%1.setId: %2"_s.arg(modelInfo().className(), why));
+        qCWarning(lcOrm).noquote() << e.message();
+        return e;
+    }
+    return setId(id);
 }
 
 void Model::setPersisted(bool persisted)
@@ -456,6 +463,15 @@ Error Model::fromMap(const QVariantMap &map)
     const ModelInfo &info = modelInfo();
     const QMetaObject *mo = info.metaObject();
     // Convert everything first, so a bad value changes nothing.
+    RecordId newId;
+    const auto id = map.constFind(u"id"_s);
+    if (id != map.constEnd() && !isNone(*id)) {
+        QString why;
+        newId = RecordId::inTable(info.tableName(), *id, &why);
+        if (!newId.isValid())
+            return Orm::validationError(u"%1.id: %2"_s.arg(info.className(), why),
+                                        info.className() + u".id"_s);
+    }
     QList<std::pair<int, QVariant>> writes;
     for (const FieldInfo &f : info.fields()) {
         const auto it = map.constFind(f.name());
@@ -476,9 +492,8 @@ Error Model::fromMap(const QVariantMap &map)
     for (const auto &[index, v] : std::as_const(writes))
         mo->property(index).write(this, v);
     m_loading = wasLoading;
-    const auto id = map.constFind(u"id"_s);
-    if (id != map.constEnd() && !isNone(*id))
-        setId(*id);
+    if (newId.isValid())
+        setId(newId);
     return {};
 }
 

@@ -152,11 +152,9 @@ QString QueryBase::toSurrealQL(QVariantMap *vars, Error *error) const
     return q.text;
 }
 
-RecordId QueryBase::recordId(const QVariant &idOrKey) const
+RecordId QueryBase::recordId(const QVariant &idOrKey, QString *error) const
 {
-    if (idOrKey.metaType() == QMetaType::fromType<RecordId>())
-        return idOrKey.value<RecordId>();
-    return RecordId(d->spec.info->tableName(), idOrKey);
+    return RecordId::inTable(d->spec.info->tableName(), idOrKey, error);
 }
 
 namespace {
@@ -253,12 +251,14 @@ std::pair<QList<Model *>, PageToken> QueryBase::fetchPageSync(Factory factory, c
 }
 
 namespace {
-CompiledQuery selectOne(const QueryBase &q, const RecordId &id)
+// The record idOrKey names in q's table (RecordId::inTable), or a query that fails with why not.
+CompiledQuery selectOne(const QueryBase &q, const QVariant &idOrKey)
 {
     CompiledQuery c;
-    if (!id.isValid() || id.table() != q.modelInfo().tableName()) {
-        c.error = Orm::validationError(u"%1: %2 is not a record id of table %3"_s.arg(
-            q.modelInfo().className(), id.toString(), q.modelInfo().tableName()));
+    QString why;
+    const RecordId id = q.recordId(idOrKey, &why);
+    if (!id.isValid()) {
+        c.error = Orm::validationError(u"%1: %2"_s.arg(q.modelInfo().className(), why));
         return c;
     }
     c.text = u"SELECT * FROM $id"_s;
@@ -269,18 +269,28 @@ CompiledQuery selectOne(const QueryBase &q, const RecordId &id)
 
 QFuture<Model *> QueryBase::fetchOne(Factory factory, const RecordId &id) const
 {
+    return fetchOne(factory, QVariant::fromValue(id));
+}
+
+Model *QueryBase::fetchOneSync(Factory factory, const RecordId &id) const
+{
+    return fetchOneSync(factory, QVariant::fromValue(id));
+}
+
+QFuture<Model *> QueryBase::fetchOne(Factory factory, const QVariant &idOrKey) const
+{
     QThread *target = QThread::currentThread();
     Connection *conn = connection();
     const bool explicitConn = bool(d->connection);
-    return run<Model *>(*this, selectOne(*this, id), [=](const QueryResult &r) -> Model * {
+    return run<Model *>(*this, selectOne(*this, idOrKey), [=](const QueryResult &r) -> Model * {
         const QList<Model *> objects = buildObjects(Orm::rowsOf(r), factory, conn, target, explicitConn);
         return objects.isEmpty() ? nullptr : objects.first();
     });
 }
 
-Model *QueryBase::fetchOneSync(Factory factory, const RecordId &id) const
+Model *QueryBase::fetchOneSync(Factory factory, const QVariant &idOrKey) const
 {
-    return runSync(*this, selectOne(*this, id), [&](const QueryResult &r) -> Model * {
+    return runSync(*this, selectOne(*this, idOrKey), [&](const QueryResult &r) -> Model * {
         const QList<Model *> objects =
             buildObjects(Orm::rowsOf(r), factory, connection(), nullptr, bool(d->connection));
         return objects.isEmpty() ? nullptr : objects.first();

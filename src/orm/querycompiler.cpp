@@ -70,9 +70,11 @@ bool QueryCompiler::fieldPath(const QString &path, QString *out, FieldInfo *fiel
     return true;
 }
 
-QVariant QueryCompiler::normalised(const QVariant &value, const FieldInfo &field, bool isId) const
+QVariant QueryCompiler::normalised(const QVariant &value, const FieldInfo &field, bool isId,
+                                   QString *error) const
 {
-    // A bare key compared with an id or a record link means that record of the right table.
+    // A bare key compared with an id or a record link means that record of the right table;
+    // record-id text ("user:42") is read as RecordId::inTable reads it everywhere.
     QString table;
     if (isId)
         table = m_info.tableName();
@@ -81,6 +83,10 @@ QVariant QueryCompiler::normalised(const QVariant &value, const FieldInfo &field
     if (table.isEmpty() || isNone(value) || isNull(value) ||
         value.metaType() == QMetaType::fromType<RecordId>())
         return value;
+    if (value.typeId() == QMetaType::QString) {
+        const RecordId id = RecordId::inTable(table, value, error);
+        return id.isValid() ? QVariant::fromValue(id) : QVariant();
+    }
     return QVariant::fromValue(RecordId(table, value));
 }
 
@@ -118,7 +124,10 @@ bool QueryCompiler::lookup(const QString &lookupText, const QVariant &rawValue, 
         return fail(u"%1: %2 (%3) is not a %4"_s.arg(
             where, Orm::describeValue(v), QString::fromLatin1(v.typeName()), FieldInfo::typeName(expected)));
     };
-    QVariant value = normalised(rawValue, field, isId);
+    QString idError;
+    QVariant value = normalised(rawValue, field, isId, &idError);
+    if (!idError.isEmpty())
+        return fail(u"%1: %2"_s.arg(where, idError));
     const bool plainValue = !isNone(value) && !isNull(value);
 
     if (op == u"isnull"_s) {
@@ -135,7 +144,9 @@ bool QueryCompiler::lookup(const QString &lookupText, const QVariant &rawValue, 
         QVariantList items;
         const QSequentialIterable it = value.value<QSequentialIterable>();
         for (const QVariant &item : it) {
-            const QVariant v = normalised(item, field, isId);
+            const QVariant v = normalised(item, field, isId, &idError);
+            if (!idError.isEmpty())
+                return fail(u"%1: %2"_s.arg(where, idError));
             if (type != FieldInfo::Type::Any && !isNone(v) && !isNull(v) && !Orm::accepts(type, v))
                 return typeError(v, type);
             items.append(v);

@@ -71,7 +71,7 @@ private:
     bool lookup(const QString &lookup, const QVariant &value, QString *out);
     bool whereClause(const Condition &where, QString *out);
     bool orderLimitStart(const QuerySpec &spec, QString *text);
-    QVariant normalised(const QVariant &value, const FieldInfo &field, bool isId) const;
+    QVariant normalised(const QVariant &value, const FieldInfo &field, bool isId, QString *error) const;
     static CompiledQuery keySetAscending(QueryCompiler &qc, const QuerySpec &spec, const QString &name,
                                          const PageToken &after, qint64 size);
 

@@ -1,5 +1,6 @@
 #include "codec/cborcodec_p.h"
 
+#include <SurrealQt/recordcache.h>
 #include <SurrealQt/values.h>
 
 #include <QtCore/QHash>
@@ -25,7 +26,35 @@ private Q_SLOTS:
     void validity();
     void equalityAndHash();
     void metaType();
+    void constructorsAreUnambiguous();
+    void recordCacheFromNullptr();
 };
+
+namespace {
+// Traits rather than calls, so that this file compiled before the overloads were fixed and
+// the test failed at run time (the calls were ambiguous, or went through QVariant).
+template<typename Key>
+constexpr bool keyConstructs = std::is_constructible_v<RecordId, QString, Key>;
+
+// A template, so that the call is only compiled where it is valid.
+template<typename Cache>
+Cache *cacheFromNullptr(QObject *parent)
+{
+    if constexpr (std::is_constructible_v<Cache, std::nullptr_t, QObject *>)
+        return new Cache(nullptr, parent);
+    else
+        return nullptr;
+}
+
+template<typename Key>
+RecordId made(Key key)
+{
+    if constexpr (keyConstructs<Key>)
+        return RecordId(u"t"_s, key);
+    else
+        return {};
+}
+} // namespace
 
 void TestRecordId::toString_data()
 {
@@ -237,6 +266,44 @@ void TestRecordId::metaType()
     QString text;
     QDebug(&text) << RecordId(u"person"_s, 1);
     QCOMPARE(text.trimmed(), u"SurrealQt::RecordId(person:1)"_s);
+}
+
+void TestRecordId::constructorsAreUnambiguous()
+{
+    // RecordId(table, "key") and RecordId(table, 1u) were ambiguous (QString vs QVariant, int vs
+    // qint64); long (64-bit, not long long on Linux) too.
+    QVERIFY2(keyConstructs<const char *>, "RecordId(table, \"key\") does not compile");
+    QVERIFY2(keyConstructs<unsigned>, "RecordId(table, 1u) does not compile");
+    QVERIFY2(keyConstructs<long>, "RecordId(table, 1L) does not compile");
+    QVERIFY2(keyConstructs<quint64>, "RecordId(table, quint64) does not compile");
+    QVERIFY2(keyConstructs<QLatin1StringView>, "RecordId(table, \"key\"_L1) does not compile");
+    QCOMPARE(made("key"), RecordId(u"t"_s, u"key"_s));
+    QCOMPARE(made("ünï"), RecordId(u"t"_s, u"ünï"_s)); // UTF-8, like QString::fromUtf8
+    QCOMPARE(made(QLatin1StringView("k")), RecordId(u"t"_s, u"k"_s));
+    QCOMPARE(made(7u), RecordId(u"t"_s, 7));
+    QCOMPARE(made(7L), RecordId(u"t"_s, 7));
+    QCOMPARE(made(quint64(7)), RecordId(u"t"_s, 7));
+    QCOMPARE(made(short(7)), RecordId(u"t"_s, 7));
+    QCOMPARE(made(made(quint64(7)).id().toLongLong()), RecordId(u"t"_s, 7));
+    // A key the server cannot hold (ids are signed 64-bit) gives an invalid id, not a wrapped one.
+    QVERIFY(!made(quint64(1) << 63).isValid());
+    // Values that are not keys do not compile: a double was truncated, a bool became 0/1.
+    QVERIFY2(!keyConstructs<double>, "RecordId(table, 1.5) compiles");
+    QVERIFY2(!keyConstructs<bool>, "RecordId(table, true) compiles");
+    QVERIFY2(!keyConstructs<std::nullptr_t>, "RecordId(table, nullptr) compiles");
+}
+
+void TestRecordId::recordCacheFromNullptr()
+{
+    // RecordCache(nullptr) was ambiguous between Connection * and DatabaseManager *.
+    QVERIFY2((std::is_constructible_v<RecordCache, std::nullptr_t>), "RecordCache(nullptr) does not compile");
+    QVERIFY2((std::is_constructible_v<RecordCache, std::nullptr_t, QObject *>),
+             "RecordCache(nullptr, parent) does not compile");
+    QObject parent;
+    RecordCache *cache = cacheFromNullptr<RecordCache>(&parent);
+    QVERIFY(cache);
+    QCOMPARE(cache->parent(), &parent);
+    QCOMPARE(cache->connection(), nullptr); // no default connection set
 }
 
 QTEST_GUILESS_MAIN(TestRecordId)

@@ -39,6 +39,11 @@ public:
     [[nodiscard]] bool isZero() const { return m_text == u"0"; }
     // Lossy on purpose; only for display or arithmetic where precision does not matter.
     Q_INVOKABLE [[nodiscard]] double toDouble(bool *ok = nullptr) const;
+    // The integer part (the fraction is dropped, towards zero), exactly. Out of range (or
+    // invalid): 0 and *ok false, like QString::toLongLong(). QVariant::toLongLong()/toInt() of a
+    // Decimal go through these and report the same.
+    [[nodiscard]] qint64 toLongLong(bool *ok = nullptr) const;
+    [[nodiscard]] int toInt(bool *ok = nullptr) const;
     Q_INVOKABLE [[nodiscard]] QString toString() const { return m_text; }
 
     // Numeric order; an invalid Decimal sorts before every valid one.

@@ -2,6 +2,8 @@
 
 #include <QtCore/QDebug>
 
+#include <limits>
+
 using namespace Qt::StringLiterals;
 
 namespace SurrealQt {
@@ -63,6 +65,27 @@ Decimal Decimal::fromString(QStringView text, QString *error)
 double Decimal::toDouble(bool *ok) const
 {
     return m_text.toDouble(ok);
+}
+
+qint64 Decimal::toLongLong(bool *ok) const
+{
+    // QString::toLongLong fails (ok false) beyond the qint64 range; the fraction is cut first.
+    bool fits = false;
+    const qsizetype dot = m_text.indexOf(u'.');
+    const qint64 value = QStringView(m_text).left(dot < 0 ? m_text.size() : dot).toLongLong(&fits);
+    if (ok)
+        *ok = fits;
+    return fits ? value : 0;
+}
+
+int Decimal::toInt(bool *ok) const
+{
+    bool fits = false;
+    const qint64 value = toLongLong(&fits);
+    fits = fits && value >= std::numeric_limits<int>::min() && value <= std::numeric_limits<int>::max();
+    if (ok)
+        *ok = fits;
+    return fits ? int(value) : 0;
 }
 
 int Decimal::compare(const Decimal &a, const Decimal &b)

@@ -50,9 +50,12 @@ void registerMetaTypes()
         // without them a Decimal or a Duration silently converts to 0. Durations convert to
         // milliseconds, like every time value in Qt's own API (QTimer, QDeadlineTimer).
         registerNumeric<Decimal, double>([](const Decimal &d) { return d.toDouble(); });
-        registerNumeric<Decimal, qlonglong>(
-            [](const Decimal &d) { return d.toString().section(u'.', 0, 0).toLongLong(); });
-        registerNumeric<Decimal, int>([](const Decimal &d) { return int(d.toDouble()); });
+        // The integer ones report out-of-range values as failures (QVariant::toLongLong(&ok)
+        // gives ok == false), instead of a silent 0 or a wrapped int.
+        if (!QMetaType::hasRegisteredConverterFunction<Decimal, qlonglong>())
+            QMetaType::registerConverter<Decimal, qlonglong>(&Decimal::toLongLong);
+        if (!QMetaType::hasRegisteredConverterFunction<Decimal, int>())
+            QMetaType::registerConverter<Decimal, int>(&Decimal::toInt);
         registerNumeric<QString, Decimal>([](const QString &text) { return Decimal::fromString(text); });
         registerNumeric<Duration, qlonglong>(
             [](const Duration &d) { return qlonglong(std::min<quint64>(d.toMilliseconds(), LLONG_MAX)); });

@@ -72,6 +72,11 @@ Error::Kind kindFromInternalText(const QString &message)
         return Error::Kind::Validation;
     if (isConflictText(message))
         return Error::Kind::Conflict;
+    // A permission the caller lacks, which 3.0.2 reports only as this sentence of kind Internal
+    // (through run() and inside a query alike): "You don't have permission to run the
+    // fn::fn::secret function" (sic), and the same for other PERMISSIONS-guarded definitions.
+    if (message.startsWith(u"You don't have permission"_s))
+        return Error::Kind::NotAllowed;
     return Error::Kind::Query;
 }
 

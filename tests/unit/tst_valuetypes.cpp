@@ -40,6 +40,8 @@ private Q_SLOTS:
     void decimalErrors();
     void decimalCompare();
     void decimalExactOnTheWire();
+    void decimalToIntegerReportsRange_data();
+    void decimalToIntegerReportsRange();
     void rangeAndBound();
     void geometry();
     void geometryDecodeNesting();
@@ -343,6 +345,49 @@ void TestValueTypes::decimalExactOnTheWire()
     // The server normalises "12.3400"; decoding normalises too.
     QVERIFY(CborCodec::decode(QByteArray::fromHex("ca6731322e33343030"), &out, &error));
     QCOMPARE(out.value<Decimal>().toString(), u"12.34"_s);
+}
+
+void TestValueTypes::decimalToIntegerReportsRange_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<bool>("fitsLongLong");
+    QTest::addColumn<qlonglong>("asLongLong");
+    QTest::addColumn<bool>("fitsInt");
+
+    QTest::newRow("small") << u"42"_s << true << 42LL << true;
+    QTest::newRow("fraction truncates toward zero") << u"-12.9"_s << true << -12LL << true;
+    QTest::newRow("int max") << u"2147483647"_s << true << 2147483647LL << true;
+    QTest::newRow("int max + 1") << u"2147483648"_s << true << 2147483648LL << false;
+    QTest::newRow("int min") << u"-2147483648"_s << true << -2147483648LL << true;
+    QTest::newRow("qint64 min") << u"-9223372036854775808"_s << true << std::numeric_limits<qlonglong>::min()
+                                << false;
+    QTest::newRow("qint64 max + 1") << u"9223372036854775808"_s << false << 0LL << false;
+    QTest::newRow("24 digits") << u"123456789012345678901234"_s << false << 0LL << false;
+    QTest::newRow("negative 24 digits") << u"-123456789012345678901234.5"_s << false << 0LL << false;
+}
+
+void TestValueTypes::decimalToIntegerReportsRange()
+{
+    QFETCH(QString, text);
+    QFETCH(bool, fitsLongLong);
+    QFETCH(qlonglong, asLongLong);
+    QFETCH(bool, fitsInt);
+    const QVariant v = QVariant::fromValue(Decimal::fromString(text));
+    bool ok = !fitsLongLong;
+    const qlonglong n = v.toLongLong(&ok);
+    QCOMPARE(ok, fitsLongLong);
+    QCOMPARE(n, asLongLong);
+    ok = !fitsInt;
+    const int i = v.toInt(&ok);
+    QCOMPARE(ok, fitsInt);
+    if (fitsInt)
+        QCOMPARE(i, int(asLongLong));
+    else
+        QCOMPARE(i, 0);
+    // A double always exists (rounded): the lossy conversion is the documented one.
+    ok = false;
+    QVERIFY(qAbs(v.toDouble(&ok) - text.toDouble()) <= qAbs(text.toDouble()) * 1e-15);
+    QVERIFY(ok);
 }
 
 void TestValueTypes::rangeAndBound()

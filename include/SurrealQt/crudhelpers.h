@@ -74,10 +74,12 @@ public:
                                    UpdateMode mode = UpdateMode::Replace);
     QFuture<QVariantMap> updateOne(const QString &recordId, const QVariantMap &data,
                                    UpdateMode mode = UpdateMode::Replace);
+    // The mode has no default: the seed's update_many replaces, an earlier version of this
+    // class merged, and a silent choice between the two loses fields.
     QFuture<QVariantList> updateMany(const Table &table, const QString &filter, const QVariantMap &vars,
-                                     const QVariantMap &data, UpdateMode mode = UpdateMode::Merge);
+                                     const QVariantMap &data, UpdateMode mode);
     QFuture<QVariantList> updateMany(const QString &table, const QString &filter, const QVariantMap &vars,
-                                     const QVariantMap &data, UpdateMode mode = UpdateMode::Merge);
+                                     const QVariantMap &data, UpdateMode mode);
 
     // Finds the record whose keyField equals data's value for it, merges data into it, or
     // creates it. keyField must be "id" or covered by a UNIQUE index (without one every record

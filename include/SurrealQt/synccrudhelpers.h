@@ -26,9 +26,9 @@ public:
     QVariantMap updateOne(const QString &recordId, const QVariantMap &data,
                           UpdateMode mode = UpdateMode::Replace);
     QVariantList updateMany(const Table &table, const QString &filter, const QVariantMap &vars,
-                            const QVariantMap &data, UpdateMode mode = UpdateMode::Merge);
+                            const QVariantMap &data, UpdateMode mode);
     QVariantList updateMany(const QString &table, const QString &filter, const QVariantMap &vars,
-                            const QVariantMap &data, UpdateMode mode = UpdateMode::Merge);
+                            const QVariantMap &data, UpdateMode mode);
 
     QVariantMap upsertOne(const Table &table, const QString &keyField, const QVariantMap &data,
                           bool createIndex = false);

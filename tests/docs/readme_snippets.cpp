@@ -62,7 +62,8 @@ public:
 
         // [helpers]
         auto *crud = new SurrealQt::CrudHelpers(db->connection(), this);
-        crud->updateMany(u"user"_s, u"age < $max"_s, {{u"max"_s, 18}}, {{u"status"_s, u"minor"_s}})
+        crud->updateMany(u"user"_s, u"age < $max"_s, {{u"max"_s, 18}}, {{u"status"_s, u"minor"_s}},
+                         SurrealQt::CrudHelpers::UpdateMode::Merge)
             .then(this, [](const QVariantList &updated) { qInfo() << updated.size() << "minors"; });
         auto *bulk = new SurrealQt::BulkOperations(db->connection(), {}, this);
         connect(bulk, &SurrealQt::BulkOperations::progress, this,

@@ -44,6 +44,14 @@ Error errorOf(F &&call)
     return {};
 }
 
+// updateMany compiles without a mode (it merged by default, where the seed's update_many
+// replaces).
+template<typename Helpers>
+concept UpdateManyWithoutMode = requires(Helpers h)
+{
+    h.updateMany(QString(), QString(), QVariantMap(), QVariantMap());
+};
+
 } // namespace
 
 // The same call through the async object (waited for) or the sync one.
@@ -166,7 +174,7 @@ private Q_SLOTS:
                 QVariantMap{{u"id"_s, i}, {u"age"_s, i * 5}, {u"tag"_s, hostile[i % hostile.size()]}});
         CALL(insertMany, m_table, rows);
         const QVariantList updated = CALL(updateMany, m_table, u"age < $max"_s, QVariantMap{{u"max"_s, 18}},
-                                          QVariantMap{{u"minor"_s, true}});
+                                          QVariantMap{{u"minor"_s, true}}, CrudHelpers::UpdateMode::Merge);
         QCOMPARE(updated.size(), 3);
         for (const QVariant &r : updated) {
             QVERIFY(r.toMap().value(u"minor"_s).toBool());
@@ -185,6 +193,28 @@ private Q_SLOTS:
         QCOMPARE(errorOf([&] { CALL(deleteMany, m_table, QString()); }).kind(), Error::Kind::Validation);
         QCOMPARE(CALL(count, m_table), 7);
         QCOMPARE(CALL(deleteMany, m_table, u"true"_s).size(), 7);
+    }
+
+    // The seed's update_many replaces, ours merged: the mode is now a required argument.
+    void updateManyModeIsExplicit_data() { variants(); }
+    void updateManyModeIsExplicit()
+    {
+        QVERIFY2(!UpdateManyWithoutMode<CrudHelpers>, "CrudHelpers::updateMany has a default mode");
+        QVERIFY2(!UpdateManyWithoutMode<SyncCrudHelpers>, "SyncCrudHelpers::updateMany has a default mode");
+        setUp();
+        CALL(insertMany, m_table,
+             QVariantList({QVariantMap{{u"id"_s, 1}, {u"a"_s, 1}, {u"b"_s, 1}},
+                           QVariantMap{{u"id"_s, 2}, {u"a"_s, 2}, {u"b"_s, 2}}}));
+        const QVariantList merged = CALL(updateMany, m_table, u"a = 1"_s, QVariantMap(),
+                                         QVariantMap{{u"c"_s, 3}}, CrudHelpers::UpdateMode::Merge);
+        QCOMPARE(merged.size(), 1);
+        QCOMPARE(merged.first().toMap().value(u"b"_s).toInt(), 1);
+        QCOMPARE(merged.first().toMap().value(u"c"_s).toInt(), 3);
+        const QVariantList replaced = CALL(updateMany, m_table, u"a = 2"_s, QVariantMap(),
+                                           QVariantMap{{u"c"_s, 4}}, CrudHelpers::UpdateMode::Replace);
+        QCOMPARE(replaced.size(), 1);
+        QCOMPARE(replaced.first().toMap(),
+                 (QVariantMap{{u"id"_s, QVariant::fromValue(RecordId(m_table, 2))}, {u"c"_s, 4}}));
     }
 
     void selectShapes_data() { variants(); }
@@ -309,10 +339,11 @@ private Q_SLOTS:
             [&] { CALL(updateOne, RecordId(), QVariantMap()); },
             [&] {
                 CALL(updateMany, m_table, u"true; DELETE "_s + m_table, QVariantMap(),
-                     QVariantMap{{u"x"_s, 1}});
+                     QVariantMap{{u"x"_s, 1}}, CrudHelpers::UpdateMode::Merge);
             },
             [&] {
-                CALL(updateMany, m_table, u"true"_s, QVariantMap(), QVariantMap{{u"id"_s, 1}});
+                CALL(updateMany, m_table, u"true"_s, QVariantMap(), QVariantMap{{u"id"_s, 1}},
+                     CrudHelpers::UpdateMode::Merge);
             },
             [&] {
                 CALL(deleteMany, m_table, u"id = $h_data"_s, QVariantMap{{u"h_data"_s, 1}});
@@ -385,7 +416,7 @@ private Q_SLOTS:
         QCOMPARE(inserted.last().first().toList().size(), 1);
         get(h.updateOne(RecordId(t, 1), QVariantMap{{u"x"_s, 1}}));
         QCOMPARE(expectOnly(&updated, 1), ++expected);
-        get(h.updateMany(t, u"true"_s, {}, QVariantMap{{u"y"_s, 1}}));
+        get(h.updateMany(t, u"true"_s, {}, QVariantMap{{u"y"_s, 1}}, CrudHelpers::UpdateMode::Merge));
         QCOMPARE(expectOnly(&updated, 2), ++expected);
         QCOMPARE(updated.last().first().toList().size(), 3);
         get(h.upsertOne(RecordId(t, 4), QVariantMap{{u"z"_s, 1}}));
@@ -504,7 +535,10 @@ private Q_SLOTS:
                      .kind(),
                  Error::Kind::NotFound);
         QCOMPARE(failureOf(h.deleteOne(RecordId(u"note"_s, u"theirs"_s))).kind(), Error::Kind::NotFound);
-        QCOMPARE(AWAIT(h.updateMany(u"note"_s, u"true"_s, {}, QVariantMap{{u"text"_s, u"x"_s}})).size(), 0);
+        QCOMPARE(AWAIT(h.updateMany(u"note"_s, u"true"_s, {}, QVariantMap{{u"text"_s, u"x"_s}},
+                                    CrudHelpers::UpdateMode::Merge))
+                     .size(),
+                 0);
         const QueryResult check = AWAIT(admin.connection()->query(u"SELECT VALUE text FROM note:theirs"_s));
         QCOMPARE(check.last().toList().value(0).toString(), u"keep"_s);
     }

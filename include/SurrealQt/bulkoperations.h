@@ -11,12 +11,16 @@
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 
+#include <QtCore/QSharedPointer>
+
 #include <memory>
+#include <type_traits>
 
 namespace SurrealQt {
 
 class Connection;
 class BulkJob;
+class Model;
 
 // Writes many records in batches, several batches in flight at once, over a pool or a single
 // connection. Each call returns at once with a QFuture<BulkResult>; the signals report
@@ -71,6 +75,47 @@ public:
     QFuture<BulkResult> bulkQuery(const QList<BulkQuery> &queries);
     QFuture<BulkResult> bulkQuery(const BulkSource &queries);
 
+    // Model objects (of one model class, living in this object's thread), written through the
+    // same batches as bulkInsert/bulkUpdate, with the same progress() and per-input results
+    // (BulkResult index i is objects[i]):
+    //   - bulkCreate: creates every object, as Model::save() creates a new one (autoNow and
+    //     autoNowAdd fields set, validate() first, a chosen id kept, a duplicate id Failed with
+    //     AlreadyExists). Every object must be new.
+    //   - bulkSave: creates the new ones and merges the dirty fields (and autoNow fields) of the
+    //     stored ones, as Model::save() of each; a stored record that is gone is Failed with
+    //     NotFound; a stored object with nothing to save counts as Written without a request.
+    // The objects are read when the call is made. When the job has ended, still on this object's
+    // thread, each written object is loaded from the record as stored (id and server-side
+    // values; isNew() false, not dirty, except fields changed meanwhile) and emits saved(); each
+    // failed one emits errorOccurred() and keeps its state. Then finished() is emitted and the
+    // future finishes (in this object's thread; it is cancelled if this object is deleted first).
+    // Nothing is sent, and the future fails with a Validation error whose itemErrors() name each
+    // offending object, when an object is null, lives in another thread, fails validate(), is of
+    // another table than the first, is not new (bulkCreate), or is a stored object of a model
+    // with a versionField (bulkSave does not check versions: use save()).
+    // Results are collected whatever BulkOptions::collectResults says. batchFinished() is not
+    // emitted for these calls (their batches do not map onto the input list's positions).
+    template<typename T>
+    QFuture<BulkResult> bulkCreate(const QList<QSharedPointer<T>> &objects)
+    {
+        return runModels(true, toModels(objects), std::make_shared<const QList<QSharedPointer<T>>>(objects));
+    }
+    template<typename T>
+    QFuture<BulkResult> bulkCreate(const QList<T *> &objects)
+    {
+        return runModels(true, toModels(objects), {});
+    }
+    template<typename T>
+    QFuture<BulkResult> bulkSave(const QList<QSharedPointer<T>> &objects)
+    {
+        return runModels(false, toModels(objects), std::make_shared<const QList<QSharedPointer<T>>>(objects));
+    }
+    template<typename T>
+    QFuture<BulkResult> bulkSave(const QList<T *> &objects)
+    {
+        return runModels(false, toModels(objects), {});
+    }
+
 public Q_SLOTS:
     // Stops pulling new batches; batches in flight finish and are reported, the rest ends as
     // NotAttempted. The future then finishes with isCancelled().
@@ -91,10 +136,31 @@ private:
     QFuture<BulkResult> run(std::shared_ptr<BulkJob> job);
     std::shared_ptr<BulkJob> makeJob(int op, const BulkSource &source);
 
+    struct ModelRun;
+    template<typename List>
+    static QList<Model *> toModels(const List &objects)
+    {
+        QList<Model *> out;
+        out.reserve(objects.size());
+        for (const auto &o : objects) {
+            if constexpr (std::is_pointer_v<std::decay_t<decltype(o)>>)
+                out.append(o);
+            else
+                out.append(o.data());
+        }
+        return out;
+    }
+    QFuture<BulkResult> runModels(bool createOnly, const QList<Model *> &objects,
+                                  std::shared_ptr<const void> keepAlive);
+    void startModelJob(const std::shared_ptr<ModelRun> &run, int op);
+    void finishModels(const std::shared_ptr<ModelRun> &run);
+
     QPointer<Connection> m_connection;
     BulkOptions m_options;
     QList<std::weak_ptr<BulkJob>> m_jobs;
     int m_running = 0;
+    // Counts cancel() calls, so that a model call does not start its second job after one.
+    quint64 m_cancels = 0;
 };
 
 } // namespace SurrealQt

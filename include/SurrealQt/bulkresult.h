@@ -79,6 +79,7 @@ public:
 
 private:
     friend class BulkJob;
+    friend class BulkOperations; // assembles the result of a model call from its two jobs
     void mark(qint64 first, qint64 count, ItemStatus status);
 
     qint64 m_counts[4] = {0, 0, 0, 0};

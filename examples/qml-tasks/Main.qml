@@ -166,7 +166,7 @@ ApplicationWindow {
     // Connect again with what the bar's fields say (Retry / Connect).
     function reconnect() {
         window.setupError = null
-        const changed = db.url.toString() !== urlField.text.trim() || db.namespace !== nsField.text.trim()
+        const changed = String(db.url) !== urlField.text.trim() || db.namespace !== nsField.text.trim()
                 || db.database !== dbField.text.trim() || db.user !== userField.text
                 || db.password !== passwordField.text
         db.url = urlField.text.trim()

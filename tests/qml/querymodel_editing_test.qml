@@ -118,13 +118,16 @@ TestCase {
     }
 
     function test_refused_edit_rolls_back_with_the_error() {
-        settle(writer.query("DEFINE FIELD OVERWRITE n ON edit TYPE int; DEFINE FIELD OVERWRITE name ON edit TYPE string"))
+        // A value of the right type that the schema's ASSERT refuses: the model converts what it
+        // can to the declared type (42 would be stored as "42"), the server refuses the rest.
+        settle(writer.query("DEFINE FIELD OVERWRITE n ON edit TYPE int; "
+                            + "DEFINE FIELD OVERWRITE name ON edit TYPE string ASSERT string::len($value) < 5"))
         const model = createTemporaryObject(modelComponent, testCase)
         tryCompare(model, "status", QueryModel.Ready, 10000)
         const failures = createTemporaryObject(spyComponent, testCase, { target: model, signalName: "writeFailed" })
 
-        verify(model.setProperty(0, "name", 42))
-        compare(model.get(0).name, 42, "shown at once")
+        verify(model.setProperty(0, "name", "too long"))
+        compare(model.get(0).name, "too long", "shown at once")
         tryCompare(failures, "count", 1, 10000)
         tryVerify(() => model.get(0).name === "a", 10000, "rolled back")
         compare(failures.signalArguments[0][0].toString(), "edit:1")

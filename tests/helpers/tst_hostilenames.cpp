@@ -141,7 +141,8 @@ private Q_SLOTS:
         QCOMPARE(rows.size(), 2);
         for (const QVariant &row : rows)
             QCOMPARE(row.toMap().value(u"id"_s).value<RecordId>().table(), name);
-        RESULT(h.updateMany(t, u"n = $n"_s, {{u"n"_s, 2}}, {{u"m"_s, 5}}), rows);
+        RESULT(h.updateMany(t, u"n = $n"_s, {{u"n"_s, 2}}, {{u"m"_s, 5}}, CrudHelpers::UpdateMode::Merge),
+               rows);
         QCOMPARE(rows.size(), 1);
         PageCursor::Page page;
         RESULT(PageCursor(c(), t, 10).fetch(), page);

@@ -153,16 +153,16 @@ void tst_ModelGenerator::unmappableConstructsAreListed()
         "indexes": [{"cols": ["title", "rank"], "index": "UNIQUE", "name": "pair", "table": "note"}]
 })js");
     const GeneratedModel model = ModelGenerator::generate(table, u"test"_s);
-const QString all = model.unmapped.join(u'\n');
-QVERIFY2(all.contains(u"event touched"_s), qPrintable(all));
-QVERIFY2(all.contains(u"VALUE string::trim($value)"_s), qPrintable(all));
-QVERIFY2(all.contains(u"ASSERT $value > 0"_s), qPrintable(all));
-QVERIFY2(all.contains(u"field `class`"_s), qPrintable(all)); // a C++ keyword
-QVERIFY2(all.contains(u"union"_s), qPrintable(all));
-QVERIFY2(all.contains(u"index pair"_s), qPrintable(all));
-QVERIFY(!model.text.contains(u"SURREALQT_FIELD(QString, class"_s));
-QVERIFY(model.text.contains(u"SURREALQT_FIELD(QVariant, code, setCode)"_s));
-QVERIFY(model.text.contains(u"// Not mapped: event touched"_s));
+    const QString all = model.unmapped.join(u'\n');
+    QVERIFY2(all.contains(u"event touched"_s), qPrintable(all));
+    QVERIFY2(all.contains(u"VALUE string::trim($value)"_s), qPrintable(all));
+    QVERIFY2(all.contains(u"ASSERT $value > 0"_s), qPrintable(all));
+    QVERIFY2(all.contains(u"field `class`"_s), qPrintable(all)); // a C++ keyword
+    QVERIFY2(all.contains(u"union"_s), qPrintable(all));
+    QVERIFY2(all.contains(u"index pair"_s), qPrintable(all));
+    QVERIFY(!model.text.contains(u"SURREALQT_FIELD(QString, class"_s));
+    QVERIFY(model.text.contains(u"SURREALQT_FIELD(QVariant, code, setCode)"_s));
+    QVERIFY(model.text.contains(u"// Not mapped: event touched"_s));
 }
 
 void tst_ModelGenerator::schemalessTablesAreInferredFromSamples()

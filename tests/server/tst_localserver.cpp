@@ -129,8 +129,8 @@ void tst_LocalServer::credentialsAreTheOwnersOnlyAndNeverShown()
     QVERIFY(run.stderrText.contains("surrealqt.localserver"));
     QVERIFY(!run.stderrText.contains(secret.toUtf8()));
     QFile serverLog(data + u"/server.log"_s);
-    if (serverLog.open(QIODevice::ReadOnly))
-        QVERIFY(!serverLog.readAll().contains(secret.toUtf8()));
+    QVERIFY(serverLog.open(QIODevice::ReadOnly));
+    QVERIFY(!serverLog.readAll().contains(secret.toUtf8()));
 }
 
 void tst_LocalServer::killedServerIsRestartedAndTheManagerReconnects()

@@ -13,7 +13,7 @@ surrealqt_packages=(
     qml6-module-qtquick-window qml6-module-qttest qml6-module-qtqml-workerscript
     qt6-declarative-dev-tools qml-qt6 qml6-module-qtqml qml6-module-qtqml-models
     qml6-module-qtquick-templates qml6-module-qtquick-dialogs qml6-module-qt-labs-qmlmodels
-    qcoro-qt6-dev libgl-dev libmimalloc2.0 nodejs npm clang-format
+    qcoro-qt6-dev libgl-dev libmimalloc2.0 nodejs npm clang-format doxygen
 )
 
 ensure_packages() {

@@ -13,7 +13,7 @@ QT_END_NAMESPACE
 
 namespace SurrealQt {
 
-// One end of a Range: open (CBOR null), inclusive (tag 50) or exclusive (tag 51).
+/*! One end of a Range: open (CBOR null), inclusive (tag 50) or exclusive (tag 51). */
 class SURREALQT_EXPORT Bound
 {
     Q_GADGET
@@ -34,7 +34,7 @@ public:
     [[nodiscard]] bool isUnbounded() const { return m_kind == Unbounded; }
     [[nodiscard]] bool isIncluded() const { return m_kind == Included; }
     [[nodiscard]] bool isExcluded() const { return m_kind == Excluded; }
-    // Invalid QVariant for an unbounded end.
+    /*! Invalid QVariant for an unbounded end. */
     [[nodiscard]] QVariant value() const { return m_value; }
 
     Q_INVOKABLE [[nodiscard]] QString toString() const;

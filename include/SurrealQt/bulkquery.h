@@ -7,7 +7,7 @@
 
 namespace SurrealQt {
 
-// One query of BulkOperations::bulkQuery, with its own bind variables ($name in the text).
+/*! One query of BulkOperations::bulkQuery, with its own bind variables ($name in the text). */
 struct SURREALQT_EXPORT BulkQuery
 {
     QString surrealql;

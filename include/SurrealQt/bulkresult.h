@@ -10,24 +10,24 @@
 
 namespace SurrealQt {
 
-// One failed input of a bulk operation.
+/*! One failed input of a bulk operation. */
 struct SURREALQT_EXPORT BulkItemError
 {
-    // Position in the input (0-based), the input item itself and why it failed. A bulkInsert
-    // record that had no id comes back with the id the library generated for it, so retrying it
-    // names the same record and never stores a second copy.
+    /*! Position in the input (0-based), the input item itself and why it failed. A bulkInsert
+        record that had no id comes back with the id the library generated for it, so retrying it
+        names the same record and never stores a second copy. */
     qint64 index = -1;
     QVariant record;
     Error error;
 };
 
-// The outcome of a bulk operation, input by input.
-//
-// Every input has exactly one status: Written (the server confirmed it), Failed (the server
-// refused it, or it was rolled back with its atomic batch: it is not in the database),
-// NotAttempted (never sent: the job stopped or was cancelled first) or Unknown (its request
-// was lost with the connection and the retries ran out, so it may or may not be stored; it is
-// listed in errors() with a Connection error). Nothing is left out: the counts add up to total().
+/*! The outcome of a bulk operation, input by input.
+
+    Every input has exactly one status: Written (the server confirmed it), Failed (the server
+    refused it, or it was rolled back with its atomic batch: it is not in the database),
+    NotAttempted (never sent: the job stopped or was cancelled first) or Unknown (its request
+    was lost with the connection and the retries ran out, so it may or may not be stored; it is
+    listed in errors() with a Connection error). Nothing is left out: the counts add up to total(). */
 class SURREALQT_EXPORT BulkResult
 {
     Q_GADGET
@@ -40,7 +40,7 @@ public:
     enum class ItemStatus { Written, Failed, NotAttempted, Unknown };
     Q_ENUM(ItemStatus)
 
-    // A run of consecutive inputs that share a status.
+    /*! A run of consecutive inputs that share a status. */
     struct Range
     {
         qint64 first = 0;
@@ -51,30 +51,30 @@ public:
     BulkResult() = default;
 
     [[nodiscard]] qint64 successCount() const { return m_counts[int(ItemStatus::Written)]; }
-    // Failed plus Unknown inputs: the size of errors().
+    /*! Failed plus Unknown inputs: the size of errors(). */
     [[nodiscard]] qint64 errorCount() const { return qint64(m_errors.size()); }
     [[nodiscard]] qint64 notAttemptedCount() const { return m_counts[int(ItemStatus::NotAttempted)]; }
     [[nodiscard]] qint64 count(ItemStatus status) const { return m_counts[int(status)]; }
-    // Inputs consumed from the source plus, for a source of known size, those never pulled.
+    /*! Inputs consumed from the source plus, for a source of known size, those never pulled. */
     [[nodiscard]] qint64 total() const { return m_total; }
-    // Every failure, ordered by input index.
+    /*! Every failure, ordered by input index. */
     [[nodiscard]] const QList<BulkItemError> &errors() const { return m_errors; }
-    // One entry per input, in input order: the record as stored (bulkDelete: as it was before
-    // deletion; bulkQuery: a QueryResult), or an invalid QVariant where nothing was written.
-    // Empty when BulkOptions::collectResults is false.
+    /*! One entry per input, in input order: the record as stored (bulkDelete: as it was before
+        deletion; bulkQuery: a QueryResult), or an invalid QVariant where nothing was written.
+        Empty when BulkOptions::collectResults is false. */
     [[nodiscard]] const QVariantList &results() const { return m_results; }
     [[nodiscard]] std::chrono::milliseconds elapsed() const { return m_elapsed; }
     [[nodiscard]] ItemStatus status(qint64 index) const;
-    // The statuses as runs, in input order; adjacent runs differ in status.
+    /*! The statuses as runs, in input order; adjacent runs differ in status. */
     [[nodiscard]] const QList<Range> &ranges() const { return m_ranges; }
-    // cancel() was called before the job ended.
+    /*! cancel() was called before the job ended. */
     [[nodiscard]] bool isCancelled() const { return m_cancelled; }
-    // A failed input stopped the job early (ignoreErrors == false).
+    /*! A failed input stopped the job early (ignoreErrors == false). */
     [[nodiscard]] bool isStopped() const { return m_stopped; }
-    // Every input was written.
+    /*! Every input was written. */
     [[nodiscard]] bool isOk() const { return successCount() == m_total; }
-    // A BulkOperation error summarising the failures (itemErrors() holds each); an invalid
-    // Error when isOk().
+    /*! A BulkOperation error summarising the failures (itemErrors() holds each); an invalid
+        Error when isOk(). */
     [[nodiscard]] Error toError() const;
 
 private:

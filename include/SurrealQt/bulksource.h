@@ -12,27 +12,27 @@
 
 namespace SurrealQt {
 
-// The input of a bulk operation, pulled one item at a time: a list, an input-iterator range
-// or a generator. Only the batches in flight are held in memory (parallelism x batchSize
-// items), so a stream of any length runs in flat memory.
-//
-// The job pulls the source from the library's threads (the I/O thread once it runs), one call
-// at a time and never concurrently: a generator must not touch objects that live on another
-// thread without its own locking. A range's iterators must stay valid until the job finished.
-//
-// Items are QVariants: a QVariantMap per record for bulkInsert/bulkUpsert, a BulkUpdateItem,
-// a RecordId or a BulkQuery (QVariant::fromValue) for the other operations.
+/*! The input of a bulk operation, pulled one item at a time: a list, an input-iterator range
+    or a generator. Only the batches in flight are held in memory (parallelism x batchSize
+    items), so a stream of any length runs in flat memory.
+
+    The job pulls the source from the library's threads (the I/O thread once it runs), one call
+    at a time and never concurrently: a generator must not touch objects that live on another
+    thread without its own locking. A range's iterators must stay valid until the job finished.
+
+    Items are QVariants: a QVariantMap per record for bulkInsert/bulkUpsert, a BulkUpdateItem,
+    a RecordId or a BulkQuery (QVariant::fromValue) for the other operations. */
 class SURREALQT_EXPORT BulkSource
 {
 public:
-    // Returns the next item, or std::nullopt at the end of the input.
+    /*! Returns the next item, or std::nullopt at the end of the input. */
     using Generator = std::function<std::optional<QVariant>()>;
 
     BulkSource() = default;
     BulkSource(const QVariantList &items);         // NOLINT: a list is the common input
     BulkSource(const QList<QVariantMap> &records); // NOLINT
 
-    // sizeHint: the number of items if known (for progress), else -1.
+    /*! sizeHint: the number of items if known (for progress), else -1. */
     [[nodiscard]] static BulkSource fromGenerator(Generator generator, qint64 sizeHint = -1);
 
     template<typename InputIt>
@@ -63,7 +63,7 @@ public:
     }
 
     [[nodiscard]] std::optional<QVariant> next();
-    // The number of items, or -1 when the source does not know it.
+    /*! The number of items, or -1 when the source does not know it. */
     [[nodiscard]] qint64 sizeHint() const { return m_sizeHint; }
     [[nodiscard]] bool isNull() const { return !m_generator; }
 

@@ -6,9 +6,9 @@
 
 namespace SurrealQt {
 
-// One record of BulkOperations::bulkUpdate: replace its content (merge = false) or merge
-// data into it (merge = true). A record that does not exist is not created: it is reported
-// as a NotFound failure.
+/*! One record of BulkOperations::bulkUpdate: replace its content (merge = false) or merge
+    data into it (merge = true). A record that does not exist is not created: it is reported
+    as a NotFound failure. */
 struct SURREALQT_EXPORT BulkUpdateItem
 {
     RecordId recordId;

@@ -14,15 +14,15 @@ namespace SurrealQt {
 
 class ConditionData;
 
-// A filter condition: Django-style lookups combined with &&, || and !.
-//
-//   Condition(u"age__gte"_s, 18) && !Condition(u"name__startswith"_s, u"x"_s)
-//
-// A lookup is "<field>[__<nested>...][__<operator>]"; the operator defaults to exact.
-// Operators: exact, iexact, ne, gt, gte, lt, lte, in, contains, icontains, startswith,
-// endswith, isnull. Nested paths address object fields: address__city__startswith.
-// A Condition is only a tree of lookups and values: nothing is checked or sent until a
-// Query compiles it against its model, where unknown fields or operators are Validation errors.
+/*! A filter condition: Django-style lookups combined with &&, || and !.
+
+      Condition(u"age__gte"_s, 18) && !Condition(u"name__startswith"_s, u"x"_s)
+
+    A lookup is "<field>[__<nested>...][__<operator>]"; the operator defaults to exact.
+    Operators: exact, iexact, ne, gt, gte, lt, lte, in, contains, icontains, startswith,
+    endswith, isnull. Nested paths address object fields: address__city__startswith.
+    A Condition is only a tree of lookups and values: nothing is checked or sent until a
+    Query compiles it against its model, where unknown fields or operators are Validation errors. */
 class SURREALQT_EXPORT Condition
 {
 public:
@@ -30,7 +30,7 @@ public:
 
     Condition(); // empty: matches everything
     Condition(const QString &lookup, const QVariant &value);
-    // AND of several lookups, in the given order.
+    /*! AND of several lookups, in the given order. */
     Condition(std::initializer_list<std::pair<QString, QVariant>> lookups);
     Condition(const Condition &other);
     Condition(Condition &&other) noexcept;
@@ -40,10 +40,10 @@ public:
 
     [[nodiscard]] Kind kind() const;
     [[nodiscard]] bool isEmpty() const { return kind() == Kind::Empty; }
-    // Lookup leaves only.
+    /*! Lookup leaves only. */
     [[nodiscard]] QString lookup() const;
     [[nodiscard]] QVariant value() const;
-    // And, Or: both sides; Not: one child.
+    /*! And, Or: both sides; Not: one child. */
     [[nodiscard]] QList<Condition> children() const;
 
     friend SURREALQT_EXPORT Condition operator&&(const Condition &a, const Condition &b);

@@ -6,8 +6,8 @@
 
 namespace SurrealQt {
 
-// How a DatabaseManager connects, named rather than passed as positional ints and bools.
-// Timeouts and retries have setters on the manager.
+/*! How a DatabaseManager connects, named rather than passed as positional ints and bools.
+    Timeouts and retries have setters on the manager. */
 struct SURREALQT_EXPORT ConnectionOptions
 {
     Q_GADGET
@@ -19,10 +19,10 @@ public:
     };
     Q_ENUM(Sockets)
 
-    // Measured with bench/bench_requests against surreal-local on a 2-core desktop-class machine:
-    // the server already runs the requests of one socket concurrently, so more sockets bring no
-    // throughput (4 sockets were not faster than 1); a second socket keeps requests flowing while
-    // one reconnects or carries a long query. HTTP ignores both settings (one client).
+    /*! Measured with bench/bench_requests against surreal-local on a 2-core desktop-class machine:
+        the server already runs the requests of one socket concurrently, so more sockets bring no
+        throughput (4 sockets were not faster than 1); a second socket keeps requests flowing while
+        one reconnects or carries a long query. HTTP ignores both settings (one client). */
     static constexpr int DefaultPoolSize = 2;
 
     Sockets sockets = Sockets::Pool;

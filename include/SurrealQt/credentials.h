@@ -8,8 +8,8 @@
 
 namespace SurrealQt {
 
-// Who signs in. Kept by the connection so it can sign in again after a reconnect and
-// renew a token before it expires; the password never leaves the process otherwise.
+/*! Who signs in. Kept by the connection so it can sign in again after a reconnect and
+    renew a token before it expires; the password never leaves the process otherwise. */
 class SURREALQT_EXPORT Credentials
 {
     Q_GADGET
@@ -30,7 +30,8 @@ public:
                                                    const QString &password);
     [[nodiscard]] static Credentials databaseUser(const QString &ns, const QString &db, const QString &user,
                                                   const QString &password);
-    // Record access (DEFINE ACCESS ... TYPE RECORD): the variables are what its SIGNIN/SIGNUP clause reads.
+    /*! Record access (DEFINE ACCESS ... TYPE RECORD): the variables are what its SIGNIN/SIGNUP clause reads.
+     */
     [[nodiscard]] static Credentials recordAccess(const QString &ns, const QString &db, const QString &access,
                                                   const QVariantMap &variables);
     [[nodiscard]] static Credentials token(const QString &token);
@@ -45,9 +46,9 @@ public:
     [[nodiscard]] QVariantMap variables() const { return m_variables; }
     [[nodiscard]] QString tokenValue() const { return m_token; }
 
-    // The parameter map of the signin/signup RPC call.
+    /*! The parameter map of the signin/signup RPC call. */
     [[nodiscard]] QVariantMap toSigninParams() const;
-    // The inverse, for a signin the caller sent as a raw parameter map.
+    /*! The inverse, for a signin the caller sent as a raw parameter map. */
     [[nodiscard]] static Credentials fromSigninParams(const QVariantMap &params);
 
     friend bool operator==(const Credentials &, const Credentials &) = default;

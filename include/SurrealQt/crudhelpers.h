@@ -14,41 +14,41 @@
 
 namespace SurrealQt {
 
-// Create, read, update and delete with plain values (QVariantMap records), for code that does
-// not use models. Works over any Connection: DatabaseManager::connection(), a ConnectionPool,
-// a SingleConnection, a Transaction or a Channel.
-//
-// Every call returns a QFuture finished on the connection's I/O thread (continue with a
-// context object), and once it completes the object emits one signal on its own thread:
-// inserted / updated / upserted / removed / selected / counted / existsChecked, or
-// errorOccurred. SyncCrudHelpers offers the same calls blocking.
-//
-// Input rules, checked before any request (a violation is a Validation error):
-// - A table given as a string is a plain identifier ("person"); "person:1" or "per son" are
-//   refused. Use Table for names that need quoting. A record id given as a string is parsed
-//   ("person:tobie", "person:42", "person:⟨a b⟩") and must name one record (no range).
-// - Filters are SurrealQL code, written by the program and never taken from a user: a filter
-//   can do anything a query can (an expression may hold a sub-query that writes). Values,
-//   including everything a user typed, come only as bind variables:
-//   deleteMany(u"person"_s, u"age < $max"_s, {{u"max"_s, 18}}). For filters a user composes,
-//   keep the text fixed and bind the values, or use the ORM's typed lookups
-//   (Model::objects().filter(Condition(...))), which never put text into the query.
-//   A ';' is refused as a likely typo; that check is not a protection.
-//   Variable names starting with "h_" are the helpers' own. updateMany and deleteMany require
-//   a filter: pass "true" to mean every record.
-//
-// What comes back (one shape per call, whatever the server's raw reply):
-// - insertOne, updateOne, upsertOne: the record as stored. deleteOne: the record as it was.
-//   A single-record write the server did not perform fails instead of "succeeding" with
-//   nothing: updateOne/deleteOne with NotFound (the record does not exist, or a permission
-//   rule refused the write: SurrealDB answers both with NONE), insertOne/upsertOne with
-//   NotAllowed (nothing came back, so a permission rule refused it).
-// - insertMany, upsertMany: the records as stored, in input order; fewer than given fails
-//   with NotAllowed. updateMany: the records after the update, deleteMany: the records as they
-//   were; records the filter matched but a permission rule hid are simply not in the list.
-// - selectOne: the record, or std::nullopt when it does not exist (or is not visible).
-// - selectMany: the records (possibly none). count: a number. exists: a bool.
-// - A table that does not exist is an error (NotFound) for selectMany and count.
+/*! Create, read, update and delete with plain values (QVariantMap records), for code that does
+    not use models. Works over any Connection: DatabaseManager::connection(), a ConnectionPool,
+    a SingleConnection, a Transaction or a Channel.
+
+    Every call returns a QFuture finished on the connection's I/O thread (continue with a
+    context object), and once it completes the object emits one signal on its own thread:
+    inserted / updated / upserted / removed / selected / counted / existsChecked, or
+    errorOccurred. SyncCrudHelpers offers the same calls blocking.
+
+    Input rules, checked before any request (a violation is a Validation error):
+    - A table given as a string is a plain identifier ("person"); "person:1" or "per son" are
+      refused. Use Table for names that need quoting. A record id given as a string is parsed
+      ("person:tobie", "person:42", "person:⟨a b⟩") and must name one record (no range).
+    - Filters are SurrealQL code, written by the program and never taken from a user: a filter
+      can do anything a query can (an expression may hold a sub-query that writes). Values,
+      including everything a user typed, come only as bind variables:
+      deleteMany(u"person"_s, u"age < $max"_s, {{u"max"_s, 18}}). For filters a user composes,
+      keep the text fixed and bind the values, or use the ORM's typed lookups
+      (Model::objects().filter(Condition(...))), which never put text into the query.
+      A ';' is refused as a likely typo; that check is not a protection.
+      Variable names starting with "h_" are the helpers' own. updateMany and deleteMany require
+      a filter: pass "true" to mean every record.
+
+    What comes back (one shape per call, whatever the server's raw reply):
+    - insertOne, updateOne, upsertOne: the record as stored. deleteOne: the record as it was.
+      A single-record write the server did not perform fails instead of "succeeding" with
+      nothing: updateOne/deleteOne with NotFound (the record does not exist, or a permission
+      rule refused the write: SurrealDB answers both with NONE), insertOne/upsertOne with
+      NotAllowed (nothing came back, so a permission rule refused it).
+    - insertMany, upsertMany: the records as stored, in input order; fewer than given fails
+      with NotAllowed. updateMany: the records after the update, deleteMany: the records as they
+      were; records the filter matched but a permission rule hid are simply not in the list.
+    - selectOne: the record, or std::nullopt when it does not exist (or is not visible).
+    - selectMany: the records (possibly none). count: a number. exists: a bool.
+    - A table that does not exist is an error (NotFound) for selectMany and count. */
 class SURREALQT_EXPORT CrudHelpers : public QObject
 {
     Q_OBJECT
@@ -74,25 +74,25 @@ public:
                                    UpdateMode mode = UpdateMode::Replace);
     QFuture<QVariantMap> updateOne(const QString &recordId, const QVariantMap &data,
                                    UpdateMode mode = UpdateMode::Replace);
-    // The mode has no default: the seed's update_many replaces, an earlier version of this
-    // class merged, and a silent choice between the two loses fields.
+    /*! The mode has no default: the seed's update_many replaces, an earlier version of this
+        class merged, and a silent choice between the two loses fields. */
     QFuture<QVariantList> updateMany(const Table &table, const QString &filter, const QVariantMap &vars,
                                      const QVariantMap &data, UpdateMode mode);
     QFuture<QVariantList> updateMany(const QString &table, const QString &filter, const QVariantMap &vars,
                                      const QVariantMap &data, UpdateMode mode);
 
-    // Finds the record whose keyField equals data's value for it, merges data into it, or
-    // creates it. keyField must be "id" or covered by a UNIQUE index (without one every record
-    // costs a table scan): otherwise it fails with a Validation error quoting the DEFINE INDEX
-    // statement, or, with createIndex, defines that index first. The index check is one
-    // INFO FOR TABLE request per call.
+    /*! Finds the record whose keyField equals data's value for it, merges data into it, or
+        creates it. keyField must be "id" or covered by a UNIQUE index (without one every record
+        costs a table scan): otherwise it fails with a Validation error quoting the DEFINE INDEX
+        statement, or, with createIndex, defines that index first. The index check is one
+        INFO FOR TABLE request per call. */
     QFuture<QVariantMap> upsertOne(const Table &table, const QString &keyField, const QVariantMap &data,
                                    bool createIndex = false);
     QFuture<QVariantMap> upsertOne(const QString &table, const QString &keyField, const QVariantMap &data,
                                    bool createIndex = false);
-    // Merges data into the record with this id, creating it if missing.
+    /*! Merges data into the record with this id, creating it if missing. */
     QFuture<QVariantMap> upsertOne(const RecordId &id, const QVariantMap &data);
-    // Like upsertOne for each record, all in one transaction (all stored or none).
+    /*! Like upsertOne for each record, all in one transaction (all stored or none). */
     QFuture<QVariantList> upsertMany(const Table &table, const QVariantList &records, const QString &keyField,
                                      bool createIndex = false);
     QFuture<QVariantList> upsertMany(const QString &table, const QVariantList &records,
@@ -106,8 +106,8 @@ public:
 
     QFuture<std::optional<QVariantMap>> selectOne(const RecordId &id);
     QFuture<std::optional<QVariantMap>> selectOne(const QString &recordId);
-    // limit < 0: no limit. offset skips rows (START): fine for small offsets; to walk a whole
-    // table use PageCursor, whose pages cost the same at any position.
+    /*! limit < 0: no limit. offset skips rows (START): fine for small offsets; to walk a whole
+        table use PageCursor, whose pages cost the same at any position. */
     QFuture<QVariantList> selectMany(const Table &table, const QString &filter = {},
                                      const QVariantMap &vars = {}, int limit = -1, int offset = 0,
                                      const QString &orderBy = {}, Qt::SortOrder order = Qt::AscendingOrder);
@@ -125,7 +125,7 @@ Q_SIGNALS:
     void updated(const QVariantList &records);
     void upserted(const QVariantList &records);
     void removed(const QVariantList &records);
-    // selectOne emits an empty list when the record does not exist.
+    /*! selectOne emits an empty list when the record does not exist. */
     void selected(const QVariantList &records);
     void counted(qint64 count);
     void existsChecked(const SurrealQt::RecordId &id, bool exists);

@@ -15,8 +15,8 @@ QT_END_NAMESPACE
 
 namespace SurrealQt {
 
-// A SurrealDB datetime (CBOR tag 12): UTC, nanosecond precision. QDateTime only keeps
-// milliseconds and carries a time spec, so this type is what travels on the wire.
+/*! A SurrealDB datetime (CBOR tag 12): UTC, nanosecond precision. QDateTime only keeps
+    milliseconds and carries a time spec, so this type is what travels on the wire. */
 class SURREALQT_EXPORT DateTime
 {
     Q_GADGET
@@ -26,23 +26,23 @@ class SURREALQT_EXPORT DateTime
 
 public:
     DateTime() = default; // invalid, like QDateTime()
-    // Nanoseconds outside 0..999999999 are carried into the seconds.
+    /*! Nanoseconds outside 0..999999999 are carried into the seconds. */
     DateTime(qint64 secondsSinceEpoch, qint64 nanoseconds);
     explicit DateTime(const QDateTime &dateTime);
 
     [[nodiscard]] static DateTime fromQDateTime(const QDateTime &dateTime) { return DateTime(dateTime); }
     [[nodiscard]] static DateTime currentDateTime();
-    // RFC 3339 with `Z` or a numeric offset and up to 9 fractional digits. Text without an
-    // offset is rejected, as the server rejects it.
+    /*! RFC 3339 with `Z` or a numeric offset and up to 9 fractional digits. Text without an
+        offset is rejected, as the server rejects it. */
     [[nodiscard]] static DateTime fromString(QStringView text, QString *error = nullptr);
 
     [[nodiscard]] bool isValid() const { return m_valid; }
     [[nodiscard]] qint64 seconds() const { return m_secs; }
     [[nodiscard]] int nanoseconds() const { return m_nanos; }
 
-    // UTC QDateTime, truncated to milliseconds; invalid if out of QDateTime's range.
+    /*! UTC QDateTime, truncated to milliseconds; invalid if out of QDateTime's range. */
     Q_INVOKABLE [[nodiscard]] QDateTime toQDateTime() const;
-    // RFC 3339 in UTC with 0, 3, 6 or 9 fractional digits, as the server prints it.
+    /*! RFC 3339 in UTC with 0, 3, 6 or 9 fractional digits, as the server prints it. */
     Q_INVOKABLE [[nodiscard]] QString toString() const;
 
     friend bool operator==(const DateTime &, const DateTime &) = default;

@@ -15,12 +15,12 @@ QT_END_NAMESPACE
 
 namespace SurrealQt {
 
-// An exact decimal number (CBOR tag 10), kept as normalised text so that no digit is ever lost
-// through a double. Normalised means: no leading '+', no leading zeros in the integer part,
-// no trailing zeros in the fraction, no "-0". "12.3400" and "12.34" are the same value.
-//
-// Any number of digits is kept exactly; the server itself limits decimals to a 96-bit
-// mantissa (about 28 digits) and rejects larger values with an error.
+/*! An exact decimal number (CBOR tag 10), kept as normalised text so that no digit is ever lost
+    through a double. Normalised means: no leading '+', no leading zeros in the integer part,
+    no trailing zeros in the fraction, no "-0". "12.3400" and "12.34" are the same value.
+
+    Any number of digits is kept exactly; the server itself limits decimals to a 96-bit
+    mantissa (about 28 digits) and rejects larger values with an error. */
 class SURREALQT_EXPORT Decimal
 {
     Q_GADGET
@@ -30,23 +30,23 @@ public:
     Decimal() = default; // invalid
     explicit Decimal(qint64 value);
 
-    // Accepts [+-]digits[.digits] (".5" and "5." too). Exponent notation is rejected like the
-    // server rejects it; the error says what and at which character position.
+    /*! Accepts [+-]digits[.digits] (".5" and "5." too). Exponent notation is rejected like the
+        server rejects it; the error says what and at which character position. */
     [[nodiscard]] static Decimal fromString(QStringView text, QString *error = nullptr);
 
     [[nodiscard]] bool isValid() const { return !m_text.isEmpty(); }
     [[nodiscard]] bool isNegative() const { return m_text.startsWith(u'-'); }
     [[nodiscard]] bool isZero() const { return m_text == u"0"; }
-    // Lossy on purpose; only for display or arithmetic where precision does not matter.
+    /*! Lossy on purpose; only for display or arithmetic where precision does not matter. */
     Q_INVOKABLE [[nodiscard]] double toDouble(bool *ok = nullptr) const;
-    // The integer part (the fraction is dropped, towards zero), exactly. Out of range (or
-    // invalid): 0 and *ok false, like QString::toLongLong(). QVariant::toLongLong()/toInt() of a
-    // Decimal go through these and report the same.
+    /*! The integer part (the fraction is dropped, towards zero), exactly. Out of range (or
+        invalid): 0 and *ok false, like QString::toLongLong(). QVariant::toLongLong()/toInt() of a
+        Decimal go through these and report the same. */
     [[nodiscard]] qint64 toLongLong(bool *ok = nullptr) const;
     [[nodiscard]] int toInt(bool *ok = nullptr) const;
     Q_INVOKABLE [[nodiscard]] QString toString() const { return m_text; }
 
-    // Numeric order; an invalid Decimal sorts before every valid one.
+    /*! Numeric order; an invalid Decimal sorts before every valid one. */
     [[nodiscard]] static int compare(const Decimal &a, const Decimal &b);
 
     friend bool operator==(const Decimal &a, const Decimal &b) { return a.m_text == b.m_text; }

@@ -14,8 +14,8 @@ QT_END_NAMESPACE
 
 namespace SurrealQt {
 
-// A SurrealDB duration (CBOR tag 14): unsigned seconds plus nanoseconds, like Rust's
-// std::time::Duration on the server. A year is 365 days, as in SurrealQL.
+/*! A SurrealDB duration (CBOR tag 14): unsigned seconds plus nanoseconds, like Rust's
+    std::time::Duration on the server. A year is 365 days, as in SurrealQL. */
 class SURREALQT_EXPORT Duration
 {
     Q_GADGET
@@ -25,22 +25,22 @@ class SURREALQT_EXPORT Duration
 
 public:
     Duration() = default; // zero
-    // Nanoseconds of a second or more are carried into the seconds.
+    /*! Nanoseconds of a second or more are carried into the seconds. */
     explicit Duration(quint64 seconds, quint64 nanoseconds = 0);
 
     [[nodiscard]] static Duration fromMilliseconds(quint64 milliseconds);
-    // SurrealQL duration text: one or more <integer><unit> parts, units y w d h m s ms us µs ns,
-    // e.g. "1h30m", "1s500ms". Invalid text gives an invalid Duration and *error.
+    /*! SurrealQL duration text: one or more <integer><unit> parts, units y w d h m s ms us µs ns,
+        e.g. "1h30m", "1s500ms". Invalid text gives an invalid Duration and *error. */
     [[nodiscard]] static Duration fromString(QStringView text, QString *error = nullptr);
 
     [[nodiscard]] bool isValid() const { return m_valid; }
     [[nodiscard]] bool isZero() const { return m_secs == 0 && m_nanos == 0; }
     [[nodiscard]] quint64 seconds() const { return m_secs; }
     [[nodiscard]] int nanoseconds() const { return m_nanos; }
-    // Saturates at the largest quint64.
+    /*! Saturates at the largest quint64. */
     [[nodiscard]] quint64 toMilliseconds() const;
 
-    // Like the server: "1h30m", "1s500ms", "0ns" for zero.
+    /*! Like the server: "1h30m", "1s500ms", "0ns" for zero. */
     Q_INVOKABLE [[nodiscard]] QString toString() const;
 
     friend bool operator==(const Duration &, const Duration &) = default;

@@ -6,8 +6,8 @@
 
 namespace SurrealQt {
 
-// Carries an Error through QFuture's failure path: QFuture::result() rethrows it and
-// QFuture::onFailed([](const SurrealQt::Exception &e) { ... }) receives it.
+/*! Carries an Error through QFuture's failure path: QFuture::result() rethrows it and
+    QFuture::onFailed([](const SurrealQt::Exception &e) { ... }) receives it. */
 class SURREALQT_EXPORT Exception : public QException
 {
 public:

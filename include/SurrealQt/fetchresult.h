@@ -9,16 +9,16 @@
 
 namespace SurrealQt {
 
-// What Relations::fetch() returns: the objects of a query and, from the same reply, the
-// records their link fields point to. The objects' link fields stay RecordIds; look the linked
-// record up by that id. A link whose target is gone has no entry in linked.
+/*! What Relations::fetch() returns: the objects of a query and, from the same reply, the
+    records their link fields point to. The objects' link fields stay RecordIds; look the linked
+    record up by that id. A link whose target is gone has no entry in linked. */
 template<typename T>
 struct FetchResult
 {
     QList<QSharedPointer<T>> items;
     QHash<RecordId, QVariantMap> linked;
 
-    // The linked record id points to; an empty map when the reply did not carry it.
+    /*! The linked record id points to; an empty map when the reply did not carry it. */
     [[nodiscard]] QVariantMap record(const RecordId &id) const { return linked.value(id); }
 };
 

@@ -12,25 +12,25 @@ namespace SurrealQt {
 class FieldInfoData;
 class ModelInfo;
 
-// What the library knows about one field of a model: its SurrealDB type, taken from the C++
-// type of the Q_PROPERTY, and its options, taken from the model's Q_CLASSINFO("<field>", "...")
-// entry. Built once per model class by ModelInfo; cheap to copy (shared, immutable).
-//
-// Options (space separated, values with spaces in single quotes):
-//   required            the value must be present (and a non-empty string for string fields)
-//   optional            NONE-able: an empty value (null string, invalid DateTime, ...) is sent
-//                       as NONE, i.e. the field is removed instead of stored
-//   default=<text>      initial value of a fresh object, read as the field's type
-//   description='...'   free text, for schema comments and UIs
-//   maxLength=<n>       string fields: at most n characters
-//   autoNow             datetime fields: set to now on every save
-//   autoNowAdd          datetime fields: set to now when the record is created
-//   link=<Model|table>  record-link fields (RecordId), and lists of links
-//                       (QList<SurrealQt::RecordId>): the target model class or table
-//   of=<type>           list fields: the item type (string, int, float, bool, datetime, duration,
-//                       decimal, uuid, record, object, any)
-//   unique, index       index hints for the schema generator and for constant-cost paging
-//   readOnly            loaded from the database but never written by save()
+/*! What the library knows about one field of a model: its SurrealDB type, taken from the C++
+    type of the Q_PROPERTY, and its options, taken from the model's Q_CLASSINFO("<field>", "...")
+    entry. Built once per model class by ModelInfo; cheap to copy (shared, immutable).
+
+    Options (space separated, values with spaces in single quotes):
+      required            the value must be present (and a non-empty string for string fields)
+      optional            NONE-able: an empty value (null string, invalid DateTime, ...) is sent
+                          as NONE, i.e. the field is removed instead of stored
+      default=<text>      initial value of a fresh object, read as the field's type
+      description='...'   free text, for schema comments and UIs
+      maxLength=<n>       string fields: at most n characters
+      autoNow             datetime fields: set to now on every save
+      autoNowAdd          datetime fields: set to now when the record is created
+      link=<Model|table>  record-link fields (RecordId), and lists of links
+                          (QList<SurrealQt::RecordId>): the target model class or table
+      of=<type>           list fields: the item type (string, int, float, bool, datetime, duration,
+                          decimal, uuid, record, object, any)
+      unique, index       index hints for the schema generator and for constant-cost paging
+      readOnly            loaded from the database but never written by save() */
 class SURREALQT_EXPORT FieldInfo
 {
     Q_GADGET
@@ -43,7 +43,7 @@ class SURREALQT_EXPORT FieldInfo
     Q_PROPERTY(QString surrealType READ surrealType CONSTANT)
 
 public:
-    // The SurrealDB type of a field, derived from its C++ type.
+    /*! The SurrealDB type of a field, derived from its C++ type. */
     enum class Type {
         Any,      // QVariant: any value, stored as it is
         String,   // QString
@@ -72,47 +72,47 @@ public:
     [[nodiscard]] bool isValid() const;
     [[nodiscard]] QString name() const;
     [[nodiscard]] Type type() const;
-    // The C++ type of the property.
+    /*! The C++ type of the property. */
     [[nodiscard]] QMetaType metaType() const;
-    // Index of the Q_PROPERTY in the model's QMetaObject.
+    /*! Index of the Q_PROPERTY in the model's QMetaObject. */
     [[nodiscard]] int propertyIndex() const;
 
     [[nodiscard]] bool isRequired() const;
     [[nodiscard]] bool isOptional() const;
     [[nodiscard]] bool hasDefault() const;
-    // Already converted to metaType().
+    /*! Already converted to metaType(). */
     [[nodiscard]] QVariant defaultValue() const;
     [[nodiscard]] QString description() const;
-    // -1 when unlimited.
+    /*! -1 when unlimited. */
     [[nodiscard]] int maxLength() const;
     [[nodiscard]] bool isAutoNow() const;
     [[nodiscard]] bool isAutoNowAdd() const;
     [[nodiscard]] bool isUnique() const;
     [[nodiscard]] bool isIndexed() const; // unique or index
     [[nodiscard]] bool isReadOnly() const;
-    // A record link, or a list of them (List whose items are Records).
+    /*! A record link, or a list of them (List whose items are Records). */
     [[nodiscard]] bool isLink() const { return type() == Type::Record || isLinkList(); }
     [[nodiscard]] bool isLinkList() const { return type() == Type::List && itemType() == Type::Record; }
-    // Record links: the target as written in the options (a model class name or a table).
+    /*! Record links: the target as written in the options (a model class name or a table). */
     [[nodiscard]] QString linkTarget() const;
-    // Record links: the target's table (the model's table when the target names a model class).
+    /*! Record links: the target's table (the model's table when the target names a model class). */
     [[nodiscard]] QString linkTable() const;
-    // Record links: the target model, when it names a registered model class.
+    /*! Record links: the target model, when it names a registered model class. */
     [[nodiscard]] const ModelInfo *linkModel() const;
-    // List fields: the item type (Any when not given and not implied by the C++ type).
+    /*! List fields: the item type (Any when not given and not implied by the C++ type). */
     [[nodiscard]] Type itemType() const;
-    // Every option as parsed, e.g. {"maxLength": "80", "required": true}.
+    /*! Every option as parsed, e.g. {"maxLength": "80", "required": true}. */
     [[nodiscard]] QVariantMap options() const;
 
-    // SurrealQL type text for DEFINE FIELD, e.g. "string", "option<int>", "record<post>",
-    // "array<string>".
+    /*! SurrealQL type text for DEFINE FIELD, e.g. "string", "option<int>", "record<post>",
+        "array<string>". */
     [[nodiscard]] QString surrealType() const;
     [[nodiscard]] static QString typeName(Type type);
-    // The Type a C++ type maps to.
+    /*! The Type a C++ type maps to. */
     [[nodiscard]] static Type typeFor(QMetaType metaType);
 
-    // Checks one value against this field (type, required, maxLength); returns an invalid Error
-    // when it is fine, otherwise a Validation error naming model, field and value.
+    /*! Checks one value against this field (type, required, maxLength); returns an invalid Error
+        when it is fine, otherwise a Validation error naming model, field and value. */
     [[nodiscard]] Error check(const QVariant &value, const QString &modelName) const;
 
 private:

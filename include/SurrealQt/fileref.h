@@ -11,7 +11,7 @@ QT_END_NAMESPACE
 
 namespace SurrealQt {
 
-// A reference to a file in a bucket (CBOR tag 55), SurrealQL `f"bucket:/key"`.
+/*! A reference to a file in a bucket (CBOR tag 55), SurrealQL `f"bucket:/key"`. */
 class SURREALQT_EXPORT FileRef
 {
     Q_GADGET

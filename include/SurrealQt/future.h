@@ -12,8 +12,8 @@ QT_END_NAMESPACE
 
 namespace SurrealQt {
 
-// A SurrealQL `<future>` value (CBOR tag 15). Not related to QFuture. SurrealDB 3.0.2 refuses
-// the tag; it exists so that such a value can at least be represented and decoded.
+/*! A SurrealQL `<future>` value (CBOR tag 15). Not related to QFuture. SurrealDB 3.0.2 refuses
+    the tag; it exists so that such a value can at least be represented and decoded. */
 class SURREALQT_EXPORT Future
 {
     Q_GADGET

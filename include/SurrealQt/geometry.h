@@ -17,7 +17,7 @@ namespace SurrealQt {
 
 class GeometryData;
 
-// A SurrealDB geometry (CBOR tags 88-94). x is longitude, y latitude.
+/*! A SurrealDB geometry (CBOR tags 88-94). x is longitude, y latitude. */
 class SURREALQT_EXPORT Geometry
 {
     Q_GADGET
@@ -30,7 +30,7 @@ public:
     Q_ENUM(Type)
 
     using Points = QList<QPointF>;
-    // Polygon rings, exterior ring first, then holes.
+    /*! Polygon rings, exterior ring first, then holes. */
     using Rings = QList<Points>;
 
     Geometry(); // invalid
@@ -52,7 +52,7 @@ public:
     [[nodiscard]] bool isValid() const;
     [[nodiscard]] Type type() const;
 
-    // Each accessor returns an empty value when the geometry is of another type.
+    /*! Each accessor returns an empty value when the geometry is of another type. */
     [[nodiscard]] QPointF point() const;              // Point
     [[nodiscard]] Points points() const;              // Line, MultiPoint
     [[nodiscard]] Rings rings() const;                // Polygon
@@ -60,7 +60,7 @@ public:
     [[nodiscard]] QList<Rings> polygons() const;      // MultiPolygon
     [[nodiscard]] QList<Geometry> geometries() const; // Collection
 
-    // `(x, y)` for points, GeoJSON-like SurrealQL objects for the rest.
+    /*! `(x, y)` for points, GeoJSON-like SurrealQL objects for the rest. */
     Q_INVOKABLE [[nodiscard]] QString toString() const;
 
     friend SURREALQT_EXPORT bool operator==(const Geometry &a, const Geometry &b);

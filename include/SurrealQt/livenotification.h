@@ -7,7 +7,7 @@
 
 namespace SurrealQt {
 
-// One change delivered to a live query.
+/*! One change delivered to a live query. */
 class SURREALQT_EXPORT LiveNotification
 {
     Q_GADGET
@@ -26,11 +26,11 @@ public:
     [[nodiscard]] static Action actionFromString(QStringView action);
 
     [[nodiscard]] Action action() const { return m_action; }
-    // The server-side id; it changes when the query is re-registered after a reconnect.
+    /*! The server-side id; it changes when the query is re-registered after a reconnect. */
     [[nodiscard]] QUuid queryId() const { return m_queryId; }
-    // The changed record's id (a SurrealQt::RecordId), NONE for KILLED.
+    /*! The changed record's id (a SurrealQt::RecordId), NONE for KILLED. */
     [[nodiscard]] QVariant record() const { return m_record; }
-    // The record after the change (before it, for DELETE), or a JSON-patch list in diff mode.
+    /*! The record after the change (before it, for DELETE), or a JSON-patch list in diff mode. */
     [[nodiscard]] QVariant result() const { return m_result; }
 
 private:

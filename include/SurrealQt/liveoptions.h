@@ -6,8 +6,8 @@
 
 namespace SurrealQt {
 
-// How Connection::live(Table, LiveOptions) subscribes. A type of its own, not a bool, so that
-// live(table, this) can only mean "parent = this" and never silently switch a mode on.
+/*! How Connection::live(Table, LiveOptions) subscribes. A type of its own, not a bool, so that
+    live(table, this) can only mean "parent = this" and never silently switch a mode on. */
 struct SURREALQT_EXPORT LiveOptions
 {
     Q_GADGET

@@ -15,10 +15,10 @@ namespace SurrealQt {
 class LiveSubscription;
 class RpcClient;
 
-// A live query seen from the caller's thread. Notifications arrive as signals in the
-// thread this object lives in. After a reconnect the query is registered again and its
-// server id changes (restarted(), then resyncRequired()); if that fails the query ends with a
-// Killed notification and errorOccurred().
+/*! A live query seen from the caller's thread. Notifications arrive as signals in the
+    thread this object lives in. After a reconnect the query is registered again and its
+    server id changes (restarted(), then resyncRequired()); if that fails the query ends with a
+    Killed notification and errorOccurred(). */
 class SURREALQT_EXPORT LiveQuery : public QObject
 {
     Q_OBJECT
@@ -34,11 +34,11 @@ public:
     [[nodiscard]] State state() const { return m_state; }
     [[nodiscard]] QUuid queryId() const { return m_queryId; }
     [[nodiscard]] Error lastError() const { return m_error; }
-    // Resolves with the server id once the query is registered.
+    /*! Resolves with the server id once the query is registered. */
     [[nodiscard]] QFuture<QUuid> started() const { return m_started; }
 
 public Q_SLOTS:
-    // Ends the query on the server; no notification is delivered after this returns.
+    /*! Ends the query on the server; no notification is delivered after this returns. */
     void kill();
 
 Q_SIGNALS:
@@ -49,9 +49,9 @@ Q_SIGNALS:
     void deleted(const QVariant &recordId, const QVariant &before);
     void killed();
     void restarted(const QUuid &newQueryId);
-    // Emitted after the query was registered again following a reconnect (right after
-    // restarted()): changes made while the socket was down were not delivered, so re-read
-    // what this query watches and reconcile.
+    /*! Emitted after the query was registered again following a reconnect (right after
+        restarted()): changes made while the socket was down were not delivered, so re-read
+        what this query watches and reconcile. */
     void resyncRequired();
     void errorOccurred(const SurrealQt::Error &error);
 

@@ -12,18 +12,18 @@ class Connection;
 class Model;
 class ModelInfoPrivate;
 
-// Run-time description of a model class (the seed's get_fields()), built once from the class's
-// QMetaObject and kept for the life of the program: the table, the fields in declaration order
-// and their options. The schema generator, validation, the list model and QML read it.
-//
-// The table is Q_CLASSINFO("table", "...") when given, otherwise the class name without its
-// namespace in snake_case: User -> user, BlogPost -> blog_post, shop::OrderLine -> order_line.
-// Q_CLASSINFO("versionField", "<field>") names an integer field used for optimistic locking.
+/*! Run-time description of a model class (the seed's get_fields()), built once from the class's
+    QMetaObject and kept for the life of the program: the table, the fields in declaration order
+    and their options. The schema generator, validation, the list model and QML read it.
+
+    The table is Q_CLASSINFO("table", "...") when given, otherwise the class name without its
+    namespace in snake_case: User -> user, BlogPost -> blog_post, shop::OrderLine -> order_line.
+    Q_CLASSINFO("versionField", "<field>") names an integer field used for optimistic locking. */
 class SURREALQT_EXPORT ModelInfo
 {
 public:
-    // The description of a Model subclass; registers it on first use. Never null for a
-    // QMetaObject that derives from SurrealQt::Model; null otherwise.
+    /*! The description of a Model subclass; registers it on first use. Never null for a
+        QMetaObject that derives from SurrealQt::Model; null otherwise. */
     [[nodiscard]] static const ModelInfo *of(const QMetaObject *metaObject);
     template<typename T>
     [[nodiscard]] static const ModelInfo &of()
@@ -31,30 +31,30 @@ public:
         static const ModelInfo *info = of(&T::staticMetaObject);
         return *info;
     }
-    // A registered model by class name ("User" or "app::User") or by table.
+    /*! A registered model by class name ("User" or "app::User") or by table. */
     [[nodiscard]] static const ModelInfo *find(const QString &classOrTable);
-    // Every model registered so far.
+    /*! Every model registered so far. */
     [[nodiscard]] static QList<const ModelInfo *> all();
 
     [[nodiscard]] const QMetaObject *metaObject() const;
-    // Fully qualified C++ class name, e.g. "app::User".
+    /*! Fully qualified C++ class name, e.g. "app::User". */
     [[nodiscard]] QString className() const;
     [[nodiscard]] QString tableName() const;
     [[nodiscard]] const QList<FieldInfo> &fields() const;
-    // Invalid FieldInfo when there is no such field.
+    /*! Invalid FieldInfo when there is no such field. */
     [[nodiscard]] FieldInfo field(QStringView name) const;
     [[nodiscard]] int fieldIndex(QStringView name) const;
     [[nodiscard]] QStringList fieldNames() const;
-    // Empty when the model has no version field.
+    /*! Empty when the model has no version field. */
     [[nodiscard]] QString versionField() const;
-    // Model-level Q_CLASSINFO entries that are not field options.
+    /*! Model-level Q_CLASSINFO entries that are not field options. */
     [[nodiscard]] QVariantMap options() const;
 
-    // A fresh instance (through the Q_INVOKABLE constructor SURREALQT_MODEL declares).
+    /*! A fresh instance (through the Q_INVOKABLE constructor SURREALQT_MODEL declares). */
     [[nodiscard]] Model *newInstance(QObject *parent = nullptr) const;
 
-    // The connection this model class uses when none is given; falls back to
-    // Model::defaultConnection(). Thread-safe; the connection is watched, not owned.
+    /*! The connection this model class uses when none is given; falls back to
+        Model::defaultConnection(). Thread-safe; the connection is watched, not owned. */
     void setDefaultConnection(Connection *connection) const;
     [[nodiscard]] Connection *defaultConnection() const;
 
@@ -62,7 +62,7 @@ public:
     ModelInfo &operator=(const ModelInfo &) = delete;
     ~ModelInfo();
 
-    // Rule used for the table name when none is given ("BlogPost" -> "blog_post").
+    /*! Rule used for the table name when none is given ("BlogPost" -> "blog_post"). */
     [[nodiscard]] static QString tableNameFor(const QString &className);
 
 private:

@@ -43,9 +43,9 @@ bool fieldEquals(const T &a, const T &b)
 } // namespace detail
 } // namespace SurrealQt
 
-// Declares the constructor the library uses to create instances and the class-level entry
-// points: Class::objects() (a Query<Class> on the class's default connection, or on the given
-// one) and Class::setDefaultConnection().
+/*! Declares the constructor the library uses to create instances and the class-level entry
+    points: Class::objects() (a Query<Class> on the class's default connection, or on the given
+    one) and Class::setDefaultConnection(). */
 #define SURREALQT_MODEL(Class)                                                                               \
 public:                                                                                                      \
     Q_INVOKABLE explicit Class(QObject *parent = nullptr)                                                    \
@@ -83,10 +83,10 @@ private:                                                                        
                                                                                                              \
 public:
 
-// One persistent field: a Q_PROPERTY `name` with getter name(), setter setter(), NOTIFY signal
-// nameChanged() and a member m_name initialised from the field's default= option. The setter
-// marks the field dirty (see Model::dirtyFields()) and emits the signal only when the value
-// changes.
+/*! One persistent field: a Q_PROPERTY `name` with getter name(), setter setter(), NOTIFY signal
+    nameChanged() and a member m_name initialised from the field's default= option. The setter
+    marks the field dirty (see Model::dirtyFields()) and emits the signal only when the value
+    changes. */
 #define SURREALQT_FIELD(Type, name, setter)                                                                  \
     Q_PROPERTY(Type name READ name WRITE setter NOTIFY name##Changed)                                        \
 public:                                                                                                      \

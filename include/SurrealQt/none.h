@@ -12,8 +12,8 @@ QT_END_NAMESPACE
 
 namespace SurrealQt {
 
-// SurrealDB NONE ("no value"). It is deliberately a type of its own: NULL is a stored value
-// (QVariant::fromValue(nullptr)) while NONE removes a field, and the two must never be folded.
+/*! SurrealDB NONE ("no value"). It is deliberately a type of its own: NULL is a stored value
+    (QVariant::fromValue(nullptr)) while NONE removes a field, and the two must never be folded. */
 struct SURREALQT_EXPORT None
 {
     Q_GADGET
@@ -29,7 +29,7 @@ SURREALQT_EXPORT QDebug operator<<(QDebug debug, None);
 
 } // namespace SurrealQt
 
-// Before the helpers below: they instantiate QMetaType::fromType<None>().
+/*! Before the helpers below: they instantiate QMetaType::fromType<None>(). */
 Q_DECLARE_METATYPE(SurrealQt::None)
 
 namespace SurrealQt {
@@ -39,7 +39,7 @@ inline size_t qHash(None, size_t seed = 0) noexcept
     return seed;
 }
 
-// An invalid QVariant also encodes as NONE, so both count as NONE here.
+/*! An invalid QVariant also encodes as NONE, so both count as NONE here. */
 [[nodiscard]] inline bool isNone(const QVariant &value)
 {
     return !value.isValid() || value.metaType() == QMetaType::fromType<None>();

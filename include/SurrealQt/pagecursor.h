@@ -13,35 +13,35 @@ namespace SurrealQt {
 class Connection;
 class PageCursorData;
 
-// Walks a table page by page, each page costing about the same wherever it is in the table
-// (no growing START offset), with an optional condition and an order by id or by one field.
-//
-// A PageCursor is an immutable position, cheap to copy (implicitly shared): fetch() reads the
-// page at this position and hands back the rows together with the cursor after them, so
-// several threads may fetch from copies at once and nothing changes behind a caller's back.
-// nextSync() is the one mutating convenience: it replaces *this by the cursor after the page.
-//
-//   PageCursor cursor(db->connection(), Table(u"person"_s), 100);
-//   cursor.where(u"age >= $min"_s, {{u"min"_s, 18}}).orderBy(u"name"_s);
-//   cursor.fetch().then(this, [this](const PageCursor::Page &page) {
-//       append(page.rows);
-//       m_cursor = page.next;       // fetch again from here; page.next.atEnd() when done
-//   });
-//
-// How each order pages (measured on SurrealDB 3.0.2, 100,000 rows; docs/helpers/crud-helpers.md):
-// - by id (the default), ascending: key-range scan `type::record($range)` with
-//   $range = RecordId(table, Range(excluded(lastKey), unbounded)): constant cost per page.
-//   With a condition the scan reads fixed windows of keys and filters each window, because the
-//   engine evaluates a WHERE over the whole remaining range before applying LIMIT: cost per
-//   page stays bounded, but a very selective condition needs several windows per page.
-// - by a field that an index starts with, ascending: continues from the last row's value,
-//   ties broken by id (`f = $v AND id > $id`, then `f > $v ORDER BY f, id`): constant cost.
-// - descending orders use the same key-set queries and are correct, but the engine sorts what
-//   lies before the position, so their cost grows with the distance from the end.
-// - by a field without an index: `ORDER BY f, id LIMIT n START pos` (Strategy::Offset), whose
-//   cost grows with the position. Index the field for long tables.
-// Rows inserted or removed behind the position do not shift later pages (key-set paging);
-// with Offset they do.
+/*! Walks a table page by page, each page costing about the same wherever it is in the table
+    (no growing START offset), with an optional condition and an order by id or by one field.
+
+    A PageCursor is an immutable position, cheap to copy (implicitly shared): fetch() reads the
+    page at this position and hands back the rows together with the cursor after them, so
+    several threads may fetch from copies at once and nothing changes behind a caller's back.
+    nextSync() is the one mutating convenience: it replaces *this by the cursor after the page.
+
+      PageCursor cursor(db->connection(), Table(u"person"_s), 100);
+      cursor.where(u"age >= $min"_s, {{u"min"_s, 18}}).orderBy(u"name"_s);
+      cursor.fetch().then(this, [this](const PageCursor::Page &page) {
+          append(page.rows);
+          m_cursor = page.next;       // fetch again from here; page.next.atEnd() when done
+      });
+
+    How each order pages (measured on SurrealDB 3.0.2, 100,000 rows; docs/helpers/crud-helpers.md):
+    - by id (the default), ascending: key-range scan `type::record($range)` with
+      $range = RecordId(table, Range(excluded(lastKey), unbounded)): constant cost per page.
+      With a condition the scan reads fixed windows of keys and filters each window, because the
+      engine evaluates a WHERE over the whole remaining range before applying LIMIT: cost per
+      page stays bounded, but a very selective condition needs several windows per page.
+    - by a field that an index starts with, ascending: continues from the last row's value,
+      ties broken by id (`f = $v AND id > $id`, then `f > $v ORDER BY f, id`): constant cost.
+    - descending orders use the same key-set queries and are correct, but the engine sorts what
+      lies before the position, so their cost grows with the distance from the end.
+    - by a field without an index: `ORDER BY f, id LIMIT n START pos` (Strategy::Offset), whose
+      cost grows with the position. Index the field for long tables.
+    Rows inserted or removed behind the position do not shift later pages (key-set paging);
+    with Offset they do. */
 class SURREALQT_EXPORT PageCursor
 {
 public:
@@ -54,11 +54,11 @@ public:
 
     struct Page;
 
-    // An invalid cursor: fetch() fails with Validation.
+    /*! An invalid cursor: fetch() fails with Validation. */
     PageCursor();
     PageCursor(Connection *connection, const Table &table, int pageSize = 100);
-    // The name is checked like every table name given as a string (a plain identifier);
-    // a bad one makes validationError() and fetch() report a Validation error.
+    /*! The name is checked like every table name given as a string (a plain identifier);
+        a bad one makes validationError() and fetch() report a Validation error. */
     PageCursor(Connection *connection, const QString &table, int pageSize = 100);
     PageCursor(const PageCursor &other);
     PageCursor(PageCursor &&other) noexcept;
@@ -66,15 +66,15 @@ public:
     PageCursor &operator=(PageCursor &&other) noexcept;
     ~PageCursor();
 
-    // A SurrealQL condition; values only as bind variables ("age >= $min", {{"min", 18}}).
-    // The condition is code written by the program, never user input (see CrudHelpers).
-    // Variable names starting with "pc_" are the cursor's own. Set before the first fetch.
+    /*! A SurrealQL condition; values only as bind variables ("age >= $min", {{"min", 18}}).
+        The condition is code written by the program, never user input (see CrudHelpers).
+        Variable names starting with "pc_" are the cursor's own. Set before the first fetch. */
     PageCursor &where(const QString &condition, const QVariantMap &vars = {});
-    // "id" (or empty) orders by record id. A field path otherwise ("name", "address.city").
+    /*! "id" (or empty) orders by record id. A field path otherwise ("name", "address.city"). */
     PageCursor &orderBy(const QString &field, Qt::SortOrder order = Qt::AscendingOrder);
     PageCursor &setPageSize(int rows);
-    // Rows read per request when a condition filters an id-ordered scan (default 1,000,
-    // at least the page size).
+    /*! Rows read per request when a condition filters an id-ordered scan (default 1,000,
+        at least the page size). */
     PageCursor &setScanWindow(int rows);
 
     [[nodiscard]] Table table() const;
@@ -84,21 +84,21 @@ public:
     [[nodiscard]] QString orderField() const; // "id" for id order
     [[nodiscard]] Qt::SortOrder sortOrder() const;
     [[nodiscard]] Strategy strategy() const;
-    // Rows returned before this position.
+    /*! Rows returned before this position. */
     [[nodiscard]] qint64 position() const;
-    // True once a fetch found the end: further fetches return empty pages without a request.
+    /*! True once a fetch found the end: further fetches return empty pages without a request. */
     [[nodiscard]] bool atEnd() const;
-    // The Validation error fetch() would fail with before sending anything; invalid if none.
+    /*! The Validation error fetch() would fail with before sending anything; invalid if none. */
     [[nodiscard]] Error validationError() const;
 
-    // The page at this position: up to pageSize records as stored (maps), in order, and the
-    // cursor after them. A page shorter than pageSize, or empty, comes with next.atEnd().
-    // The future finishes on the connection's I/O thread: continue with a context object.
-    // Failures: SurrealQt::Exception (Validation before any request, else the server's error).
+    /*! The page at this position: up to pageSize records as stored (maps), in order, and the
+        cursor after them. A page shorter than pageSize, or empty, comes with next.atEnd().
+        The future finishes on the connection's I/O thread: continue with a context object.
+        Failures: SurrealQt::Exception (Validation before any request, else the server's error). */
     [[nodiscard]] QFuture<Page> fetch() const;
-    // Blocking twin of fetch(); throws SurrealQt::Exception. Not on the connection's I/O thread.
+    /*! Blocking twin of fetch(); throws SurrealQt::Exception. Not on the connection's I/O thread. */
     [[nodiscard]] Page fetchSync() const;
-    // fetchSync() and move to the page's next cursor; returns the rows.
+    /*! fetchSync() and move to the page's next cursor; returns the rows. */
     QVariantList nextSync();
 
 private:

@@ -7,13 +7,13 @@
 
 namespace SurrealQt {
 
-// Where the next page of a Query starts (see Query::page()). Opaque to callers: keep the one
-// a page returned and pass it back. Which way the next page is found depends on the order:
-//  - by id (or no order): a record-id range `table:last>..`, constant cost per page;
-//  - by one field with the `index` or `unique` option (ties broken by id): from the last
-//    row's value; constant cost per page in ascending order; in descending order the engine
-//    sorts the rows before the position (see docs/models/model-operations.md, paging);
-//  - any other order: START <offset>, whose cost grows with the position.
+/*! Where the next page of a Query starts (see Query::page()). Opaque to callers: keep the one
+    a page returned and pass it back. Which way the next page is found depends on the order:
+     - by id (or no order): a record-id range `table:last>..`, constant cost per page;
+     - by one field with the `index` or `unique` option (ties broken by id): from the last
+       row's value; constant cost per page in ascending order; in descending order the engine
+       sorts the rows before the position (see docs/models/model-operations.md, paging);
+     - any other order: START <offset>, whose cost grows with the position. */
 class SURREALQT_EXPORT PageToken
 {
 public:
@@ -23,11 +23,11 @@ public:
 
     [[nodiscard]] Mode mode() const { return m_mode; }
     [[nodiscard]] bool isStart() const { return m_mode == Mode::Start; }
-    // No more rows after the page that returned this token.
+    /*! No more rows after the page that returned this token. */
     [[nodiscard]] bool isEnd() const { return m_mode == Mode::End; }
-    // The last row's id and ordering values (IdRange, KeySet).
+    /*! The last row's id and ordering values (IdRange, KeySet). */
     [[nodiscard]] QVariantMap keys() const { return m_keys; }
-    // Rows already returned (Offset).
+    /*! Rows already returned (Offset). */
     [[nodiscard]] qint64 offset() const { return m_offset; }
 
     [[nodiscard]] static PageToken make(Mode mode, const QVariantMap &keys, qint64 offset)

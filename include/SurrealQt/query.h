@@ -11,7 +11,7 @@
 
 namespace SurrealQt {
 
-// One page of Query<T>::page(): the rows and the token for the next page.
+/*! One page of Query<T>::page(): the rows and the token for the next page. */
 template<typename T>
 struct Page
 {
@@ -20,20 +20,20 @@ struct Page
     [[nodiscard]] bool isLast() const { return next.isEnd(); }
 };
 
-// A typed query on model T, Django's QuerySet in Qt terms: a cheap immutable value; every
-// builder call returns a new query, so partial queries can be kept and reused.
-//
-//   auto adults = User::objects().filter(u"age__gte"_s, 18).orderBy({u"-age"_s});
-//   adults.all().then(this, [](const QList<QSharedPointer<User>> &users) { ... });
-//   qint64 n = adults.countSync();
-//
-// Values only ever reach SurrealQL as bind variables; field names in lookups and orderings are
-// checked against T's fields, and an unknown one fails the operation with a Validation error
-// before anything is sent.
-//
-// Ownership: objects come back as QSharedPointer<T>, created in the caller's thread's
-// affinity and without a parent; the last pointer deletes them. Give one a parent or keep the
-// pointer; do not delete it yourself.
+/*! A typed query on model T, Django's QuerySet in Qt terms: a cheap immutable value; every
+    builder call returns a new query, so partial queries can be kept and reused.
+
+      auto adults = User::objects().filter(u"age__gte"_s, 18).orderBy({u"-age"_s});
+      adults.all().then(this, [](const QList<QSharedPointer<User>> &users) { ... });
+      qint64 n = adults.countSync();
+
+    Values only ever reach SurrealQL as bind variables; field names in lookups and orderings are
+    checked against T's fields, and an unknown one fails the operation with a Validation error
+    before anything is sent.
+
+    Ownership: objects come back as QSharedPointer<T>, created in the caller's thread's
+    affinity and without a parent; the last pointer deletes them. Give one a parent or keep the
+    pointer; do not delete it yourself. */
 template<typename T>
 class Query : public QueryBase
 {
@@ -45,7 +45,7 @@ public:
         : QueryBase(ModelInfo::of<T>(), manager)
     {}
 
-    // Rows matching every lookup given so far (AND).
+    /*! Rows matching every lookup given so far (AND). */
     [[nodiscard]] Query filter(const Condition &condition) const { return with(condition, false); }
     [[nodiscard]] Query filter(const QString &lookup, const QVariant &value) const
     {
@@ -55,7 +55,7 @@ public:
     {
         return with(Condition(lookups), false);
     }
-    // Rows not matching the condition.
+    /*! Rows not matching the condition. */
     [[nodiscard]] Query exclude(const Condition &condition) const { return with(condition, true); }
     [[nodiscard]] Query exclude(const QString &lookup, const QVariant &value) const
     {
@@ -65,7 +65,7 @@ public:
     {
         return with(Condition(lookups), true);
     }
-    // Field names, "-name" for descending, nested paths as address__city. Replaces earlier orders.
+    /*! Field names, "-name" for descending, nested paths as address__city. Replaces earlier orders. */
     [[nodiscard]] Query orderBy(const QStringList &fields) const
     {
         Query q = *this;
@@ -79,7 +79,7 @@ public:
         q.setLimit(count);
         return q;
     }
-    // START n: its cost grows with n; use page() to walk big tables.
+    /*! START n: its cost grows with n; use page() to walk big tables. */
     [[nodiscard]] Query offset(qint64 count) const
     {
         Query q = *this;
@@ -90,14 +90,14 @@ public:
     QFuture<QList<QSharedPointer<T>>> all() const { return fetchObjects(&make).then(&wrapList); }
     QList<QSharedPointer<T>> allSync() const { return wrapList(fetchObjectsSync(&make)); }
 
-    // The first row in the query's order; a null pointer when there is none.
+    /*! The first row in the query's order; a null pointer when there is none. */
     QFuture<QSharedPointer<T>> first() const { return limit(1).all().then(&front); }
     QSharedPointer<T> firstSync() const { return front(limit(1).allSync()); }
 
-    // One record by id or key; a null pointer when it does not exist (or may not be read).
-    // Record-id text names that record ("user:42" is user:42, not the key "user:42"), a bare
-    // key stays a key ("ann", 42); another table's id, or text with a ':' that is not a record
-    // id, fails with a Validation error naming the model's table (see RecordId::inTable).
+    /*! One record by id or key; a null pointer when it does not exist (or may not be read).
+        Record-id text names that record ("user:42" is user:42, not the key "user:42"), a bare
+        key stays a key ("ann", 42); another table's id, or text with a ':' that is not a record
+        id, fails with a Validation error naming the model's table (see RecordId::inTable). */
     QFuture<QSharedPointer<T>> get(const QVariant &idOrKey) const
     {
         return fetchOne(&make, idOrKey).then(&wrap);
@@ -106,7 +106,7 @@ public:
     QFuture<QSharedPointer<T>> get(const RecordId &id) const { return fetchOne(&make, id).then(&wrap); }
     QSharedPointer<T> getSync(const RecordId &id) const { return wrap(fetchOneSync(&make, id)); }
 
-    // A new object with the given fields (validated first), saved; emits nothing on failure.
+    /*! A new object with the given fields (validated first), saved; emits nothing on failure. */
     QFuture<QSharedPointer<T>> create(const QVariantMap &fields) const
     {
         return createObject(&make, fields).then(&wrap);
@@ -116,8 +116,8 @@ public:
         return wrap(createObjectSync(&make, fields));
     }
 
-    // Page by page through the whole result, limit() rows each (100 when not set). Pass the
-    // previous page's next token; PageToken says which orders cost the same for every page.
+    /*! Page by page through the whole result, limit() rows each (100 when not set). Pass the
+        previous page's next token; PageToken says which orders cost the same for every page. */
     QFuture<Page<T>> page(const PageToken &after = {}) const
     {
         return fetchPage(&make, after).then([](const std::pair<QList<Model *>, PageToken> &p) {
@@ -134,7 +134,7 @@ public:
     using QueryBase::deleteManySync;
     using QueryBase::updateMany;
     using QueryBase::updateManySync;
-    // The seed's update_many(filter, data) and delete_many(filter).
+    /*! The seed's update_many(filter, data) and delete_many(filter). */
     QFuture<qint64> updateMany(const Condition &condition, const QVariantMap &data) const
     {
         return filter(condition).updateMany(data);

@@ -6,9 +6,9 @@
 
 namespace SurrealQt {
 
-// The reply to a query call: one StatementResult per statement the server reported.
-// Inside a failed BEGIN ... COMMIT block the server drops the COMMIT entry, so
-// positions are only reliable outside failed transactions.
+/*! The reply to a query call: one StatementResult per statement the server reported.
+    Inside a failed BEGIN ... COMMIT block the server drops the COMMIT entry, so
+    positions are only reliable outside failed transactions. */
 class SURREALQT_EXPORT QueryResult
 {
     Q_GADGET
@@ -24,13 +24,13 @@ public:
     [[nodiscard]] bool isEmpty() const { return m_statements.isEmpty(); }
     [[nodiscard]] const QList<StatementResult> &statements() const { return m_statements; }
     [[nodiscard]] const StatementResult &at(int index) const { return m_statements.at(index); }
-    // True when every statement succeeded.
+    /*! True when every statement succeeded. */
     [[nodiscard]] bool isOk() const;
-    // The first failed statement's error, or an invalid Error.
+    /*! The first failed statement's error, or an invalid Error. */
     [[nodiscard]] Error firstError() const;
-    // Result of statement index; an invalid QVariant if out of range or failed.
+    /*! Result of statement index; an invalid QVariant if out of range or failed. */
     Q_INVOKABLE [[nodiscard]] QVariant value(int index) const;
-    // The last statement's result, the usual answer of "do things; RETURN x".
+    /*! The last statement's result, the usual answer of "do things; RETURN x". */
     [[nodiscard]] QVariant last() const;
 
 private:

@@ -8,7 +8,7 @@ QT_END_NAMESPACE
 
 namespace SurrealQt {
 
-// A SurrealQL range (CBOR tag 49), standalone (`1..3`) or as a record-id key (`item:1..=2`).
+/*! A SurrealQL range (CBOR tag 49), standalone (`1..3`) or as a record-id key (`item:1..=2`). */
 class SURREALQT_EXPORT Range
 {
     Q_GADGET
@@ -25,7 +25,7 @@ public:
     [[nodiscard]] Bound lower() const { return m_lower; }
     [[nodiscard]] Bound upper() const { return m_upper; }
 
-    // SurrealQL syntax: `1..3` (upper excluded), `1..=3`, `1>..3` (lower excluded), `..`.
+    /*! SurrealQL syntax: `1..3` (upper excluded), `1..=3`, `1>..3` (lower excluded), `..`. */
     Q_INVOKABLE [[nodiscard]] QString toString() const;
 
     friend bool operator==(const Range &a, const Range &b)

@@ -19,27 +19,27 @@ class Connection;
 class DatabaseManager;
 class LiveQuery;
 
-// An optional identity map of records (the seed's "query result caching"), off unless you
-// create one: nothing in SurrealQt caches on its own. Hand it to Relations (setCache) or use
-// get() directly.
-//
-// It stays coherent because it only keeps records of tables it watches: watch(table) opens a
-// live query on the table, and every UPDATE replaces, every DELETE evicts the cached record
-// when the server announces it. After a reconnect (LiveQuery::resyncRequired) changes may have
-// been missed, so the table's entries are dropped. Records of unwatched tables are fetched
-// every time and never stored. A fetch that was in flight while its table changed is not
-// stored either, so a late reply cannot bring an old value back.
-//
-// Not thread-safe: use it on the thread it lives in; its futures finish on that thread.
+/*! An optional identity map of records (the seed's "query result caching"), off unless you
+    create one: nothing in SurrealQt caches on its own. Hand it to Relations (setCache) or use
+    get() directly.
+
+    It stays coherent because it only keeps records of tables it watches: watch(table) opens a
+    live query on the table, and every UPDATE replaces, every DELETE evicts the cached record
+    when the server announces it. After a reconnect (LiveQuery::resyncRequired) changes may have
+    been missed, so the table's entries are dropped. Records of unwatched tables are fetched
+    every time and never stored. A fetch that was in flight while its table changed is not
+    stored either, so a late reply cannot bring an old value back.
+
+    Not thread-safe: use it on the thread it lives in; its futures finish on that thread. */
 class SURREALQT_EXPORT RecordCache : public QObject
 {
     Q_OBJECT
 
 public:
-    // connection null: Model::defaultConnection() at the time of each call.
+    /*! connection null: Model::defaultConnection() at the time of each call. */
     explicit RecordCache(Connection *connection = nullptr, QObject *parent = nullptr);
     explicit RecordCache(DatabaseManager *manager, QObject *parent = nullptr);
-    // RecordCache(nullptr) picks neither pointer type above: it means the default connection.
+    /*! RecordCache(nullptr) picks neither pointer type above: it means the default connection. */
     explicit RecordCache(std::nullptr_t, QObject *parent = nullptr)
         : RecordCache(static_cast<Connection *>(nullptr), parent)
     {}
@@ -47,26 +47,26 @@ public:
 
     [[nodiscard]] Connection *connection() const;
 
-    // Starts keeping records of table; the future finishes once the live query is active (it
-    // fails with the live query's error). Watching a table twice is harmless.
+    /*! Starts keeping records of table; the future finishes once the live query is active (it
+        fails with the live query's error). Watching a table twice is harmless. */
     QFuture<void> watch(const Table &table);
-    // Blocking twin: returns once the live query is active, throws SurrealQt::Exception. The
-    // subscription is confirmed through this object's thread's events, so it runs a local
-    // event loop while it waits (like QDialog::exec): other events of this thread are
-    // delivered meanwhile. Meant for worker threads and start-up code, not for GUI handlers.
+    /*! Blocking twin: returns once the live query is active, throws SurrealQt::Exception. The
+        subscription is confirmed through this object's thread's events, so it runs a local
+        event loop while it waits (like QDialog::exec): other events of this thread are
+        delivered meanwhile. Meant for worker threads and start-up code, not for GUI handlers. */
     void watchSync(const Table &table);
     void unwatch(const Table &table);
     [[nodiscard]] bool isWatched(const Table &table) const;
 
-    // The record, from the cache when present (a hit) or from the server (a miss). An empty
-    // map when it does not exist or may not be read; absence is not cached.
+    /*! The record, from the cache when present (a hit) or from the server (a miss). An empty
+        map when it does not exist or may not be read; absence is not cached. */
     QFuture<QVariantMap> get(const RecordId &id);
     QVariantMap getSync(const RecordId &id);
 
-    // The cached record without asking the server.
+    /*! The cached record without asking the server. */
     [[nodiscard]] std::optional<QVariantMap> cached(const RecordId &id) const;
     [[nodiscard]] bool contains(const RecordId &id) const;
-    // Stores a record read elsewhere (it must carry its id and its table must be watched).
+    /*! Stores a record read elsewhere (it must carry its id and its table must be watched). */
     bool insert(const QVariantMap &record);
     void evict(const RecordId &id);
     void clear();
@@ -78,10 +78,10 @@ public:
     void resetCounters();
 
 Q_SIGNALS:
-    // A cached record was replaced by the server's newer version or dropped.
+    /*! A cached record was replaced by the server's newer version or dropped. */
     void recordChanged(const SurrealQt::RecordId &id);
     void recordEvicted(const SurrealQt::RecordId &id);
-    // Every entry of table was dropped (reconnect, unwatch, clear).
+    /*! Every entry of table was dropped (reconnect, unwatch, clear). */
     void tableCleared(const QString &table);
 
 private:

@@ -34,8 +34,8 @@ concept NotAKey = std::floating_point<T> || isCharacterType<T>;
 } // namespace Internal
 #endif
 
-// A record id `table:key` (CBOR tag 8). The key is one of: qint64, QString, QVariantList,
-// QVariantMap, QUuid or SurrealQt::Range (key ranges such as person:1..5).
+/*! A record id `table:key` (CBOR tag 8). The key is one of: qint64, QString, QVariantList,
+    QVariantMap, QUuid or SurrealQt::Range (key ranges such as person:1..5). */
 class SURREALQT_EXPORT RecordId
 {
     Q_GADGET
@@ -45,13 +45,13 @@ class SURREALQT_EXPORT RecordId
 
 public:
     RecordId() = default;
-    // The key is a QVariant of one of the types above (integers are normalised to qint64).
+    /*! The key is a QVariant of one of the types above (integers are normalised to qint64). */
     RecordId(const QString &table, const QVariant &id);
-    // Typed keys, so that RecordId(u"person"_s, 1), RecordId(t, 1u) and RecordId(t, "tobie")
-    // each pick one overload: any integer type (an unsigned value above the qint64 range gives
-    // an invalid id: the server's integer keys are signed 64-bit) and text as QString,
-    // QLatin1StringView, UTF-8 const char * or QStringView. A double, a bool or a character is
-    // not a key and does not compile (a double used to be truncated, a bool read as 0/1).
+    /*! Typed keys, so that RecordId(u"person"_s, 1), RecordId(t, 1u) and RecordId(t, "tobie")
+        each pick one overload: any integer type (an unsigned value above the qint64 range gives
+        an invalid id: the server's integer keys are signed 64-bit) and text as QString,
+        QLatin1StringView, UTF-8 const char * or QStringView. A double, a bool or a character is
+        not a key and does not compile (a double used to be truncated, a bool read as 0/1). */
     RecordId(const QString &table, qint64 id);
 #ifndef Q_MOC_RUN
     template<Internal::IntegerKey Int>
@@ -75,27 +75,27 @@ public:
     RecordId(const QString &table, Value id) = delete;
 #endif
 
-    // Parses SurrealQL record-id text, the form the server prints: `person:tobie`, `person:42`
-    // (an integer key), `person:⟨42⟩` (the text "42"), `person:⟨a b⟩`, `` person:`a b` ``,
-    // `person:u'0192…'`. Array, object and range keys are not parsed (construct those with
-    // RecordId(table, QVariant)). On failure the result is invalid and *error says what was wrong
-    // and at which character position (0-based). The primary name; parse() is the same call.
+    /*! Parses SurrealQL record-id text, the form the server prints: `person:tobie`, `person:42`
+        (an integer key), `person:⟨42⟩` (the text "42"), `person:⟨a b⟩`, `` person:`a b` ``,
+        `person:u'0192…'`. Array, object and range keys are not parsed (construct those with
+        RecordId(table, QVariant)). On failure the result is invalid and *error says what was wrong
+        and at which character position (0-based). The primary name; parse() is the same call. */
     [[nodiscard]] static RecordId fromString(QStringView text, QString *error = nullptr);
-    // Same as fromString() (the older name, kept for existing code).
+    /*! Same as fromString() (the older name, kept for existing code). */
     [[nodiscard]] static RecordId parse(QStringView text, QString *error = nullptr)
     {
         return fromString(text, error);
     }
 
-    // The one reading of a record id given where the table is already known (Query<T>::get,
-    // Model::setId, the "id" of a row written to a table):
-    //   - a RecordId must be of table;
-    //   - text with a ':' is record-id text (fromString) and must name a record of table:
-    //     "user:42" is user:42, "post:1" is refused, and so is "12:30" or "user:a b", which
-    //     are neither a record id nor safely a key (pass RecordId(table, text) for a key with a ':');
-    //   - any other value is the key itself: "ann" is user:ann, "42" is user:⟨42⟩ (text stays
-    //     text), 42 is user:42.
-    // On refusal the result is invalid and *error names the expected table.
+    /*! The one reading of a record id given where the table is already known (Query<T>::get,
+        Model::setId, the "id" of a row written to a table):
+          - a RecordId must be of table;
+          - text with a ':' is record-id text (fromString) and must name a record of table:
+            "user:42" is user:42, "post:1" is refused, and so is "12:30" or "user:a b", which
+            are neither a record id nor safely a key (pass RecordId(table, text) for a key with a ':');
+          - any other value is the key itself: "ann" is user:ann, "42" is user:⟨42⟩ (text stays
+            text), 42 is user:42.
+        On refusal the result is invalid and *error names the expected table. */
     [[nodiscard]] static RecordId inTable(const QString &table, const QVariant &idOrKey,
                                           QString *error = nullptr);
 
@@ -107,10 +107,10 @@ public:
     {
         return m_id;
     }
-    // A non-empty table and a key of one of the supported types.
+    /*! A non-empty table and a key of one of the supported types. */
     [[nodiscard]] bool isValid() const;
 
-    // Prints like the server: `person:tobie`, `person:42`, `person:⟨a b⟩`, `` `my table`:1 ``.
+    /*! Prints like the server: `person:tobie`, `person:42`, `person:⟨a b⟩`, `` `my table`:1 ``. */
     Q_INVOKABLE [[nodiscard]] QString toString() const;
 
     friend SURREALQT_EXPORT bool operator==(const RecordId &a, const RecordId &b);

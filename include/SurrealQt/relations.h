@@ -19,37 +19,37 @@ class Connection;
 class DatabaseManager;
 class RecordCache;
 
-// Record links and graph edges between models (see docs/models/relations.md):
-//  - relate(from, "wrote", to, data): a graph edge record, RELATE $from->wrote->$to;
-//  - traverse<Post>(from, "->wrote->post"): the models at the end of a graph path, one query;
-//  - load<User>(post, "author"): the record a link field points to, fetched when asked for
-//    (through a RecordCache when one is set);
-//  - loadAll<Tag>(post, "tags"): the records a list-of-links field points to, one request;
-//  - fetch(query, {"author", "tags"}): a query's objects plus their linked records (single links
-//    and lists of links) in the same reply (SurrealQL FETCH), so showing a list with its
-//    authors costs one round trip.
-//
-// Values reach the server only as bind variables; edge and table names are checked (letters,
-// digits, '_') and link fields must be fields of the model, else the call fails with a
-// Validation error before anything is sent. Async calls return QFutures that fail with
-// SurrealQt::Exception; the ...Sync twins throw it. Objects come back as QSharedPointer, in the
-// calling thread, without a parent; they are persisted (isNew() is false).
-//
-// A cheap value: copy it freely. Not bound to a thread, but use a RecordCache only on its own.
+/*! Record links and graph edges between models (see docs/models/relations.md):
+     - relate(from, "wrote", to, data): a graph edge record, RELATE $from->wrote->$to;
+     - traverse<Post>(from, "->wrote->post"): the models at the end of a graph path, one query;
+     - load<User>(post, "author"): the record a link field points to, fetched when asked for
+       (through a RecordCache when one is set);
+     - loadAll<Tag>(post, "tags"): the records a list-of-links field points to, one request;
+     - fetch(query, {"author", "tags"}): a query's objects plus their linked records (single links
+       and lists of links) in the same reply (SurrealQL FETCH), so showing a list with its
+       authors costs one round trip.
+
+    Values reach the server only as bind variables; edge and table names are checked (letters,
+    digits, '_') and link fields must be fields of the model, else the call fails with a
+    Validation error before anything is sent. Async calls return QFutures that fail with
+    SurrealQt::Exception; the ...Sync twins throw it. Objects come back as QSharedPointer, in the
+    calling thread, without a parent; they are persisted (isNew() is false).
+
+    A cheap value: copy it freely. Not bound to a thread, but use a RecordCache only on its own. */
 class SURREALQT_EXPORT Relations
 {
 public:
-    // connection null: Model::defaultConnection() at the time of each call.
+    /*! connection null: Model::defaultConnection() at the time of each call. */
     explicit Relations(Connection *connection = nullptr);
     explicit Relations(DatabaseManager *manager);
 
     [[nodiscard]] Connection *connection() const;
-    // load() reads through cache when set (and the cache's table is watched). Not owned.
+    /*! load() reads through cache when set (and the cache's table is watched). Not owned. */
     void setCache(RecordCache *cache);
     [[nodiscard]] RecordCache *cache() const;
 
-    // Creates the edge record from -> edge -> to, with data as its fields; returns it (with id,
-    // in and out). Both ends must be stored records.
+    /*! Creates the edge record from -> edge -> to, with data as its fields; returns it (with id,
+        in and out). Both ends must be stored records. */
     QFuture<QVariantMap> relate(const RecordId &from, const QString &edge, const RecordId &to,
                                 const QVariantMap &data = {}) const;
     QFuture<QVariantMap> relate(const Model &from, const QString &edge, const Model &to,
@@ -59,13 +59,13 @@ public:
     QVariantMap relateSync(const Model &from, const QString &edge, const Model &to,
                            const QVariantMap &data = {}) const;
 
-    // Removes every edge of that name from -> to; returns how many there were.
+    /*! Removes every edge of that name from -> to; returns how many there were. */
     QFuture<qint64> unrelate(const RecordId &from, const QString &edge, const RecordId &to) const;
     qint64 unrelateSync(const RecordId &from, const QString &edge, const RecordId &to) const;
 
-    // The records at the end of path, starting at from, as T objects. path is a sequence of
-    // steps "->edge" or "<-edge" (or "<->edge") whose last step names T's table:
-    // "->wrote->post" (posts a user wrote), "<-wrote<-user" (authors of a post).
+    /*! The records at the end of path, starting at from, as T objects. path is a sequence of
+        steps "->edge" or "<-edge" (or "<->edge") whose last step names T's table:
+        "->wrote->post" (posts a user wrote), "<-wrote<-user" (authors of a post). */
     template<typename T>
     QFuture<QList<QSharedPointer<T>>> traverse(const RecordId &from, const QString &path) const
     {
@@ -77,8 +77,8 @@ public:
         return wrapList<T>(traverseObjectsSync(ModelInfo::of<T>(), from, path));
     }
 
-    // The record model's link field points to, as a T; null when the link is empty or its
-    // target does not exist (or may not be read).
+    /*! The record model's link field points to, as a T; null when the link is empty or its
+        target does not exist (or may not be read). */
     template<typename T>
     QFuture<QSharedPointer<T>> load(const Model &model, const QString &linkField) const
     {
@@ -90,9 +90,9 @@ public:
         return wrap<T>(loadObjectSync(ModelInfo::of<T>(), model, linkField));
     }
 
-    // The records a list-of-links field (QList<RecordId>, link=T) points to, as T objects, in
-    // the list's order, in one request; links whose target is gone (or may not be read) are
-    // left out. Always read from the server: the RecordCache is not consulted.
+    /*! The records a list-of-links field (QList<RecordId>, link=T) points to, as T objects, in
+        the list's order, in one request; links whose target is gone (or may not be read) are
+        left out. Always read from the server: the RecordCache is not consulted. */
     template<typename T>
     QFuture<QList<QSharedPointer<T>>> loadAll(const Model &model, const QString &linkListField) const
     {
@@ -104,8 +104,8 @@ public:
         return wrapList<T>(loadAllObjectsSync(ModelInfo::of<T>(), model, linkListField));
     }
 
-    // query's objects and, in the same reply, the records their linkFields point to: record
-    // links and lists of links (FETCH replaces each link of a list, too).
+    /*! query's objects and, in the same reply, the records their linkFields point to: record
+        links and lists of links (FETCH replaces each link of a list, too). */
     template<typename T>
     QFuture<FetchResult<T>> fetch(const Query<T> &query, const QStringList &linkFields) const
     {
@@ -117,14 +117,14 @@ public:
         return typed<T>(fetchObjectsSync(query, linkFields));
     }
 
-    // A linked record (e.g. from FetchResult::linked) as a persisted T; null for an empty map.
+    /*! A linked record (e.g. from FetchResult::linked) as a persisted T; null for an empty map. */
     template<typename T>
     static QSharedPointer<T> object(const QVariantMap &record)
     {
         return wrap<T>(objectFromRecord(ModelInfo::of<T>(), record));
     }
 
-    // Checks a graph path as traverse() does; an invalid Error when it is fine.
+    /*! Checks a graph path as traverse() does; an invalid Error when it is fine. */
     [[nodiscard]] static Error validatePath(const QString &path);
     [[nodiscard]] static Error validateEdge(const QString &edge);
 

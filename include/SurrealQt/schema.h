@@ -12,26 +12,26 @@ namespace SurrealQt {
 
 class Connection;
 
-// Table, field and index definitions generated from a model, and migrations that bring a
-// database in line with them.
-//
-// statements() is pure: DEFINE TABLE / DEFINE FIELD / DEFINE INDEX text for the model (types
-// from the C++ property types; ASSERTs for required and maxLength; DEFAULT from default=, and
-// time::now() for autoNow/autoNowAdd; READONLY; COMMENT from description; a UNIQUE index for
-// unique fields and a plain one for index fields). Index names are <table>_<field>.
-//
-// plan() compares the model with what the database holds (INFO FOR TABLE / INFO FOR DB). It
-// lets the server itself write the model's definitions in canonical form, on a scratch table
-// that is removed again, so the comparison is exact and no spelling difference shows up as a
-// change. apply() runs the plan and returns the changes it made: a second apply() of the same
-// model finds nothing to do and touches nothing.
-//
-//   SurrealQt::Schema schema(db->connection());
-//   schema.apply<User>().then(this, [](const QList<SurrealQt::SchemaChange> &done) { ... });
+/*! Table, field and index definitions generated from a model, and migrations that bring a
+    database in line with them.
+
+    statements() is pure: DEFINE TABLE / DEFINE FIELD / DEFINE INDEX text for the model (types
+    from the C++ property types; ASSERTs for required and maxLength; DEFAULT from default=, and
+    time::now() for autoNow/autoNowAdd; READONLY; COMMENT from description; a UNIQUE index for
+    unique fields and a plain one for index fields). Index names are <table>_<field>.
+
+    plan() compares the model with what the database holds (INFO FOR TABLE / INFO FOR DB). It
+    lets the server itself write the model's definitions in canonical form, on a scratch table
+    that is removed again, so the comparison is exact and no spelling difference shows up as a
+    change. apply() runs the plan and returns the changes it made: a second apply() of the same
+    model finds nothing to do and touches nothing.
+
+      SurrealQt::Schema schema(db->connection());
+      schema.apply<User>().then(this, [](const QList<SurrealQt::SchemaChange> &done) { ... }); */
 class SURREALQT_EXPORT Schema
 {
 public:
-    // Null means Model::defaultConnection() at the time of each call.
+    /*! Null means Model::defaultConnection() at the time of each call. */
     explicit Schema(Connection *connection = nullptr);
 
     [[nodiscard]] static QStringList statements(const ModelInfo &model, const SchemaOptions &options = {});
@@ -41,11 +41,11 @@ public:
         return statements(ModelInfo::of<T>(), options);
     }
 
-    // What apply() would do, in the order it would do it.
+    /*! What apply() would do, in the order it would do it. */
     [[nodiscard]] QFuture<QList<SchemaChange>> plan(const ModelInfo &model,
                                                     const SchemaOptions &options = {}) const;
-    // Makes the database match the model; fails with the server's error when a statement is
-    // refused (e.g. a UNIQUE index over rows that hold duplicates), after the changes before it.
+    /*! Makes the database match the model; fails with the server's error when a statement is
+        refused (e.g. a UNIQUE index over rows that hold duplicates), after the changes before it. */
     [[nodiscard]] QFuture<QList<SchemaChange>> apply(const ModelInfo &model,
                                                      const SchemaOptions &options = {}) const;
 
@@ -60,7 +60,7 @@ public:
         return apply(ModelInfo::of<T>(), options);
     }
 
-    // Blocking twins; they throw SurrealQt::Exception. Not on the manager's I/O thread.
+    /*! Blocking twins; they throw SurrealQt::Exception. Not on the manager's I/O thread. */
     [[nodiscard]] QList<SchemaChange> planSync(const ModelInfo &model,
                                                const SchemaOptions &options = {}) const;
     QList<SchemaChange> applySync(const ModelInfo &model, const SchemaOptions &options = {}) const;

@@ -8,9 +8,9 @@
 
 namespace SurrealQt {
 
-// One step of a migration: what differs between a model and the database, and the statement
-// that makes the database match. Both definitions are in the server's own canonical text, so
-// two spellings of the same definition never count as a difference.
+/*! One step of a migration: what differs between a model and the database, and the statement
+    that makes the database match. Both definitions are in the server's own canonical text, so
+    two spellings of the same definition never count as a difference. */
 class SURREALQT_EXPORT SchemaChange
 {
     Q_GADGET
@@ -44,15 +44,15 @@ public:
     {}
 
     [[nodiscard]] Kind kind() const { return m_kind; }
-    // The table, field or index concerned.
+    /*! The table, field or index concerned. */
     [[nodiscard]] QString name() const { return m_name; }
-    // The database's definition; empty when it has none.
+    /*! The database's definition; empty when it has none. */
     [[nodiscard]] QString current() const { return m_current; }
-    // The model's definition as the server writes it; empty for removals.
+    /*! The model's definition as the server writes it; empty for removals. */
     [[nodiscard]] QString desired() const { return m_desired; }
-    // The SurrealQL that applies this change.
+    /*! The SurrealQL that applies this change. */
     [[nodiscard]] QString statement() const { return m_statement; }
-    // True for changes that delete data when applied (RemoveField, RemoveIndex).
+    /*! True for changes that delete data when applied (RemoveField, RemoveIndex). */
     [[nodiscard]] bool isDestructive() const
     {
         return m_kind == Kind::RemoveField || m_kind == Kind::RemoveIndex;

@@ -6,8 +6,8 @@
 
 namespace SurrealQt {
 
-// One statement's outcome inside a query: a multi-statement query can succeed as a
-// whole while single statements fail, so each keeps its own status, time and error.
+/*! One statement's outcome inside a query: a multi-statement query can succeed as a
+    whole while single statements fail, so each keeps its own status, time and error. */
 class SURREALQT_EXPORT StatementResult
 {
     Q_GADGET
@@ -19,17 +19,17 @@ class SURREALQT_EXPORT StatementResult
 
 public:
     StatementResult() = default;
-    // Parses one entry of the query reply ({status, result, time, type, kind?, details?}).
+    /*! Parses one entry of the query reply ({status, result, time, type, kind?, details?}). */
     [[nodiscard]] static StatementResult fromServer(const QVariantMap &entry, int index);
 
     [[nodiscard]] bool isOk() const { return !m_error.isValid(); }
     [[nodiscard]] QVariant result() const { return m_result; }
     [[nodiscard]] Error error() const { return m_error; }
-    // The server's timing text, e.g. "78.236µs".
+    /*! The server's timing text, e.g. "78.236µs". */
     [[nodiscard]] QString time() const { return m_time; }
-    // Time in nanoseconds parsed from time(); -1 when the server's text could not be read.
+    /*! Time in nanoseconds parsed from time(); -1 when the server's text could not be read. */
     [[nodiscard]] qint64 timeNanoseconds() const;
-    // "live" for LIVE SELECT, "kill" for KILL, empty otherwise.
+    /*! "live" for LIVE SELECT, "kill" for KILL, empty otherwise. */
     [[nodiscard]] QString type() const { return m_type; }
 
 private:

@@ -12,8 +12,8 @@ QT_END_NAMESPACE
 
 namespace SurrealQt {
 
-// A SurrealDB set (CBOR tag 56). The server sorts and de-duplicates; this class keeps the list
-// as given so that what was received is what is compared and re-sent.
+/*! A SurrealDB set (CBOR tag 56). The server sorts and de-duplicates; this class keeps the list
+    as given so that what was received is what is compared and re-sent. */
 class SURREALQT_EXPORT SurrealSet
 {
     Q_GADGET

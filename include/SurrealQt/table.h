@@ -12,8 +12,8 @@ QT_END_NAMESPACE
 
 namespace SurrealQt {
 
-// A table name as a value (CBOR tag 7). Needed because a plain string bound as a variable is a
-// string literal to SurrealQL, never a table.
+/*! A table name as a value (CBOR tag 7). Needed because a plain string bound as a variable is a
+    string literal to SurrealQL, never a table. */
 class SURREALQT_EXPORT Table
 {
     Q_GADGET
@@ -28,9 +28,9 @@ public:
 
     [[nodiscard]] QString name() const { return m_name; }
     [[nodiscard]] bool isValid() const { return !m_name.isEmpty(); }
-    // The bare name, for display; SurrealQL text escapes it where needed.
+    /*! The bare name, for display; SurrealQL text escapes it where needed. */
     Q_INVOKABLE [[nodiscard]] QString toString() const { return m_name; }
-    // The name as SurrealQL would write it (backticks when it is not a plain identifier).
+    /*! The name as SurrealQL would write it (backticks when it is not a plain identifier). */
     Q_INVOKABLE [[nodiscard]] QString toSurrealQL() const;
 
     friend bool operator==(const Table &a, const Table &b) { return a.m_name == b.m_name; }

@@ -28,6 +28,7 @@ struct SURREALQT_EXPORT BulkOptions
     int maxRetries = 3;
     /*! Delay before the first retry; it doubles per attempt up to maxRetryDelay. */
     std::chrono::milliseconds retryDelay{100};
+    /*! The longest delay between two retries of a batch. */
     std::chrono::milliseconds maxRetryDelay{2000};
     /*! false: the first batch with a failed input stops the job (batches already in flight
         still finish and are reported). true: every failure is reported and the rest is written. */
@@ -38,7 +39,9 @@ struct SURREALQT_EXPORT BulkOptions
     /*! Lets the job pick the batch size while it runs (between minBatchSize and maxBatchSize),
         starting at batchSize and moving towards the best measured throughput. */
     bool adaptiveBatchSize = false;
+    /*! The smallest batch adaptiveBatchSize may choose. */
     int minBatchSize = 25;
+    /*! The largest batch adaptiveBatchSize may choose. */
     int maxBatchSize = 1600;
     /*! false: BulkResult::results() stays empty, so memory stays flat however long the input. */
     bool collectResults = true;

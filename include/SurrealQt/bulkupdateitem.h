@@ -11,8 +11,11 @@ namespace SurrealQt {
     as a NotFound failure. */
 struct SURREALQT_EXPORT BulkUpdateItem
 {
+    /*! The record to write; it must exist. */
     RecordId recordId;
+    /*! The new content (merge = false) or the fields to change (merge = true). */
     QVariantMap data;
+    /*! Merge data into the record instead of replacing it. */
     bool merge = false;
 };
 

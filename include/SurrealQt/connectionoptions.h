@@ -13,9 +13,10 @@ struct SURREALQT_EXPORT ConnectionOptions
     Q_GADGET
 
 public:
+    /*! How many WebSockets a manager opens (HTTP always uses one client). */
     enum class Sockets {
-        Pool,   // poolSize WebSockets behind one ConnectionPool (connection() is a ConnectionPool)
-        Single, // one WebSocket (connection() is a SingleConnection)
+        Pool,   //!< poolSize WebSockets behind one ConnectionPool (connection() is a ConnectionPool)
+        Single, //!< one WebSocket (connection() is a SingleConnection)
     };
     Q_ENUM(Sockets)
 
@@ -25,7 +26,9 @@ public:
         one reconnects or carries a long query. HTTP ignores both settings (one client). */
     static constexpr int DefaultPoolSize = 2;
 
+    /*! A pool unless set. */
     Sockets sockets = Sockets::Pool;
+    /*! Sockets in the pool (Sockets::Pool only); at least 1. */
     int poolSize = DefaultPoolSize;
 };
 

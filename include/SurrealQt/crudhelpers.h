@@ -55,8 +55,8 @@ class SURREALQT_EXPORT CrudHelpers : public QObject
 
 public:
     enum class UpdateMode {
-        Replace, // the data becomes the whole record (fields not in it are removed)
-        Merge,   // the data is merged into the record (other fields stay)
+        Replace, //!< the data becomes the whole record (fields not in it are removed)
+        Merge,   //!< the data is merged into the record (other fields stay)
     };
     Q_ENUM(UpdateMode)
 

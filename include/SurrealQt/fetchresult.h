@@ -15,7 +15,9 @@ namespace SurrealQt {
 template<typename T>
 struct FetchResult
 {
+    /*! The query's objects, in the order of the reply; shared with the caller, no parent. */
     QList<QSharedPointer<T>> items;
+    /*! The linked records of the reply, by id (see record()). */
     QHash<RecordId, QVariantMap> linked;
 
     /*! The linked record id points to; an empty map when the reply did not carry it. */

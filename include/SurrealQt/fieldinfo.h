@@ -45,20 +45,20 @@ class SURREALQT_EXPORT FieldInfo
 public:
     /*! The SurrealDB type of a field, derived from its C++ type. */
     enum class Type {
-        Any,      // QVariant: any value, stored as it is
-        String,   // QString
-        Int,      // int, qint64, ...
-        Float,    // double, float
-        Bool,     // bool
-        DateTime, // SurrealQt::DateTime (nanoseconds) or QDateTime (milliseconds)
-        Duration, // SurrealQt::Duration
-        Decimal,  // SurrealQt::Decimal
-        Uuid,     // QUuid
-        Geometry, // SurrealQt::Geometry
-        Bytes,    // QByteArray
-        Record,   // SurrealQt::RecordId: a record link
-        List,     // QVariantList, QStringList, QList<T>
-        Object,   // QVariantMap: a dict
+        Any,      //!< QVariant: any value, stored as it is
+        String,   //!< QString
+        Int,      //!< int, qint64, ...
+        Float,    //!< double, float
+        Bool,     //!< bool
+        DateTime, //!< SurrealQt::DateTime (nanoseconds) or QDateTime (milliseconds)
+        Duration, //!< SurrealQt::Duration
+        Decimal,  //!< SurrealQt::Decimal
+        Uuid,     //!< QUuid
+        Geometry, //!< SurrealQt::Geometry
+        Bytes,    //!< QByteArray
+        Record,   //!< SurrealQt::RecordId: a record link
+        List,     //!< QVariantList, QStringList, QList<T>
+        Object,   //!< QVariantMap: a dict
     };
     Q_ENUM(Type)
 

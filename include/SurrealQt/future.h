@@ -21,12 +21,15 @@ class SURREALQT_EXPORT Future
 
 public:
     Future() = default;
+    /*! Wraps the value the server would compute later. */
     explicit Future(const QVariant &value)
         : m_value(value)
     {}
 
+    /*! The wrapped value. */
     [[nodiscard]] QVariant value() const { return m_value; }
 
+    /*! SurrealQL text: `<future> { value }`. */
     Q_INVOKABLE [[nodiscard]] QString toString() const;
 
     friend SURREALQT_EXPORT bool operator==(const Future &a, const Future &b);
@@ -36,6 +39,7 @@ private:
     QVariant m_value;
 };
 
+/*! Prints the value for qDebug(). */
 SURREALQT_EXPORT QDebug operator<<(QDebug debug, const Future &future);
 
 } // namespace SurrealQt

@@ -17,14 +17,22 @@ class SURREALQT_EXPORT LiveNotification
     Q_PROPERTY(QUuid queryId READ queryId CONSTANT)
 
 public:
+    /*! What happened to the record: created, updated or deleted, or the live query was killed on the server.
+     */
     enum class Action { Unknown, Create, Update, Delete, Killed };
     Q_ENUM(Action)
 
     LiveNotification() = default;
+    /*! A notification with the given fields (tests and LiveQuery use it; the server's are made by
+     * fromServer()). */
     LiveNotification(Action action, const QUuid &queryId, const QVariant &record, const QVariant &result);
+    /*! Reads the server's notification object ({action, id, record, result}); an unknown action gives
+     * Action::Unknown. */
     [[nodiscard]] static LiveNotification fromServer(const QVariantMap &map);
+    /*! Maps the server's action text ("CREATE", "UPDATE", "DELETE", "KILLED") to an Action. */
     [[nodiscard]] static Action actionFromString(QStringView action);
 
+    /*! What happened. */
     [[nodiscard]] Action action() const { return m_action; }
     /*! The server-side id; it changes when the query is re-registered after a reconnect. */
     [[nodiscard]] QUuid queryId() const { return m_queryId; }

@@ -13,12 +13,14 @@ struct SURREALQT_EXPORT LiveOptions
     Q_GADGET
 
 public:
+    /*! What each LiveNotification::result() carries. */
     enum class Mode {
-        Records, // each notification carries the record after the change (before it, for a delete)
-        Diff,    // each notification carries the change as JSON Patch operations
+        Records, //!< each notification carries the record after the change (before it, for a delete)
+        Diff,    //!< each notification carries the change as JSON Patch operations
     };
     Q_ENUM(Mode)
 
+    /*! Records unless set. */
     Mode mode = Mode::Records;
 };
 

@@ -46,10 +46,10 @@ class SURREALQT_EXPORT PageCursor
 {
 public:
     enum class Strategy {
-        Unknown,      // order by a field, before the first fetch looked for an index
-        KeyRange,     // order by id
-        IndexedField, // order by an indexed field
-        Offset,       // order by a field without an index: START, cost grows with the position
+        Unknown,      //!< order by a field, before the first fetch looked for an index
+        KeyRange,     //!< order by id
+        IndexedField, //!< order by an indexed field
+        Offset,       //!< order by a field without an index: START, cost grows with the position
     };
 
     struct Page;

@@ -13,15 +13,18 @@ namespace SurrealQt {
      - by one field with the `index` or `unique` option (ties broken by id): from the last
        row's value; constant cost per page in ascending order; in descending order the engine
        sorts the rows before the position (see docs/models/model-operations.md, paging);
-     - any other order: START <offset>, whose cost grows with the position. */
+     - any other order: `START <offset>`, whose cost grows with the position. */
 class SURREALQT_EXPORT PageToken
 {
 public:
+    /*! How the next page is found (see the class description); End after the last page. */
     enum class Mode { Start, IdRange, KeySet, Offset, End };
 
     PageToken() = default; // the first page
 
+    /*! How the next page is found. */
     [[nodiscard]] Mode mode() const { return m_mode; }
+    /*! The token of the first page (a default-constructed one). */
     [[nodiscard]] bool isStart() const { return m_mode == Mode::Start; }
     /*! No more rows after the page that returned this token. */
     [[nodiscard]] bool isEnd() const { return m_mode == Mode::End; }
@@ -30,6 +33,7 @@ public:
     /*! Rows already returned (Offset). */
     [[nodiscard]] qint64 offset() const { return m_offset; }
 
+    /*! A token with the given parts; Query builds them, callers keep and pass back the ones it returns. */
     [[nodiscard]] static PageToken make(Mode mode, const QVariantMap &keys, qint64 offset)
     {
         PageToken t;

@@ -17,12 +17,15 @@ class SURREALQT_EXPORT Range
 
 public:
     Range() = default; // `..`, both ends open
+    /*! A range between two bounds; a Bound() of its own is an open end. */
     Range(const Bound &lower, const Bound &upper)
         : m_lower(lower)
         , m_upper(upper)
     {}
 
+    /*! The start of the range. */
     [[nodiscard]] Bound lower() const { return m_lower; }
+    /*! The end of the range. */
     [[nodiscard]] Bound upper() const { return m_upper; }
 
     /*! SurrealQL syntax: `1..3` (upper excluded), `1..=3`, `1>..3` (lower excluded), `..`. */
@@ -39,6 +42,7 @@ private:
     Bound m_upper;
 };
 
+/*! Prints toString() for qDebug(). */
 SURREALQT_EXPORT QDebug operator<<(QDebug debug, const Range &range);
 
 } // namespace SurrealQt

@@ -21,19 +21,21 @@ class SURREALQT_EXPORT SchemaChange
     Q_PROPERTY(QString statement READ statement CONSTANT)
 
 public:
+    /*! What a change does, in the order Schema::plan() lists them. */
     enum class Kind {
-        CreateTable,    // the table does not exist
-        MakeSchemafull, // the table exists schemaless; SchemaOptions::schemafull asks for more
-        AddField,       // the model declares a field the database does not define
-        ChangeField,    // the field is defined differently (type, assertion, default, ...)
-        RemoveField,    // defined in the database, not declared by the model
-        AddIndex,       // a unique/index field has no index of that name
-        ChangeIndex,    // the index covers other fields or differs in uniqueness
-        RemoveIndex,    // an index the model does not declare
+        CreateTable,    //!< the table does not exist
+        MakeSchemafull, //!< the table exists schemaless; SchemaOptions::schemafull asks for more
+        AddField,       //!< the model declares a field the database does not define
+        ChangeField,    //!< the field is defined differently (type, assertion, default, ...)
+        RemoveField,    //!< defined in the database, not declared by the model
+        AddIndex,       //!< a unique/index field has no index of that name
+        ChangeIndex,    //!< the index covers other fields or differs in uniqueness
+        RemoveIndex,    //!< an index the model does not declare
     };
     Q_ENUM(Kind)
 
     SchemaChange() = default;
+    /*! A change as Schema::plan() makes it; rarely built by hand. */
     SchemaChange(Kind kind, const QString &name, const QString &current, const QString &desired,
                  const QString &statement)
         : m_kind(kind)
@@ -43,6 +45,7 @@ public:
         , m_statement(statement)
     {}
 
+    /*! What the change does. */
     [[nodiscard]] Kind kind() const { return m_kind; }
     /*! The table, field or index concerned. */
     [[nodiscard]] QString name() const { return m_name; }
@@ -58,6 +61,7 @@ public:
         return m_kind == Kind::RemoveField || m_kind == Kind::RemoveIndex;
     }
 
+    /*! One line for logs: the kind, the name and the statement. */
     [[nodiscard]] QString toString() const;
 
     friend bool operator==(const SchemaChange &a, const SchemaChange &b)

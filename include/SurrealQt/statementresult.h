@@ -22,8 +22,11 @@ public:
     /*! Parses one entry of the query reply ({status, result, time, type, kind?, details?}). */
     [[nodiscard]] static StatementResult fromServer(const QVariantMap &entry, int index);
 
+    /*! True when the statement succeeded (error() is then invalid). */
     [[nodiscard]] bool isOk() const { return !m_error.isValid(); }
+    /*! The statement's value: a QVariantList of rows for SELECT, NONE/null for statements without one. */
     [[nodiscard]] QVariant result() const { return m_result; }
+    /*! The statement's error; invalid (Error::isValid() false) when it succeeded. */
     [[nodiscard]] Error error() const { return m_error; }
     /*! The server's timing text, e.g. "78.236µs". */
     [[nodiscard]] QString time() const { return m_time; }

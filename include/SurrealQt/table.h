@@ -22,11 +22,14 @@ class SURREALQT_EXPORT Table
 
 public:
     Table() = default;
+    /*! The table called name; an empty name gives an invalid table. */
     explicit Table(const QString &name)
         : m_name(name)
     {}
 
+    /*! The table's name as given, without escaping. */
     [[nodiscard]] QString name() const { return m_name; }
+    /*! False for an empty name. */
     [[nodiscard]] bool isValid() const { return !m_name.isEmpty(); }
     /*! The bare name, for display; SurrealQL text escapes it where needed. */
     Q_INVOKABLE [[nodiscard]] QString toString() const { return m_name; }
@@ -41,6 +44,7 @@ private:
     QString m_name;
 };
 
+/*! Prints the name for qDebug(). */
 SURREALQT_EXPORT QDebug operator<<(QDebug debug, const Table &table);
 
 } // namespace SurrealQt

@@ -28,14 +28,18 @@ class SURREALQT_EXPORT Decimal
 
 public:
     Decimal() = default; // invalid
+    /*! The integer value, exactly. */
     explicit Decimal(qint64 value);
 
     /*! Accepts [+-]digits[.digits] (".5" and "5." too). Exponent notation is rejected like the
         server rejects it; the error says what and at which character position. */
     [[nodiscard]] static Decimal fromString(QStringView text, QString *error = nullptr);
 
+    /*! False for a default-constructed Decimal or text that did not parse. */
     [[nodiscard]] bool isValid() const { return !m_text.isEmpty(); }
+    /*! True below zero. */
     [[nodiscard]] bool isNegative() const { return m_text.startsWith(u'-'); }
+    /*! True for zero (normalised, so "0.00" too). */
     [[nodiscard]] bool isZero() const { return m_text == u"0"; }
     /*! Lossy on purpose; only for display or arithmetic where precision does not matter. */
     Q_INVOKABLE [[nodiscard]] double toDouble(bool *ok = nullptr) const;
@@ -43,7 +47,9 @@ public:
         invalid): 0 and *ok false, like QString::toLongLong(). QVariant::toLongLong()/toInt() of a
         Decimal go through these and report the same. */
     [[nodiscard]] qint64 toLongLong(bool *ok = nullptr) const;
+    /*! As toLongLong(), and *ok false outside the int range. */
     [[nodiscard]] int toInt(bool *ok = nullptr) const;
+    /*! The normalised text, e.g. "12.34", "-0.5"; empty when invalid. */
     Q_INVOKABLE [[nodiscard]] QString toString() const { return m_text; }
 
     /*! Numeric order; an invalid Decimal sorts before every valid one. */
@@ -60,6 +66,7 @@ private:
     QString m_text;
 };
 
+/*! Prints toString() for qDebug(). */
 SURREALQT_EXPORT QDebug operator<<(QDebug debug, const Decimal &decimal);
 
 } // namespace SurrealQt

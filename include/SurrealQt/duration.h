@@ -28,14 +28,19 @@ public:
     /*! Nanoseconds of a second or more are carried into the seconds. */
     explicit Duration(quint64 seconds, quint64 nanoseconds = 0);
 
+    /*! A duration of milliseconds. */
     [[nodiscard]] static Duration fromMilliseconds(quint64 milliseconds);
-    /*! SurrealQL duration text: one or more <integer><unit> parts, units y w d h m s ms us µs ns,
+    /*! SurrealQL duration text: one or more `<integer><unit>` parts, units y w d h m s ms us µs ns,
         e.g. "1h30m", "1s500ms". Invalid text gives an invalid Duration and *error. */
     [[nodiscard]] static Duration fromString(QStringView text, QString *error = nullptr);
 
+    /*! False only for text that did not parse (a default Duration is a valid zero). */
     [[nodiscard]] bool isValid() const { return m_valid; }
+    /*! True for a zero duration. */
     [[nodiscard]] bool isZero() const { return m_secs == 0 && m_nanos == 0; }
+    /*! Whole seconds. */
     [[nodiscard]] quint64 seconds() const { return m_secs; }
+    /*! Nanoseconds past seconds(), 0..999999999. */
     [[nodiscard]] int nanoseconds() const { return m_nanos; }
     /*! Saturates at the largest quint64. */
     [[nodiscard]] quint64 toMilliseconds() const;
@@ -52,6 +57,7 @@ private:
     int m_nanos = 0;
 };
 
+/*! Prints toString() for qDebug(). */
 SURREALQT_EXPORT QDebug operator<<(QDebug debug, const Duration &duration);
 
 } // namespace SurrealQt

@@ -20,15 +20,20 @@ class SURREALQT_EXPORT FileRef
 
 public:
     FileRef() = default;
+    /*! The file key in bucket (the key usually starts with `/`). */
     FileRef(const QString &bucket, const QString &key)
         : m_bucket(bucket)
         , m_key(key)
     {}
 
+    /*! The bucket's name. */
     [[nodiscard]] QString bucket() const { return m_bucket; }
+    /*! The file's path inside the bucket. */
     [[nodiscard]] QString key() const { return m_key; }
+    /*! False without a bucket name. */
     [[nodiscard]] bool isValid() const { return !m_bucket.isEmpty(); }
 
+    /*! SurrealQL text: `f"bucket:/key"`, quotes and backslashes escaped. */
     Q_INVOKABLE [[nodiscard]] QString toString() const;
 
     friend bool operator==(const FileRef &a, const FileRef &b)
@@ -42,6 +47,7 @@ private:
     QString m_key;
 };
 
+/*! Prints toString() for qDebug(). */
 SURREALQT_EXPORT QDebug operator<<(QDebug debug, const FileRef &file);
 
 } // namespace SurrealQt

@@ -19,12 +19,14 @@ struct SURREALQT_EXPORT None
     Q_GADGET
 
 public:
+    /*! The text "NONE". */
     Q_INVOKABLE [[nodiscard]] QString toString() const { return QStringLiteral("NONE"); }
 
     friend constexpr bool operator==(None, None) noexcept { return true; }
     friend constexpr bool operator!=(None, None) noexcept { return false; }
 };
 
+/*! Prints NONE for qDebug(). */
 SURREALQT_EXPORT QDebug operator<<(QDebug debug, None);
 
 } // namespace SurrealQt
@@ -34,6 +36,7 @@ Q_DECLARE_METATYPE(SurrealQt::None)
 
 namespace SurrealQt {
 
+/*! All None values hash alike (they are all equal). */
 inline size_t qHash(None, size_t seed = 0) noexcept
 {
     return seed;
@@ -44,14 +47,17 @@ inline size_t qHash(None, size_t seed = 0) noexcept
 {
     return !value.isValid() || value.metaType() == QMetaType::fromType<None>();
 }
+/*! True for a SurrealDB NULL (a QVariant holding std::nullptr_t); NONE is not NULL. */
 [[nodiscard]] inline bool isNull(const QVariant &value)
 {
     return value.metaType() == QMetaType::fromType<std::nullptr_t>();
 }
+/*! A QVariant holding NONE: as a field value it removes the field. */
 [[nodiscard]] inline QVariant noneValue()
 {
     return QVariant::fromValue(None{});
 }
+/*! A QVariant holding NULL: a stored null value. */
 [[nodiscard]] inline QVariant nullValue()
 {
     return QVariant::fromValue(nullptr);

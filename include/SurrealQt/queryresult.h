@@ -17,12 +17,19 @@ class SURREALQT_EXPORT QueryResult
 
 public:
     QueryResult() = default;
+    /*! A result made of the given statements (tests and helpers; replies are read by fromServer()). */
     explicit QueryResult(const QList<StatementResult> &statements);
+    /*! Reads the server's reply to a query call (a list of statement results). A reply of another
+        shape gives an empty result and sets *error to a Protocol error. */
     [[nodiscard]] static QueryResult fromServer(const QVariant &reply, Error *error);
 
+    /*! The number of statement results. */
     [[nodiscard]] int size() const { return int(m_statements.size()); }
+    /*! True when the server reported no statement. */
     [[nodiscard]] bool isEmpty() const { return m_statements.isEmpty(); }
+    /*! Every statement's result, in the order of the query. */
     [[nodiscard]] const QList<StatementResult> &statements() const { return m_statements; }
+    /*! The result of statement index (0-based); index must be in range. */
     [[nodiscard]] const StatementResult &at(int index) const { return m_statements.at(index); }
     /*! True when every statement succeeded. */
     [[nodiscard]] bool isOk() const;

@@ -22,14 +22,19 @@ class SURREALQT_EXPORT SurrealSet
 
 public:
     SurrealSet() = default;
+    /*! A set holding values in the given order (the server sorts and de-duplicates them when stored). */
     explicit SurrealSet(const QVariantList &values)
         : m_values(values)
     {}
 
+    /*! The elements, as received or given. */
     [[nodiscard]] QVariantList values() const { return m_values; }
+    /*! The number of elements. */
     [[nodiscard]] int size() const { return int(m_values.size()); }
+    /*! True for a set without elements. */
     [[nodiscard]] bool isEmpty() const { return m_values.isEmpty(); }
 
+    /*! SurrealQL text of the set, e.g. `{1, 2}`; `{,}` when empty. */
     Q_INVOKABLE [[nodiscard]] QString toString() const;
 
     friend SURREALQT_EXPORT bool operator==(const SurrealSet &a, const SurrealSet &b);
@@ -39,6 +44,7 @@ private:
     QVariantList m_values;
 };
 
+/*! Prints toString() for qDebug(). */
 SURREALQT_EXPORT QDebug operator<<(QDebug debug, const SurrealSet &set);
 
 } // namespace SurrealQt

@@ -17,7 +17,9 @@ struct SURREALQT_EXPORT BulkItemError
         record that had no id comes back with the id the library generated for it, so retrying it
         names the same record and never stores a second copy. */
     qint64 index = -1;
+    /*! The input item (see index). */
     QVariant record;
+    /*! Why it failed: kind, server code and message. */
     Error error;
 };
 
@@ -37,23 +39,30 @@ class SURREALQT_EXPORT BulkResult
     Q_PROPERTY(bool ok READ isOk CONSTANT)
 
 public:
+    /*! The outcome of one input (see the class description). */
     enum class ItemStatus { Written, Failed, NotAttempted, Unknown };
     Q_ENUM(ItemStatus)
 
     /*! A run of consecutive inputs that share a status. */
     struct Range
     {
+        /*! The position of the run's first input. */
         qint64 first = 0;
+        /*! The number of inputs in the run. */
         qint64 count = 0;
+        /*! Their shared status. */
         ItemStatus status = ItemStatus::NotAttempted;
     };
 
     BulkResult() = default;
 
+    /*! Inputs the server confirmed as written (ItemStatus::Written). */
     [[nodiscard]] qint64 successCount() const { return m_counts[int(ItemStatus::Written)]; }
     /*! Failed plus Unknown inputs: the size of errors(). */
     [[nodiscard]] qint64 errorCount() const { return qint64(m_errors.size()); }
+    /*! Inputs never sent (ItemStatus::NotAttempted). */
     [[nodiscard]] qint64 notAttemptedCount() const { return m_counts[int(ItemStatus::NotAttempted)]; }
+    /*! Inputs with the given status. */
     [[nodiscard]] qint64 count(ItemStatus status) const { return m_counts[int(status)]; }
     /*! Inputs consumed from the source plus, for a source of known size, those never pulled. */
     [[nodiscard]] qint64 total() const { return m_total; }
@@ -63,7 +72,9 @@ public:
         deletion; bulkQuery: a QueryResult), or an invalid QVariant where nothing was written.
         Empty when BulkOptions::collectResults is false. */
     [[nodiscard]] const QVariantList &results() const { return m_results; }
+    /*! Wall time from start to the end of the job. */
     [[nodiscard]] std::chrono::milliseconds elapsed() const { return m_elapsed; }
+    /*! The status of input index (0-based); NotAttempted outside the input. */
     [[nodiscard]] ItemStatus status(qint64 index) const;
     /*! The statuses as runs, in input order; adjacent runs differ in status. */
     [[nodiscard]] const QList<Range> &ranges() const { return m_ranges; }

@@ -29,12 +29,16 @@ public:
     using Generator = std::function<std::optional<QVariant>()>;
 
     BulkSource() = default;
-    BulkSource(const QVariantList &items);         // NOLINT: a list is the common input
+    /*! The items of a list, in order (one QVariant per item). */
+    BulkSource(const QVariantList &items); // NOLINT: a list is the common input
+    /*! Records, one QVariantMap each (bulkInsert/bulkUpsert). */
     BulkSource(const QList<QVariantMap> &records); // NOLINT
 
     /*! sizeHint: the number of items if known (for progress), else -1. */
     [[nodiscard]] static BulkSource fromGenerator(Generator generator, qint64 sizeHint = -1);
 
+    /*! The items of [first, last), converted with QVariant::fromValue unless they are QVariants;
+        the iterators are read lazily by the job. */
     template<typename InputIt>
     [[nodiscard]] static BulkSource fromRange(InputIt first, InputIt last, qint64 sizeHint = -1)
     {
@@ -55,6 +59,7 @@ public:
             sizeHint);
     }
 
+    /*! A copy of items, held by the source (so the list may go away before the job ends). */
     template<typename T>
     [[nodiscard]] static BulkSource fromList(const QList<T> &items)
     {
@@ -62,9 +67,11 @@ public:
         return fromRange(copy->cbegin(), copy->cend(), copy->size()).keeping(copy);
     }
 
+    /*! The next item, or std::nullopt at the end; called by the job, one call at a time. */
     [[nodiscard]] std::optional<QVariant> next();
     /*! The number of items, or -1 when the source does not know it. */
     [[nodiscard]] qint64 sizeHint() const { return m_sizeHint; }
+    /*! True for a default-constructed source (no input). */
     [[nodiscard]] bool isNull() const { return !m_generator; }
 
 private:

@@ -26,22 +26,31 @@ class ConditionData;
 class SURREALQT_EXPORT Condition
 {
 public:
+    /*! What a node of the condition tree is. */
     enum class Kind { Empty, Lookup, And, Or, Not };
 
     Condition(); // empty: matches everything
+    /*! One lookup, e.g. Condition(u"age__gte"_s, 18); the value is always sent as a bind variable. */
     Condition(const QString &lookup, const QVariant &value);
     /*! AND of several lookups, in the given order. */
     Condition(std::initializer_list<std::pair<QString, QVariant>> lookups);
+    /*! Copies share the tree (implicitly shared, immutable). */
     Condition(const Condition &other);
+    /*! Moves the tree; other becomes empty. */
     Condition(Condition &&other) noexcept;
+    /*! Shares other's tree. */
     Condition &operator=(const Condition &other);
+    /*! Takes other's tree. */
     Condition &operator=(Condition &&other) noexcept;
     ~Condition();
 
+    /*! What this node is. */
     [[nodiscard]] Kind kind() const;
+    /*! True for the empty condition, which matches every record. */
     [[nodiscard]] bool isEmpty() const { return kind() == Kind::Empty; }
     /*! Lookup leaves only. */
     [[nodiscard]] QString lookup() const;
+    /*! The value of a lookup leaf; invalid for other kinds. */
     [[nodiscard]] QVariant value() const;
     /*! And, Or: both sides; Not: one child. */
     [[nodiscard]] QList<Condition> children() const;

@@ -25,6 +25,7 @@ public:
     /*! The description of a Model subclass; registers it on first use. Never null for a
         QMetaObject that derives from SurrealQt::Model; null otherwise. */
     [[nodiscard]] static const ModelInfo *of(const QMetaObject *metaObject);
+    /*! The description of model class T (cached in a function-local static). */
     template<typename T>
     [[nodiscard]] static const ModelInfo &of()
     {
@@ -36,14 +37,19 @@ public:
     /*! Every model registered so far. */
     [[nodiscard]] static QList<const ModelInfo *> all();
 
+    /*! The model class's meta-object. */
     [[nodiscard]] const QMetaObject *metaObject() const;
     /*! Fully qualified C++ class name, e.g. "app::User". */
     [[nodiscard]] QString className() const;
+    /*! The table the model is stored in (see the class description). */
     [[nodiscard]] QString tableName() const;
+    /*! The fields, in declaration order. */
     [[nodiscard]] const QList<FieldInfo> &fields() const;
     /*! Invalid FieldInfo when there is no such field. */
     [[nodiscard]] FieldInfo field(QStringView name) const;
+    /*! The position of field name in fields(), or -1. */
     [[nodiscard]] int fieldIndex(QStringView name) const;
+    /*! The fields' names, in declaration order. */
     [[nodiscard]] QStringList fieldNames() const;
     /*! Empty when the model has no version field. */
     [[nodiscard]] QString versionField() const;
@@ -56,6 +62,7 @@ public:
     /*! The connection this model class uses when none is given; falls back to
         Model::defaultConnection(). Thread-safe; the connection is watched, not owned. */
     void setDefaultConnection(Connection *connection) const;
+    /*! The connection set by setDefaultConnection(), else Model::defaultConnection(); may be null. */
     [[nodiscard]] Connection *defaultConnection() const;
 
     ModelInfo(const ModelInfo &) = delete;

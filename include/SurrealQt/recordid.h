@@ -53,19 +53,24 @@ public:
         QLatin1StringView, UTF-8 const char * or QStringView. A double, a bool or a character is
         not a key and does not compile (a double used to be truncated, a bool read as 0/1). */
     RecordId(const QString &table, qint64 id);
+/*! An integer key of any integer type (see the qint64 overload). */
 #ifndef Q_MOC_RUN
     template<Internal::IntegerKey Int>
     RecordId(const QString &table, Int id)
         : RecordId(table, integerKey(id))
     {}
 #endif
+    /*! A text key, kept as text: RecordId(t, u"42"_s) is `t:⟨42⟩`, not `t:42`. */
     RecordId(const QString &table, const QString &id);
+    /*! A text key (see the QString overload). */
     RecordId(const QString &table, QStringView id)
         : RecordId(table, id.toString())
     {}
+    /*! A text key (see the QString overload). */
     RecordId(const QString &table, QLatin1StringView id)
         : RecordId(table, QString(id))
     {}
+    /*! A UTF-8 text key (see the QString overload). */
     RecordId(const QString &table, const char *id)
         : RecordId(table, QString::fromUtf8(id))
     {}
@@ -99,10 +104,12 @@ public:
     [[nodiscard]] static RecordId inTable(const QString &table, const QVariant &idOrKey,
                                           QString *error = nullptr);
 
+    /*! The table part. */
     [[nodiscard]] QString table() const
     {
         return m_table;
     }
+    /*! The key: qint64, QString, QVariantList, QVariantMap, QUuid or Range. */
     [[nodiscard]] QVariant id() const
     {
         return m_id;
@@ -136,7 +143,9 @@ private:
     QVariant m_id;
 };
 
+/*! Hash over table and key, so RecordId works as a QHash/QSet key. */
 SURREALQT_EXPORT size_t qHash(const RecordId &id, size_t seed = 0);
+/*! Prints toString() for qDebug(). */
 SURREALQT_EXPORT QDebug operator<<(QDebug debug, const RecordId &id);
 
 } // namespace SurrealQt

@@ -18,7 +18,7 @@ class Connection;
     statements() is pure: DEFINE TABLE / DEFINE FIELD / DEFINE INDEX text for the model (types
     from the C++ property types; ASSERTs for required and maxLength; DEFAULT from default=, and
     time::now() for autoNow/autoNowAdd; READONLY; COMMENT from description; a UNIQUE index for
-    unique fields and a plain one for index fields). Index names are <table>_<field>.
+    unique fields and a plain one for index fields). Index names are `<table>_<field>`.
 
     plan() compares the model with what the database holds (INFO FOR TABLE / INFO FOR DB). It
     lets the server itself write the model's definitions in canonical form, on a scratch table
@@ -34,7 +34,9 @@ public:
     /*! Null means Model::defaultConnection() at the time of each call. */
     explicit Schema(Connection *connection = nullptr);
 
+    /*! The DEFINE statements for model, in the order they must run; sends nothing. */
     [[nodiscard]] static QStringList statements(const ModelInfo &model, const SchemaOptions &options = {});
+    /*! statements() for model class T. */
     template<typename T>
     [[nodiscard]] static QStringList statements(const SchemaOptions &options = {})
     {
@@ -49,11 +51,13 @@ public:
     [[nodiscard]] QFuture<QList<SchemaChange>> apply(const ModelInfo &model,
                                                      const SchemaOptions &options = {}) const;
 
+    /*! plan() for model class T. */
     template<typename T>
     [[nodiscard]] QFuture<QList<SchemaChange>> plan(const SchemaOptions &options = {}) const
     {
         return plan(ModelInfo::of<T>(), options);
     }
+    /*! apply() for model class T. */
     template<typename T>
     [[nodiscard]] QFuture<QList<SchemaChange>> apply(const SchemaOptions &options = {}) const
     {
@@ -63,18 +67,22 @@ public:
     /*! Blocking twins; they throw SurrealQt::Exception. Not on the manager's I/O thread. */
     [[nodiscard]] QList<SchemaChange> planSync(const ModelInfo &model,
                                                const SchemaOptions &options = {}) const;
+    /*! Blocking apply(); throws SurrealQt::Exception. Not on the manager's I/O thread. */
     QList<SchemaChange> applySync(const ModelInfo &model, const SchemaOptions &options = {}) const;
+    /*! planSync() for model class T. */
     template<typename T>
     [[nodiscard]] QList<SchemaChange> planSync(const SchemaOptions &options = {}) const
     {
         return planSync(ModelInfo::of<T>(), options);
     }
+    /*! applySync() for model class T. */
     template<typename T>
     QList<SchemaChange> applySync(const SchemaOptions &options = {}) const
     {
         return applySync(ModelInfo::of<T>(), options);
     }
 
+    /*! The connection given to the constructor (may be null: Model::defaultConnection() is used). */
     [[nodiscard]] Connection *connection() const;
 
 private:

@@ -20,30 +20,44 @@ class SURREALQT_EXPORT Credentials
     Q_PROPERTY(QString access READ access CONSTANT)
 
 public:
+    /*! Which kind of user signs in (None: no sign-in). */
     enum class Level { None, Root, Namespace, Database, RecordAccess, Token };
     Q_ENUM(Level)
 
     Credentials() = default;
 
+    /*! A root user (the server's system users). */
     [[nodiscard]] static Credentials root(const QString &user, const QString &password);
+    /*! A user defined on namespace ns. */
     [[nodiscard]] static Credentials namespaceUser(const QString &ns, const QString &user,
                                                    const QString &password);
+    /*! A user defined on database db of namespace ns. */
     [[nodiscard]] static Credentials databaseUser(const QString &ns, const QString &db, const QString &user,
                                                   const QString &password);
     /*! Record access (DEFINE ACCESS ... TYPE RECORD): the variables are what its SIGNIN/SIGNUP clause reads.
      */
     [[nodiscard]] static Credentials recordAccess(const QString &ns, const QString &db, const QString &access,
                                                   const QVariantMap &variables);
+    /*! An existing token (e.g. from a previous signin); it is not renewed when it expires. */
     [[nodiscard]] static Credentials token(const QString &token);
 
+    /*! Which kind of user this is. */
     [[nodiscard]] Level level() const { return m_level; }
+    /*! True for no credentials (Level::None). */
     [[nodiscard]] bool isEmpty() const { return m_level == Level::None; }
+    /*! The user name (root, namespace and database users). */
     [[nodiscard]] QString username() const { return m_user; }
+    /*! The password (root, namespace and database users). */
     [[nodiscard]] QString password() const { return m_password; }
+    /*! The namespace of a namespace, database or record-access user. */
     [[nodiscard]] QString namespaceName() const { return m_ns; }
+    /*! The database of a database or record-access user. */
     [[nodiscard]] QString databaseName() const { return m_db; }
+    /*! The access method's name (record access). */
     [[nodiscard]] QString access() const { return m_access; }
+    /*! The variables of a record access (what its SIGNIN reads). */
     [[nodiscard]] QVariantMap variables() const { return m_variables; }
+    /*! The token of Credentials::token(). */
     [[nodiscard]] QString tokenValue() const { return m_token; }
 
     /*! The parameter map of the signin/signup RPC call. */

@@ -26,13 +26,18 @@ class SURREALQT_EXPORT LiveQuery : public QObject
     Q_PROPERTY(QUuid queryId READ queryId NOTIFY stateChanged)
 
 public:
+    /*! Starting until the server confirms the query, Active while notifications flow, Finished
+        after kill() or a server KILL, Failed after an error (lastError()). */
     enum class State { Starting, Active, Finished, Failed };
     Q_ENUM(State)
 
     ~LiveQuery() override;
 
+    /*! The current state. */
     [[nodiscard]] State state() const { return m_state; }
+    /*! The server-side id; null until Active, new after each re-registration. */
     [[nodiscard]] QUuid queryId() const { return m_queryId; }
+    /*! The error that made the query Failed; invalid otherwise. */
     [[nodiscard]] Error lastError() const { return m_error; }
     /*! Resolves with the server id once the query is registered. */
     [[nodiscard]] QFuture<QUuid> started() const { return m_started; }
@@ -42,17 +47,25 @@ public Q_SLOTS:
     void kill();
 
 Q_SIGNALS:
+    /*! The state changed (queryId() may have changed with it). */
     void stateChanged(SurrealQt::LiveQuery::State state);
+    /*! Every change, as the server reported it; emitted before created(), updated() or deleted(). */
     void notification(const SurrealQt::LiveNotification &notification);
+    /*! A record was created; record is the new record (a JSON Patch list in Diff mode). */
     void created(const QVariant &record);
+    /*! A record was updated; record is the record after the change (a JSON Patch list in Diff mode). */
     void updated(const QVariant &record);
+    /*! A record was deleted; recordId is its RecordId, before the record as it was. */
     void deleted(const QVariant &recordId, const QVariant &before);
+    /*! The server ended the query (KILLED); the state is Finished. */
     void killed();
+    /*! The query was registered again after a reconnect, under newQueryId. */
     void restarted(const QUuid &newQueryId);
     /*! Emitted after the query was registered again following a reconnect (right after
         restarted()): changes made while the socket was down were not delivered, so re-read
         what this query watches and reconcile. */
     void resyncRequired();
+    /*! The query could not be registered or re-registered; the state is Failed. */
     void errorOccurred(const SurrealQt::Error &error);
 
 private:

@@ -45,6 +45,7 @@ class PageCursorData;
 class SURREALQT_EXPORT PageCursor
 {
 public:
+    /*! How the cursor finds the next page (see the class description). */
     enum class Strategy {
         Unknown,      //!< order by a field, before the first fetch looked for an index
         KeyRange,     //!< order by id
@@ -56,13 +57,18 @@ public:
 
     /*! An invalid cursor: fetch() fails with Validation. */
     PageCursor();
+    /*! A cursor at the start of table, ordered by id, pageSize rows per page. */
     PageCursor(Connection *connection, const Table &table, int pageSize = 100);
     /*! The name is checked like every table name given as a string (a plain identifier);
         a bad one makes validationError() and fetch() report a Validation error. */
     PageCursor(Connection *connection, const QString &table, int pageSize = 100);
+    /*! Copies share the position (implicitly shared). */
     PageCursor(const PageCursor &other);
+    /*! Moves the position. */
     PageCursor(PageCursor &&other) noexcept;
+    /*! Shares other's position. */
     PageCursor &operator=(const PageCursor &other);
+    /*! Takes other's position. */
     PageCursor &operator=(PageCursor &&other) noexcept;
     ~PageCursor();
 
@@ -72,17 +78,25 @@ public:
     PageCursor &where(const QString &condition, const QVariantMap &vars = {});
     /*! "id" (or empty) orders by record id. A field path otherwise ("name", "address.city"). */
     PageCursor &orderBy(const QString &field, Qt::SortOrder order = Qt::AscendingOrder);
+    /*! Rows per page (at least 1). Set before the first fetch. */
     PageCursor &setPageSize(int rows);
     /*! Rows read per request when a condition filters an id-ordered scan (default 1,000,
         at least the page size). */
     PageCursor &setScanWindow(int rows);
 
+    /*! The table walked. */
     [[nodiscard]] Table table() const;
+    /*! Rows per page. */
     [[nodiscard]] int pageSize() const;
+    /*! The condition given to where(); empty for none. */
     [[nodiscard]] QString condition() const;
+    /*! The condition's bind variables. */
     [[nodiscard]] QVariantMap variables() const;
+    /*! The ordering field; "id" for id order. */
     [[nodiscard]] QString orderField() const; // "id" for id order
+    /*! The order's direction. */
     [[nodiscard]] Qt::SortOrder sortOrder() const;
+    /*! How pages are found; Unknown for a field order until the first fetch. */
     [[nodiscard]] Strategy strategy() const;
     /*! Rows returned before this position. */
     [[nodiscard]] qint64 position() const;
@@ -106,9 +120,12 @@ private:
     friend class PageCursorRunner;
 };
 
+/*! One page of rows and the cursor after them. */
 struct PageCursor::Page
 {
+    /*! Up to pageSize records as stored, in order. */
     QVariantList rows;
+    /*! The cursor after the page; next.atEnd() after the last. */
     PageCursor next;
 };
 

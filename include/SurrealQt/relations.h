@@ -41,26 +41,33 @@ class SURREALQT_EXPORT Relations
 public:
     /*! connection null: Model::defaultConnection() at the time of each call. */
     explicit Relations(Connection *connection = nullptr);
+    /*! Uses manager's connection(). */
     explicit Relations(DatabaseManager *manager);
 
+    /*! The connection given, or null for Model::defaultConnection(). */
     [[nodiscard]] Connection *connection() const;
     /*! load() reads through cache when set (and the cache's table is watched). Not owned. */
     void setCache(RecordCache *cache);
+    /*! The cache set with setCache(), or null. */
     [[nodiscard]] RecordCache *cache() const;
 
     /*! Creates the edge record from -> edge -> to, with data as its fields; returns it (with id,
         in and out). Both ends must be stored records. */
     QFuture<QVariantMap> relate(const RecordId &from, const QString &edge, const RecordId &to,
                                 const QVariantMap &data = {}) const;
+    /*! relate() between two stored models. */
     QFuture<QVariantMap> relate(const Model &from, const QString &edge, const Model &to,
                                 const QVariantMap &data = {}) const;
+    /*! Blocking relate(); throws SurrealQt::Exception. Not on the connection's I/O thread. */
     QVariantMap relateSync(const RecordId &from, const QString &edge, const RecordId &to,
                            const QVariantMap &data = {}) const;
+    /*! Blocking relate() between two stored models. */
     QVariantMap relateSync(const Model &from, const QString &edge, const Model &to,
                            const QVariantMap &data = {}) const;
 
     /*! Removes every edge of that name from -> to; returns how many there were. */
     QFuture<qint64> unrelate(const RecordId &from, const QString &edge, const RecordId &to) const;
+    /*! Blocking unrelate(); throws SurrealQt::Exception. */
     qint64 unrelateSync(const RecordId &from, const QString &edge, const RecordId &to) const;
 
     /*! The records at the end of path, starting at from, as T objects. path is a sequence of
@@ -71,6 +78,7 @@ public:
     {
         return traverseObjects(ModelInfo::of<T>(), from, path).then(&wrapList<T>);
     }
+    /*! Blocking traverse(); throws SurrealQt::Exception. */
     template<typename T>
     QList<QSharedPointer<T>> traverseSync(const RecordId &from, const QString &path) const
     {
@@ -84,6 +92,7 @@ public:
     {
         return loadObject(ModelInfo::of<T>(), model, linkField).then(&wrap<T>);
     }
+    /*! Blocking load(); throws SurrealQt::Exception. */
     template<typename T>
     QSharedPointer<T> loadSync(const Model &model, const QString &linkField) const
     {
@@ -98,6 +107,7 @@ public:
     {
         return loadAllObjects(ModelInfo::of<T>(), model, linkListField).then(&wrapList<T>);
     }
+    /*! Blocking loadAll(); throws SurrealQt::Exception. */
     template<typename T>
     QList<QSharedPointer<T>> loadAllSync(const Model &model, const QString &linkListField) const
     {
@@ -111,6 +121,7 @@ public:
     {
         return fetchObjects(query, linkFields).then([](const RawFetch &raw) { return typed<T>(raw); });
     }
+    /*! Blocking fetch(); throws SurrealQt::Exception. */
     template<typename T>
     FetchResult<T> fetchSync(const Query<T> &query, const QStringList &linkFields) const
     {
@@ -126,6 +137,7 @@ public:
 
     /*! Checks a graph path as traverse() does; an invalid Error when it is fine. */
     [[nodiscard]] static Error validatePath(const QString &path);
+    /*! Checks an edge (table) name as relate() does; an invalid Error when it is fine. */
     [[nodiscard]] static Error validateEdge(const QString &edge);
 
 private:

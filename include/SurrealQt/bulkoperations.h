@@ -45,14 +45,18 @@ class SURREALQT_EXPORT BulkOperations : public QObject
     Q_PROPERTY(bool running READ isRunning NOTIFY runningChanged)
 
 public:
+    /*! Jobs write through connection (a pool spreads the batches over its sockets); not owned. */
     explicit BulkOperations(Connection *connection, const BulkOptions &options = {},
                             QObject *parent = nullptr);
     ~BulkOperations() override;
 
+    /*! The connection given to the constructor; null once it was deleted. */
     [[nodiscard]] Connection *connection() const;
+    /*! The options for jobs started from now on. */
     [[nodiscard]] BulkOptions options() const { return m_options; }
     /*! Applies to jobs started afterwards. */
     void setOptions(const BulkOptions &options) { m_options = options; }
+    /*! True while any job of this object runs. */
     [[nodiscard]] bool isRunning() const { return m_running > 0; }
 
     /*! Inserts records (QVariantMap each) into table. Records without an id get a random one
@@ -61,6 +65,7 @@ public:
     /*! Replaces (merge = false) or merges into existing records; a missing record is a NotFound
         failure, never created. */
     QFuture<BulkResult> bulkUpdate(const QList<BulkUpdateItem> &items);
+    /*! bulkUpdate() of BulkUpdateItems pulled from a source. */
     QFuture<BulkResult> bulkUpdate(const BulkSource &items);
     /*! Creates or merges into the record whose keyField equals the input's. A keyField other
         than "id" needs a UNIQUE index on it (BulkOptions::createKeyIndex creates it). */
@@ -69,10 +74,12 @@ public:
     /*! Deletes records; results() holds each record as it was. A record that is not there is
         a NotFound failure (except on a resend, where it was likely deleted by the lost attempt). */
     QFuture<BulkResult> bulkDelete(const QList<RecordId> &ids);
+    /*! bulkDelete() of RecordIds pulled from a source. */
     QFuture<BulkResult> bulkDelete(const BulkSource &ids);
     /*! Runs queries, each with its own bind variables; results() holds a QueryResult each. A
         query counts as failed when any of its statements failed. */
     QFuture<BulkResult> bulkQuery(const QList<BulkQuery> &queries);
+    /*! bulkQuery() of BulkQuery items pulled from a source. */
     QFuture<BulkResult> bulkQuery(const BulkSource &queries);
 
     /*! Model objects (of one model class, living in this object's thread), written through the
@@ -100,16 +107,19 @@ public:
     {
         return runModels(true, toModels(objects), std::make_shared<const QList<QSharedPointer<T>>>(objects));
     }
+    /*! bulkCreate() of raw pointers; the caller keeps the objects alive until the future finished. */
     template<typename T>
     QFuture<BulkResult> bulkCreate(const QList<T *> &objects)
     {
         return runModels(true, toModels(objects), {});
     }
+    /*! Creates the new objects and saves the changes of the stored ones (see bulkCreate()). */
     template<typename T>
     QFuture<BulkResult> bulkSave(const QList<QSharedPointer<T>> &objects)
     {
         return runModels(false, toModels(objects), std::make_shared<const QList<QSharedPointer<T>>>(objects));
     }
+    /*! bulkSave() of raw pointers; the caller keeps the objects alive until the future finished. */
     template<typename T>
     QFuture<BulkResult> bulkSave(const QList<T *> &objects)
     {
@@ -127,9 +137,11 @@ Q_SIGNALS:
     void progress(qint64 done, qint64 total);
     /*! One batch settled: inputs first .. first + count - 1, of which failed failed. */
     void batchFinished(qint64 first, qint64 count, qint64 failed);
+    /*! The job ended with result (also the future's result); emitted on this object's thread. */
     void finished(const SurrealQt::BulkResult &result);
     /*! The job could not start (see above). */
     void errorOccurred(const SurrealQt::Error &error);
+    /*! A first job started (true) or the last one ended (false). */
     void runningChanged(bool running);
 
 private:

@@ -17,6 +17,7 @@ class ModelInfo;
     entry. Built once per model class by ModelInfo; cheap to copy (shared, immutable).
 
     Options (space separated, values with spaces in single quotes):
+    ```
       required            the value must be present (and a non-empty string for string fields)
       optional            NONE-able: an empty value (null string, invalid DateTime, ...) is sent
                           as NONE, i.e. the field is removed instead of stored
@@ -30,7 +31,8 @@ class ModelInfo;
       of=<type>           list fields: the item type (string, int, float, bool, datetime, duration,
                           decimal, uuid, record, object, any)
       unique, index       index hints for the schema generator and for constant-cost paging
-      readOnly            loaded from the database but never written by save() */
+      readOnly            loaded from the database but never written by save()
+    ``` */
 class SURREALQT_EXPORT FieldInfo
 {
     Q_GADGET
@@ -63,35 +65,52 @@ public:
     Q_ENUM(Type)
 
     FieldInfo();
+    /*! Copies share the description (implicitly shared, immutable). */
     FieldInfo(const FieldInfo &other);
+    /*! Moves the description. */
     FieldInfo(FieldInfo &&other) noexcept;
+    /*! Shares other's description. */
     FieldInfo &operator=(const FieldInfo &other);
+    /*! Takes other's description. */
     FieldInfo &operator=(FieldInfo &&other) noexcept;
     ~FieldInfo();
 
+    /*! False for a default-constructed FieldInfo (ModelInfo::field() of an unknown name). */
     [[nodiscard]] bool isValid() const;
+    /*! The field's name: the Q_PROPERTY's name, also the name in the database. */
     [[nodiscard]] QString name() const;
+    /*! The SurrealDB type, from the C++ type. */
     [[nodiscard]] Type type() const;
     /*! The C++ type of the property. */
     [[nodiscard]] QMetaType metaType() const;
     /*! Index of the Q_PROPERTY in the model's QMetaObject. */
     [[nodiscard]] int propertyIndex() const;
 
+    /*! The `required` option. */
     [[nodiscard]] bool isRequired() const;
+    /*! The `optional` option: empty values are sent as NONE. */
     [[nodiscard]] bool isOptional() const;
+    /*! True when a `default=` option is given. */
     [[nodiscard]] bool hasDefault() const;
     /*! Already converted to metaType(). */
     [[nodiscard]] QVariant defaultValue() const;
+    /*! The `description` option; empty when none. */
     [[nodiscard]] QString description() const;
     /*! -1 when unlimited. */
     [[nodiscard]] int maxLength() const;
+    /*! The `autoNow` option: set to now on every save. */
     [[nodiscard]] bool isAutoNow() const;
+    /*! The `autoNowAdd` option: set to now when created. */
     [[nodiscard]] bool isAutoNowAdd() const;
+    /*! The `unique` option. */
     [[nodiscard]] bool isUnique() const;
+    /*! True for the `unique` or `index` option. */
     [[nodiscard]] bool isIndexed() const; // unique or index
+    /*! The `readOnly` option: loaded, never written by save(). */
     [[nodiscard]] bool isReadOnly() const;
     /*! A record link, or a list of them (List whose items are Records). */
     [[nodiscard]] bool isLink() const { return type() == Type::Record || isLinkList(); }
+    /*! A list of record links (`QList<SurrealQt::RecordId>`). */
     [[nodiscard]] bool isLinkList() const { return type() == Type::List && itemType() == Type::Record; }
     /*! Record links: the target as written in the options (a model class name or a table). */
     [[nodiscard]] QString linkTarget() const;
@@ -107,6 +126,7 @@ public:
     /*! SurrealQL type text for DEFINE FIELD, e.g. "string", "option<int>", "record<post>",
         "array<string>". */
     [[nodiscard]] QString surrealType() const;
+    /*! The SurrealQL name of type: "string", "int", "datetime", "record", "array", ... */
     [[nodiscard]] static QString typeName(Type type);
     /*! The Type a C++ type maps to. */
     [[nodiscard]] static Type typeFor(QMetaType metaType);

@@ -38,9 +38,11 @@ class SURREALQT_EXPORT Model : public QObject
     Q_PROPERTY(bool dirty READ isDirty NOTIFY dirtyChanged)
 
 public:
+    /*! A new, unsaved object (isNew() true) with the fields' default values. */
     explicit Model(QObject *parent = nullptr);
     ~Model() override;
 
+    /*! The description of this object's model class. */
     [[nodiscard]] const ModelInfo &modelInfo() const;
 
     /*! Invalid until the record was created, unless set to choose the key of a new record. */
@@ -51,6 +53,7 @@ public:
         record id, is refused: the id stays as it was, the Validation error is returned (and
         logged as a warning, for property writes that cannot return it). */
     Error setId(const RecordId &id);
+    /*! Sets the id from a RecordId, a key or record-id text (see setId(const RecordId &)). */
     Error setId(const QVariant &idOrKey);
     /*! True until the object was created in or loaded from the database (and again after remove()). */
     [[nodiscard]] bool isNew() const { return !m_persisted; }
@@ -58,14 +61,19 @@ public:
     /*! Dirty fields: changed through their setter (or setProperty) since the object was
         loaded or last saved. save() of a stored object sends only these. */
     [[nodiscard]] bool isDirty() const { return !m_dirty.isEmpty(); }
+    /*! True when field is dirty. */
     [[nodiscard]] bool isDirty(const QString &field) const { return m_dirty.contains(field); }
+    /*! The dirty fields' names. */
     [[nodiscard]] QStringList dirtyFields() const;
+    /*! Marks field as changed, so the next save() sends it (for changes a setter cannot see). */
     void markDirty(const QString &field);
+    /*! Forgets every change: the next save() of a stored object sends nothing. */
     void clearDirty();
 
     /*! Every field (and "id" when set), with SurrealDB types kept exact: DateTime, Decimal,
         Duration, RecordId, QUuid, Geometry stay themselves; an empty optional field is NONE. */
     [[nodiscard]] QVariantMap toMap() const;
+    /*! The named fields only (and "id" when set). */
     [[nodiscard]] QVariantMap toMap(const QStringList &fields) const;
     /*! Sets the fields present in map (and the id), converting server types to the property
         types. Keys that are not fields are ignored. Loaded fields are not dirty; NOTIFY signals
@@ -80,14 +88,20 @@ public:
     /*! The connection used by this object: the one set here, else the model class's default,
         else the application's default (Model::setDefaultConnection). */
     [[nodiscard]] Connection *connection() const;
+    /*! Uses connection for this object (null: back to the defaults); not owned, watched. */
     void setConnection(Connection *connection);
+    /*! The application's default connection for every model class (not owned, watched; thread-safe). */
     static void setDefaultConnection(Connection *connection);
+    /*! Uses manager's connection() as the application's default. */
     static void setDefaultConnection(DatabaseManager *manager);
+    /*! Clears the application's default connection. */
     static void setDefaultConnection(std::nullptr_t)
     {
         setDefaultConnection(static_cast<Connection *>(nullptr));
     }
+    /*! The application's default connection; null when none is set or it was deleted. */
     [[nodiscard]] static Connection *defaultConnection();
+    /*! manager's connection(), or null for a null manager. */
     [[nodiscard]] static Connection *connectionOf(DatabaseManager *manager);
 
     /*! Create when new, otherwise merge only the dirty fields. autoNow fields get the current
@@ -101,17 +115,27 @@ public:
     /*! Reloads every field; fails with NotFound when the record is gone. */
     Q_INVOKABLE QFuture<void> refresh();
 
+    /*! Blocking save(); throws SurrealQt::Exception. Not on the connection's I/O thread. */
     void saveSync();
+    /*! Blocking remove(); throws SurrealQt::Exception. */
     void removeSync();
+    /*! Blocking refresh(); throws SurrealQt::Exception. */
     void refreshSync();
 
 Q_SIGNALS:
+    /*! id() changed (created, loaded or set). */
     void idChanged();
+    /*! isNew() changed. */
     void isNewChanged();
+    /*! The object became dirty or clean. */
     void dirtyChanged();
+    /*! A save() or saveSync() (or bulkCreate/bulkSave) succeeded. */
     void saved();
+    /*! A remove() or removeSync() succeeded. */
     void removed();
+    /*! A refresh() or refreshSync() succeeded. */
     void refreshed();
+    /*! An operation failed with error (its future fails with the same error). */
     void errorOccurred(const SurrealQt::Error &error);
 
 protected:

@@ -15,8 +15,11 @@ namespace SurrealQt {
 template<typename T>
 struct Page
 {
+    /*! The page's objects, in the query's order (owned by the pointers, no parent). */
     QList<QSharedPointer<T>> items;
+    /*! Pass it to Query::page() for the next page. */
     PageToken next;
+    /*! True when no page follows this one. */
     [[nodiscard]] bool isLast() const { return next.isEnd(); }
 };
 
@@ -38,29 +41,35 @@ template<typename T>
 class Query : public QueryBase
 {
 public:
+    /*! All records of T's table, through connection (null: T's default, else Model::defaultConnection()). */
     explicit Query(Connection *connection = nullptr)
         : QueryBase(ModelInfo::of<T>(), connection)
     {}
+    /*! All records of T's table, through manager's connection(). */
     explicit Query(DatabaseManager *manager)
         : QueryBase(ModelInfo::of<T>(), manager)
     {}
 
     /*! Rows matching every lookup given so far (AND). */
     [[nodiscard]] Query filter(const Condition &condition) const { return with(condition, false); }
+    /*! Rows matching one lookup, e.g. filter(u"age__gte"_s, 18). */
     [[nodiscard]] Query filter(const QString &lookup, const QVariant &value) const
     {
         return with(Condition(lookup, value), false);
     }
+    /*! Rows matching every lookup of the list. */
     [[nodiscard]] Query filter(std::initializer_list<std::pair<QString, QVariant>> lookups) const
     {
         return with(Condition(lookups), false);
     }
     /*! Rows not matching the condition. */
     [[nodiscard]] Query exclude(const Condition &condition) const { return with(condition, true); }
+    /*! Rows not matching the lookup. */
     [[nodiscard]] Query exclude(const QString &lookup, const QVariant &value) const
     {
         return with(Condition(lookup, value), true);
     }
+    /*! Rows not matching all lookups of the list together. */
     [[nodiscard]] Query exclude(std::initializer_list<std::pair<QString, QVariant>> lookups) const
     {
         return with(Condition(lookups), true);
@@ -72,7 +81,9 @@ public:
         q.setOrdering(fields);
         return q;
     }
+    /*! Orders by one field ("-name" for descending). */
     [[nodiscard]] Query orderBy(const QString &field) const { return orderBy(QStringList{field}); }
+    /*! At most count rows (LIMIT); also the page size of page(). */
     [[nodiscard]] Query limit(qint64 count) const
     {
         Query q = *this;
@@ -87,11 +98,15 @@ public:
         return q;
     }
 
+    /*! Every matching object. The objects live in the calling thread; the future finishes on the
+        connection's I/O thread, so continue with a context object (then(this, ...)). */
     QFuture<QList<QSharedPointer<T>>> all() const { return fetchObjects(&make).then(&wrapList); }
+    /*! Blocking all(); throws SurrealQt::Exception. Not on the connection's I/O thread. */
     QList<QSharedPointer<T>> allSync() const { return wrapList(fetchObjectsSync(&make)); }
 
     /*! The first row in the query's order; a null pointer when there is none. */
     QFuture<QSharedPointer<T>> first() const { return limit(1).all().then(&front); }
+    /*! Blocking first(); throws SurrealQt::Exception. */
     QSharedPointer<T> firstSync() const { return front(limit(1).allSync()); }
 
     /*! One record by id or key; a null pointer when it does not exist (or may not be read).
@@ -102,8 +117,11 @@ public:
     {
         return fetchOne(&make, idOrKey).then(&wrap);
     }
+    /*! Blocking get(); throws SurrealQt::Exception. Not on the connection's I/O thread. */
     QSharedPointer<T> getSync(const QVariant &idOrKey) const { return wrap(fetchOneSync(&make, idOrKey)); }
+    /*! One record by RecordId (of T's table); a null pointer when it does not exist. */
     QFuture<QSharedPointer<T>> get(const RecordId &id) const { return fetchOne(&make, id).then(&wrap); }
+    /*! Blocking get() by RecordId; throws SurrealQt::Exception. */
     QSharedPointer<T> getSync(const RecordId &id) const { return wrap(fetchOneSync(&make, id)); }
 
     /*! A new object with the given fields (validated first), saved; emits nothing on failure. */
@@ -111,6 +129,7 @@ public:
     {
         return createObject(&make, fields).then(&wrap);
     }
+    /*! Blocking create(); throws SurrealQt::Exception. */
     QSharedPointer<T> createSync(const QVariantMap &fields) const
     {
         return wrap(createObjectSync(&make, fields));
@@ -124,6 +143,7 @@ public:
             return Page<T>{wrapList(p.first), p.second};
         });
     }
+    /*! Blocking page(); throws SurrealQt::Exception. */
     Page<T> pageSync(const PageToken &after = {}) const
     {
         auto p = fetchPageSync(&make, after);
@@ -139,11 +159,14 @@ public:
     {
         return filter(condition).updateMany(data);
     }
+    /*! Blocking updateMany(condition, data); throws SurrealQt::Exception. */
     qint64 updateManySync(const Condition &condition, const QVariantMap &data) const
     {
         return filter(condition).updateManySync(data);
     }
+    /*! Deletes the records matching condition (and the query's filter); returns how many. */
     QFuture<qint64> deleteMany(const Condition &condition) const { return filter(condition).deleteMany(); }
+    /*! Blocking deleteMany(condition); throws SurrealQt::Exception. */
     qint64 deleteManySync(const Condition &condition) const { return filter(condition).deleteManySync(); }
 
 private:

@@ -1,14 +1,13 @@
 // The code shown in README.md, compiled by every CI build so the README cannot drift from the
-// API. Keep the two in step: each block between "// [name]" markers appears in the README.
-#include <SurrealQt/SurrealQt>
-
+// API. Each block between "// [name]" markers is a code block of the README, verbatim: the CTest
+// doc_snippets_match_README_md fails when they differ.
 #include <QtCore/QCoreApplication>
 #include <QtCore/QDebug>
 #include <QtCore/QObject>
 
-using namespace Qt::StringLiterals;
-
 // [model]
+#include <SurrealQt/SurrealQt>
+
 class User : public SurrealQt::Model
 {
     Q_OBJECT
@@ -22,6 +21,8 @@ class User : public SurrealQt::Model
     SURREALQT_FIELD(SurrealQt::DateTime, createdAt, setCreatedAt)
 };
 // [model]
+
+using namespace Qt::StringLiterals;
 
 class ReadmeWindow : public QObject
 {
@@ -53,7 +54,6 @@ public:
         // [models]
 
         // [query]
-        // Values reach SurrealQL only as bind variables, never inside the query text.
         db->connection()
             ->query(u"SELECT * FROM user WHERE age < $max"_s, {{u"max"_s, 18}})
             .then(this, [](const SurrealQt::QueryResult &r) { qInfo() << r.value(0); }) // on this thread

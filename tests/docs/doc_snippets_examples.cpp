@@ -1,6 +1,6 @@
 // The code of docs/examples/basic-usage.md and docs/examples/advanced-patterns.md, compiled by
 // every CI build so the pages cannot drift from the API. Each block between "// [name]" markers
-// is one code block of a page, verbatim; the CTest doc_snippets_match checks that every C++
+// is one code block of a page, verbatim; the CTests doc_snippets_match_* check that every C++
 // block of those pages is one of these blocks. The functions are compiled, not called.
 
 #include <SurrealQt/SurrealQt>

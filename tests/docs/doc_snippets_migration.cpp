@@ -1,6 +1,6 @@
 // The code of docs/migration.md, compiled by every CI build so the page cannot drift from the
 // API. Each block between "// [name]" markers is one code block of the page, verbatim (the CTest
-// doc_snippets_match checks it). The functions are compiled, not called.
+// doc_snippets_match_migration_md checks it). The functions are compiled, not called.
 
 #include <SurrealQt/SurrealQt>
 

@@ -1,8 +1,10 @@
 // The SurrealQt side of the peer comparison (bench/peer-js/compare.mjs runs it alternately with
 // the official JavaScript SDK doing the same workloads, each against a fresh surreal-local).
 //
-//   bench_peer --url ws://host:port [--records N] [--server-pid PID]
+//   bench_peer --url ws://host:port [--records N] [--server-pid PID] [--only WORKLOAD] [--reads R]
 //
+// --only runs one workload (and insert-100, which fills the table the reads use) for a
+// profiler; --reads sets how often select-all and model-load read the whole table (5).
 // One DatabaseManager with one WebSocket, as the JS SDK has. Each workload prints one JSON line:
 // {"workload", "ops", "wall" (s), "cpu" (this process, all threads, s), "server_cpu" (s, from
 // /proc/PID/stat when --server-pid is given)}. Every answer is checked, so a fast failure path
@@ -131,14 +133,21 @@ void runWindow(int total, int window, const std::function<QFuture<T>(int)> &make
 
 struct Meter
 {
-    explicit Meter(qint64 pid)
+    Meter(qint64 pid, const QString &onlyWorkload)
         : serverPid(pid)
+        , only(onlyWorkload)
     {}
     qint64 serverPid;
+    QString only;
     const char *name = nullptr;
     int ops = 0;
     QElapsedTimer wall;
     double cpu0 = 0, server0 = 0;
+
+    [[nodiscard]] bool wanted(const char *workload) const
+    {
+        return only.isEmpty() || only == QLatin1StringView(workload);
+    }
 
     void start(const char *workload, int count)
     {
@@ -198,7 +207,9 @@ int main(int argc, char **argv)
         die(u"usage: bench_peer --url ws://host:port [--records N] [--server-pid PID]"_s);
     const QUrl url(args.at(urlAt + 1));
     const int records = argValue(args, u"--records"_s, 20000);
-    Meter meter(argValue(args, u"--server-pid"_s, 0));
+    const qsizetype onlyAt = args.indexOf(u"--only"_s);
+    Meter meter(argValue(args, u"--server-pid"_s, 0),
+                onlyAt >= 0 && onlyAt + 1 < args.size() ? args.at(onlyAt + 1) : QString());
 
     DatabaseManager manager(url, u"bench"_s, u"peer"_s, Credentials::root(u"root"_s, u"root"_s),
                             ConnectionOptions{.sockets = ConnectionOptions::Sockets::Single});
@@ -215,44 +226,55 @@ int main(int argc, char **argv)
 
     meter.start("insert-100", records);
     insertBatches(c, Table(u"peer_a"_s), records, 100);
-    meter.stop();
+    if (meter.wanted("insert-100"))
+        meter.stop();
 
-    meter.start("insert-1000", records);
-    insertBatches(c, Table(u"peer_b"_s), records, 1000);
-    meter.stop();
+    if (meter.wanted("insert-1000")) {
+        meter.start("insert-1000", records);
+        insertBatches(c, Table(u"peer_b"_s), records, 1000);
+        meter.stop();
+    }
 
     const int sequential = std::max(1, records / 10);
-    meter.start("select-seq", sequential);
-    pointSelects(c, sequential, 1, records);
-    meter.stop();
+    if (meter.wanted("select-seq")) {
+        meter.start("select-seq", sequential);
+        pointSelects(c, sequential, 1, records);
+        meter.stop();
+    }
 
-    meter.start("select-16", records / 2);
-    pointSelects(c, records / 2, 16, records);
-    meter.stop();
+    if (meter.wanted("select-16")) {
+        meter.start("select-16", records / 2);
+        pointSelects(c, records / 2, 16, records);
+        meter.stop();
+    }
 
-    const int fullReads = 5;
-    meter.start("select-all", fullReads * records);
-    runWindow<QVariantList>(
-        fullReads, 1, [&](int) { return c->select(Table(u"peer_a"_s)); },
-        [&](const QVariantList &rows) {
-            if (rows.size() != records)
-                die(u"select all returned %1 rows"_s.arg(rows.size()));
-        });
-    meter.stop();
+    const int fullReads = argValue(args, u"--reads"_s, 5);
+    if (meter.wanted("select-all")) {
+        meter.start("select-all", fullReads * records);
+        runWindow<QVariantList>(
+            fullReads, 1, [&](int) { return c->select(Table(u"peer_a"_s)); },
+            [&](const QVariantList &rows) {
+                if (rows.size() != records)
+                    die(u"select all returned %1 rows"_s.arg(rows.size()));
+            });
+        meter.stop();
+    }
 
     const auto query = PeerUser::objects(c);
-    meter.start("model-load", fullReads * records);
-    runWindow<QList<QSharedPointer<PeerUser>>>(
-        fullReads, 1, [&](int) { return query.all(); },
-        [&](const QList<QSharedPointer<PeerUser>> &objects) {
-            if (objects.size() != records || objects.last()->name().isEmpty())
-                die(u"models: %1 objects"_s.arg(objects.size()));
-        });
-    meter.stop();
+    if (meter.wanted("model-load")) {
+        meter.start("model-load", fullReads * records);
+        runWindow<QList<QSharedPointer<PeerUser>>>(
+            fullReads, 1, [&](int) { return query.all(); },
+            [&](const QList<QSharedPointer<PeerUser>> &objects) {
+                if (objects.size() != records || objects.last()->name().isEmpty())
+                    die(u"models: %1 objects"_s.arg(objects.size()));
+            });
+        meter.stop();
+    }
 
     // Notifications: one server-side loop creates the records, so the client's cost is receiving.
     const int notifications = records / 2;
-    {
+    if (meter.wanted("live")) {
         if (!waitInEventLoop(c->query(u"DEFINE TABLE peer_live"_s), 60000))
             die(u"DEFINE TABLE timed out"_s);
         LiveQuery *live = c->live(Table(u"peer_live"_s), &app);
@@ -276,7 +298,7 @@ int main(int argc, char **argv)
     }
 
     // Bulk insert with the defaults (no JS counterpart: compared with the engine in-process).
-    {
+    if (meter.wanted("bulk-defaults")) {
         QVariantList rows;
         rows.reserve(records);
         for (int i = 0; i < records; ++i)

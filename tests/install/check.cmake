@@ -1,7 +1,7 @@
 # The installed package, used as an outside project would: installs the already built tree
 # (default options, the QML module included) into a scratch prefix, then configures, builds and
 # runs two fresh projects against it, the server's URL from the test fixture:
-#  - cpp/: find_package(SurrealQt), Release with -Wall -Wextra -Werror (so -O3-only warnings in the
+#  - cpp/: find_package(SurrealQt COMPONENTS Widgets), Release with -Wall -Wextra -Werror (so -O3-only warnings in the
 #    public headers show up), offline checks and a write read back through the engine;
 #  - qml/: find_package(SurrealQt COMPONENTS Qml); check.qml run by the `qml` tool with the
 #    installed import path and by a C++ app linking SurrealQt::Qml.

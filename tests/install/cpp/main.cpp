@@ -1,6 +1,7 @@
 // An outside program built against the installed package: the umbrella header, the typed API
 // without a server, then (given a server URL) one write and its read-back through the engine.
 #include <SurrealQt/SurrealQt>
+#include <SurrealQt/widgets/surrealitemdelegate.h>
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QFile>
@@ -25,8 +26,12 @@ static bool offlineChecks()
     }
     // A Decimal converts to a number through QVariant.
     const double d = QVariant::fromValue(SurrealQt::Decimal::fromString(u"2.5"_s)).toDouble();
-    QTextStream(stdout) << id.toString() << ' ' << refused << ' ' << d << Qt::endl;
-    return id.toString() == u"person:tobie"_s && refused && d == 2.5;
+    // SurrealQt::Widgets (COMPONENTS Widgets): a duration shown as people read it.
+    const SurrealQt::SurrealItemDelegate delegate;
+    const QString took =
+        delegate.displayText(QVariant::fromValue(SurrealQt::Duration::fromString(u"1h30m"_s)), QLocale::c());
+    QTextStream(stdout) << id.toString() << ' ' << refused << ' ' << d << ' ' << took << Qt::endl;
+    return id.toString() == u"person:tobie"_s && refused && d == 2.5 && took == u"1h 30m"_s;
 }
 
 int main(int argc, char *argv[])

@@ -54,9 +54,9 @@ public:
 
     /*!
         Edits the cells of \a column as \a type even where they hold no value yet (a field that is
-        NONE in this record): one of QMetaType::fromType<DateTime>(), <Decimal>(), <Duration>()
-        or <RecordId>(). An invalid QMetaType removes the hint. A cell that holds a value is
-        always edited as the type of that value.
+        NONE in this record): the QMetaType of DateTime, Decimal, Duration or RecordId, e.g.
+        `QMetaType::fromType<SurrealQt::Decimal>()`. An invalid QMetaType removes the hint. A cell
+        that holds a value is always edited as the type of that value.
     */
     void setColumnType(int column, QMetaType type);
     /*! The type set with setColumnType() for \a column, an invalid QMetaType if none. */

@@ -1,7 +1,10 @@
 // The code of docs/examples/basic-usage.md and docs/examples/advanced-patterns.md, compiled by
 // every CI build so the pages cannot drift from the API. Each block between "// [name]" markers
 // is one code block of a page, verbatim; the CTests doc_snippets_match_* check that every C++
-// block of those pages is one of these blocks. The functions are compiled, not called.
+// block of those pages is one of these blocks (or of doc_snippets_examples.h). tst_doc_examples
+// runs them against the test server and checks what they did.
+
+#include "doc_snippets_examples.h"
 
 #include <SurrealQt/SurrealQt>
 
@@ -16,21 +19,6 @@
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
-
-// [model]
-class Task : public SurrealQt::Model
-{
-    Q_OBJECT
-    SURREALQT_MODEL(Task)
-    Q_CLASSINFO("title", "required maxLength=200")
-    Q_CLASSINFO("priority", "index default=0")
-    Q_CLASSINFO("createdAt", "autoNowAdd optional")
-    SURREALQT_FIELD(QString, title, setTitle)
-    SURREALQT_FIELD(int, priority, setPriority)
-    SURREALQT_FIELD(bool, done, setDone)
-    SURREALQT_FIELD(SurrealQt::DateTime, createdAt, setCreatedAt)
-};
-// [model]
 
 namespace DocSnippets {
 
@@ -383,39 +371,17 @@ QFuture<qint64> countOpenTasks(SurrealQt::Connection *c)
 }
 // [threads-concurrent]
 
-// [threads-worker]
-// A QObject living in a thread of its own uses the asynchronous calls with itself as the
-// context: its continuations run in its thread, never in the GUI thread.
-class Indexer : public QObject
-{
-    Q_OBJECT
-public:
-    explicit Indexer(SurrealQt::Connection *connection)
-        : m_connection(connection)
-    {}
-
-    void reindex()
-    {
-        m_connection->query(u"REBUILD INDEX IF EXISTS task_priority ON task"_s)
-            .then(this, [this](const SurrealQt::QueryResult &r) { Q_EMIT finished(r.isOk()); })
-            .onFailed(this, [this](const SurrealQt::Exception &) { Q_EMIT finished(false); });
-    }
-
-Q_SIGNALS:
-    void finished(bool ok);
-
-private:
-    SurrealQt::Connection *m_connection; // the manager's, which outlives this object
-};
-
-void startIndexer(SurrealQt::DatabaseManager *db, QThread *thread)
+// [threads-worker-start]
+// Indexer (in doc_snippets_examples.h) is a QObject that lives in a thread of its own.
+Indexer *startIndexer(SurrealQt::DatabaseManager *db, QThread *thread)
 {
     auto *indexer = new Indexer(db->connection());
     indexer->moveToThread(thread);
     QObject::connect(thread, &QThread::finished, indexer, &QObject::deleteLater);
     QMetaObject::invokeMethod(indexer, &Indexer::reindex, Qt::QueuedConnection);
+    return indexer; // connect to finished() from any thread
 }
-// [threads-worker]
+// [threads-worker-start]
 
 void ordered(SurrealQt::DatabaseManager *db, QObject *context)
 {
@@ -431,5 +397,3 @@ void ordered(SurrealQt::DatabaseManager *db, QObject *context)
 }
 
 } // namespace DocSnippets
-
-#include "doc_snippets_examples.moc"

@@ -9,8 +9,12 @@
 //                        changed cell (standing in for a view) are attached
 //   traffic              bytes each way for a filtered live model: table-level live query + server
 //                        re-check (what the model does) vs a filtered + a negated live query
+//   live-apply/select    1,000 remote updates applied to an open, fully loaded live model of
+//                        10,000 rows (from the writer's request until the model shows every new
+//                        value) vs the same updates followed by a re-SELECT of the changed rows
 //
-//   bench_listmodel [--rows N] [--rounds R] [--page P]
+//   bench_listmodel [--rows N] [--rounds R] [--page P] [--live-apply-only]
+//                   [--apply-rows 10000] [--apply-changes 1000]
 
 #include "views/querylistmodel_p.h"
 
@@ -22,9 +26,12 @@
 #include <SurrealQt/connectionoptions.h>
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/exception.h>
+#include <SurrealQt/livenotification.h>
 #include <SurrealQt/livequery.h>
 #include <SurrealQt/querylistmodel.h>
 #include <SurrealQt/queryresult.h>
+#include <SurrealQt/recordid.h>
+#include <SurrealQt/table.h>
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QElapsedTimer>
@@ -38,6 +45,7 @@
 #include <QtCore/QUrl>
 
 #include <malloc.h>
+#include <time.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -106,6 +114,139 @@ void loadTo(QueryListModel &m, int rows, int page)
     m.setPageSize(page);
 }
 
+double cpuMs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+}
+
+struct LiveApply
+{
+    std::vector<double> applyMs, selectMs, applyCpu, selectCpu;
+    // Where the model's time goes: the writer's answer, the first and the last change shown; and
+    // a bare LiveQuery on a third twin table receiving the same updates (the engine's delivery).
+    std::vector<double> writeDoneMs, firstShownMs, rawLiveMs, rawLiveCpu;
+};
+
+// An open, fully loaded live model of `rows` rows takes `changes` updates made by another
+// connection (one request, spread over the whole table), against the same updates on a twin table
+// followed by a SELECT of the changed ids: what a program without live models does to show them.
+// Both start when the writer's request is sent; the model's time ends when every changed row
+// shows its new value, the other when the re-selected rows are decoded. CPU is this process's
+// (both connections, the model and the I/O threads), the server runs elsewhere.
+LiveApply measureLiveApply(Connection *c, Connection *w, int rows, int changes, int rounds, int page)
+{
+    const int step = qMax(1, rows / changes);
+    for (const QString &table : {u"apply_live"_s, u"apply_sel"_s, u"apply_raw"_s})
+        run(w,
+            u"DEFINE TABLE %1 SCHEMALESS; FOR $i IN 1..=$n { CREATE type::record('%1', $i) SET v = 0, "
+            "name = 'Customer ' + <string>$i, email = 'customer' + <string>$i + '@example.com', "
+            "city = ['Berlin', 'Lyon', 'Oslo', 'Porto'][$i % 4] };"_s.arg(table),
+            {{u"n"_s, rows}});
+    QVariantList changedIds;
+    for (int i = 1; i <= changes; ++i)
+        changedIds.append(QVariant::fromValue(RecordId(u"apply_sel"_s, qint64(i) * step)));
+    const QString update =
+        u"FOR $i IN 1..=$n { UPDATE type::record($t, $i * $step) SET v = $base + $i RETURN NONE }"_s;
+
+    QueryListModel m(c);
+    m.setTable(u"apply_live"_s);
+    m.setPageSize(page);
+    m.setLive(true);
+    loadFirstPage(m);
+    loadTo(m, rows, page);
+    // The end is known once a page comes back short.
+    m.fetchAll();
+    spinUntil([&] { return !m.canFetchMore({}) || m.status() == QueryListModel::Error; });
+    if (m.rowCount() != rows || m.canFetchMore({}))
+        die(u"live-apply: the model is not fully loaded (%1 rows)"_s.arg(m.rowCount()));
+    if (auto *lq = m.findChild<LiveQuery *>()) {
+        auto started = lq->started();
+        if (!waitInEventLoop(started, 30000))
+            die(u"live-apply: the live query did not start"_s);
+    }
+    const int vRole = m.roleForField(u"v"_s);
+    qint64 base = 0;
+    int settled = 0;
+    QElapsedTimer t;
+    double firstShown = -1;
+    QObject::connect(&m, &QAbstractItemModel::dataChanged, &m,
+                     [&](const QModelIndex &a, const QModelIndex &b) {
+                         for (int row = a.row(); row <= b.row(); ++row)
+                             settled += m.data(m.index(row), vRole).toLongLong() > base ? 1 : 0;
+                         if (firstShown < 0 && settled > 0)
+                             firstShown = msSince(t);
+                     });
+    LiveQuery *raw = c->live(Table(u"apply_raw"_s), &m);
+    int rawSeen = 0;
+    QObject::connect(raw, &LiveQuery::notification, &m, [&](const LiveNotification &) { ++rawSeen; });
+    if (auto started = raw->started(); !waitInEventLoop(started, 30000))
+        die(u"live-apply: the bare live query did not start"_s);
+
+    LiveApply out;
+    for (int r = 0; r <= rounds; ++r) {
+        base = qint64(r + 1) * 1000000;
+        settled = 0;
+        firstShown = -1;
+        t.start();
+        double cpu0 = cpuMs();
+        run(w, update, {{u"n"_s, changes}, {u"t"_s, u"apply_live"_s}, {u"step"_s, step}, {u"base"_s, base}});
+        const double writeDone = msSince(t);
+        if (!spinUntil([&] { return settled >= changes; }, 120000))
+            die(u"live-apply: %1 of %2 changes shown"_s.arg(settled).arg(changes));
+        const double applyMs = msSince(t), applyCpu = cpuMs() - cpu0;
+        // Notifications of this round that are still queued would be counted in the next one.
+        spinUntil([] { return false; }, 200);
+
+        t.restart();
+        cpu0 = cpuMs();
+        run(w, update, {{u"n"_s, changes}, {u"t"_s, u"apply_sel"_s}, {u"step"_s, step}, {u"base"_s, base}});
+        const QVariantList reread = run(c, u"SELECT * FROM $ids"_s, {{u"ids"_s, changedIds}}).last().toList();
+        const double selectMs = msSince(t), selectCpu = cpuMs() - cpu0;
+        spinUntil([] { return false; }, 200);
+
+        rawSeen = 0;
+        t.restart();
+        cpu0 = cpuMs();
+        run(w, update, {{u"n"_s, changes}, {u"t"_s, u"apply_raw"_s}, {u"step"_s, step}, {u"base"_s, base}});
+        if (!spinUntil([&] { return rawSeen >= changes; }, 120000))
+            die(u"live-apply: the bare live query saw %1 of %2 changes"_s.arg(rawSeen).arg(changes));
+        const double rawMs = msSince(t), rawCpu = cpuMs() - cpu0;
+        spinUntil([] { return false; }, 200);
+        if (reread.size() != changes || reread.last().toMap().value(u"v"_s).toLongLong() != base + changes)
+            die(u"live-apply: the re-select read %1 rows"_s.arg(reread.size()));
+        if (r > 0) { // round 0 warms both paths up
+            out.applyMs.push_back(applyMs);
+            out.applyCpu.push_back(applyCpu);
+            out.selectMs.push_back(selectMs);
+            out.selectCpu.push_back(selectCpu);
+            out.writeDoneMs.push_back(writeDone);
+            out.firstShownMs.push_back(firstShown);
+            out.rawLiveMs.push_back(rawMs);
+            out.rawLiveCpu.push_back(rawCpu);
+        }
+    }
+    return out;
+}
+
+void printLiveApply(const LiveApply &a, int rows, int changes)
+{
+    std::printf("  live-apply, %d remote updates on a loaded live model of %d rows (medians): model %.1f ms "
+                "(CPU %.1f ms); updates + re-SELECT of the changed rows %.1f ms (CPU %.1f ms)\n",
+                changes, rows, median(a.applyMs), median(a.applyCpu), median(a.selectMs),
+                median(a.selectCpu));
+    std::printf(
+        "    model: writer answered at %.1f ms, first change shown at %.1f ms, last at %.1f ms; a bare "
+        "LiveQuery receives the same updates in %.1f ms (CPU %.1f ms)\n",
+        median(a.writeDoneMs), median(a.firstShownMs), median(a.applyMs), median(a.rawLiveMs),
+        median(a.rawLiveCpu));
+    std::printf("ratio live-apply/select = %.2f   (CPU: %.2f)\n", median(a.applyMs) / median(a.selectMs),
+                median(a.applyCpu) / median(a.selectCpu));
+    // The model's own share: the same updates seen by a bare LiveQuery (no rows, no placement).
+    std::printf("ratio live-apply/bare-live = %.2f\n", median(a.applyMs) / median(a.rawLiveMs));
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -146,6 +287,15 @@ int main(int argc, char **argv)
         die(u"open timed out"_s);
     Connection *c = mgr.connection();
     Connection *w = writer.connection();
+
+    const int applyRows = argValue(args, u"--apply-rows"_s, 10000);
+    const int applyChanges = argValue(args, u"--apply-changes"_s, 1000);
+    if (args.contains(u"--live-apply-only"_s)) {
+        const LiveApply a = measureLiveApply(c, w, applyRows, applyChanges, rounds, page);
+        std::printf("\n");
+        printLiveApply(a, applyRows, applyChanges);
+        return 0;
+    }
 
     // The table: ids item:1..N, a unique indexed `score`, the same values unindexed in `loose`.
     std::printf("filling %d rows...\n", total);
@@ -334,6 +484,9 @@ int main(int argc, char **argv)
         delete outside;
     }
 
+    // 6. Remote changes applied to a loaded live model vs re-selecting the changed rows.
+    const LiveApply applied = measureLiveApply(c, w, applyRows, applyChanges, rounds, page);
+
     const Order &byId = orders[0], &byScore = orders[1], &byStart = orders[2];
     std::printf("\nrows %d, page %d, rounds %d (medians, ms)\n", total, page, rounds);
     std::printf("  raw SELECT LIMIT page     %8.2f\n", median(raw));
@@ -362,5 +515,6 @@ int main(int argc, char **argv)
     std::printf("ratio lastpage/firstpage (START, for contrast) = %.2f\n",
                 median(byStart.late) / median(byStart.early));
     std::printf("live changes/s = %.0f (unfiltered), %.0f (filtered)\n", rateUnfiltered, rateFiltered);
+    printLiveApply(applied, applyRows, applyChanges);
     return 0;
 }

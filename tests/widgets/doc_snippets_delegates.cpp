@@ -12,9 +12,9 @@ using namespace Qt::StringLiterals;
 
 namespace DocSnippets {
 
-// [delegate]
 void showBooks(SurrealQt::DatabaseManager *db, QTableView *view)
 {
+    // [delegate]
     // book: title (string), author (record<author>), published (datetime), price (decimal),
     // loan (option<duration>)
     auto *books = new SurrealQt::QueryListModel(db->connection(), view);
@@ -33,7 +33,7 @@ void showBooks(SurrealQt::DatabaseManager *db, QTableView *view)
     delegate->setColumnType(4, QMetaType::fromType<SurrealQt::Duration>());
     view->setItemDelegate(delegate);
     view->setModel(books);
+    // [delegate]
 }
-// [delegate]
 
 } // namespace DocSnippets

@@ -1,6 +1,7 @@
 // The code of docs/migration.md, compiled by every CI build so the page cannot drift from the
 // API. Each block between "// [name]" markers is one code block of the page, verbatim (the CTest
-// doc_snippets_match_migration_md checks it). The functions are compiled, not called.
+// doc_snippets_match_migration_md checks it). tst_doc_examples runs them (all but
+// connectAndSignIn, which names a fixed address) and checks what they did.
 
 #include <SurrealQt/SurrealQt>
 
@@ -131,7 +132,8 @@ void session(SurrealQt::Connection *c, QObject *app)
                                         {{u"email"_s, u"ann@example.com"_s}, {u"pass"_s, u"secret"_s}}))
         .then(app, [](const QString &token) { qInfo() << "token of" << token.size() << "bytes"; });
     c->let(u"currency"_s, u"EUR"_s); // JS db.set(...), Python db.let(...): $currency in later queries
-    c->info().then(app, [](const QVariant &me) { qInfo() << me; }); // the signed-in record ($auth)
+    // The record user's own record; NONE unless its table's PERMISSIONS let it select itself.
+    c->info().then(app, [](const QVariant &me) { qInfo() << me; });
     c->version().then(app, [](const QString &v) { qInfo() << v; });
     // [session]
 }

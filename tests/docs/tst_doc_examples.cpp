@@ -1,6 +1,7 @@
-// Runs the examples of docs/examples/basic-usage.md and advanced-patterns.md
-// (doc_snippets_examples.cpp) against the test server and checks what each one did: the
-// records it wrote, the rows its models show, the messages it printed.
+// Runs the examples of docs/examples/basic-usage.md, advanced-patterns.md
+// (doc_snippets_examples.cpp) and docs/migration.md (doc_snippets_migration.cpp) against the
+// test server and checks what each one did: the records it wrote, the rows its models show, the
+// messages it printed.
 
 #include "doc_snippets_examples.h"
 #include "futurewait.h"
@@ -36,6 +37,14 @@ void importReadings(Connection *c, QObject *context, const QList<QVariantMap> &r
 QFuture<qint64> countOpenTasks(Connection *c);
 Indexer *startIndexer(DatabaseManager *db, QThread *thread);
 void ordered(DatabaseManager *db, QObject *context);
+// docs/migration.md (doc_snippets_migration.cpp)
+void queries(Connection *c, QObject *app);
+void records(Connection *c, QObject *app);
+void rangesAndGraph(Connection *c, QObject *app);
+void live(Connection *c, QObject *app);
+void transaction(Connection *c, QObject *app);
+void session(Connection *c, QObject *app);
+void orm(DatabaseManager *db, QObject *app);
 } // namespace DocSnippets
 
 namespace {
@@ -63,6 +72,12 @@ QStringList messages(const QRegularExpression &pattern)
         if (pattern.match(m).hasMatch())
             out.append(m);
     return out;
+}
+
+void clearLog()
+{
+    QMutexLocker lock(&logMutex);
+    logged.clear();
 }
 
 bool wasLogged(const QString &message)
@@ -316,6 +331,88 @@ private Q_SLOTS:
         DocSnippets::ordered(&db, &context);
         QTRY_VERIFY(wasLogged(u"QVariant(QString, \"running\")"_s));
         QCOMPARE(fieldOf(c, RecordId(u"job"_s, 7), u"state"_s), QVariant(u"running"_s));
+    }
+    void migration()
+    {
+        QObject app;
+        DatabaseManager db(TestServer::url(), TestServer::uniqueName("docs_"), u"test"_s,
+                           Credentials::root(TestServer::user(), TestServer::pass()));
+        AWAIT_VOID(db.open());
+        Connection *c = db.connection();
+
+        // The ordered calls on person:tobie, then the independent ones.
+        DocSnippets::records(c, &app);
+        QTRY_COMPARE(messages(QRegularExpression(u"^deleted QMap"_s)).size(), qsizetype(1));
+        const QString deleted = messages(QRegularExpression(u"^deleted QMap"_s)).constFirst();
+        QVERIFY2(deleted.contains(u"QVariant(qlonglong, 35)"_s) && deleted.contains(u"\"London\""_s),
+                 qPrintable(deleted)); // created, replaced, merged and patched, in that order
+        QTRY_COMPARE(scalar(c, u"RETURN count(SELECT id FROM person WHERE name = 'Ann')"_s), qint64(1));
+        QTRY_COMPARE(fieldOf(c, RecordId(u"person"_s, u"jaime"_s), u"name"_s), QVariant(u"Jaime"_s));
+        QVERIFY(!fieldOf(c, RecordId(u"person"_s, u"tobie"_s), u"name"_s).isValid());
+
+        QVERIFY(AWAIT(c->query(u"CREATE person:1 SET name = 'Ada', age = 20, city = 'London';"
+                               "CREATE person:2 SET name = 'Bo', age = 10, city = 'Lutetia';"
+                               "CREATE person:3 SET name = 'Al', age = 40, city = 'London';"_s))
+                    .isOk());
+        clearLog();
+        DocSnippets::queries(c, &app);
+        QTRY_VERIFY(wasLogged(u"2 of 5"_s));
+
+        QVERIFY(AWAIT(c->query(u"DEFINE FUNCTION fn::greet($name: string) { RETURN 'Hello, ' + $name; };"
+                               "CREATE person:tobie SET name = 'Tobie'; CREATE post:1 SET title = 'Hi';"_s))
+                    .isOk());
+        clearLog();
+        DocSnippets::rangesAndGraph(c, &app);
+        QTRY_VERIFY(wasLogged(u"QVariant(QString, \"Hello, Tobie\")"_s));
+        QTRY_VERIFY(wasLogged(u"3"_s)); // person:1..100 holds person:1, 2 and 3
+        QTRY_COMPARE(scalar(c, u"RETURN count(SELECT id FROM likes WHERE weight = 2)"_s), qint64(1));
+
+        DocSnippets::live(c, &app);
+        const QList<LiveQuery *> lives = app.findChildren<LiveQuery *>();
+        QCOMPARE(lives.size(), qsizetype(2));
+        for (LiveQuery *live : lives)
+            QVERIFY(settle(live->started())); // the killed one's fails with Cancelled
+        clearLog();
+        AWAIT(c->create(RecordId(u"person"_s, u"new"_s), {{u"name"_s, u"New"_s}}));
+        QTRY_COMPARE(messages(QRegularExpression(u"Create"_s)).size(), qsizetype(1));
+
+        AWAIT(c->create(RecordId(u"account"_s, u"b"_s), {{u"balance"_s, 0}}));
+        DocSnippets::transaction(c, &app);
+        QTRY_COMPARE(fieldOf(c, RecordId(u"account"_s, u"a"_s), u"balance"_s).toInt(), 100);
+        QCOMPARE(fieldOf(c, RecordId(u"account"_s, u"b"_s), u"balance"_s).toInt(), 100);
+
+        clearLog();
+        DocSnippets::orm(&db, &app);
+        QTRY_COMPARE(scalar(c, u"RETURN count(SELECT id FROM person WHERE city = 'Lutetia')"_s), qint64(0));
+        QCOMPARE(scalar(c, u"RETURN count(SELECT id FROM person WHERE city = 'Paris')"_s), qint64(1));
+        QTRY_VERIFY(wasLogged(u"2"_s)); // Ada and Al: 18 or older, in London
+        QTRY_VERIFY(wasLogged(u"3"_s)); // Ann, Ada and Al start with 'A'
+    }
+
+    void migrationSession()
+    {
+        // The page's record access lives on shop/main; define it there.
+        QObject app;
+        DatabaseManager root(TestServer::url(), u"shop"_s, u"main"_s,
+                             Credentials::root(TestServer::user(), TestServer::pass()));
+        AWAIT_VOID(root.open());
+        QVERIFY(
+            AWAIT(root.connection()->query(
+                      u"DEFINE ACCESS OVERWRITE account ON DATABASE TYPE RECORD "
+                      "SIGNUP (CREATE user SET email = $email, pass = crypto::argon2::generate($pass)) "
+                      "SIGNIN (SELECT * FROM user WHERE email = $email AND crypto::argon2::compare(pass, "
+                      "$pass)) "
+                      "DURATION FOR SESSION 1h;"
+                      "DEFINE TABLE OVERWRITE user SCHEMALESS PERMISSIONS FOR select WHERE id = $auth;"_s))
+                .isOk());
+        DatabaseManager db(TestServer::url(), u"shop"_s, u"main"_s,
+                           Credentials::root(TestServer::user(), TestServer::pass()));
+        AWAIT_VOID(db.open());
+        DocSnippets::session(db.connection(), &app);
+        QTRY_COMPARE(messages(QRegularExpression(u"^token of \\d+ bytes$"_s)).size(), qsizetype(1));
+        QTRY_COMPARE(messages(QRegularExpression(u"ann@example.com"_s)).size(), qsizetype(1)); // info: $auth
+        QTRY_COMPARE(messages(QRegularExpression(u"^\"surrealdb-"_s)).size(), qsizetype(1));
+        AWAIT(root.connection()->query(u"REMOVE ACCESS account ON DATABASE; REMOVE TABLE user;"_s));
     }
 };
 

@@ -12,7 +12,6 @@
 #include <SurrealQt/exception.h>
 
 #include <QtCore/QDateTime>
-#include <QtCore/QFutureWatcher>
 #include <QtCore/QPromise>
 #include <QtCore/QThread>
 
@@ -283,10 +282,23 @@ void RpcClient::enqueue(const RpcRequest &request, const RpcReplyPtr &reply, boo
     else
         m_queue.enqueue({request, reply});
     watchDeadline(request);
-    // Cheap on the fast path: a request that is sent straight away never gets a watcher.
-    if (m_state != State::Connected || m_handshaking || m_queue.size() > 1 || m_barrierCount > 0 ||
+    if (m_state != State::Connected || m_handshaking || m_barrierCount > 0 ||
         m_inflight.size() >= maxInflight())
-        watchCancel(reply);
+        pollQueuedCancels();
+}
+
+void RpcClient::pollQueuedCancels()
+{
+    // Nothing watches a queued request's future: a QFutureWatcher each cost an affinity query,
+    // posted call-outs and a deferred delete per request, and HTTP queues most of a burst behind
+    // its connections. Instead, while requests wait, the queue sweep runs at least every
+    // CancelPollMs, so cancel() on a waiting request's future finishes it within that time, and
+    // the request is never sent (pump() checks again when it reaches it).
+    constexpr int CancelPollMs = 100;
+    if (m_queue.isEmpty())
+        return;
+    if (!m_queueTimer.isActive() || m_queueTimer.remainingTime() > CancelPollMs)
+        m_queueTimer.start(CancelPollMs);
 }
 
 void RpcClient::watchDeadline(const RpcRequest &request)
@@ -303,6 +315,12 @@ void RpcClient::sweepQueue()
     qint64 next = -1;
     for (qsizetype i = 0; i < m_queue.size();) {
         const RpcRequest &request = m_queue.at(i).first;
+        if (m_queue.at(i).second->isCancelRequested()) {
+            const auto [cancelled, reply] = m_queue.takeAt(i);
+            reply->fail(Error(Error::Kind::Cancelled, u"The request was cancelled before it was sent"_s,
+                              requestContext(cancelled)));
+            continue;
+        }
         if (!request.hasDeadline || request.deadline.isForever()) {
             ++i;
             continue;
@@ -314,11 +332,11 @@ void RpcClient::sweepQueue()
             continue;
         }
         const auto [expired, reply] = m_queue.takeAt(i);
-        forgetCancelWatch(reply.get());
         reply->fail(timeoutError(expired));
     }
     if (next >= 0)
         m_queueTimer.start(int(std::min<qint64>(next, std::numeric_limits<int>::max())));
+    pollQueuedCancels();
 }
 
 Error RpcClient::timeoutError(const RpcRequest &request) const
@@ -331,54 +349,17 @@ Error RpcClient::timeoutError(const RpcRequest &request) const
     return Error(Error::Kind::Timeout, message, requestContext(request));
 }
 
-void RpcClient::watchCancel(const RpcReplyPtr &reply)
-{
-    if (!reply->hasFuture() || m_cancelWatchers.contains(reply.get()))
-        return;
-    const QFuture<void> future = reply->future();
-    auto *watcher = new QFutureWatcher<void>(this);
-    const RpcReply *key = reply.get();
-    connect(watcher, &QFutureWatcherBase::canceled, this, [this, key] { dropCanceled(key); });
-    m_cancelWatchers.insert(key, watcher);
-    watcher->setFuture(future);
-}
-
-void RpcClient::forgetCancelWatch(const RpcReply *reply)
-{
-    if (m_cancelWatchers.isEmpty())
-        return;
-    if (QObject *watcher = m_cancelWatchers.take(reply))
-        watcher->deleteLater();
-}
-
-void RpcClient::dropCanceled(const RpcReply *key)
-{
-    for (qsizetype i = 0; i < m_queue.size(); ++i) {
-        if (m_queue.at(i).second.get() != key)
-            continue;
-        const auto [request, reply] = m_queue.takeAt(i);
-        forgetCancelWatch(key);
-        qCDebug(lcConnection) << "cancelled before it was sent:" << request.method;
-        reply->fail(Error(Error::Kind::Cancelled, u"The request was cancelled before it was sent"_s,
-                          requestContext(request)));
-        pump();
-        return;
-    }
-    forgetCancelWatch(key);
-}
-
 void RpcClient::pump()
 {
     if (m_state != State::Connected || m_handshaking)
-        return;
+        return pollQueuedCancels();
     while (!m_queue.isEmpty()) {
         if (m_barrierCount > 0 || m_inflight.size() >= maxInflight())
-            return;
+            return pollQueuedCancels();
         const bool changing = isStateChanging(m_queue.head().first.method);
         if (changing && !m_inflight.isEmpty())
-            return; // let earlier requests finish under the old session state
+            return pollQueuedCancels(); // let earlier requests finish under the old session state
         auto [request, reply] = m_queue.dequeue();
-        forgetCancelWatch(reply.get());
         if (reply->isCancelRequested()) {
             reply->fail(Error(Error::Kind::Cancelled, u"The request was cancelled before it was sent"_s,
                               requestContext(request)));
@@ -576,9 +557,6 @@ void RpcClient::failQueued(const Error &error)
 {
     const auto queued = std::exchange(m_queue, {});
     m_queueTimer.stop();
-    for (QObject *watcher : std::as_const(m_cancelWatchers))
-        watcher->deleteLater();
-    m_cancelWatchers.clear();
     for (const auto &[request, reply] : queued) {
         Error e = error;
         e.setContext(requestContext(request));

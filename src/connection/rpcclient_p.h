@@ -245,10 +245,8 @@ private:
     void watchInflightDeadline(const QDeadlineTimer &deadline);
     void sweepInflight();
     void requestTimedOut(qint64 id);
-    // Notices QFuture::cancel() on a queued request's future and drops it unsent.
-    void watchCancel(const RpcReplyPtr &reply);
-    void forgetCancelWatch(const RpcReply *reply);
-    void dropCanceled(const RpcReply *reply);
+    // Keeps the queue sweep running while requests wait, so a cancelled one finishes promptly.
+    void pollQueuedCancels();
     [[nodiscard]] Error timeoutError(const RpcRequest &request) const;
     // A state-changing request that got no answer may or may not have run: the server's
     // session and our copy of it can differ, so this socket is dropped and rebuilt from our copy.
@@ -302,7 +300,6 @@ private:
     QTimer m_queueTimer;
     QTimer m_inflightTimer;
     QDeadlineTimer m_inflightTimerDue{QDeadlineTimer::Forever};
-    QHash<const RpcReply *, QObject *> m_cancelWatchers;
     QList<LiveNotification> m_early;
     QTimer m_keepAliveTimer;
     QTimer m_tokenTimer;

@@ -1,8 +1,8 @@
 #include "websocketclient_p.h"
 
-#include "codec/cborcodec_p.h"
 #include "core/logging_p.h"
 #include "rpcendpoint_p.h"
+#include "rpcframe_p.h"
 
 #include <QtWebSockets/QWebSocketHandshakeOptions>
 
@@ -107,58 +107,26 @@ void WebSocketClient::transmit(qint64 id, const RpcRequest &request)
     m_socket->sendBinaryMessage(frame);
 }
 
-void WebSocketClient::onBinaryMessage(const QByteArray &frame)
+void WebSocketClient::onBinaryMessage(const QByteArray &bytes)
 {
-    QVariant decoded;
-    CodecError codecError;
-    if (!CborCodec::decode(frame, &decoded, &codecError)) {
+    const RpcFrame frame = parseRpcFrame(bytes);
+    switch (frame.kind) {
+    case RpcFrame::Kind::Malformed:
         protocolError(
-            Error(Error::Kind::Protocol,
-                  u"Undecodable reply: %1 at byte %2"_s.arg(codecError.message).arg(codecError.offset),
-                  currentUrl().toString(QUrl::RemoveUserInfo)));
+            Error(frame.error.kind(), frame.error.message(), currentUrl().toString(QUrl::RemoveUserInfo)));
         return;
-    }
-    if (decoded.metaType().id() != QMetaType::QVariantMap) {
-        protocolError(Error(Error::Kind::Protocol,
-                            u"Reply is a %1, not a map"_s.arg(QString::fromLatin1(decoded.typeName())),
-                            currentUrl().toString(QUrl::RemoveUserInfo)));
+    case RpcFrame::Kind::Reply:
+        handleReply(frame.id, frame.result, frame.error);
         return;
-    }
-    const QVariantMap envelope = decoded.toMap();
-    const auto idIt = envelope.constFind(u"id"_s);
-    if (idIt != envelope.cend()) {
-        bool ok = false;
-        const qint64 id = idIt->toLongLong(&ok);
-        if (!ok || idIt->metaType().id() != QMetaType::LongLong) {
-            protocolError(
-                Error(Error::Kind::Protocol, u"Reply id is not one of ours: "_s + idIt->toString()));
-            return;
-        }
-        if (envelope.contains(u"error"_s)) {
-            const QVariant err = envelope.value(u"error"_s);
-            if (err.metaType().id() != QMetaType::QVariantMap) {
-                handleReply(id, {}, Error(Error::Kind::Protocol, u"Reply 'error' is not a map"_s));
-                return;
-            }
-            handleReply(id, {}, Error::fromServer(err.toMap()));
-        } else if (envelope.contains(u"result"_s)) {
-            handleReply(id, envelope.value(u"result"_s), Error());
-        } else {
-            handleReply(id, {}, Error(Error::Kind::Protocol, u"Reply has neither 'result' nor 'error'"_s));
-        }
+    case RpcFrame::Kind::Notification:
+        handleNotification(frame.notification);
         return;
-    }
-    const QVariantMap result = envelope.value(u"result"_s).toMap();
-    if (result.contains(u"action"_s) && result.value(u"id"_s).metaType() == QMetaType::fromType<QUuid>()) {
-        handleNotification(result);
+    case RpcFrame::Kind::UncorrelatedError:
+        qCWarning(lcWebSocket) << "server error without request id:" << frame.error;
+        Q_EMIT errorOccurred(frame.error);
         return;
-    }
-    if (envelope.contains(u"error"_s)) {
-        const Error error =
-            Error::fromServer(envelope.value(u"error"_s).toMap(), u"uncorrelated server error"_s);
-        qCWarning(lcWebSocket) << "server error without request id:" << error;
-        Q_EMIT errorOccurred(error);
-        return;
+    case RpcFrame::Kind::Ignored:
+        break;
     }
     qCWarning(lcWebSocket) << "ignoring a frame that is neither a reply nor a notification";
 }

@@ -7,6 +7,9 @@
 #include <SurrealQt/values.h>
 
 #include <QtCore/QSequentialIterable>
+#include <QtCore/QtNumeric>
+
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -260,6 +263,16 @@ namespace {
 bool needsIdOrder(const QuerySpec &spec)
 {
     return !spec.where.isEmpty() && spec.ordering.isEmpty() && (spec.limit >= 0 || spec.offset > 0);
+}
+
+// A page token's offset comes from the caller (PageToken::make is public, tokens may be kept and
+// handed back): rows counted past it saturate instead of overflowing, a negative count is 0.
+qint64 rowsAfter(qint64 offset, qint64 rows)
+{
+    qint64 sum = 0;
+    if (qAddOverflow(qMax<qint64>(0, offset), qMax<qint64>(0, rows), &sum))
+        return std::numeric_limits<qint64>::max();
+    return sum;
 }
 
 CompiledQuery finish(QueryCompiler &qc, QString text, bool ok)
@@ -526,7 +539,7 @@ CompiledQuery QueryCompiler::page(const QuerySpec &spec, const PageToken &after)
     text += u" LIMIT $lim"_s;
     qc.m_vars.insert(u"lim"_s, size);
     if (mode == PageMode::Offset) {
-        const qint64 start = qMax<qint64>(0, spec.offset) + after.offset();
+        const qint64 start = rowsAfter(spec.offset, after.offset());
         if (start > 0) {
             text += u" START $start"_s;
             qc.m_vars.insert(u"start"_s, start);
@@ -540,22 +553,22 @@ PageToken QueryCompiler::nextToken(const QuerySpec &spec, const PageToken &after
 {
     const qint64 size = spec.limit > 0 ? spec.limit : DefaultPageSize;
     if (pageRows < size)
-        return PageToken::make(PageToken::Mode::End, {}, after.offset() + pageRows);
+        return PageToken::make(PageToken::Mode::End, {}, rowsAfter(after.offset(), pageRows));
     switch (pageMode(spec)) {
     case PageMode::IdRange:
         return PageToken::make(PageToken::Mode::IdRange, {{u"id"_s, lastRow.value(u"id"_s)}},
-                               after.offset() + pageRows);
+                               rowsAfter(after.offset(), pageRows));
     case PageMode::KeySet: {
         const QString first = spec.ordering.first();
         const QString name = first.startsWith(u'-') ? first.mid(1) : first;
         return PageToken::make(PageToken::Mode::KeySet,
                                {{u"value"_s, lastRow.value(name)}, {u"id"_s, lastRow.value(u"id"_s)}},
-                               after.offset() + pageRows);
+                               rowsAfter(after.offset(), pageRows));
     }
     case PageMode::Offset:
         break;
     }
-    return PageToken::make(PageToken::Mode::Offset, {}, after.offset() + pageRows);
+    return PageToken::make(PageToken::Mode::Offset, {}, rowsAfter(after.offset(), pageRows));
 }
 
 } // namespace SurrealQt

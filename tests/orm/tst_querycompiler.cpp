@@ -9,6 +9,8 @@
 
 #include <QtTest/QTest>
 
+#include <limits>
+
 using namespace SurrealQt;
 using namespace Qt::StringLiterals;
 
@@ -258,6 +260,28 @@ private Q_SLOTS:
         QCOMPARE(offset.text,
                  u"SELECT * FROM user WHERE age > $v0 ORDER BY name ASC LIMIT $lim START $start"_s);
         QCOMPARE(offset.vars.value(u"start"_s), QVariant(qint64(50)));
+    }
+
+    // Found by tests/fuzz/fuzz_querycompiler: a token's offset is the caller's (PageToken::make is
+    // public); counting rows past the largest one overflowed (undefined behaviour; in practice a
+    // negative offset, then START from row 0 again).
+    void pageOffsetsSaturate()
+    {
+        QuerySpec s = spec(Condition(u"age__gt"_s, 1));
+        s.ordering = {u"name"_s};
+        s.limit = 50;
+        const qint64 max = std::numeric_limits<qint64>::max();
+        const PageToken far = PageToken::make(PageToken::Mode::Offset, {}, max - 10);
+        const PageToken next = QueryCompiler::nextToken(s, far, {}, 50);
+        QCOMPARE(next.mode(), PageToken::Mode::Offset);
+        QCOMPARE(next.offset(), max);
+        s.offset = 20;
+        const CompiledQuery page = QueryCompiler::page(s, far);
+        QVERIFY(page.isOk());
+        QCOMPARE(page.vars.value(u"start"_s), QVariant(max));
+        QCOMPARE(
+            QueryCompiler::nextToken(s, PageToken::make(PageToken::Mode::Offset, {}, -5), {}, 50).offset(),
+            qint64(50));
     }
 
     void recordLinksTakeBareKeys()

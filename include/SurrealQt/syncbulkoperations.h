@@ -18,35 +18,54 @@ namespace SurrealQt {
 class Connection;
 class BulkJob;
 
-// The blocking twin of BulkOperations, for worker threads and console tools: each call returns
-// when the job ended. Failures of single inputs are in the BulkResult; a job that cannot start
-// throws SurrealQt::Exception. Refuses to run on the connection's I/O thread.
+/*! The blocking twin of BulkOperations, for worker threads and console tools: each call returns
+    when the job ended. Failures of single inputs are in the BulkResult; a job that cannot start
+    throws SurrealQt::Exception. Refuses to run on the connection's I/O thread. */
 class SURREALQT_EXPORT SyncBulkOperations
 {
 public:
+    /*! Blocking bulk writes through connection (not owned), with options; off the connection's I/O thread. */
     explicit SyncBulkOperations(Connection *connection, const BulkOptions &options = {});
     ~SyncBulkOperations();
     Q_DISABLE_COPY_MOVE(SyncBulkOperations)
 
+    /*! The options for the calls made from now on. */
     [[nodiscard]] BulkOptions options() const { return m_options; }
+    /*! Applies to calls made afterwards. */
     void setOptions(const BulkOptions &options) { m_options = options; }
-    // Called after every batch from the library's threads (never concurrently), in order.
+    /*! Called after every batch from the library's threads (never concurrently), in order. */
     void setProgressCallback(std::function<void(qint64 done, qint64 total)> callback)
     {
         m_progress = std::move(callback);
     }
 
+    /*! Blocking BulkOperations::bulkInsert(): returns the BulkResult once every input settled; throws
+     * SurrealQt::Exception when the job cannot start. */
     BulkResult bulkInsert(const QString &table, const BulkSource &records);
+    /*! Blocking BulkOperations::bulkUpdate(): returns the BulkResult once every input settled; throws
+     * SurrealQt::Exception when the job cannot start. */
     BulkResult bulkUpdate(const QList<BulkUpdateItem> &items);
+    /*! Blocking BulkOperations::bulkUpdate(): returns the BulkResult once every input settled; throws
+     * SurrealQt::Exception when the job cannot start. */
     BulkResult bulkUpdate(const BulkSource &items);
+    /*! Blocking BulkOperations::bulkUpsert(): returns the BulkResult once every input settled; throws
+     * SurrealQt::Exception when the job cannot start. */
     BulkResult bulkUpsert(const QString &table, const BulkSource &records,
                           const QString &keyField = QStringLiteral("id"));
+    /*! Blocking BulkOperations::bulkDelete(): returns the BulkResult once every input settled; throws
+     * SurrealQt::Exception when the job cannot start. */
     BulkResult bulkDelete(const QList<RecordId> &ids);
+    /*! Blocking BulkOperations::bulkDelete(): returns the BulkResult once every input settled; throws
+     * SurrealQt::Exception when the job cannot start. */
     BulkResult bulkDelete(const BulkSource &ids);
+    /*! Blocking BulkOperations::bulkQuery(): returns the BulkResult once every input settled; throws
+     * SurrealQt::Exception when the job cannot start. */
     BulkResult bulkQuery(const QList<BulkQuery> &queries);
+    /*! Blocking BulkOperations::bulkQuery(): returns the BulkResult once every input settled; throws
+     * SurrealQt::Exception when the job cannot start. */
     BulkResult bulkQuery(const BulkSource &queries);
 
-    // Thread-safe: stops the running call from another thread, as BulkOperations::cancel().
+    /*! Thread-safe: stops the running call from another thread, as BulkOperations::cancel(). */
     void cancel();
 
 private:

@@ -14,6 +14,8 @@ surrealqt_packages=(
     qt6-declarative-dev-tools qml-qt6 qml6-module-qtqml qml6-module-qtqml-models
     qml6-module-qtquick-templates qml6-module-qtquick-dialogs qml6-module-qt-labs-qmlmodels
     qcoro-qt6-dev libgl-dev libmimalloc2.0 nodejs npm clang-format doxygen
+    # The sanitizer tree of tools/test.sh: clang with its sanitizer and libFuzzer runtimes.
+    clang-14 libclang-rt-14-dev
 )
 
 ensure_packages() {
@@ -63,6 +65,33 @@ configure() {
     fi
     cmake -S "$SURREALQT_ROOT" -B "$SURREALQT_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         -DSURREALQT_WARNINGS_AS_ERRORS=ON
+}
+
+# The sanitizer tree (tools/test.sh): ASan + UBSan as docs/threading.md describes them, built with
+# clang so that the libFuzzer targets of tests/fuzz are in the same tree, Debug so that Qt's
+# Q_ASSERTs stay, but -O1 (ASan's usual level, much faster to run than -O0) and line tables only
+# (reports still name file and line, with far less debug info to write and link than -g). No QML module, examples or benchmarks: only the
+# tests in asan_tests (tools/test.sh) are built and run there, to stay within CI's time
+# (docs/reliability.md, "Sanitizers in CI", says what runs and what it costs).
+# Warnings are errors in the gcc tree (configure()); here clang's own warnings are shown but do
+# not fail the build, since this tree is about what runs. Same rule as configure(): a tree set
+# up otherwise is configured again once.
+SURREALQT_ASAN_BUILD=${SURREALQT_ASAN_BUILD:-$SURREALQT_ROOT/build-asan}
+asan_flags="-fsanitize=address,undefined -fno-omit-frame-pointer"
+configure_asan() {
+    if [ -f "$SURREALQT_ASAN_BUILD/build.ninja" ] &&
+        grep -qx 'SURREALQT_BUILD_FUZZERS:BOOL=ON' "$SURREALQT_ASAN_BUILD/CMakeCache.txt" 2>/dev/null &&
+        grep -qx 'SURREALQT_BUILD_QML:BOOL=OFF' "$SURREALQT_ASAN_BUILD/CMakeCache.txt" 2>/dev/null &&
+        grep -qx "CMAKE_CXX_FLAGS:STRING=$asan_flags" "$SURREALQT_ASAN_BUILD/CMakeCache.txt" 2>/dev/null; then
+        return
+    fi
+    cmake -S "$SURREALQT_ROOT" -B "$SURREALQT_ASAN_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+        -DCMAKE_CXX_COMPILER=clang++-14 -DSURREALQT_WARNINGS_AS_ERRORS=OFF \
+        -DSURREALQT_BUILD_BENCHMARKS=OFF -DSURREALQT_BUILD_EXAMPLES=OFF -DSURREALQT_BUILD_QML=OFF \
+        -DSURREALQT_BUILD_FUZZERS=ON \
+        -DCMAKE_CXX_FLAGS="$asan_flags" -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" \
+        -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
+        -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined"
 }
 
 # Builds the given targets (all of them without arguments) on every core.

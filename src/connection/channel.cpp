@@ -29,11 +29,12 @@ void SerialQueue::enqueue(Step step, Drop drop)
 }
 
 void SerialQueue::enqueueRequest(const RpcRequest &request, const RpcReplyPtr &reply,
-                                 std::function<Error(RpcRequest &)> prepare)
+                                 std::function<Error(RpcRequest &)> prepare,
+                                 std::function<void(const Error &)> failed)
 {
     QPointer<RpcClient> client = m_client;
     enqueue(
-        [client, request, reply, prepare](std::function<void()> done) {
+        [client, request, reply, prepare, failed](std::function<void()> done) {
             // Cancelled while it waited behind earlier steps: never sent, and the next step goes.
             if (reply->isCancelRequested() || (reply->hasFuture() && request.isCancelRequested())) {
                 done();
@@ -56,15 +57,18 @@ void SerialQueue::enqueueRequest(const RpcRequest &request, const RpcReplyPtr &r
                 return;
             }
             // RpcReply calls back exactly once, even when dropped unanswered, so done() always runs.
-            auto sent = std::make_shared<RpcReply>([reply, done](const QVariant &value, const Error &error) {
-                // The queue moves on before the caller hears the answer: a call made on seeing it
-                // finds the queue idle and goes out at once, not behind a step still "running".
-                done();
-                if (error.isValid())
-                    reply->fail(error);
-                else
-                    reply->succeed(value);
-            });
+            auto sent =
+                std::make_shared<RpcReply>([reply, done, failed](const QVariant &value, const Error &error) {
+                    if (error.isValid() && failed)
+                        failed(error);
+                    // The queue moves on before the caller hears the answer: a call made on seeing it
+                    // finds the queue idle and goes out at once, not behind a step still "running".
+                    done();
+                    if (error.isValid())
+                        reply->fail(error);
+                    else
+                        reply->succeed(value);
+                });
             // The caller's future, so that cancelling it still reaches the request while it waits
             // in the socket's queue (say, for a reconnect).
             sent->setFutureFor(toSend, *reply);

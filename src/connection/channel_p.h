@@ -31,9 +31,11 @@ public:
     void enqueue(Step step, Drop drop);
     // Sends request as a step: the reply completes when the server answered. prepare, if set,
     // runs right before sending (e.g. to stamp a transaction id known only by then); an error
-    // it returns fails the request without sending it.
+    // it returns fails the request without sending it. failed, if set, sees the error of a
+    // request the server did not answer with success before the next step may start.
     void enqueueRequest(const RpcRequest &request, const RpcReplyPtr &reply,
-                        std::function<Error(RpcRequest &)> prepare = {});
+                        std::function<Error(RpcRequest &)> prepare = {},
+                        std::function<void(const Error &)> failed = {});
     // Fails every step not started yet; later enqueues fail at once.
     void close(const Error &reason);
     [[nodiscard]] int pending() const;

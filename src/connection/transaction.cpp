@@ -35,6 +35,9 @@ public:
     std::shared_ptr<SerialQueue> queue;
     QUuid txn;
     Error beginError;
+    // Set when a call of the transaction lost its socket: the server rolled the transaction back
+    // with it, so later calls fail with this instead of the server's "Transaction not found".
+    Error lostError;
     bool begun = false;
     bool finishing = false;
     QList<std::shared_ptr<QPromise<QUuid>>> idWaiters;
@@ -45,8 +48,25 @@ public:
         QMutexLocker lock(&mutex);
         if (beginError.isValid())
             return beginError;
+        if (lostError.isValid()) {
+            Error e = lostError;
+            e.setContext(request.method);
+            return e;
+        }
         request.options.transaction = txn;
         return {};
+    }
+
+    // A call in flight when its socket dropped fails with Connection; so does the rest.
+    void noteFailure(const Error &error)
+    {
+        if (error.kind() != Error::Kind::Connection)
+            return;
+        QMutexLocker lock(&mutex);
+        if (!lostError.isValid())
+            lostError = Error(Error::Kind::Connection,
+                              u"The transaction ended when its connection was lost (%1); the server rolled "
+                              "back everything it had not committed"_s.arg(error.message()));
     }
 };
 
@@ -155,7 +175,9 @@ QFuture<QVariant> Transaction::execute(const RpcRequest &request)
     }
     lock.unlock();
     auto state = d;
-    d->queue->enqueueRequest(request, reply, [state](RpcRequest &r) { return state->stamp(r); });
+    d->queue->enqueueRequest(
+        request, reply, [state](RpcRequest &r) { return state->stamp(r); },
+        [state](const Error &e) { state->noteFailure(e); });
     return future;
 }
 

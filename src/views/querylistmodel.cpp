@@ -1146,7 +1146,7 @@ void QueryListModelPrivate::requestPage(bool proof)
                     }))
         .onFailed(inThreadOnError(q, [this, gen](const Error &e) {
             if (gen == generation)
-                fail(e);
+                readFailed(e);
         }));
 }
 
@@ -1223,8 +1223,29 @@ void QueryListModelPrivate::onPage(const QVariantList &pageRecords)
     finishRead();
 }
 
+void QueryListModelPrivate::readFailed(const Error &e)
+{
+    // A live model's read lost with its socket: its live queries register again after the
+    // reconnect and ask for a resync, and the read waits in the socket's queue meanwhile. Put
+    // in Error instead, the model stopped reading and kept the rows of before the outage.
+    const bool live =
+        !liveQueries.isEmpty() &&
+        std::all_of(liveQueries.cbegin(), liveQueries.cend(), [](const QPointer<LiveQuery> &lq) {
+            return lq && lq->state() == LiveQuery::State::Active;
+        });
+    if (e.kind() != Error::Kind::Connection || !live || ++lostReads > 3) {
+        fail(e);
+        return;
+    }
+    qCInfo(lcViews) << "QueryListModel: a read was lost with its connection; reading again:" << e.toString();
+    reading = false;
+    resyncWanted = true;
+    nextRead();
+}
+
 void QueryListModelPrivate::finishRead()
 {
+    lostReads = 0;
     reading = false;
     if (!buffered.isEmpty()) {
         const QList<LiveNotification> pending = std::exchange(buffered, {});
@@ -1282,7 +1303,7 @@ void QueryListModelPrivate::requestRecheck()
                                             }))
         .onFailed(inThreadOnError(q, [this, gen](const Error &e) {
             if (gen == generation)
-                fail(e);
+                readFailed(e);
         }));
 }
 
@@ -1383,7 +1404,7 @@ void QueryListModelPrivate::requestResync()
                     }))
         .onFailed(inThreadOnError(q, [this, gen](const Error &e) {
             if (gen == generation)
-                fail(e);
+                readFailed(e);
         }));
 }
 
@@ -1861,9 +1882,15 @@ bool QueryListModelPrivate::writeField(int row, const QString &field, const QVar
         if (it != writesInFlight.end() && --it.value() <= 0)
             writesInFlight.erase(it);
     };
+    // Merging one field of one record lands on the same state however often it runs, so a
+    // write whose reply a dropped socket lost is sent again after the reconnect. Failed with
+    // Connection instead, it was rolled back here although the server had applied it.
+    RequestOptions resendable;
+    resendable.idempotent = true;
     connection
         ->query(u"UPDATE $qlm_id MERGE $qlm_data RETURN AFTER"_s,
-                {{u"qlm_id"_s, QVariant::fromValue(id)}, {u"qlm_data"_s, QVariantMap{{field, value}}}})
+                {{u"qlm_id"_s, QVariant::fromValue(id)}, {u"qlm_data"_s, QVariantMap{{field, value}}}},
+                resendable)
         .then(QtFuture::Launch::Sync,
               later(q,
                     [this, id, field, rollback, written](const QueryResult &r) {

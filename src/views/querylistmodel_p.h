@@ -107,6 +107,8 @@ public:
     QList<RecordId> recheckIds;
     QSet<RecordId> recheckSet;
     bool resyncWanted = false;
+    // Reads lost with their socket since the last one that succeeded.
+    int lostReads = 0;
     bool reloadPending = false;
     // fetchAll() called before the load it is meant for started.
     bool fetchAllOnStart = false;
@@ -207,6 +209,8 @@ public:
     void applyNotification(const LiveNotification &n);
     void afterLiveChange();
     void fail(const Error &e);
+    // A read (page, resync, recheck) failed: lost with its socket while live, it is read again.
+    void readFailed(const Error &e);
     // The last statement's rows; the first ownLeading statements are the model's own (INFO FOR TABLE sent
     // with the first page) and their failure is not the query's.
     static QVariantList rowsOf(const QueryResult &result, Error *error, int ownLeading = 0);

@@ -37,7 +37,6 @@
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QElapsedTimer>
-#include <QtCore/QEventLoop>
 #include <QtCore/QTimer>
 #include <QtWidgets/QApplication>
 
@@ -202,16 +201,8 @@ int main(int argc, char *argv[])
     // (<AppDataLocation>/surrealdb) and shared by every contacts process on this account.
     if (settings.url.isEmpty()) {
         auto *local = new SurrealQt::LocalServer(&app);
-        QEventLoop starting;
-        QObject::connect(local, &SurrealQt::LocalServer::stateChanged, &starting, [&starting](auto state) {
-            if (state == SurrealQt::LocalServer::State::Running ||
-                state == SurrealQt::LocalServer::State::Failed)
-                starting.quit();
-        });
         local->start();
-        if (local->state() == SurrealQt::LocalServer::State::Starting)
-            starting.exec();
-        if (local->state() != SurrealQt::LocalServer::State::Running) {
+        if (!local->waitForReady(-1)) { // the server's own start timeout applies
             qCritical("%s", qPrintable(local->lastError().message()));
             return 1;
         }

@@ -100,6 +100,13 @@ public:
         program can be run, Kind::Timeout when it did not answer in time). Calling it again while
         starting or running returns the same outcome. */
     QFuture<void> start();
+    /*! Blocks until the server answers (state Running) or gives up (Failed, NotRunning), at most
+        \a msecs milliseconds (-1: no limit), running a local event loop meanwhile, like
+        QProcess::waitForStarted(). Returns true when the server is Running. For start-up code
+        before the application's event loop (`server.start(); if (!server.waitForReady()) ...`);
+        never call it from a slot of a running GUI. Call it on the object's thread. Returns false at
+        once when start() was not called. */
+    bool waitForReady(int msecs = 60000);
     /*! Asynchronous: the state is NotRunning once the child has exited (or at once when this
         process only uses another one's server). */
     void stop();

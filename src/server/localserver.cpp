@@ -4,6 +4,7 @@
 #include <QtCore/QCoreApplication>
 #include <QtCore/QDir>
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QEventLoop>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 #include <QtCore/QJsonDocument>
@@ -633,6 +634,28 @@ QFuture<void> LocalServer::start()
     d->setState(State::Starting);
     d->start();
     return future;
+}
+
+bool LocalServer::waitForReady(int msecs)
+{
+    const auto settled = [this] {
+        return d->state == State::Running || d->state == State::Failed || d->state == State::NotRunning;
+    };
+    if (settled())
+        return d->state == State::Running;
+    QEventLoop loop;
+    connect(this, &LocalServer::stateChanged, &loop, [&] {
+        if (settled())
+            loop.quit();
+    });
+    QTimer deadline;
+    deadline.setSingleShot(true);
+    deadline.setTimerType(Qt::PreciseTimer);
+    connect(&deadline, &QTimer::timeout, &loop, &QEventLoop::quit);
+    if (msecs >= 0)
+        deadline.start(msecs);
+    loop.exec();
+    return d->state == State::Running;
 }
 
 void LocalServer::stop()

@@ -4,6 +4,7 @@
 #include <SurrealQt/SurrealQt>
 
 #include <QtCore/QDir>
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QFile>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
@@ -76,6 +77,7 @@ private Q_SLOTS:
     void twoProcessesShareOneServerAndTheSecondTakesOver();
     void memoryStorageIsPrivateAndEmpty();
     void startFailsClearlyWithoutAServerProgram();
+    void waitForReadyReturnsWhenTheServerAnswersFailsOrTimesOut();
 };
 
 void tst_LocalServer::dataSurvivesAppRestarts()
@@ -248,6 +250,60 @@ void tst_LocalServer::startFailsClearlyWithoutAServerProgram()
     QCOMPARE(other.state(), SurrealQt::LocalServer::State::Failed);
     QVERIFY2(other.lastError().message().contains(u"/nonexistent/surreal"_s),
              qPrintable(other.lastError().message()));
+}
+
+void tst_LocalServer::waitForReadyReturnsWhenTheServerAnswersFailsOrTimesOut()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+
+    // Not started: nothing to wait for.
+    SurrealQt::LocalServer idle(dir.filePath(u"idle"_s));
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(!idle.waitForReady(5000));
+    QVERIFY2(clock.elapsed() < 1000, qPrintable(QString::number(clock.elapsed())));
+
+    // Started: true once it answers, with the event loop running meanwhile (ready() delivered).
+    SurrealQt::LocalServer server(dir.filePath(u"data"_s));
+    server.setStorage(SurrealQt::LocalServer::Storage::Memory);
+    QSignalSpy ready(&server, &SurrealQt::LocalServer::ready);
+    server.start();
+    QCOMPARE(server.state(), SurrealQt::LocalServer::State::Starting);
+    QVERIFY(server.waitForReady(60000));
+    QCOMPARE(server.state(), SurrealQt::LocalServer::State::Running);
+    QCOMPARE(ready.size(), 1);
+    QVERIFY(server.waitForReady(0)); // already running
+    server.stop();
+    QVERIFY(waitForState(server, SurrealQt::LocalServer::State::NotRunning, 20000));
+
+    // A program that never answers: false after the given time, still Starting.
+    const QString silent = dir.filePath(u"silent.sh"_s);
+    {
+        QFile script(silent);
+        QVERIFY(script.open(QIODevice::WriteOnly));
+        script.write("#!/bin/sh\nexec sleep 30\n");
+    }
+    QFile::setPermissions(silent, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    SurrealQt::LocalServer mute(dir.filePath(u"mute"_s));
+    mute.setStorage(SurrealQt::LocalServer::Storage::Memory);
+    mute.setProgram(silent);
+    mute.start();
+    clock.restart();
+    QVERIFY(!mute.waitForReady(400));
+    const qint64 waited = clock.elapsed();
+    QVERIFY2(waited >= 400 && waited < 3000, qPrintable(QString::number(waited)));
+    QCOMPARE(mute.state(), SurrealQt::LocalServer::State::Starting);
+    mute.stop();
+
+    // A start that fails at once: false at once.
+    SurrealQt::LocalServer broken(dir.filePath(u"broken"_s));
+    broken.setProgram(u"/nonexistent/surreal"_s);
+    broken.start();
+    clock.restart();
+    QVERIFY(!broken.waitForReady(5000));
+    QVERIFY(clock.elapsed() < 1000);
+    QCOMPARE(broken.state(), SurrealQt::LocalServer::State::Failed);
 }
 
 QTEST_GUILESS_MAIN(tst_LocalServer)

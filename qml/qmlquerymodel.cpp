@@ -47,6 +47,7 @@ void QmlQueryModel::classBegin() {}
 void QmlQueryModel::componentComplete()
 {
     m_complete = true;
+    applyRoles();
     attach();
 }
 
@@ -58,6 +59,124 @@ void QmlQueryModel::attach()
     setConnection(m_database ? m_database->connection() : nullptr);
 }
 
+QQmlListProperty<QmlQueryRole> QmlQueryModel::queryRoles()
+{
+    return QQmlListProperty<QmlQueryRole>(this, &m_roles, &QmlQueryModel::appendRole,
+                                          &QmlQueryModel::roleCount, &QmlQueryModel::roleAt,
+                                          &QmlQueryModel::clearRoles);
+}
+
+void QmlQueryModel::appendRole(QQmlListProperty<QmlQueryRole> *list, QmlQueryRole *role)
+{
+    auto *model = static_cast<QmlQueryModel *>(list->object);
+    if (!role)
+        return;
+    model->m_roles.append(role);
+    connect(role, &QmlQueryRole::changed, model, &QmlQueryModel::applyRoles);
+    model->applyRoles();
+}
+
+qsizetype QmlQueryModel::roleCount(QQmlListProperty<QmlQueryRole> *list)
+{
+    return static_cast<QmlQueryModel *>(list->object)->m_roles.size();
+}
+
+QmlQueryRole *QmlQueryModel::roleAt(QQmlListProperty<QmlQueryRole> *list, qsizetype index)
+{
+    return static_cast<QmlQueryModel *>(list->object)->m_roles.value(index);
+}
+
+void QmlQueryModel::clearRoles(QQmlListProperty<QmlQueryRole> *list)
+{
+    auto *model = static_cast<QmlQueryModel *>(list->object);
+    for (QmlQueryRole *role : std::as_const(model->m_roles))
+        disconnect(role, nullptr, model, nullptr);
+    model->m_roles.clear();
+    model->applyRoles();
+}
+
+void QmlQueryModel::applyRoles()
+{
+    // While the document is built the roles arrive one by one: one change at the end.
+    if (!m_complete || m_roles.isEmpty())
+        return;
+    QStringList names;
+    for (const QmlQueryRole *role : std::as_const(m_roles)) {
+        if (!role->name().isEmpty() && !names.contains(role->name()))
+            names.append(role->name());
+    }
+    if (names != roles())
+        setRoles(names);
+    else if (rowCount() > 0) // a type or default changed: the same roles read differently
+        Q_EMIT dataChanged(index(0), index(rowCount() - 1));
+}
+
+QmlQueryRole *QmlQueryModel::queryRole(const QString &name) const
+{
+    for (QmlQueryRole *role : m_roles) {
+        if (role->name() == name)
+            return role;
+    }
+    return nullptr;
+}
+
+QVariant QmlQueryModel::data(const QModelIndex &index, int role) const
+{
+    const QVariant value = QueryListModel::data(index, role);
+    if (role < FirstFieldRole || m_roles.isEmpty() || !index.isValid())
+        return value;
+    if (const QmlQueryRole *declared = queryRole(fieldNames().value(role - FirstFieldRole)))
+        return declared->read(value);
+    return value;
+}
+
+bool QmlQueryModel::setData(const QModelIndex &index, const QVariant &value, int role)
+{
+    const QmlQueryRole *declared =
+        role >= FirstFieldRole ? queryRole(fieldNames().value(role - FirstFieldRole)) : nullptr;
+    if (!declared || !index.isValid())
+        return QueryListModel::setData(index, value, role);
+    QVariant converted;
+    QString why;
+    if (!declared->convert(value, &converted, &why)) {
+        Q_EMIT writeFailed(recordId(index.row()),
+                           SurrealQt::Error(SurrealQt::Error::Kind::Validation, why, u"QueryModel"_s));
+        return false;
+    }
+    return QueryListModel::setData(index, converted, role);
+}
+
+bool QmlQueryModel::throwValidation(const QString &message, const QString &call)
+{
+    if (QJSEngine *engine = qjsEngine(this))
+        engine->throwError(JsConvert::errorObject(
+            engine, SurrealQt::Error(SurrealQt::Error::Kind::Validation, message, call)));
+    return false;
+}
+
+bool QmlQueryModel::typeFields(QVariantMap *fields, bool withDefaults, const QString &call)
+{
+    for (const QmlQueryRole *role : std::as_const(m_roles)) {
+        const auto it = fields->find(role->name());
+        if (it == fields->end()) {
+            if (withDefaults && role->defaultValue().isValid() && !role->name().isEmpty()) {
+                QVariant stored;
+                QString why;
+                if (!role->convert(role->defaultValue(), &stored, &why))
+                    return throwValidation(u"defaultValue of "_s + why, call);
+                fields->insert(role->name(), stored);
+            }
+            continue;
+        }
+        QVariant stored;
+        QString why;
+        if (!role->convert(it.value(), &stored, &why))
+            return throwValidation(why, call);
+        *it = stored;
+    }
+    return true;
+}
+
 QString QmlQueryModel::idOf(int row) const
 {
     const QVariant id = recordId(row);
@@ -66,7 +185,15 @@ QString QmlQueryModel::idOf(int row) const
 
 QVariantMap QmlQueryModel::get(int row) const
 {
-    return JsConvert::toJs(QueryListModel::get(row)).toMap();
+    const QVariantMap stored = QueryListModel::get(row);
+    QVariantMap out = JsConvert::toJs(stored).toMap();
+    if (row < 0 || row >= rowCount())
+        return out;
+    for (const QmlQueryRole *role : std::as_const(m_roles)) {
+        if (!role->name().isEmpty())
+            out.insert(role->name(), JsConvert::toJs(role->read(stored.value(role->name()))));
+    }
+    return out;
 }
 
 bool QmlQueryModel::convert(const QJSValue &value, const QString &path, const QString &call, QVariant *out)
@@ -85,23 +212,27 @@ void QmlQueryModel::append(const QJSValue &object)
 {
     const bool many = object.isArray();
     if (!many && (!object.isObject() || object.isCallable() || object.isDate() || object.isQObject())) {
-        if (QJSEngine *engine = qjsEngine(this))
-            engine->throwError(JsConvert::errorObject(
-                engine, SurrealQt::Error(SurrealQt::Error::Kind::Validation,
-                                         u"append() takes an object or an array of objects"_s,
-                                         u"QueryModel.append"_s)));
+        throwValidation(u"append() takes an object or an array of objects"_s, u"QueryModel.append"_s);
         return;
     }
     QVariant converted;
     if (!convert(object, u"object"_s, u"QueryModel.append"_s, &converted))
         return;
+    QList<QVariantMap> rows;
     if (!many) {
-        createRecord(converted.toMap());
-        return;
+        rows.append(converted.toMap());
+    } else {
+        const QVariantList list = converted.toList();
+        for (const QVariant &row : list)
+            rows.append(row.toMap());
     }
-    const QVariantList rows = converted.toList();
-    for (const QVariant &row : rows)
-        createRecord(row.toMap());
+    // All or nothing: one object that cannot be typed creates none of them.
+    for (QVariantMap &row : rows) {
+        if (!typeFields(&row, true, u"QueryModel.append"_s))
+            return;
+    }
+    for (const QVariantMap &row : std::as_const(rows))
+        createRecord(row);
 }
 
 bool QmlQueryModel::set(int row, const QJSValue &object)
@@ -111,7 +242,9 @@ bool QmlQueryModel::set(int row, const QJSValue &object)
     QVariant converted;
     if (!convert(object, u"object"_s, u"QueryModel.set"_s, &converted))
         return false;
-    const QVariantMap fields = converted.toMap();
+    QVariantMap fields = converted.toMap();
+    if (!typeFields(&fields, false, u"QueryModel.set"_s))
+        return false;
     bool all = true;
     for (auto it = fields.cbegin(); it != fields.cend(); ++it) {
         if (it.key() != QLatin1String("id"))
@@ -127,6 +260,13 @@ bool QmlQueryModel::setProperty(int row, const QString &role, const QJSValue &va
     QVariant converted;
     if (!convert(value, role, u"QueryModel.setProperty"_s, &converted))
         return false;
+    if (const QmlQueryRole *declared = queryRole(role)) {
+        QVariant typed;
+        QString why;
+        if (!declared->convert(converted, &typed, &why))
+            return throwValidation(why, u"QueryModel.setProperty"_s);
+        converted = typed;
+    }
     return setField(row, role, converted);
 }
 

@@ -401,68 +401,57 @@ QmlDatabase::~QmlDatabase()
     releaseManager();
 }
 
+template<typename T>
+bool QmlDatabase::assignSetting(T &member, const T &value)
+{
+    if (member == value)
+        return false;
+    member = value;
+    // The reconnect comes after the change signal's handlers ran (it is queued).
+    scheduleReopen();
+    return true;
+}
+
 void QmlDatabase::setUrl(const QUrl &url)
 {
-    if (m_url == url)
-        return;
-    m_url = url;
-    Q_EMIT urlChanged();
-    scheduleReopen();
+    if (assignSetting(m_url, url))
+        Q_EMIT urlChanged();
 }
 
 void QmlDatabase::setNamespaceName(const QString &ns)
 {
-    if (m_ns == ns)
-        return;
-    m_ns = ns;
-    Q_EMIT namespaceChanged();
-    scheduleReopen();
+    if (assignSetting(m_ns, ns))
+        Q_EMIT namespaceChanged();
 }
 
 void QmlDatabase::setDatabaseName(const QString &db)
 {
-    if (m_db == db)
-        return;
-    m_db = db;
-    Q_EMIT databaseChanged();
-    scheduleReopen();
+    if (assignSetting(m_db, db))
+        Q_EMIT databaseChanged();
 }
 
 void QmlDatabase::setUser(const QString &user)
 {
-    if (m_user == user)
-        return;
-    m_user = user;
-    Q_EMIT credentialsChanged();
-    scheduleReopen();
+    if (assignSetting(m_user, user))
+        Q_EMIT credentialsChanged();
 }
 
 void QmlDatabase::setPassword(const QString &password)
 {
-    if (m_password == password)
-        return;
-    m_password = password;
-    Q_EMIT credentialsChanged();
-    scheduleReopen();
+    if (assignSetting(m_password, password))
+        Q_EMIT credentialsChanged();
 }
 
 void QmlDatabase::setCredentials(const QVariantMap &credentials)
 {
-    if (m_credentials == credentials)
-        return;
-    m_credentials = credentials;
-    Q_EMIT credentialsChanged();
-    scheduleReopen();
+    if (assignSetting(m_credentials, credentials))
+        Q_EMIT credentialsChanged();
 }
 
 void QmlDatabase::setPoolSize(int size)
 {
-    size = qMax(1, size);
-    if (m_poolSize == size)
-        return;
-    m_poolSize = size;
-    Q_EMIT poolSizeChanged();
-    scheduleReopen();
+    if (assignSetting(m_poolSize, qMax(1, size)))
+        Q_EMIT poolSizeChanged();
 }
 
 void QmlDatabase::setActive(bool active)
@@ -718,13 +707,60 @@ QJSValue QmlDatabase::query(const QJSValue &surrealql, const QJSValue &vars, con
         });
 }
 
-QJSValue QmlDatabase::select(const QJSValue &what, const QJSValue &callback)
+QJSValue QmlDatabase::callWhat(const QString &name, const QJSValue &what, const QJSValue &callback,
+                               const WhatCall &start)
 {
-    Call call(QStringLiteral("Database.select"), {what, callback}, 1);
+    Call call(name, {what, callback}, 1);
     QVariant target;
     if (!call.what(0, &target))
         return failed(call.callback(), call.error());
-    return runVariant(call.callback(), [target](Connection *c) { return c->select(target); });
+    return runVariant(call.callback(), [target, start](Connection *c) { return start(c, target); });
+}
+
+QJSValue QmlDatabase::callWhatData(const QString &name, const QJSValue &what, const QJSValue &data,
+                                   const QJSValue &callback, const WhatDataCall &start)
+{
+    Call call(name, {what, data, callback}, 2);
+    QVariant target;
+    QVariantMap map;
+    if (!call.what(0, &target) || !call.object(1, QStringLiteral("data"), true, &map))
+        return failed(call.callback(), call.error());
+    const QVariantMap payload = withoutTextId(map);
+    return runVariant(call.callback(),
+                      [target, payload, start](Connection *c) { return start(c, target, payload); });
+}
+
+template<typename Start, typename Convert>
+QJSValue QmlDatabase::callRecordId(const QString &name, const QJSValue &recordId, const QJSValue &callback,
+                                   Start start, Convert convert)
+{
+    Call call(name, {recordId, callback}, 1);
+    QString id;
+    if (!call.recordId(0, QStringLiteral("recordId"), &id))
+        return failed(call.callback(), call.error());
+    return runHelpers(
+        call.callback(), [id, start](CrudHelpers *h) { return start(h, id); }, convert);
+}
+
+QJSValue QmlDatabase::callUpdateOne(const QString &name, const QJSValue &recordId, const QJSValue &data,
+                                    const QJSValue &callback, bool merge)
+{
+    Call call(name, {recordId, data, callback}, 2);
+    QString id;
+    QVariantMap map;
+    if (!call.recordId(0, QStringLiteral("recordId"), &id) ||
+        !call.object(1, QStringLiteral("data"), true, &map))
+        return failed(call.callback(), call.error());
+    const QVariantMap payload = withoutTextId(map);
+    const auto mode = merge ? CrudHelpers::UpdateMode::Merge : CrudHelpers::UpdateMode::Replace;
+    return runHelpers(call.callback(),
+                      [id, payload, mode](CrudHelpers *h) { return h->updateOne(id, payload, mode); });
+}
+
+QJSValue QmlDatabase::select(const QJSValue &what, const QJSValue &callback)
+{
+    return callWhat(QStringLiteral("Database.select"), what, callback,
+                    [](Connection *c, const QVariant &target) { return c->select(target); });
 }
 
 QJSValue QmlDatabase::create(const QJSValue &what, const QJSValue &data, const QJSValue &callback)
@@ -763,47 +799,32 @@ QJSValue QmlDatabase::insert(const QJSValue &table, const QJSValue &data, const 
 
 QJSValue QmlDatabase::update(const QJSValue &what, const QJSValue &data, const QJSValue &callback)
 {
-    Call call(QStringLiteral("Database.update"), {what, data, callback}, 2);
-    QVariant target;
-    QVariantMap map;
-    if (!call.what(0, &target) || !call.object(1, QStringLiteral("data"), true, &map))
-        return failed(call.callback(), call.error());
-    const QVariantMap payload = withoutTextId(map);
-    return runVariant(call.callback(),
-                      [target, payload](Connection *c) { return c->update(target, payload); });
+    return callWhatData(QStringLiteral("Database.update"), what, data, callback,
+                        [](Connection *c, const QVariant &target, const QVariantMap &payload) {
+                            return c->update(target, payload);
+                        });
 }
 
 QJSValue QmlDatabase::merge(const QJSValue &what, const QJSValue &data, const QJSValue &callback)
 {
-    Call call(QStringLiteral("Database.merge"), {what, data, callback}, 2);
-    QVariant target;
-    QVariantMap map;
-    if (!call.what(0, &target) || !call.object(1, QStringLiteral("data"), true, &map))
-        return failed(call.callback(), call.error());
-    const QVariantMap payload = withoutTextId(map);
-    return runVariant(call.callback(),
-                      [target, payload](Connection *c) { return c->merge(target, payload); });
+    return callWhatData(QStringLiteral("Database.merge"), what, data, callback,
+                        [](Connection *c, const QVariant &target, const QVariantMap &payload) {
+                            return c->merge(target, payload);
+                        });
 }
 
 QJSValue QmlDatabase::upsert(const QJSValue &what, const QJSValue &data, const QJSValue &callback)
 {
-    Call call(QStringLiteral("Database.upsert"), {what, data, callback}, 2);
-    QVariant target;
-    QVariantMap map;
-    if (!call.what(0, &target) || !call.object(1, QStringLiteral("data"), true, &map))
-        return failed(call.callback(), call.error());
-    const QVariantMap payload = withoutTextId(map);
-    return runVariant(call.callback(),
-                      [target, payload](Connection *c) { return c->upsert(target, payload); });
+    return callWhatData(QStringLiteral("Database.upsert"), what, data, callback,
+                        [](Connection *c, const QVariant &target, const QVariantMap &payload) {
+                            return c->upsert(target, payload);
+                        });
 }
 
 QJSValue QmlDatabase::remove(const QJSValue &what, const QJSValue &callback)
 {
-    Call call(QStringLiteral("Database.remove"), {what, callback}, 1);
-    QVariant target;
-    if (!call.what(0, &target))
-        return failed(call.callback(), call.error());
-    return runVariant(call.callback(), [target](Connection *c) { return c->remove(target); });
+    return callWhat(QStringLiteral("Database.remove"), what, callback,
+                    [](Connection *c, const QVariant &target) { return c->remove(target); });
 }
 
 QJSValue QmlDatabase::insertOne(const QJSValue &table, const QJSValue &data, const QJSValue &callback)
@@ -830,12 +851,9 @@ QJSValue QmlDatabase::insertMany(const QJSValue &table, const QJSValue &rows, co
 
 QJSValue QmlDatabase::selectOne(const QJSValue &recordId, const QJSValue &callback)
 {
-    Call call(QStringLiteral("Database.selectOne"), {recordId, callback}, 1);
-    QString id;
-    if (!call.recordId(0, QStringLiteral("recordId"), &id))
-        return failed(call.callback(), call.error());
-    return runHelpers(
-        call.callback(), [id](CrudHelpers *h) { return h->selectOne(id); },
+    return callRecordId(
+        QStringLiteral("Database.selectOne"), recordId, callback,
+        [](CrudHelpers *h, const QString &id) { return h->selectOne(id); },
         [](const std::optional<QVariantMap> &record) {
             return record ? QVariant(*record) : QVariant::fromValue(nullptr);
         });
@@ -856,30 +874,12 @@ QJSValue QmlDatabase::selectMany(const QJSValue &table, const QJSValue &options,
 
 QJSValue QmlDatabase::updateOne(const QJSValue &recordId, const QJSValue &data, const QJSValue &callback)
 {
-    Call call(QStringLiteral("Database.updateOne"), {recordId, data, callback}, 2);
-    QString id;
-    QVariantMap map;
-    if (!call.recordId(0, QStringLiteral("recordId"), &id) ||
-        !call.object(1, QStringLiteral("data"), true, &map))
-        return failed(call.callback(), call.error());
-    const QVariantMap payload = withoutTextId(map);
-    return runHelpers(call.callback(), [id, payload](CrudHelpers *h) {
-        return h->updateOne(id, payload, CrudHelpers::UpdateMode::Replace);
-    });
+    return callUpdateOne(QStringLiteral("Database.updateOne"), recordId, data, callback, false);
 }
 
 QJSValue QmlDatabase::mergeOne(const QJSValue &recordId, const QJSValue &data, const QJSValue &callback)
 {
-    Call call(QStringLiteral("Database.mergeOne"), {recordId, data, callback}, 2);
-    QString id;
-    QVariantMap map;
-    if (!call.recordId(0, QStringLiteral("recordId"), &id) ||
-        !call.object(1, QStringLiteral("data"), true, &map))
-        return failed(call.callback(), call.error());
-    const QVariantMap payload = withoutTextId(map);
-    return runHelpers(call.callback(), [id, payload](CrudHelpers *h) {
-        return h->updateOne(id, payload, CrudHelpers::UpdateMode::Merge);
-    });
+    return callUpdateOne(QStringLiteral("Database.mergeOne"), recordId, data, callback, true);
 }
 
 QJSValue QmlDatabase::updateMany(const QJSValue &table, const QJSValue &options, const QJSValue &data,
@@ -916,11 +916,10 @@ QJSValue QmlDatabase::upsertOne(const QJSValue &recordId, const QJSValue &data, 
 
 QJSValue QmlDatabase::deleteOne(const QJSValue &recordId, const QJSValue &callback)
 {
-    Call call(QStringLiteral("Database.deleteOne"), {recordId, callback}, 1);
-    QString id;
-    if (!call.recordId(0, QStringLiteral("recordId"), &id))
-        return failed(call.callback(), call.error());
-    return runHelpers(call.callback(), [id](CrudHelpers *h) { return h->deleteOne(id); });
+    return callRecordId(
+        QStringLiteral("Database.deleteOne"), recordId, callback,
+        [](CrudHelpers *h, const QString &id) { return h->deleteOne(id); },
+        [](const auto &value) { return QVariant::fromValue(value); });
 }
 
 QJSValue QmlDatabase::deleteMany(const QJSValue &table, const QJSValue &options, const QJSValue &callback)
@@ -946,11 +945,10 @@ QJSValue QmlDatabase::count(const QJSValue &table, const QJSValue &options, cons
 
 QJSValue QmlDatabase::exists(const QJSValue &recordId, const QJSValue &callback)
 {
-    Call call(QStringLiteral("Database.exists"), {recordId, callback}, 1);
-    QString id;
-    if (!call.recordId(0, QStringLiteral("recordId"), &id))
-        return failed(call.callback(), call.error());
-    return runHelpers(call.callback(), [id](CrudHelpers *h) { return h->exists(id); });
+    return callRecordId(
+        QStringLiteral("Database.exists"), recordId, callback,
+        [](CrudHelpers *h, const QString &id) { return h->exists(id); },
+        [](const auto &value) { return QVariant::fromValue(value); });
 }
 
 QVariant QmlDatabase::recordId(const QString &table, const QJSValue &id) const

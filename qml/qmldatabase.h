@@ -188,6 +188,24 @@ private:
     QJSValue runHelpers(const QJSValue &callback, Start start);
     QJSValue runVariant(const QJSValue &callback, const std::function<QFuture<QVariant>(Connection *)> &start,
                         const std::function<QVariant(const QVariant &)> &finish = {});
+    // The shared argument handling of the calls of one shape: (what, callback) for select/remove,
+    // (what, data, callback) for update/merge/upsert, (recordId, callback) for selectOne/deleteOne/
+    // exists, (recordId, data, callback) for updateOne/mergeOne.
+    using WhatCall = std::function<QFuture<QVariant>(Connection *, const QVariant &)>;
+    using WhatDataCall =
+        std::function<QFuture<QVariant>(Connection *, const QVariant &, const QVariantMap &)>;
+    QJSValue callWhat(const QString &name, const QJSValue &what, const QJSValue &callback,
+                      const WhatCall &start);
+    QJSValue callWhatData(const QString &name, const QJSValue &what, const QJSValue &data,
+                          const QJSValue &callback, const WhatDataCall &start);
+    template<typename Start, typename Convert>
+    QJSValue callRecordId(const QString &name, const QJSValue &recordId, const QJSValue &callback,
+                          Start start, Convert convert);
+    QJSValue callUpdateOne(const QString &name, const QJSValue &recordId, const QJSValue &data,
+                           const QJSValue &callback, bool merge);
+    // Assigns a connection setting; true (and the reconnect scheduled) when it changed.
+    template<typename T>
+    bool assignSetting(T &member, const T &value);
 
     QUrl m_url;
     QString m_ns;

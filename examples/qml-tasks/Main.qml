@@ -1,5 +1,7 @@
-// The task list: add, toggle done, delete, filter; every instance on the same database
-// sees the others' changes live. When connecting fails, a bar says why in plain words (the
+// The task list: add, toggle done, rename, delete, filter; every instance on the same database
+// sees the others' changes live. Built on the module's declarative elements: a QueryModel with
+// typed roles (QueryRole) edited ListModel-style, a Record for the rename dialog, a LiveQuery
+// that tells about other windows' adds and a BulkJob that fills an empty table with examples. When connecting fails, a bar says why in plain words (the
 // library's diagnostic behind Details) and lets the user fix the URL, namespace, database or
 // credentials and retry.
 import QtQuick
@@ -24,11 +26,18 @@ ApplicationWindow {
     property var setupError: null
     // True once the list shows its rows (main.cpp waits for it before a screenshot).
     readonly property bool loaded: schemaReady && tasks.status === QueryModel.Ready && tasks.count > 0
+    // True once the list is loaded, with rows or without (--list-tasks).
+    readonly property bool listed: schemaReady && tasks.status === QueryModel.Ready
     // True once connecting (or the setup after it) failed for good: the bar shows why and offers
     // Retry. main.cpp ends a --screenshot run here, with the kind deciding the exit code.
     readonly property bool failed: db.status === Database.Error || setupError !== null
     readonly property string failureKind: db.status === Database.Error ? db.errorKind
                                                                        : (setupError ? setupError.kind : "")
+    // --add-task: added once connected (main.cpp exits when lastAdded says it is stored).
+    property string addOnStart: ""
+    property string lastAdded: ""
+    // Titles this window added and the live query has not reported yet (those are not news).
+    property var ownAdds: ({})
     // The sentence the bar shows for a failure (main.cpp prints it as the status line).
     readonly property string failureText: failed ? describe(failureKind) : ""
     readonly property string failureDetails: db.status === Database.Error
@@ -47,6 +56,8 @@ ApplicationWindow {
             return describe(tasks.errorKind)
         if (tasks.status === QueryModel.Loading)
             return qsTr("Loading…")
+        if (seeder.running)
+            return qsTr("Adding example tasks… %1%").arg(Math.round(seeder.progress * 100))
         return tasks.count + (tasks.count === 1 ? " task" : " tasks") + " · live"
     }
 
@@ -101,7 +112,6 @@ ApplicationWindow {
         // Reading a table that does not exist yet is an error: load once prepare() defined it.
         database: window.schemaReady ? db : null
         table: "task"
-        roles: ["title", "done", "created"]
         orderBy: "created"
         live: true
         filter: {
@@ -115,11 +125,38 @@ ApplicationWindow {
         // Values reach the database only as bind variables.
         bindings: ({ done: show.currentIndex === 2, q: search.text.trim().toLowerCase() })
 
-        onWriteRefused: (recordId, message) => {
-            console.warn("not saved: " + message)
+        onWriteFailed: (recordId, error) => {
+            console.warn("not saved: " + error.kindName + ": " + error.message)
             window.flash(qsTr("The change was not saved (the log says why)."))
         }
         onErrorChanged: if (error !== "") console.warn("task list: " + errorKind + ": " + error)
+
+        // Typed rows: the delegate gets a string, a bool (false for a task stored without one)
+        // and a Date, whatever another writer stored.
+        QueryRole { name: "title"; type: QueryRole.String }
+        QueryRole { name: "done"; type: QueryRole.Bool; defaultValue: false }
+        QueryRole { name: "created"; type: QueryRole.DateTime }
+    }
+
+    // Other windows' adds, as a passing note (this window's own are not news).
+    LiveQuery {
+        database: window.schemaReady ? db : null
+        table: "task"
+        onCreated: record => {
+            if (window.ownAdds[record.title]) {
+                delete window.ownAdds[record.title]
+                return
+            }
+            window.flash(qsTr("Added elsewhere: %1").arg(record.title))
+        }
+    }
+
+    // Fills an empty table with example tasks (--screenshot), in batches with progress.
+    BulkJob {
+        id: seeder
+        database: db
+        operation: BulkJob.Insert
+        table: "task"
     }
 
     function prepare() {
@@ -130,7 +167,7 @@ ApplicationWindow {
             .then(n => {
                 if (n > 0 || !window.seedDemoData)
                     return null
-                return db.insertMany("task", [
+                return seeder.start([
                     { title: "Write the release notes", done: true },
                     { title: "Review the live list model", done: false },
                     { title: "Try the contacts example", done: false },
@@ -138,29 +175,45 @@ ApplicationWindow {
                     { title: "Take screenshots for the docs", done: false }
                 ])
             })
-            .then(() => { window.schemaReady = true })
+            .then(() => {
+                window.schemaReady = true
+                if (window.addOnStart !== "")
+                    window.addTask(window.addOnStart)
+            })
             .catch(e => {
                 console.warn("setup failed: " + e.kindName + ": " + e.message)
                 window.setupError = { kind: e.kindName || "", message: e.message }
             })
     }
 
-    function addTask() {
-        const title = newTitle.text.trim()
+    function addTask(text) {
+        const title = (text === undefined ? newTitle.text : text).trim()
         if (title === "")
             return
-        // The field is cleared once the server has the task: a failed add keeps what was typed.
+        window.ownAdds[title] = true
+        // A promise (QueryModel.append has none): the field is cleared once the server has the
+        // task, a failed add keeps what was typed.
         db.insertOne("task", { title: title, done: false })
             .then(() => {
+                window.lastAdded = title
                 if (newTitle.text.trim() === title)
                     newTitle.clear()
             })
             .catch(e => {
+                delete window.ownAdds[title]
                 console.warn("not added: " + e.kindName + ": " + e.message)
                 window.flash(e.kindName === "Validation" || e.kindName === "NotAllowed"
                              ? qsTr("Not added: the database refused this task (the log says why).")
                              : qsTr("Not added: %1").arg(window.describe(e.kindName)))
             })
+    }
+
+    // The tasks' titles in the list's order (--list-tasks prints them).
+    function taskTitles() {
+        const titles = []
+        for (let i = 0; i < tasks.count; ++i)
+            titles.push(tasks.get(i).title)
+        return titles
     }
 
     // Connect again with what the bar's fields say (Retry / Connect).
@@ -178,6 +231,60 @@ ApplicationWindow {
         if (!changed)
             db.open()
         connectionBar.editing = false
+    }
+
+    // The rename dialog: one task as a Record (its fields bound, saved with save()).
+    Dialog {
+        id: renameDialog
+        objectName: "renameDialog"
+        property string recordId: ""
+        title: qsTr("Rename task")
+        anchors.centerIn: parent
+        width: parent.width - 40
+        modal: true
+        standardButtons: Dialog.Cancel
+
+        Record {
+            id: editedTask
+            database: renameDialog.recordId !== "" ? db : null
+            recordId: renameDialog.recordId
+            // Another window's rename shows here too, unless this one is being typed.
+            live: true
+        }
+
+        ColumnLayout {
+            anchors.fill: parent
+            TextField {
+                id: renameField
+                objectName: "renameField"
+                Layout.fillWidth: true
+                text: editedTask.status === Record.Ready || editedTask.status === Record.Saving
+                      ? String(editedTask.fields.title) : ""
+                onTextEdited: editedTask.fields.title = text
+                onAccepted: renameDialog.saveTitle()
+            }
+            Button {
+                objectName: "renameSave"
+                text: qsTr("Save")
+                enabled: editedTask.dirty && editedTask.status === Record.Ready
+                highlighted: true
+                onClicked: renameDialog.saveTitle()
+            }
+        }
+
+        function edit(recordId) {
+            renameDialog.recordId = recordId
+            renameDialog.open()
+        }
+        function saveTitle() {
+            editedTask.save()
+                .then(() => renameDialog.close())
+                .catch(e => {
+                    console.warn("not renamed: " + e.kindName + ": " + e.message)
+                    window.flash(qsTr("Not renamed: the database refused it (the log says why)."))
+                })
+        }
+        onClosed: recordId = ""
     }
 
     function flash(text) {
@@ -318,6 +425,12 @@ ApplicationWindow {
                         onClicked: window.addTask()
                     }
                     ToolButton {
+                        objectName: "renameButton"
+                        text: "✎"
+                        enabled: list.currentIndex >= 0 && list.count > 0
+                        onClicked: renameDialog.edit(tasks.idOf(list.currentIndex))
+                    }
+                    ToolButton {
                         objectName: "settingsButton"
                         text: "⚙"
                         onClicked: connectionBar.editing = !connectionBar.editing
@@ -355,12 +468,15 @@ ApplicationWindow {
             required property bool done
 
             width: ListView.view.width
+            // The current task is the one Rename acts on.
+            highlighted: ListView.isCurrentItem
+            onClicked: row.ListView.view.currentIndex = row.index
             contentItem: RowLayout {
                 CheckBox {
                     objectName: "doneBox"
                     checked: row.done
-                    // Written through the model: shown at once, rolled back (writeRefused) if refused.
-                    onToggled: row.ListView.view.model.setField(row.index, "done", checked)
+                    // Written through the model: shown at once, rolled back (writeFailed) if refused.
+                    onToggled: row.ListView.view.model.setProperty(row.index, "done", checked)
                 }
                 Label {
                     Layout.fillWidth: true
@@ -372,7 +488,7 @@ ApplicationWindow {
                 ToolButton {
                     objectName: "removeButton"
                     text: "✕"
-                    onClicked: row.ListView.view.model.removeRecord(row.index)
+                    onClicked: row.ListView.view.model.remove(row.index)
                 }
             }
         }

@@ -1,13 +1,15 @@
 // SurrealQt QML example: a task list that stays live across instances.
 //
 //   qml-tasks [--url ws://127.0.0.1:8000] [--user root] [--pass root] [--namespace examples]
-//             [--database tasks] [--screenshot FILE.png] [--timeout 60]
+//             [--database tasks] [--screenshot FILE.png] [--add-task TITLE] [--list-tasks]
+//             [--timeout 60]
 //
 // Without --url it uses its own database (SurrealQt::LocalServer), kept across runs in its data
 // folder (needs a `surreal` binary or Node.js for surreal-local, like tools/demo.sh).
 // When connecting fails, the window says why in its connection bar (fix the settings there and
 // press Retry). With --screenshot the app saves the window once the tasks are shown, or once
-// connecting failed (showing why), then exits.
+// connecting failed (showing why), then exits. --add-task stores one task and exits once the
+// server has it; --list-tasks prints the titles, one a line, and exits.
 //
 // Exit codes: 0 done; 1 bad command line or no server; 2 screenshot not saved; 3 timed out;
 // 5 database error (e.g. a wrong password).
@@ -15,7 +17,6 @@
 #include <SurrealQt/localserver.h>
 
 #include <QtCore/QCommandLineParser>
-#include <QtCore/QEventLoop>
 #include <QtCore/QTimer>
 #include <QtGui/QGuiApplication>
 #include <QtQml/QQmlApplicationEngine>
@@ -43,8 +44,11 @@ int main(int argc, char *argv[])
                       u"Save a PNG of the window once the tasks are shown (or once connecting failed, "
                       u"showing why), then exit"_s,
                       u"file"_s});
+    parser.addOption({u"add-task"_s, u"Add a task with this title, exit once it is stored"_s, u"title"_s});
+    parser.addOption({u"list-tasks"_s, u"Print the tasks' titles, one a line, then exit"_s});
     parser.addOption({u"timeout"_s,
-                      u"With --screenshot: give up after this many seconds (exit 3; default: 60)"_s,
+                      u"With --screenshot, --add-task or --list-tasks: give up after this many seconds "
+                      u"(exit 3; default: 60)"_s,
                       u"seconds"_s, u"60"_s});
     {
         // Parsed before the GUI application exists: --help and a mistyped option answer without
@@ -71,16 +75,8 @@ int main(int argc, char *argv[])
     // (<AppDataLocation>/surrealdb) and shared by every qml-tasks process on this account.
     if (url.isEmpty()) {
         auto *local = new SurrealQt::LocalServer(&app);
-        QEventLoop starting;
-        QObject::connect(local, &SurrealQt::LocalServer::stateChanged, &starting, [&starting](auto state) {
-            if (state == SurrealQt::LocalServer::State::Running ||
-                state == SurrealQt::LocalServer::State::Failed)
-                starting.quit();
-        });
         local->start();
-        if (local->state() == SurrealQt::LocalServer::State::Starting)
-            starting.exec();
-        if (local->state() != SurrealQt::LocalServer::State::Running) {
+        if (!local->waitForReady(-1)) { // the server's own start timeout applies
             qCritical("%s", qPrintable(local->lastError().message()));
             return 1;
         }
@@ -98,25 +94,48 @@ int main(int argc, char *argv[])
                                  {u"password"_s, password},
                                  {u"databaseNamespace"_s, parser.value(u"namespace"_s)},
                                  {u"databaseName"_s, parser.value(u"database"_s)},
-                                 {u"seedDemoData"_s, !screenshot.isEmpty()}});
+                                 {u"seedDemoData"_s, !screenshot.isEmpty()},
+                                 {u"addOnStart"_s, parser.value(u"add-task"_s)}});
     engine.load(QUrl(u"qrc:/qt/qml/Tasks/Main.qml"_s));
     if (engine.rootObjects().isEmpty())
         return 1;
     auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst());
 
-    if (!screenshot.isEmpty()) {
-        // Main.qml's "loaded" turns true once the model is Ready with rows, "failed" once
-        // connecting or the setup failed for good; then one more frame for the layout.
+    const QString addTitle = parser.value(u"add-task"_s).trimmed();
+    const bool listTasks = parser.isSet(u"list-tasks"_s);
+    if (!screenshot.isEmpty() || !addTitle.isEmpty() || listTasks) {
+        // Main.qml's "loaded" turns true once the model is Ready with rows, "listed" once it is
+        // Ready (rows or not), "lastAdded" names the task the server stored last, "failed" once
+        // connecting or the setup failed for good; a screenshot waits one more frame.
         auto saveAndExit = [&](int code) {
+            if (screenshot.isEmpty()) {
+                app.exit(code);
+                return;
+            }
             QTimer::singleShot(300, &app, [&, code] {
                 const QImage image = window->grabWindow();
                 app.exit(!image.isNull() && image.save(screenshot) ? code : 2);
             });
         };
+        auto done = [&] {
+            if (!addTitle.isEmpty() && window->property("lastAdded").toString() != addTitle)
+                return false;
+            if (listTasks && !window->property("listed").toBool())
+                return false;
+            return !screenshot.isEmpty() ? window->property("loaded").toBool() : true;
+        };
         auto *poll = new QTimer(&app);
-        QObject::connect(poll, &QTimer::timeout, &app, [&, poll, saveAndExit] {
-            if (window->property("loaded").toBool()) {
+        QObject::connect(poll, &QTimer::timeout, &app, [&, poll, saveAndExit, done] {
+            if (done()) {
                 poll->stop();
+                if (listTasks) {
+                    QVariant titles;
+                    QMetaObject::invokeMethod(window, "taskTitles", Q_RETURN_ARG(QVariant, titles));
+                    const QStringList lines = titles.toStringList();
+                    for (const QString &title : lines)
+                        std::printf("%s\n", qPrintable(title));
+                    std::fflush(stdout);
+                }
                 saveAndExit(0);
             } else if (window->property("failed").toBool()) {
                 poll->stop();

@@ -4,20 +4,28 @@
 // - an add the server refuses keeps what was typed and says it was not added; an accepted one
 //   clears the field;
 // - an empty list says why: "No tasks match the filter." while a filter is on, "Nothing to do."
-//   when the table is empty.
+//   when the table is empty;
+// - the server killed mid-session and restarted: the window says the connection was lost (a PNG
+//   of it is kept), then recovers by itself, with the tasks and a working Add (a second PNG).
 
 #include "futurewait.h"
 #include "testserver.h"
 
 #include <SurrealQt/connection.h>
 #include <SurrealQt/databasemanager.h>
+#include <SurrealQt/localserver.h>
 #include <SurrealQt/queryresult.h>
 
+#include <QtCore/QDir>
+#include <QtCore/QTemporaryDir>
 #include <QtGui/QGuiApplication>
+#include <QtGui/QImage>
 #include <QtQml/QQmlApplicationEngine>
 #include <QtQuick/QQuickItem>
 #include <QtQuick/QQuickWindow>
 #include <QtTest/QTest>
+
+#include <csignal>
 
 using namespace Qt::StringLiterals;
 using namespace SurrealQt;
@@ -52,10 +60,16 @@ class TestQmlTasksConnection : public QObject
 
     bool load(Instance *i, const QString &ns, const QString &password, bool seed)
     {
+        return load(i, TestServer::url(), TestServer::user(), password, ns, seed);
+    }
+
+    bool load(Instance *i, const QUrl &url, const QString &user, const QString &password, const QString &ns,
+              bool seed)
+    {
         i->engine = std::make_unique<QQmlApplicationEngine>();
         i->engine->addImportPath(QStringLiteral(SURREALQT_QML_IMPORT_PATH));
-        i->engine->setInitialProperties({{u"url"_s, TestServer::url()},
-                                         {u"user"_s, TestServer::user()},
+        i->engine->setInitialProperties({{u"url"_s, url},
+                                         {u"user"_s, user},
                                          {u"password"_s, password},
                                          {u"seedDemoData"_s, seed},
                                          {u"databaseNamespace"_s, ns}});
@@ -148,6 +162,54 @@ private Q_SLOTS:
         QCOMPARE(i.text(u"emptyText"_s), u"No tasks match the filter."_s);
         i.item(u"search"_s)->setProperty("text", QString());
         QTRY_VERIFY_WITH_TIMEOUT(!empty->isVisible(), LoadBoundMs);
+    }
+
+    // A server of the test's own (a LocalServer child it can kill), not the shared fixture.
+    void serverKilledMidSessionThenRestarted()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        SurrealQt::LocalServer server(dir.filePath(u"data"_s));
+        server.start();
+        QVERIFY(server.waitForReady(60000));
+        Instance i;
+        QVERIFY(load(&i, server.url(), server.credentials().username(), server.credentials().password(),
+                     u"examples"_s, true));
+        QTRY_VERIFY_WITH_TIMEOUT(i.window->property("loaded").toBool(), LoadBoundMs);
+        const int rows =
+            i.window->property("listed").toBool() ? i.item(u"taskList"_s)->property("count").toInt() : -1;
+        QCOMPARE(rows, 5);
+
+        const qint64 pid = server.processId();
+        QVERIFY(pid > 0);
+        ::kill(pid_t(pid), SIGKILL);
+        // The window says so in words, before the server is back (LocalServer waits 1 s first).
+        const QString lost = u"Connection lost; reconnecting…"_s;
+        QTRY_COMPARE_WITH_TIMEOUT(i.text(u"statusLine"_s), lost, 10000);
+        const QString lostPng = QDir::current().absoluteFilePath(u"qml-tasks-server-lost.png"_s);
+        QImage shot = i.window->grabWindow();
+        QVERIFY(!shot.isNull() && shot.save(lostPng));
+        QCOMPARE(i.text(u"statusLine"_s), lost); // what the PNG shows
+        QVERIFY(!i.item(u"addButton"_s)->isEnabled());
+
+        // Restarted on the same port and files: the window recovers by itself.
+        QTRY_VERIFY_WITH_TIMEOUT(server.state() == SurrealQt::LocalServer::State::Running, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(i.window->property("loaded").toBool() &&
+                                     i.text(u"statusLine"_s).endsWith(u"tasks · live"_s),
+                                 30000);
+        QCOMPARE(i.text(u"statusLine"_s), u"5 tasks · live"_s);
+        QVERIFY(!i.window->property("failed").toBool());
+        QTRY_VERIFY(i.item(u"addButton"_s)->isEnabled());
+        i.item(u"newTitle"_s)->setProperty("text", u"After the restart"_s);
+        QVERIFY(i.click(u"addButton"_s));
+        QTRY_COMPARE_WITH_TIMEOUT(i.text(u"statusLine"_s), u"6 tasks · live"_s, LoadBoundMs);
+        const QString backPng = QDir::current().absoluteFilePath(u"qml-tasks-server-back.png"_s);
+        shot = i.window->grabWindow();
+        QVERIFY(!shot.isNull() && shot.save(backPng));
+        qInfo("%s, %s", qPrintable(lostPng), qPrintable(backPng));
+        i.engine.reset();
+        server.stop();
+        QTRY_VERIFY_WITH_TIMEOUT(server.state() == SurrealQt::LocalServer::State::NotRunning, 20000);
     }
 };
 

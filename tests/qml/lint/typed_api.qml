@@ -1,6 +1,8 @@
 // Not run: linted only (ctest -R qmllint_surrealqt). Every use here needs the module's type
 // information: a type, property, method or enum that drops out of SurrealQtQml.qmltypes makes
 // the linter warn ("was not found", "Unqualified access", "not found on type") and the test fail.
+// It uses every property, method and signal of every SurrealQt type (ctest -R
+// qmllint_api_coverage checks that against the .qmltypes).
 import QtQuick
 import SurrealQt
 
@@ -12,8 +14,15 @@ Item {
         url: "ws://127.0.0.1:8000"
         namespace: "lint"
         database: "lint"
-        onErrorOccurred: error => console.warn(error.kind === SurrealError.Authentication, error.message,
-                                               error.details, error.context, error.serverKind, error.retryable)
+        user: "root"
+        password: "root"
+        credentials: ({ level: "root", user: "root", password: "root" })
+        poolSize: 2
+        onOpened: console.log("opened")
+        onClosed: console.log("closed")
+        onErrorOccurred: error => console.warn(error.kind === SurrealError.Authentication, error.kindName,
+                                               error.message, error.details, error.context, error.serverKind,
+                                               error.serverCode, error.retryable)
     }
 
     ModelListModel {
@@ -24,14 +33,38 @@ Item {
         bindings: ({ done: false })
         orderBy: "priority"
         live: true
+        descending: false
+        pageSize: 50
+        displayField: "title"
         onWriteFailed: (recordId, error) => console.warn(recordId, error.kind === SurrealError.NotAllowed, error.message)
+        onWriteRefused: (recordId, message, kind) => console.warn(recordId, message, kind)
+        onPageLoaded: (first, last) => console.log(first, last)
+        onFullyLoaded: console.log("all rows")
+        onLiveChangesApplied: console.log("live changes")
     }
 
     QueryModel {
         id: rows
         database: db
         table: "task"
-        roles: ["title"]
+        descending: true
+        liveTables: ["task"]
+        pageSize: 100
+        columns: ["title", "done"]
+        displayField: "title"
+        onWriteRefused: (recordId, message, kind) => console.warn(recordId, message, kind)
+        onPageLoaded: (first, last) => console.log(first, last)
+        onFullyLoaded: console.log("all rows")
+        onLiveChangesApplied: console.log("live changes")
+
+        // Typed roles: every type, a default, and the role list they make.
+        QueryRole { id: titleRole; name: "title"; type: QueryRole.String; defaultValue: "" }
+        QueryRole { name: "done"; type: QueryRole.Bool; defaultValue: false }
+        QueryRole { name: "n"; type: QueryRole.Int }
+        QueryRole { name: "score"; type: QueryRole.Real }
+        QueryRole { name: "due"; type: QueryRole.DateTime }
+        QueryRole { name: "owner"; type: QueryRole.RecordId }
+        QueryRole { name: "extra"; type: QueryRole.Var }
     }
 
     LiveQuery {
@@ -112,6 +145,12 @@ Item {
                                     || tasks.lastError.kind === SurrealError.NotAllowed
     readonly property string lastMessage: db.lastError.message + rows.lastError.message
     readonly property bool hasError: db.lastError.valid
+    readonly property string titleRoleName: titleRole.name + (titleRole.type === QueryRole.String) + titleRole.defaultValue
+    readonly property int typedRoles: rows.queryRoles.length
+    readonly property string errorTexts: rows.errorString + tasks.errorString + db.lastError.kindName
+    readonly property bool paging: rows.pagedInConstantTime && tasks.pagedInConstantTime
+    readonly property var fieldSlot: tasks.objectFieldChanged
+    readonly property string credentialsUser: db.user + db.password + db.poolSize + db.credentials
     readonly property int objectRole: ModelListModel.ObjectRole
     readonly property int recordRole: QueryModel.RecordRole
     readonly property var kinds: [SurrealError.NotAllowed, SurrealError.Validation, SurrealError.NotFound,
@@ -123,6 +162,12 @@ Item {
             console.warn(error.kind === SurrealError.Validation, error.message, error.serverKind, error.context)
         }
         function onSaved() { console.log("saved") }
+        function onRefreshed() { console.log("refreshed") }
+    }
+
+    Connections {
+        target: tasks.connection
+        function onDatabaseSelected() { console.log("database selected") }
     }
 
     ListView {
@@ -152,6 +197,26 @@ Item {
         tasks.fetchAll()
         rows.reload()
         db.selectOne("task:1").then(r => console.log(r))
+        // Every call of the Database, promise and callback forms.
+        db.select("task").then(r => console.log(r))
+        db.create("task", { title: "a" }).then(r => console.log(r))
+        db.insert("task", [{ title: "b" }], (r, error) => console.log(r, error))
+        db.update("task:1", { title: "c" }).then(r => console.log(r))
+        db.merge("task:1", { done: true }).then(r => console.log(r))
+        db.upsert("task:2", { title: "d" }).then(r => console.log(r))
+        db.insertOne("task", { title: "e" }).then(r => console.log(r.id))
+        db.insertMany("task", [{ title: "f" }]).then(r => console.log(r.length))
+        db.selectMany("task", { where: "done = $d", vars: { d: false }, orderBy: "title DESC", limit: 10, start: 0 })
+            .then(r => console.log(r.length))
+        db.updateOne("task:1", { title: "g" }).then(r => console.log(r))
+        db.mergeOne("task:1", { title: "h" }).then(r => console.log(r))
+        db.updateMany("task", { where: "true" }, { done: false }).then(r => console.log(r))
+        db.upsertOne("task:3", { title: "i" }).then(r => console.log(r))
+        db.deleteOne("task:3").then(r => console.log(r))
+        db.deleteMany("task", { where: "done = true" }).then(r => console.log(r))
+        db.exists("task:1").then(yes => console.log(yes))
+        db.close()
+        db.open()
         db.count("task", (n, error) => console.log(n, error ? error.kindName : ""))
         rows.append({ title: "z" })
         rows.set(0, { title: "w" })

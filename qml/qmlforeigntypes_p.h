@@ -11,6 +11,7 @@
 #include <SurrealQt/model.h>
 #include <SurrealQt/recordid.h>
 
+#include <QtCore/QMetaEnum>
 #include <QtCore/QObject>
 #include <QtQml/qqml.h>
 #include <QtQml/qqmlregistration.h>
@@ -37,13 +38,45 @@ struct RecordIdForeign
 };
 
 // `surrealError`: the value type of Model.errorOccurred's argument and of the C++ models' error
-// property (kind, message, serverKind, context, ...).
+// property (kind, kindName, message, serverKind, context, ...). An extension value type, as Qt
+// Quick's `color` is for QColor: QML reads the members through this gadget, which wraps the Error
+// it is laid over (its only member), so it can add kindName, the name the JavaScript errors carry,
+// without a change to the core library. The engine reads a value type through its extension's
+// meta object alone, so every member of Error that QML sees is forwarded here.
 struct ErrorForeign
 {
+    SurrealQt::Error v;
+
     Q_GADGET
     QML_FOREIGN(SurrealQt::Error)
     QML_VALUE_TYPE(surrealError)
+    QML_EXTENDED(SurrealQt::ErrorForeign)
+    Q_PROPERTY(SurrealQt::Error::Kind kind READ kind CONSTANT FINAL)
+    // The kind's enumerator name ("Validation", "NotFound"; "NoError" when valid is false).
+    Q_PROPERTY(QString kindName READ kindName CONSTANT FINAL)
+    Q_PROPERTY(QString message READ message CONSTANT FINAL)
+    Q_PROPERTY(int serverCode READ serverCode CONSTANT FINAL)
+    Q_PROPERTY(QString serverKind READ serverKind CONSTANT FINAL)
+    Q_PROPERTY(QVariantMap details READ details CONSTANT FINAL)
+    Q_PROPERTY(QString context READ context CONSTANT FINAL)
+    Q_PROPERTY(bool retryable READ retryable CONSTANT FINAL)
+    Q_PROPERTY(bool valid READ valid CONSTANT FINAL)
+
+public:
+    [[nodiscard]] SurrealQt::Error::Kind kind() const { return v.kind(); }
+    [[nodiscard]] QString kindName() const
+    {
+        return QString::fromLatin1(QMetaEnum::fromType<SurrealQt::Error::Kind>().valueToKey(int(v.kind())));
+    }
+    [[nodiscard]] QString message() const { return v.message(); }
+    [[nodiscard]] int serverCode() const { return v.serverCode(); }
+    [[nodiscard]] QString serverKind() const { return v.serverKind(); }
+    [[nodiscard]] QVariantMap details() const { return v.details(); }
+    [[nodiscard]] QString context() const { return v.context(); }
+    [[nodiscard]] bool retryable() const { return v.isRetryable(); }
+    [[nodiscard]] bool valid() const { return v.isValid(); }
 };
+static_assert(sizeof(ErrorForeign) == sizeof(SurrealQt::Error), "laid over an Error");
 
 // `SurrealError.NotAllowed`, `SurrealError.Validation`, ...: the kinds of an error by name, to
 // compare surrealError.kind with (as `Font` holds the enums of `font`: a value type's enums

@@ -178,7 +178,7 @@ ApplicationWindow {
             .then(() => {
                 window.schemaReady = true
                 if (window.addOnStart !== "")
-                    window.addTask(window.addOnStart)
+                    window.addTitle(window.addOnStart)
             })
             .catch(e => {
                 console.warn("setup failed: " + e.kindName + ": " + e.message)
@@ -186,8 +186,13 @@ ApplicationWindow {
             })
     }
 
-    function addTask(text) {
-        const title = (text === undefined ? newTitle.text : text).trim()
+    // Add / Enter: the typed title.
+    function addTask() {
+        addTitle(newTitle.text)
+    }
+
+    function addTitle(text) {
+        const title = text.trim()
         if (title === "")
             return
         window.ownAdds[title] = true
@@ -260,7 +265,11 @@ ApplicationWindow {
                 Layout.fillWidth: true
                 text: editedTask.status === Record.Ready || editedTask.status === Record.Saving
                       ? String(editedTask.fields.title) : ""
-                onTextEdited: editedTask.fields.title = text
+                // Typing makes the record dirty (the binding above shows the stored title).
+                onTextChanged: {
+                    if (editedTask.status === Record.Ready && text !== String(editedTask.fields.title))
+                        editedTask.fields.title = text
+                }
                 onAccepted: renameDialog.saveTitle()
             }
             Button {

@@ -131,6 +131,32 @@ private Q_SLOTS:
         QCOMPARE(m_b.rows().last(), u"Water the plants"_s);
         QTRY_COMPARE(m_a.rows(), m_b.rows());
         QCOMPARE(m_b.model()->recordId(5), m_a.model()->recordId(5));
+        // The other window's LiveQuery says so; the adding window does not tell itself.
+        QTRY_COMPARE(m_b.item("statusLine")->property("text").toString(),
+                     u"Added elsewhere: Water the plants"_s);
+        QVERIFY(!m_a.item("statusLine")->property("text").toString().startsWith(u"Added elsewhere"_s));
+    }
+
+    void renameInOneShowsInTheOther()
+    {
+        // Click a row (it becomes the current one), then ✎: a dialog bound to a Record.
+        const int row = m_a.rowOf(u"Try the contacts example"_s);
+        QVERIFY(row >= 0);
+        QVERIFY(m_a.click(m_a.delegate(row)));
+        QTRY_COMPARE(m_a.list()->property("currentIndex").toInt(), row);
+        QVERIFY(m_a.click(m_a.item("renameButton")));
+        QQuickItem *field = m_a.item("renameField");
+        QVERIFY(field);
+        QTRY_VERIFY(field->isVisible() &&
+                    field->property("text").toString() == u"Try the contacts example"_s);
+        QQuickItem *save = m_a.item("renameSave");
+        QVERIFY(!save->isEnabled());                              // nothing edited yet
+        field->setProperty("text", u"Try the library example"_s); // as typed
+        QTRY_VERIFY(save->isEnabled());
+        QVERIFY(m_a.click(save));
+        QTRY_VERIFY(!field->isVisible()); // closed once saved
+        QVERIFY(m_live.seen([&] { return m_b.rowOf(u"Try the library example"_s) == row; }, "rename"));
+        QTRY_COMPARE(m_a.rows(), m_b.rows());
     }
 
     void toggleInOneShowsInTheOther()

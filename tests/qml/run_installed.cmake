@@ -1,6 +1,6 @@
 # Installs the build (the core library and the QML module) into a fresh prefix, then runs a Qt Quick Test file and a `qml` tool script against the
 # installed module alone: its qmldir, plugin, .qmltypes and the plugin's RPATH to the libraries.
-#   cmake -DBUILD_DIR=dir -DPREFIX=dir -DQML_SUBDIR=lib/.../qt6/qml -DRUNNER=tst_qml -DTEST_FILE=x.qml[;y.qml]
+#   cmake -DBUILD_DIR=dir -DPREFIX=dir -DQML_SUBDIR=lib/.../qt6/qml -DRUNNER=tst_qml -DTEST_FILE=x.qml[|y.qml]
 #         -DQML=qml -DSCRIPT=hello.qml -DURL_FILE=path -DEXPECT=regex -P run_installed.cmake
 file(REMOVE_RECURSE "${PREFIX}")
 # Only the core library and the QML module have install rules (no examples or tests).
@@ -22,8 +22,9 @@ else()
 endif()
 
 set(ENV{SURREALQT_QML_INSTALLED_IMPORT_PATH} "${import}")
-# TEST_FILE: one Qt Quick Test file or a list of them.
-foreach(test_file IN LISTS TEST_FILE)
+# TEST_FILE: one Qt Quick Test file, or several separated by "|".
+string(REPLACE "|" ";" test_files "${TEST_FILE}")
+foreach(test_file IN LISTS test_files)
     execute_process(COMMAND "${RUNNER}" -input "${test_file}"
         RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 120)
     message("${out}${err}")

@@ -98,17 +98,18 @@ void benchPaging(Connection *c, int rows, int rounds)
 {
     const int pageSize = 100;
     const int at = rows * 9 / 10;
-    c->querySync(u"REMOVE TABLE IF EXISTS bench_page; DEFINE TABLE bench_page SCHEMALESS;"_s);
+    SyncConnection(c).query(u"REMOVE TABLE IF EXISTS bench_page; DEFINE TABLE bench_page SCHEMALESS;"_s);
     // The indexes as the schema generator defines them: rank (index), seq (UNIQUE).
     Schema(c).applySync<BenchPage>();
     QElapsedTimer fill;
     fill.start();
     for (int start = 0; start < rows; start += 5000) {
         // Ranks descend while ids ascend, so the two orders read different parts of the table.
-        c->querySync(u"FOR $i IN $from..$to { CREATE type::record('bench_page', $i) SET rank = $n - $i, seq "
-                     u"= $n - $i, "
-                     "label = 'row ' + <string> $i; };"_s,
-                     {{u"from"_s, start + 1}, {u"to"_s, std::min(rows, start + 5000) + 1}, {u"n"_s, rows}});
+        SyncConnection(c).query(
+            u"FOR $i IN $from..$to { CREATE type::record('bench_page', $i) SET rank = $n - $i, seq "
+            u"= $n - $i, "
+            "label = 'row ' + <string> $i; };"_s,
+            {{u"from"_s, start + 1}, {u"to"_s, std::min(rows, start + 5000) + 1}, {u"n"_s, rows}});
     }
     const qint64 stored = BenchPage::objects(c).countSync();
     check(stored == rows, u"bench_page holds %1 rows, expected %2"_s.arg(stored).arg(rows));
@@ -175,7 +176,7 @@ void benchPaging(Connection *c, int rows, int rounds)
     std::printf("ratio lastpage/firstpage = %.2f (by unique field)\n", median(seqDeep) / median(seqFirst));
     std::printf("(reference, START: ratio %.2f; target for the three above: <= 2.0)\n",
                 median(startDeep) / median(startFirst));
-    c->querySync(u"REMOVE TABLE bench_page"_s);
+    SyncConnection(c).query(u"REMOVE TABLE bench_page"_s);
 }
 
 } // namespace
@@ -220,7 +221,7 @@ int main(int argc, char **argv)
         DatabaseManager db(url, u"bench"_s, u"models"_s, Credentials::root(user, pass));
         db.openSync();
         Connection *c = db.connection();
-        c->querySync(u"REMOVE TABLE IF EXISTS bench_user; DEFINE TABLE bench_user SCHEMALESS;"_s);
+        SyncConnection(c).query(u"REMOVE TABLE IF EXISTS bench_user; DEFINE TABLE bench_user SCHEMALESS;"_s);
         const DateTime now = DateTime::currentDateTime();
         for (int start = 0; start < rows; start += 2000) {
             QVariantList batch;
@@ -232,7 +233,7 @@ int main(int argc, char **argv)
                                          {u"active"_s, i % 3 != 0},
                                          {u"createdAt"_s, QVariant::fromValue(now)}});
             }
-            c->querySync(u"INSERT INTO bench_user $rows"_s, {{u"rows"_s, batch}});
+            SyncConnection(c).query(u"INSERT INTO bench_user $rows"_s, {{u"rows"_s, batch}});
         }
 
         const auto query = BenchUser::objects(c);
@@ -274,7 +275,7 @@ int main(int argc, char **argv)
         std::printf("ratio models/raw = %.2f\n", m / rw);
         std::printf("memory per loaded object = %.0f bytes (a raw row map: %.0f bytes)\n",
                     double(modelBytes) / rows, double(rawBytes) / rows);
-        c->querySync(u"REMOVE TABLE bench_user"_s);
+        SyncConnection(c).query(u"REMOVE TABLE bench_user"_s);
         if (pageRows > 0)
             benchPaging(c, pageRows, pageRounds);
     } catch (const Exception &e) {

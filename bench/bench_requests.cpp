@@ -292,7 +292,7 @@ void syncFromWorker(Connection *c, int m)
     std::thread worker([c, m] {
         for (int i = 0; i < m; ++i) {
             try {
-                if (c->querySync(u"RETURN $i"_s, {{u"i"_s, qint64(i)}}).last().toLongLong() != i)
+                if (SyncConnection(c).query(u"RETURN $i"_s, {{u"i"_s, qint64(i)}}).last().toLongLong() != i)
                     die(u"querySync: wrong answer"_s);
             } catch (const Exception &e) {
                 die(u"querySync failed: "_s + QString::fromUtf8(e.what()));

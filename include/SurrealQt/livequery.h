@@ -69,7 +69,7 @@ Q_SIGNALS:
     void errorOccurred(const SurrealQt::Error &error);
 
 private:
-    friend class Connection;
+    friend class RequestInterface;
     LiveQuery(RpcClient *client, const QString &method, const QVariantList &params, bool viaQuery,
               QObject *parent, const QFuture<void> &registerAfter = {});
     void setState(State state);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <SurrealQt/bulkoperations.h>
 #include <SurrealQt/bulkoptions.h>
 #include <SurrealQt/bulkquery.h>
 #include <SurrealQt/bulkresult.h>
@@ -65,11 +66,44 @@ public:
      * SurrealQt::Exception when the job cannot start. */
     BulkResult bulkQuery(const BulkSource &queries);
 
+    /*! Model objects, as BulkOperations::bulkCreate() (same batches, progress, per-input
+        results, and the same rules: every object new, of one table, living in the calling
+        thread): returns when the job ended, with each written object loaded from the stored
+        record (saved() emitted) and each failed one unchanged (errorOccurred() emitted). The
+        calling thread needs no event loop of its own: one runs here while the job does, for the
+        objects' updates only. Throws SurrealQt::Exception (Validation, naming each offending
+        object in itemErrors()) when nothing could be sent. */
+    template<typename T>
+    BulkResult bulkCreate(const QList<QSharedPointer<T>> &objects)
+    {
+        return runModels("bulkCreate", [&](BulkOperations &ops) { return ops.bulkCreate(objects); });
+    }
+    /*! bulkCreate() of raw pointers (not owned). */
+    template<typename T>
+    BulkResult bulkCreate(const QList<T *> &objects)
+    {
+        return runModels("bulkCreate", [&](BulkOperations &ops) { return ops.bulkCreate(objects); });
+    }
+    /*! As BulkOperations::bulkSave(): creates the new objects and merges the dirty fields of the
+        stored ones; otherwise as bulkCreate() here. */
+    template<typename T>
+    BulkResult bulkSave(const QList<QSharedPointer<T>> &objects)
+    {
+        return runModels("bulkSave", [&](BulkOperations &ops) { return ops.bulkSave(objects); });
+    }
+    /*! bulkSave() of raw pointers (not owned). */
+    template<typename T>
+    BulkResult bulkSave(const QList<T *> &objects)
+    {
+        return runModels("bulkSave", [&](BulkOperations &ops) { return ops.bulkSave(objects); });
+    }
+
     /*! Thread-safe: stops the running call from another thread, as BulkOperations::cancel(). */
     void cancel();
 
 private:
     BulkResult run(std::shared_ptr<BulkJob> job);
+    BulkResult runModels(const char *call, const std::function<QFuture<BulkResult>(BulkOperations &)> &start);
     std::shared_ptr<BulkJob> makeJob(int op, const BulkSource &source);
 
     QPointer<Connection> m_connection;
@@ -77,6 +111,7 @@ private:
     std::function<void(qint64, qint64)> m_progress;
     QMutex m_mutex;
     std::shared_ptr<BulkJob> m_current;
+    QPointer<BulkOperations> m_currentModels; // set while runModels() runs, under m_mutex
 };
 
 } // namespace SurrealQt

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <SurrealQt/connectionpool.h>
+#include <SurrealQt/syncconnection.h>
 
 #include <type_traits>
 
@@ -9,8 +10,8 @@ namespace SurrealQt {
 /*! The blocking twin of ConnectionPool's own calls (the Python seed's SyncConnectionPool), for
     worker threads and console tools: each call blocks the calling thread until it is done and
     throws SurrealQt::Exception on failure. It refuses to run on the connection's I/O thread, and
-    blocking the GUI thread with it freezes the GUI. The requests themselves go through the
-    Connection's ...Sync calls. It does not own the pool. */
+    blocking the GUI thread with it freezes the GUI. The blocking form of the requests themselves
+    is SyncConnection. It does not own the pool. */
 class SURREALQT_EXPORT SyncConnectionPool
 {
 public:
@@ -25,7 +26,8 @@ public:
     [[nodiscard]] ConnectionPool::Handle acquire();
 
     /*! Runs fn with an acquired socket and returns what it returns; the socket is released when
-        fn returns or throws. fn blocks too, e.g. [](Connection *c) { return c->querySync(...); }. */
+        fn returns or throws. fn blocks too, e.g. [](Connection *c) { return SyncConnection(c).query(...); }.
+     */
     template<typename F>
     auto executeWithConnection(F &&fn) -> std::invoke_result_t<F, Connection *>
     {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <SurrealQt/singleconnection.h>
+#include <SurrealQt/syncconnection.h>
 
 #include <functional>
 
@@ -21,8 +22,9 @@ public:
 
     /*! Runs fn and runs it again, after a backoff sleep in the calling thread, while it throws a
         retryable error (dropped connection, timeout, transaction conflict), up to the
-        connection's maxRetries(). fn blocks too, e.g. [](Connection *c) { return c->selectSync(id); }.
-        Needs no event loop in the calling thread. Only pass operations that are safe to repeat. */
+        connection's maxRetries(). fn blocks too, e.g. [](Connection *c) { return
+       QVariant(SyncConnection(c).select(id)); }. Needs no event loop in the calling thread. Only pass
+       operations that are safe to repeat. */
     QVariant executeWithRetry(const std::function<QVariant(Connection *)> &fn);
     /*! Waits until the socket is connected and signed in; throws after its retries. */
     void ensureConnected();

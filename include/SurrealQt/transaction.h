@@ -1,17 +1,32 @@
 #pragma once
 
-#include <SurrealQt/connection.h>
+#include <SurrealQt/queryinterface.h>
+
+#include <QtCore/QUuid>
 
 #include <memory>
 
 namespace SurrealQt {
 
-/*! An interactive transaction on one WebSocket (SurrealDB 3 begin/commit/cancel).
+class RpcClient;
+
+/*!
+    \class SurrealQt::Transaction
+    \brief An interactive transaction on one WebSocket (SurrealDB 3 begin/commit/cancel), made
+    by Connection::transaction().
+
+    It offers the QueryInterface only: query() and the record calls SurrealDB 3 runs inside a
+    transaction. update, patch, relate and run are not there (SurrealDB 3.0 would commit them on
+    their own; call() refuses them by name with a Validation error): use query() with the
+    statement instead. Session changes, live queries, channels and nested transactions are not
+    there either.
+
     Calls made on it run inside the transaction, one after another in call order: each is sent
     when the previous one (and 'begin') was answered, so a read sees the writes made before it.
-    SurrealDB 3.0 ignores the transaction for update, patch, relate and run (they would
-    commit on their own), so those are refused here with a Validation error: use query(). */
-class SURREALQT_EXPORT Transaction : public Connection
+    Owned by the parent given to Connection::transaction() (or by you); destroying it before
+    commit() cancels the transaction. Futures finish on the I/O thread (docs/threading.md).
+*/
+class SURREALQT_EXPORT Transaction : public QueryInterface
 {
     Q_OBJECT
 
@@ -23,16 +38,15 @@ public:
     /*! Queued behind every call made on the transaction so far, so it is sent once the last one
         was answered: the server never commits ahead of a statement. */
     QFuture<void> commit();
-    /*! Rolls the transaction back; queued behind every call made on it so far, like commit(). */
+    /*! Rolls the transaction back, after the calls made so far were answered. */
     QFuture<void> cancel();
-    /*! True once commit() or cancel() was called; later calls fail with a Validation error. */
+    /*! True once commit() or cancel() was called. */
     [[nodiscard]] bool isFinished() const;
     /*! Always true: transactions exist on WebSockets only. */
     [[nodiscard]] bool isWebSocket() const override { return true; }
 
 protected:
     QFuture<QVariant> execute(const RpcRequest &request) override;
-    RpcClient *pinClient() override;
 
 private:
     friend class Connection;

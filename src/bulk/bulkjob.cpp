@@ -197,7 +197,7 @@ void AdaptiveBatchSizer::decide()
 
 BulkJob::BulkJob(Connection *connection, Op op, const BulkOptions &options, BulkSource source,
                  Callbacks callbacks)
-    : m_connection(connection)
+    : m_connection(Internal::ConnectionLifeline::of(connection))
     , m_op(op)
     , m_options(options)
     , m_source(std::move(source))
@@ -206,11 +206,20 @@ BulkJob::BulkJob(Connection *connection, Op op, const BulkOptions &options, Bulk
 
 BulkJob::~BulkJob() = default;
 
+QFuture<QueryResult> BulkJob::sendQuery(const QString &text, const QVariantMap &vars) const
+{
+    QFuture<QueryResult> sent;
+    if (m_connection->use([&](Connection *c) { sent = c->query(text, vars); }))
+        return sent;
+    return QtFuture::makeExceptionalFuture<QueryResult>(
+        Exception(Error(Error::Kind::Cancelled, u"The connection is gone"_s)));
+}
+
 Error BulkJob::checkArguments() const
 {
     const QString where = u"bulk operation"_s;
     auto bad = [&](const QString &what) { return Error(Error::Kind::Validation, what, where); };
-    if (!m_connection)
+    if (!m_connection->isAlive())
         return bad(u"no connection"_s);
     if (m_source.isNull())
         return bad(u"no input: pass a list, a range or a generator"_s);
@@ -235,7 +244,9 @@ Error BulkJob::checkArguments() const
         if (e.isValid())
             return e;
     }
-    if (m_op == Op::Query && m_options.atomic && !m_connection->isWebSocket())
+    bool webSocket = false;
+    m_connection->use([&](Connection *c) { webSocket = c->isWebSocket(); });
+    if (m_op == Op::Query && m_options.atomic && !webSocket)
         return bad(u"an atomic bulkQuery needs interactive transactions, which need a WebSocket "
                    "connection (ws:// or wss://)"_s);
     return {};
@@ -254,8 +265,13 @@ QFuture<BulkResult> BulkJob::start()
         m_keyExpr = Internal::escapedFieldPath(m_keyField);
     if (m_op == Op::Upsert && m_keyField != u"id") {
         auto self = shared_from_this();
-        Internal::ensureKeyFieldIndexed(m_connection, Table(m_table), m_keyField, m_options.createKeyIndex)
-            .then(QtFuture::Launch::Sync, [self] { self->begin(); })
+        QFuture<void> indexed = QtFuture::makeExceptionalFuture<void>(
+            Exception(Error(Error::Kind::Cancelled, u"The connection is gone"_s)));
+        m_connection->use([&](Connection *c) {
+            indexed =
+                Internal::ensureKeyFieldIndexed(c, Table(m_table), m_keyField, m_options.createKeyIndex);
+        });
+        indexed.then(QtFuture::Launch::Sync, [self] { self->begin(); })
             .onFailed([self](const Exception &e) {
                 QMutexLocker lock(&self->m_mutex);
                 self->m_finished = true;
@@ -480,7 +496,7 @@ void BulkJob::send(const BatchPtr &batch)
         complete(batch);
         return;
     }
-    if (!m_connection) {
+    if (!m_connection->isAlive()) {
         failPending(batch, Status::Failed, Error(Error::Kind::Cancelled, u"The connection is gone"_s));
         complete(batch);
         return;
@@ -562,7 +578,7 @@ void BulkJob::send(const BatchPtr &batch)
     }
 
     auto self = shared_from_this();
-    m_connection->query(text, vars)
+    sendQuery(text, vars)
         .then(QtFuture::Launch::Sync,
               [self, batch](const QueryResult &reply) { self->onReply(batch, reply); })
         .onFailed([self, batch](const Exception &e) { self->onFailure(batch, e.error()); })
@@ -748,11 +764,8 @@ void BulkJob::sendQueries(const BatchPtr &batch)
     gather->remaining = int(pendingIdx.size());
 
     QPointer<Transaction> txn;
-    Connection *target = m_connection;
-    if (m_options.atomic) {
-        txn = m_connection->transaction();
-        target = txn;
-    }
+    if (m_options.atomic)
+        m_connection->use([&](Connection *c) { txn = c->transaction(); });
     auto self = shared_from_this();
     auto settle = [self, batch, gather, txn]() {
         // Every query of the batch answered: decide per item.
@@ -891,7 +904,7 @@ void BulkJob::sendQueries(const BatchPtr &batch)
     }
     for (int i : std::as_const(pendingIdx)) {
         const auto q = batch->items[i].wire.value<BulkQuery>();
-        QFuture<QueryResult> f = target->query(q.surrealql, q.vars);
+        QFuture<QueryResult> f = txn ? txn->query(q.surrealql, q.vars) : sendQuery(q.surrealql, q.vars);
         {
             QMutexLocker lock(&gather->mutex);
             gather->futures.append({i, f});
@@ -978,12 +991,12 @@ void BulkJob::recheckInserted(const BatchPtr &batch)
             pendingIdx.append(i);
             ids.append(batch->items[i].wire.toMap().value(u"id"_s));
         }
-    if (pendingIdx.isEmpty() || !m_connection) {
+    if (pendingIdx.isEmpty() || !m_connection->isAlive()) {
         send(batch);
         return;
     }
     auto self = shared_from_this();
-    m_connection->query(u"SELECT * FROM $ids"_s, {{u"ids"_s, ids}})
+    sendQuery(u"SELECT * FROM $ids"_s, {{u"ids"_s, ids}})
         .then(QtFuture::Launch::Sync,
               [self, batch, pendingIdx](const QueryResult &reply) {
                   if (reply.isEmpty() || !reply.at(0).isOk()) {

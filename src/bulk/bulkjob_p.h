@@ -8,6 +8,8 @@
 // m_mutex; a batch is touched only by its own chain of continuations. Requests are never sent
 // while m_mutex is held, because a future that fails at once runs its continuation inline.
 
+#include "connection/connectionlifeline_p.h"
+
 #include <SurrealQt/bulkoptions.h>
 #include <SurrealQt/bulkresult.h>
 #include <SurrealQt/bulksource.h>
@@ -130,7 +132,12 @@ private:
     void finishLocked();
     [[nodiscard]] QString describe(const BatchPtr &batch) const;
 
-    QPointer<Connection> m_connection;
+    // Sends through the connection if it still lives; otherwise a future failed with Cancelled.
+    [[nodiscard]] QFuture<QueryResult> sendQuery(const QString &text, const QVariantMap &vars) const;
+
+    // Read on the I/O thread, where a QPointer raced with the owner deleting the connection
+    // (see connection/connectionlifeline_p.h).
+    std::shared_ptr<Internal::ConnectionLifeline> m_connection;
     Op m_op;
     BulkOptions m_options;
     BulkSource m_source;

@@ -3,6 +3,9 @@
 
 #include <SurrealQt/syncbulkoperations.h>
 
+#include <QtCore/QEventLoop>
+#include <QtCore/QFutureWatcher>
+
 namespace SurrealQt {
 
 SyncBulkOperations::SyncBulkOperations(Connection *connection, const BulkOptions &options)
@@ -41,11 +44,50 @@ BulkResult SyncBulkOperations::run(std::shared_ptr<BulkJob> job)
     return result;
 }
 
+// BulkOperations touches the objects in its own thread, through posted events: it is made here,
+// in the calling thread (the objects' thread), and a local event loop delivers those events
+// while the job runs, so the calling thread needs no loop of its own.
+BulkResult SyncBulkOperations::runModels(const char *call,
+                                         const std::function<QFuture<BulkResult>(BulkOperations &)> &start)
+{
+    refuseOnIoThread(call);
+    BulkOperations ops(m_connection, m_options);
+    if (m_progress)
+        QObject::connect(&ops, &BulkOperations::progress, &ops,
+                         [this](qint64 done, qint64 total) { m_progress(done, total); });
+    {
+        QMutexLocker lock(&m_mutex);
+        m_currentModels = &ops;
+    }
+    struct Clear
+    {
+        SyncBulkOperations *self;
+        ~Clear()
+        {
+            QMutexLocker lock(&self->m_mutex);
+            self->m_currentModels = nullptr;
+        }
+    } clear{this};
+    QFuture<BulkResult> future = start(ops);
+    if (!future.isFinished()) {
+        QEventLoop loop;
+        QFutureWatcher<BulkResult> watcher;
+        QObject::connect(&watcher, &QFutureWatcherBase::finished, &loop, &QEventLoop::quit);
+        watcher.setFuture(future);
+        if (!future.isFinished())
+            loop.exec();
+    }
+    return waitFor(future, call);
+}
+
 void SyncBulkOperations::cancel()
 {
     QMutexLocker lock(&m_mutex);
     if (m_current)
         m_current->cancel();
+    // The model call's BulkOperations lives in the calling thread: cancelled there, queued.
+    if (m_currentModels)
+        QMetaObject::invokeMethod(m_currentModels.data(), &BulkOperations::cancel, Qt::QueuedConnection);
 }
 
 BulkResult SyncBulkOperations::bulkInsert(const QString &table, const BulkSource &records)

@@ -156,10 +156,9 @@ struct LiveRelease
 };
 } // namespace
 
-Channel::Channel(RpcClient *client, bool sharedSocket, QObject *parent)
-    : Connection(parent)
+Channel::Channel(RpcClient *client, QObject *parent)
+    : RequestInterface(parent)
     , d(std::make_shared<SerialQueue>(client))
-    , m_sharedSocket(sharedSocket)
 {}
 
 Channel::~Channel()
@@ -182,10 +181,12 @@ QFuture<QVariant> Channel::execute(const RpcRequest &request)
 {
     QFuture<QVariant> future;
     const RpcReplyPtr reply = RpcReply::forPromise(&future);
-    if (m_sharedSocket && request.options.session.isNull() && RpcClient::isStateChanging(request.method)) {
+    // The session belongs to the connection (on a pool, to every socket of it): changed through
+    // a channel, by name, it would change one socket's session behind the connection's back.
+    if (request.options.session.isNull() && RpcClient::isStateChanging(request.method)) {
         reply->fail(Error(Error::Kind::Validation,
-                          u"'%1' on a channel would change the session of one socket of the pool only; "
-                          "call it on the manager's connection()"_s.arg(request.method),
+                          u"'%1' on a channel would change the session of its socket only (on a pool: of one "
+                          "socket of the pool); call it on the manager's connection()"_s.arg(request.method),
                           request.method));
         return future;
     }

@@ -1,5 +1,6 @@
 #include <SurrealQt/connectionpool.h>
 
+#include "connectionlifeline_p.h"
 #include "core/logging_p.h"
 #include "core/postbox_p.h"
 #include "rpcclient_p.h"
@@ -152,6 +153,8 @@ ConnectionPool::ConnectionPool(const QList<Connection *> &connections, QObject *
 
 ConnectionPool::~ConnectionPool()
 {
+    // First: a bulk job or cursor calling in from the I/O thread finishes or sees it gone.
+    Internal::ConnectionLifeline::close(this);
     d->close();
 }
 

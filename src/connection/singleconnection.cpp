@@ -1,5 +1,6 @@
 #include <SurrealQt/singleconnection.h>
 
+#include "connectionlifeline_p.h"
 #include "core/postbox_p.h"
 #include "rpcclient_p.h"
 
@@ -22,7 +23,11 @@ SingleConnection::SingleConnection(Connection *connection, QObject *parent)
     : SingleConnection(clientOf(connection), parent)
 {}
 
-SingleConnection::~SingleConnection() = default;
+SingleConnection::~SingleConnection()
+{
+    // First: a bulk job or cursor calling in from the I/O thread finishes or sees it gone.
+    Internal::ConnectionLifeline::close(this);
+}
 
 RpcClient *SingleConnection::clientOf(Connection *connection)
 {

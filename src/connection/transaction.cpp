@@ -71,7 +71,7 @@ public:
 };
 
 Transaction::Transaction(RpcClient *client, QObject *parent)
-    : Connection(parent)
+    : QueryInterface(parent)
     , d(std::make_shared<TransactionState>())
 {
     d->queue = std::make_shared<SerialQueue>(client);
@@ -179,11 +179,6 @@ QFuture<QVariant> Transaction::execute(const RpcRequest &request)
         request, reply, [state](RpcRequest &r) { return state->stamp(r); },
         [state](const Error &e) { state->noteFailure(e); });
     return future;
-}
-
-RpcClient *Transaction::pinClient()
-{
-    return d->queue->client();
 }
 
 QFuture<void> Transaction::commit()

@@ -1,5 +1,6 @@
 #include <SurrealQt/pagecursor.h>
 
+#include "connection/connectionlifeline_p.h"
 #include "connection/syncwait_p.h"
 #include "validation_p.h"
 
@@ -18,7 +19,9 @@ namespace SurrealQt {
 class PageCursorData : public QSharedData
 {
 public:
-    QPointer<Connection> connection;
+    // Read on the I/O thread by the continuations of a page: a QPointer there raced with the
+    // owner deleting the connection (see connectionlifeline_p.h).
+    std::shared_ptr<Internal::ConnectionLifeline> connection;
     Table table;
     Error constructionError;
     int pageSize = 100;
@@ -37,6 +40,16 @@ public:
     QVariant lastValue;
 
     [[nodiscard]] bool byId() const { return field == u"id"; }
+    [[nodiscard]] bool hasConnection() const { return connection && connection->isAlive(); }
+    // Sends through the connection if it still lives; otherwise a future failed with Cancelled.
+    [[nodiscard]] QFuture<QueryResult> query(const QString &sql, const QVariantMap &vars) const
+    {
+        QFuture<QueryResult> sent;
+        if (connection && connection->use([&](Connection *c) { sent = c->query(sql, vars); }))
+            return sent;
+        return QtFuture::makeExceptionalFuture<QueryResult>(
+            Exception(Error(Error::Kind::Cancelled, u"The connection is gone"_s, u"PageCursor"_s)));
+    }
     [[nodiscard]] QString whereAnd(const QString &more) const
     {
         if (condition.isEmpty())
@@ -130,7 +143,7 @@ QFuture<Page> PageCursorRunner::detectStrategy(PageCursor cursor)
 {
     const PageCursorData *d = data(cursor);
     const QString ctx = context(d);
-    return d->connection->query(u"INFO FOR TABLE $pc_tbname STRUCTURE"_s, {{u"pc_tbname"_s, d->table.name()}})
+    return d->query(u"INFO FOR TABLE $pc_tbname STRUCTURE"_s, {{u"pc_tbname"_s, d->table.name()}})
         .then(QtFuture::Launch::Sync,
               [cursor, ctx](const QueryResult &result) mutable {
                   const QVariantList indexes = checkedLast(result, ctx).toMap().value(u"indexes"_s).toList();
@@ -168,7 +181,7 @@ QFuture<Page> PageCursorRunner::keyRange(PageCursor cursor, QVariantList collect
         vars.insert(u"pc_n"_s, needed);
         const QString sql =
             u"SELECT * FROM $pc_range"_s + d->whereAnd({}) + u" ORDER BY id DESC LIMIT $pc_n"_s;
-        return d->connection->query(sql, vars).then(
+        return d->query(sql, vars).then(
             QtFuture::Launch::Sync, [cursor, collected, needed, ctx](const QueryResult &result) mutable {
                 const QVariantList rows = checkedLast(result, ctx).toList();
                 collected += rows;
@@ -177,7 +190,7 @@ QFuture<Page> PageCursorRunner::keyRange(PageCursor cursor, QVariantList collect
     }
     if (d->condition.isEmpty()) {
         vars.insert(u"pc_n"_s, needed);
-        return d->connection->query(u"SELECT * FROM type::record($pc_range) LIMIT $pc_n"_s, vars)
+        return d->query(u"SELECT * FROM type::record($pc_range) LIMIT $pc_n"_s, vars)
             .then(QtFuture::Launch::Sync,
                   [cursor, collected, needed, ctx](const QueryResult &result) mutable {
                       const QVariantList rows = checkedLast(result, ctx).toList();
@@ -193,7 +206,7 @@ QFuture<Page> PageCursorRunner::keyRange(PageCursor cursor, QVariantList collect
     const QString sql = u"LET $pc_w = (SELECT * FROM type::record($pc_range) LIMIT $pc_window);\n"
                         "RETURN { rows: (SELECT * FROM $pc_w"_s +
                         d->whereAnd({}) + u"), scanned: array::len($pc_w), last: array::last($pc_w).id };"_s;
-    return d->connection->query(sql, vars)
+    return d->query(sql, vars)
         .then(QtFuture::Launch::Sync,
               [cursor, collected, needed, window, ctx](const QueryResult &result) mutable -> QFuture<Page> {
                   const QVariantMap reply = checkedLast(result, ctx).toMap();
@@ -253,11 +266,10 @@ QFuture<Page> PageCursorRunner::indexedField(PageCursor cursor)
     }
     const QString ctx = context(d);
     const int n = d->pageSize;
-    return d->connection->query(sql, vars).then(
-        QtFuture::Launch::Sync, [cursor, n, ctx](const QueryResult &result) {
-            const QVariantList rows = checkedLast(result, ctx).toList();
-            return Page{rows, advanced(cursor, rows, rows.size() < n)};
-        });
+    return d->query(sql, vars).then(QtFuture::Launch::Sync, [cursor, n, ctx](const QueryResult &result) {
+        const QVariantList rows = checkedLast(result, ctx).toList();
+        return Page{rows, advanced(cursor, rows, rows.size() < n)};
+    });
 }
 
 QFuture<Page> PageCursorRunner::offset(PageCursor cursor)
@@ -272,11 +284,10 @@ QFuture<Page> PageCursorRunner::offset(PageCursor cursor)
                         u" LIMIT $pc_n START $pc_start"_s;
     const QString ctx = context(d);
     const int n = d->pageSize;
-    return d->connection->query(sql, vars).then(
-        QtFuture::Launch::Sync, [cursor, n, ctx](const QueryResult &result) {
-            const QVariantList rows = checkedLast(result, ctx).toList();
-            return Page{rows, advanced(cursor, rows, rows.size() < n)};
-        });
+    return d->query(sql, vars).then(QtFuture::Launch::Sync, [cursor, n, ctx](const QueryResult &result) {
+        const QVariantList rows = checkedLast(result, ctx).toList();
+        return Page{rows, advanced(cursor, rows, rows.size() < n)};
+    });
 }
 
 PageCursor::PageCursor()
@@ -289,7 +300,7 @@ PageCursor::PageCursor()
 PageCursor::PageCursor(Connection *connection, const Table &table, int pageSize)
     : d(new PageCursorData)
 {
-    d->connection = connection;
+    d->connection = Internal::ConnectionLifeline::of(connection);
     d->table = table;
     d->pageSize = pageSize;
     d->constructionError = Internal::checkTable(table, u"PageCursor"_s);
@@ -377,7 +388,7 @@ Error PageCursor::validationError() const
     const QString ctx = u"PageCursor"_s;
     if (d->constructionError.isValid())
         return d->constructionError;
-    if (!d->connection)
+    if (!d->hasConnection())
         return Error(Error::Kind::Validation, u"The cursor has no connection (or it was destroyed)"_s, ctx);
     if (d->pageSize < 1)
         return Error(Error::Kind::Validation, u"The page size must be at least 1, not %1"_s.arg(d->pageSize),

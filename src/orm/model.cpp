@@ -6,6 +6,7 @@
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/exception.h>
 #include <SurrealQt/model.h>
+#include <SurrealQt/syncconnection.h>
 #include <SurrealQt/values.h>
 
 #include <QtCore/QDateTime>
@@ -323,7 +324,7 @@ public:
             return;
         }
         try {
-            finish(m, plan, c->querySync(plan.text, plan.vars));
+            finish(m, plan, SyncConnection(c).query(plan.text, plan.vars));
         } catch (const Exception &e) {
             Q_EMIT m->errorOccurred(e.error());
             throw;

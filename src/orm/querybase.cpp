@@ -7,6 +7,7 @@
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/model.h>
 #include <SurrealQt/querybase.h>
+#include <SurrealQt/syncconnection.h>
 #include <SurrealQt/values.h>
 
 #include <QtCore/QPointer>
@@ -184,7 +185,7 @@ auto runSync(const QueryBase &q, const CompiledQuery &c, F interpret)
         throw Exception(
             Error(Error::Kind::Model, u"%1 has no connection: pass one to objects() or set a default "
                                       "connection"_s.arg(q.modelInfo().className())));
-    return interpret(conn->querySync(c.text, c.vars));
+    return interpret(SyncConnection(conn).query(c.text, c.vars));
 }
 
 qint64 countOf(const QueryResult &r)

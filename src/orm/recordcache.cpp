@@ -8,6 +8,7 @@
 #include <SurrealQt/livequery.h>
 #include <SurrealQt/model.h>
 #include <SurrealQt/recordcache.h>
+#include <SurrealQt/syncconnection.h>
 
 #include <QtCore/QEventLoop>
 #include <QtCore/QFutureWatcher>
@@ -184,7 +185,8 @@ QVariantMap RecordCache::getSync(const RecordId &id)
     if (!conn)
         throw Exception(noConnection());
     const quint64 epoch = epochOf(id.table());
-    const QVariantMap record = firstRow(conn->querySync(selectOne, {{u"id"_s, QVariant::fromValue(id)}}));
+    const QVariantMap record =
+        firstRow(SyncConnection(conn).query(selectOne, {{u"id"_s, QVariant::fromValue(id)}}));
     // Notifications are delivered through this thread's event loop, which did not run while
     // blocking; one that arrived meanwhile is applied later and replaces or evicts this value.
     storeIfCurrent(id, record, epoch);

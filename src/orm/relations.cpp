@@ -8,6 +8,7 @@
 #include <SurrealQt/exception.h>
 #include <SurrealQt/recordcache.h>
 #include <SurrealQt/relations.h>
+#include <SurrealQt/syncconnection.h>
 #include <SurrealQt/values.h>
 
 #include <QtCore/QRegularExpression>
@@ -136,7 +137,7 @@ auto sendSync(Connection *conn, const QString &what, const Statement &s, F inter
         throw Exception(s.error);
     if (!conn)
         throw Exception(noConnection(what));
-    return interpret(conn->querySync(s.text, s.vars));
+    return interpret(SyncConnection(conn).query(s.text, s.vars));
 }
 
 Statement relateStatement(const RecordId &from, const QString &edge, const RecordId &to,

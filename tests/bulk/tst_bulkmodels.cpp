@@ -11,11 +11,14 @@
 #include <SurrealQt/bulkoperations.h>
 #include <SurrealQt/connection.h>
 #include <SurrealQt/databasemanager.h>
+#include <SurrealQt/syncbulkoperations.h>
+#include <SurrealQt/syncconnection.h>
 
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
 #include <memory>
+#include <thread>
 
 using namespace SurrealQt;
 using namespace Qt::StringLiterals;
@@ -35,7 +38,8 @@ QSharedPointer<User> newUser(int i)
 
 qint64 countOf(Connection *c, const QString &filter = u"true"_s)
 {
-    const QueryResult r = c->querySync(u"SELECT count() AS n FROM user WHERE "_s + filter + u" GROUP ALL"_s);
+    const QueryResult r =
+        SyncConnection(c).query(u"SELECT count() AS n FROM user WHERE "_s + filter + u" GROUP ALL"_s);
     const QVariantList rows = r.value(0).toList();
     return rows.isEmpty() ? 0 : rows.first().toMap().value(u"n"_s).toLongLong();
 }
@@ -69,8 +73,8 @@ private Q_SLOTS:
 
     void init()
     {
-        c()->querySync(u"REMOVE TABLE IF EXISTS user; DEFINE TABLE user SCHEMALESS;"
-                       "DEFINE INDEX user_email ON user FIELDS email UNIQUE;"_s);
+        SyncConnection(c()).query(u"REMOVE TABLE IF EXISTS user; DEFINE TABLE user SCHEMALESS;"
+                                  "DEFINE INDEX user_email ON user FIELDS email UNIQUE;"_s);
     }
 
     void bulkCreateWritesAndLoadsEveryObject()
@@ -118,7 +122,7 @@ private Q_SLOTS:
 
     void bulkCreateReportsEachFailureAtItsIndex()
     {
-        c()->querySync(u"CREATE user SET name = 'taken', email = 'u3@example.org', age = 1"_s);
+        SyncConnection(c()).query(u"CREATE user SET name = 'taken', email = 'u3@example.org', age = 1"_s);
         BulkOptions options;
         options.batchSize = 4;
         options.ignoreErrors = true;
@@ -180,8 +184,8 @@ private Q_SLOTS:
         BulkOperations bulk(c(), BulkOptions{.batchSize = 2, .ignoreErrors = true});
         QList<QSharedPointer<User>> first{newUser(1), newUser(2), newUser(3), newUser(4)};
         QVERIFY(resultOf(bulk.bulkCreate(first)).isOk());
-        c()->querySync(u"UPDATE user SET note = 'server side'"_s);
-        c()->querySync(u"DELETE $id"_s, {{u"id"_s, QVariant::fromValue(first[3]->id())}});
+        SyncConnection(c()).query(u"UPDATE user SET note = 'server side'"_s);
+        SyncConnection(c()).query(u"DELETE $id"_s, {{u"id"_s, QVariant::fromValue(first[3]->id())}});
 
         // Stored and changed, stored and unchanged, new, stored but deleted meanwhile, new.
         first[0]->setAge(40);
@@ -205,7 +209,7 @@ private Q_SLOTS:
 
         // The merge sent only the dirty field: the server-side field survives, and the object
         // was loaded from the stored record.
-        const QVariantMap row = c()->selectSync(first[0]->id());
+        const QVariantMap row = SyncConnection(c()).select(first[0]->id());
         QCOMPARE(row.value(u"age"_s).toInt(), 40);
         QCOMPARE(row.value(u"note"_s).toString(), u"server side"_s);
         QVERIFY(!first[0]->isDirty());
@@ -215,6 +219,52 @@ private Q_SLOTS:
         QCOMPARE(countOf(c()), 5);
         QCOMPARE(progress.last().at(0).toLongLong(), 5);
         QCOMPARE(progress.last().at(1).toLongLong(), 5);
+    }
+
+    // The blocking form, on a thread without an event loop (where the objects live): the same
+    // batches, progress and per-object results, and the objects loaded when it returns.
+    void syncBulkCreateAndSaveOnWorkerThread()
+    {
+        Connection *conn = c();
+        QStringList failures;
+        std::thread worker([conn, &failures] {
+            auto check = [&](bool ok, const QString &what) {
+                if (!ok)
+                    failures.append(what);
+            };
+            SyncBulkOperations sync(conn, BulkOptions{.batchSize = 7});
+            qint64 lastDone = -1;
+            qint64 calls = 0;
+            sync.setProgressCallback([&](qint64 done, qint64) {
+                lastDone = done;
+                ++calls;
+            });
+            QList<QSharedPointer<User>> users;
+            for (int i = 0; i < 30; ++i)
+                users.append(newUser(i));
+            const BulkResult created = sync.bulkCreate(users);
+            check(created.isOk() && created.total() == 30, u"bulkCreate: "_s + created.toError().toString());
+            check(calls >= 2 && lastDone == 30, u"progress %1 calls, last %2"_s.arg(calls).arg(lastDone));
+            for (const auto &u : std::as_const(users))
+                check(!u->isNew() && !u->isDirty() && u->createdAt().isValid(), u"object not loaded"_s);
+            users[0]->setAge(77);
+            QList<QSharedPointer<User>> mixed{users[0], users[1], newUser(100)};
+            const BulkResult saved = sync.bulkSave(mixed);
+            check(saved.isOk() && saved.total() == 3, u"bulkSave: "_s + saved.toError().toString());
+            check(!mixed[2]->isNew() && !users[0]->isDirty(), u"bulkSave objects not loaded"_s);
+            check(SyncConnection(conn).select(users[0]->id()).value(u"age"_s).toInt() == 77, u"merged age"_s);
+            // A call that cannot start throws, naming the object.
+            Error::Kind refused = Error::Kind::NoError;
+            try {
+                sync.bulkCreate(QList<QSharedPointer<User>>{users[2]}); // already stored
+            } catch (const Exception &e) {
+                refused = e.error().kind();
+            }
+            check(refused == Error::Kind::Validation, u"stored object refused"_s);
+        });
+        worker.join();
+        QVERIFY2(failures.isEmpty(), qPrintable(failures.join(u"; "_s)));
+        QCOMPARE(countOf(c()), 31);
     }
 
     void cleanupTestCase() { m_db.reset(); }

@@ -92,7 +92,8 @@ class TestContactsCli : public QObject
                            Credentials::root(TestServer::user(), TestServer::pass()));
         if (!settle(db.open()))
             return -2;
-        const QueryResult r = db.connection()->querySync(u"SELECT count() FROM contact GROUP ALL"_s);
+        const QueryResult r =
+            SyncConnection(db.connection()).query(u"SELECT count() FROM contact GROUP ALL"_s);
         if (!r.isOk()) {
             const QString error = r.firstError().message();
             if (error == u"The table 'contact' does not exist"_s)

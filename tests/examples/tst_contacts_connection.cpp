@@ -79,7 +79,8 @@ class TestContactsConnection : public QObject
                            Credentials::root(TestServer::user(), TestServer::pass()));
         if (!settle(db.open()))
             return -2;
-        const QueryResult r = db.connection()->querySync(u"SELECT count() FROM contact GROUP ALL"_s);
+        const QueryResult r =
+            SyncConnection(db.connection()).query(u"SELECT count() FROM contact GROUP ALL"_s);
         return r.isOk() ? r.last().toList().value(0).toMap().value(u"count"_s).toLongLong() : -1;
     }
 

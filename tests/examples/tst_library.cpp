@@ -38,7 +38,7 @@ class TestLibrary : public QObject
 
     QVariant query(const QString &surrealql, const QVariantMap &vars = {})
     {
-        const QueryResult r = m_other->connection()->querySync(surrealql, vars);
+        const QueryResult r = SyncConnection(m_other->connection()).query(surrealql, vars);
         if (!r.isOk())
             qWarning("%s", qPrintable(r.firstError().message()));
         return r.isOk() ? r.last() : QVariant();

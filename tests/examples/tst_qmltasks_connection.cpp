@@ -86,7 +86,7 @@ class TestQmlTasksConnection : public QObject
                            Credentials::root(TestServer::user(), TestServer::pass()));
         if (!settle(db.open()))
             return {};
-        return db.connection()->querySync(surrealql);
+        return SyncConnection(db.connection()).query(surrealql);
     }
 
 private Q_SLOTS:

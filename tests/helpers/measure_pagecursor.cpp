@@ -61,15 +61,16 @@ int main(int argc, char **argv)
     try {
         db.openSync();
         Connection *c = db.connection();
-        const QVariant count = c->querySync(u"DEFINE TABLE IF NOT EXISTS big SCHEMALESS;"
-                                            " SELECT count() FROM big GROUP ALL"_s)
+        const QVariant count = SyncConnection(c)
+                                   .query(u"DEFINE TABLE IF NOT EXISTS big SCHEMALESS;"
+                                          " SELECT count() FROM big GROUP ALL"_s)
                                    .last();
         if (count.toList().value(0).toMap().value(u"count"_s).toInt() != rows) {
             out << "filling " << rows << " rows...\n" << Qt::flush;
-            c->querySync(u"DELETE big; CREATE |big:1..=100000| SET name = rand::string(12),"
-                         " grp = rand::int(0, 9), score = rand::int(0, 999) RETURN NONE;"
-                         " DEFINE INDEX IF NOT EXISTS big_name ON big FIELDS name;"
-                         " DEFINE INDEX IF NOT EXISTS big_score ON big FIELDS score;"_s);
+            SyncConnection(c).query(u"DELETE big; CREATE |big:1..=100000| SET name = rand::string(12),"
+                                    " grp = rand::int(0, 9), score = rand::int(0, 999) RETURN NONE;"
+                                    " DEFINE INDEX IF NOT EXISTS big_name ON big FIELDS name;"
+                                    " DEFINE INDEX IF NOT EXISTS big_score ON big FIELDS score;"_s);
         }
         struct Case
         {

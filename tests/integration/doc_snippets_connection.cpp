@@ -82,8 +82,9 @@ void typedCalls(SurrealQt::DatabaseManager *db, QObject *self)
 // docs/connections.md "Sync twins"
 QVariantMap onWorkerThread(SurrealQt::Connection *c)
 {
-    c->mergeSync(SurrealQt::RecordId(u"person"_s, u"ann"_s), {{u"seen"_s, true}});
-    return c->selectSync(SurrealQt::RecordId(u"person"_s, u"ann"_s)); // throws SurrealQt::Exception
+    SurrealQt::SyncConnection(c).merge(SurrealQt::RecordId(u"person"_s, u"ann"_s), {{u"seen"_s, true}});
+    return SyncConnection(c).select(
+        SurrealQt::RecordId(u"person"_s, u"ann"_s)); // throws SurrealQt::Exception
 }
 
 // docs/connections.md "Session state"
@@ -225,13 +226,14 @@ void blocking(SurrealQt::DatabaseManager *db)
 {
     // On a worker thread or in a console tool, never on the GUI thread.
     SurrealQt::SyncConnectionPool pool(db->pool());
-    const qint64 n = pool.executeWithConnection(
-        [](SurrealQt::Connection *c) { return c->querySync(u"RETURN 41 + 1"_s).last().toLongLong(); });
+    const qint64 n = pool.executeWithConnection([](SurrealQt::Connection *c) {
+        return SurrealQt::SyncConnection(c).query(u"RETURN 41 + 1"_s).last().toLongLong();
+    });
     qDebug() << n;
     SurrealQt::SyncSingleConnection single(db->singleConnection());
     single.ensureConnected();
     const QVariant row = single.executeWithRetry([](SurrealQt::Connection *c) {
-        return QVariant(c->selectSync(SurrealQt::RecordId(u"person"_s, u"ann"_s)));
+        return QVariant(SurrealQt::SyncConnection(c).select(SurrealQt::RecordId(u"person"_s, u"ann"_s)));
     });
     qDebug() << row;
     pool.closeAll();
@@ -274,7 +276,7 @@ void errors(SurrealQt::DatabaseManager *db, QObject *self)
         });
 
     try {
-        db->connection()->querySync(u"SELEC oops"_s); // worker thread
+        SyncConnection(db->connection()).query(u"SELEC oops"_s); // worker thread
     } catch (const Exception &e) {
         // e.error().kind() == Error::Kind::Parse, e.what() == e.error().toString()
     }

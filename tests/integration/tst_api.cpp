@@ -282,7 +282,8 @@ private Q_SLOTS:
         auto m = makeManager(TestServer::url());
         AWAIT_VOID(m->open());
         std::unique_ptr<Channel> ch(m->connection()->channel());
-        const Error e = failureOf(ch->use(u"other"_s, u"other"_s));
+        // Channel has no use() at all; by name it is refused.
+        const Error e = failureOf(ch->call(u"use"_s, {u"other"_s, u"other"_s}));
         QCOMPARE(e.kind(), Error::Kind::Validation);
         QVERIFY2(e.message().contains(u"pool"_s), qPrintable(e.message()));
         QCOMPARE(AWAIT(ch->query(u"RETURN 1"_s)).value(0).toInt(), 1);
@@ -521,11 +522,11 @@ private Q_SLOTS:
         Connection *c = m->connection();
         const QString tb = TestServer::uniqueName("sync_");
         QFuture<QVariantMap> work = QtConcurrent::run([c, tb] {
-            c->createSync(RecordId(tb, 1), {{u"v"_s, 1}});
-            c->mergeSync(RecordId(tb, 1), {{u"w"_s, 2}});
-            c->letSync(u"x"_s, 5);
+            SyncConnection(c).create(RecordId(tb, 1), {{u"v"_s, 1}});
+            SyncConnection(c).merge(RecordId(tb, 1), {{u"w"_s, 2}});
+            SyncConnection(c).let(u"x"_s, 5);
             c->pingSync();
-            return c->selectSync(RecordId(tb, 1));
+            return SyncConnection(c).select(RecordId(tb, 1));
         });
         QVERIFY(settle(work));
         QCOMPARE(work.result().value(u"w"_s).toInt(), 2);

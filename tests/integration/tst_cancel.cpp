@@ -22,7 +22,8 @@ class tst_Cancel : public QObject
     // Calls on an ordered queue (a Channel or a Transaction) wait there behind a slow call. Three
     // of them are cancelled (query(), a typed call, raw call()): each would create a record.
     // The calls around them append to log:1 in the order the server ran them.
-    static void cancelQueuedCallsBehindSlowOne(Connection *ordered, Connection *check, const QString &what)
+    static void cancelQueuedCallsBehindSlowOne(QueryInterface *ordered, QueryInterface *check,
+                                               const QString &what)
     {
         const QString slowText = u"SLEEP 500ms; UPDATE log:1 SET seq += 1"_s;
         QFuture<QueryResult> slow = ordered->query(slowText);

@@ -98,13 +98,13 @@ bool syncRequest(Connection *c, int i, QString *why)
 {
     try {
         if (i % 2 == 0) {
-            const QueryResult r = c->querySync(u"RETURN $i"_s, {{u"i"_s, i}});
+            const QueryResult r = SyncConnection(c).query(u"RETURN $i"_s, {{u"i"_s, i}});
             if (!r.isOk() || r.last().toInt() != i) {
                 *why = u"wrong answer"_s;
                 return false;
             }
         } else {
-            const QVariantMap record = c->selectSync(RecordId(u"mem"_s, 1));
+            const QVariantMap record = SyncConnection(c).select(RecordId(u"mem"_s, 1));
             if (record.value(u"n"_s).toInt() != 1) {
                 *why = u"wrong record"_s;
                 return false;

@@ -169,7 +169,7 @@ private Q_SLOTS:
         QVERIFY(onThreadWithoutEventLoop([pool, &destroyedAtRelease, &answer] {
             SyncConnectionPool sync(pool);
             ConnectionPool::Handle h = sync.acquire();
-            answer = int(h->querySync(u"RETURN 11"_s).last().toLongLong());
+            answer = int(SyncConnection(h.get()).query(u"RETURN 11"_s).last().toLongLong());
             bool gone = false;
             QObject::connect(h.get(), &QObject::destroyed, [&gone] { gone = true; });
             h.release();
@@ -331,8 +331,9 @@ private Q_SLOTS:
         QVERIFY(onThreadWithoutEventLoop([&] {
             SyncConnectionPool sync(pool);
             for (int i = 0; i < 3; ++i) {
-                sessions << sync.executeWithConnection(
-                    [](Connection *c) { return c->querySync(u"RETURN session::id()"_s).last().toString(); });
+                sessions << sync.executeWithConnection([](Connection *c) {
+                    return SyncConnection(c).query(u"RETURN session::id()"_s).last().toString();
+                });
             }
             SyncSingleConnection syncSingle(single);
             syncSingle.ensureConnected();
@@ -341,11 +342,11 @@ private Q_SLOTS:
                 RequestOptions o;
                 // The first attempt times out (retryable), the second succeeds.
                 o.timeout = std::chrono::milliseconds(calls == 1 ? 100 : 5000);
-                return c->callSync(u"query"_s, {u"SLEEP 300ms; RETURN 'done'"_s}, o);
+                return SyncConnection(c).call(u"query"_s, {u"SLEEP 300ms; RETURN 'done'"_s}, o);
             });
             sync.closeAll();
             try {
-                pool->querySync(u"RETURN 1"_s);
+                SyncConnection(pool).query(u"RETURN 1"_s);
             } catch (const Exception &e) {
                 afterClose = QVariant::fromValue(e.error().kind()).toString();
             }

@@ -66,12 +66,12 @@ private:
 
     void seedUsers()
     {
-        c()->querySync(u"DELETE user"_s);
+        SyncConnection(c()).query(u"DELETE user"_s);
         makeUser(u"Ann"_s, 31, u"Oslo"_s, {u"admin"_s, u"dev"_s});
         makeUser(u"Bob"_s, 17, u"Bergen"_s, {u"dev"_s});
         makeUser(u"Cleo"_s, 45, u"Oslo"_s);
         // Raw rows: one without an email (isnull), created past the model's validation.
-        c()->querySync(
+        SyncConnection(c()).query(
             u"CREATE user CONTENT $d"_s,
             {{u"d"_s, QVariantMap{{u"name"_s, u"dan"_s}, {u"age"_s, 18}, {u"tags"_s, QVariantList{}}}}});
     }
@@ -88,7 +88,8 @@ private Q_SLOTS:
         m_other = std::make_unique<DatabaseManager>(
             TestServer::url(), ns, u"m"_s, Credentials::root(TestServer::user(), TestServer::pass()));
         m_other->openSync();
-        c()->querySync(u"DEFINE TABLE user SCHEMALESS; DEFINE INDEX user_age ON user FIELDS age;"_s);
+        SyncConnection(c()).query(
+            u"DEFINE TABLE user SCHEMALESS; DEFINE INDEX user_age ON user FIELDS age;"_s);
     }
 
     void createAndGet()
@@ -364,8 +365,9 @@ private Q_SLOTS:
         for (auto it = a.begin(); it != a.end(); ++it)
             QVERIFY2(b.value(it.key()) == it.value(), qPrintable(it.key()));
         QCOMPARE(b, a);
-        const QVariant raw =
-            c()->querySync(u"SELECT * FROM ONLY $id"_s, {{u"id"_s, QVariant::fromValue(e.id())}}).value(0);
+        const QVariant raw = SyncConnection(c())
+                                 .query(u"SELECT * FROM ONLY $id"_s, {{u"id"_s, QVariant::fromValue(e.id())}})
+                                 .value(0);
         QVERIFY(!raw.toMap().contains(u"nickname"_s));
         QCOMPARE(raw.toMap().value(u"price"_s).metaType(), QMetaType::fromType<Decimal>());
         QCOMPARE(raw.toMap().value(u"owner"_s).value<RecordId>(), owner->id());
@@ -388,7 +390,7 @@ private Q_SLOTS:
         AWAIT_VOID(u.save());
         u.setAge(33);
         u.saveSync();
-        c()->querySync(u"UPDATE $id SET age = 34"_s, {{u"id"_s, QVariant::fromValue(u.id())}});
+        SyncConnection(c()).query(u"UPDATE $id SET age = 34"_s, {{u"id"_s, QVariant::fromValue(u.id())}});
         AWAIT_VOID(u.refresh());
         u.refreshSync(); // unchanged: no age signal
         AWAIT_VOID(u.remove());
@@ -398,7 +400,7 @@ private Q_SLOTS:
         u.removeSync();
         // A write the server did not perform is an error, never "saved" or "removed".
         auto ghost = makeUser(u"Ghost"_s, 1);
-        c()->querySync(u"DELETE $id"_s, {{u"id"_s, QVariant::fromValue(ghost->id())}});
+        SyncConnection(c()).query(u"DELETE $id"_s, {{u"id"_s, QVariant::fromValue(ghost->id())}});
         QSignalSpy ghostSaved(ghost.get(), &Model::saved);
         QSignalSpy ghostRemoved(ghost.get(), &Model::removed);
         QCOMPARE(failureOf(ghost->remove()).kind(), Error::Kind::NotFound);
@@ -438,7 +440,7 @@ private Q_SLOTS:
 
     void pagingWholeTable()
     {
-        c()->querySync(u"DELETE user"_s);
+        SyncConnection(c()).query(u"DELETE user"_s);
         // Ids 1..250 inserted out of order, ages with ties.
         QVariantList rows;
         for (int i = 250; i >= 1; --i)
@@ -446,7 +448,7 @@ private Q_SLOTS:
                                     {u"name"_s, u"n%1"_s.arg(i)},
                                     {u"email"_s, u"e%1"_s.arg(i)},
                                     {u"age"_s, i % 7}});
-        c()->querySync(u"INSERT INTO user $rows"_s, {{u"rows"_s, rows}});
+        SyncConnection(c()).query(u"INSERT INTO user $rows"_s, {{u"rows"_s, rows}});
 
         // id; an indexed field with ties, both ways; a unique field; a field without an index.
         for (const QString &order : {QString(), u"-age"_s, u"age"_s, u"email"_s, u"name"_s}) {
@@ -491,24 +493,25 @@ private Q_SLOTS:
         const ConnectionOptions single{ConnectionOptions::Sockets::Single, 1};
         DatabaseManager admin(TestServer::url(), m_ns, db, root, single);
         admin.openSync();
-        admin.connection()->querySync(
-            u"DEFINE TABLE member SCHEMALESS PERMISSIONS FOR select WHERE id = $auth.id;"
-            "DEFINE ACCESS member ON DATABASE TYPE RECORD SIGNUP (CREATE member SET name = $name)"
-            " SIGNIN (SELECT * FROM member WHERE name = $name) DURATION FOR SESSION 1h;"
-            "DEFINE TABLE note SCHEMALESS PERMISSIONS FOR select WHERE owner = $auth.id OR shared = true,"
-            " FOR create, update, delete WHERE owner = $auth.id;"
-            "DEFINE TABLE doc SCHEMALESS PERMISSIONS FOR select FULL, FOR create, update, delete NONE;"
-            "CREATE note:theirs SET owner = member:other, text = 'keep', shared = true;"
-            "CREATE note:hidden SET owner = member:other, text = 'secret';"
-            "CREATE doc:locked SET body = 'b', version = 0;"_s);
+        SyncConnection(admin.connection())
+            .query(
+                u"DEFINE TABLE member SCHEMALESS PERMISSIONS FOR select WHERE id = $auth.id;"
+                "DEFINE ACCESS member ON DATABASE TYPE RECORD SIGNUP (CREATE member SET name = $name)"
+                " SIGNIN (SELECT * FROM member WHERE name = $name) DURATION FOR SESSION 1h;"
+                "DEFINE TABLE note SCHEMALESS PERMISSIONS FOR select WHERE owner = $auth.id OR shared = true,"
+                " FOR create, update, delete WHERE owner = $auth.id;"
+                "DEFINE TABLE doc SCHEMALESS PERMISSIONS FOR select FULL, FOR create, update, delete NONE;"
+                "CREATE note:theirs SET owner = member:other, text = 'keep', shared = true;"
+                "CREATE note:hidden SET owner = member:other, text = 'secret';"
+                "CREATE doc:locked SET body = 'b', version = 0;"_s);
         DatabaseManager user(TestServer::url(), m_ns, db, Credentials(), single);
-        user.connection()->signupSync(
-            Credentials::recordAccess(m_ns, db, u"member"_s, {{u"name"_s, u"zoe"_s}}));
+        SyncConnection(user.connection())
+            .signup(Credentials::recordAccess(m_ns, db, u"member"_s, {{u"name"_s, u"zoe"_s}}));
         Connection *zoe = user.connection();
         const auto keptText = [&](const QString &key) {
-            return admin.connection()
-                ->querySync(u"SELECT VALUE text FROM ONLY $id"_s,
-                            {{u"id"_s, QVariant::fromValue(RecordId(u"note"_s, key))}})
+            return SyncConnection(admin.connection())
+                .query(u"SELECT VALUE text FROM ONLY $id"_s,
+                       {{u"id"_s, QVariant::fromValue(RecordId(u"note"_s, key))}})
                 .value(0)
                 .toString();
         };
@@ -586,8 +589,12 @@ private Q_SLOTS:
         QCOMPARE(failureOf(locked->save()).kind(), Error::Kind::NotAllowed);
 
         // The owner's own note: every operation goes through, once each.
-        const RecordId me =
-            zoe->querySync(u"SELECT VALUE id FROM member"_s).value(0).toList().value(0).value<RecordId>();
+        const RecordId me = SyncConnection(zoe)
+                                .query(u"SELECT VALUE id FROM member"_s)
+                                .value(0)
+                                .toList()
+                                .value(0)
+                                .value<RecordId>();
         QVERIFY(me.isValid());
         Note mine;
         mine.setConnection(zoe);

@@ -68,12 +68,13 @@ private Q_SLOTS:
                                                  Credentials::root(TestServer::user(), TestServer::pass()));
         m_db->openSync();
         // user:42 has an integer key; user:⟨user:42⟩ is the record the old reading found instead.
-        const QueryResult setup = c()->querySync(u"CREATE user:42 SET name = 'int', email = 'i@x';"
-                                                 "CREATE user:⟨user:42⟩ SET name = 'text', email = 't@x';"
-                                                 "CREATE user:ann SET name = 'ann', email = 'a@x';"
-                                                 "CREATE user:⟨a b⟩ SET name = 'spaced', email = 's@x';"
-                                                 "CREATE user:⟨42⟩ SET name = 'digits', email = 'd@x';"
-                                                 "CREATE post:1 SET title = 'p';"_s);
+        const QueryResult setup =
+            SyncConnection(c()).query(u"CREATE user:42 SET name = 'int', email = 'i@x';"
+                                      "CREATE user:⟨user:42⟩ SET name = 'text', email = 't@x';"
+                                      "CREATE user:ann SET name = 'ann', email = 'a@x';"
+                                      "CREATE user:⟨a b⟩ SET name = 'spaced', email = 's@x';"
+                                      "CREATE user:⟨42⟩ SET name = 'digits', email = 'd@x';"
+                                      "CREATE post:1 SET title = 'p';"_s);
         QVERIFY2(setup.isOk(), qPrintable(setup.firstError().toString()));
     }
 
@@ -164,17 +165,19 @@ private Q_SLOTS:
         y.setName(u"y"_s);
         y.setEmail(u"y@x"_s);
         y.saveSync();
-        QCOMPARE(c()->selectSync(RecordId(u"user"_s, 43)).value(u"name"_s).toString(), u"y"_s);
+        QCOMPARE(SyncConnection(c()).select(RecordId(u"user"_s, 43)).value(u"name"_s).toString(), u"y"_s);
     }
 
     void connectionUntypedCallsParseRecordIdText()
     {
-        QCOMPARE(c()->selectSync(QVariant(u"user:42"_s)).toMap().value(u"name"_s).toString(), u"int"_s);
-        QCOMPARE(c()->selectSync(QVariant(u"user:⟨user:42⟩"_s)).toMap().value(u"name"_s).toString(),
-                 u"text"_s);
+        QCOMPARE(SyncConnection(c()).select(QVariant(u"user:42"_s)).toMap().value(u"name"_s).toString(),
+                 u"int"_s);
+        QCOMPARE(
+            SyncConnection(c()).select(QVariant(u"user:⟨user:42⟩"_s)).toMap().value(u"name"_s).toString(),
+            u"text"_s);
         // A plain name is a table.
-        QVERIFY(c()->selectSync(QVariant(u"post"_s)).toList().size() == 1);
-        const Error e = thrownBy([&] { (void)c()->selectSync(QVariant(u"user:a b"_s)); });
+        QVERIFY(SyncConnection(c()).select(QVariant(u"post"_s)).toList().size() == 1);
+        const Error e = thrownBy([&] { (void)SyncConnection(c()).select(QVariant(u"user:a b"_s)); });
         QCOMPARE(e.kind(), Error::Kind::Validation);
     }
 
@@ -202,7 +205,7 @@ private Q_SLOTS:
                 h.upsertMany(u"user"_s, QVariantList{QVariantMap{{u"id"_s, u"post:9"_s}}}, u"id"_s);
             }),
             u"post:9"_s);
-        QVERIFY(c()->selectSync(Table(u"post"_s)).size() == 1); // nothing written to post
+        QVERIFY(SyncConnection(c()).select(Table(u"post"_s)).size() == 1); // nothing written to post
 
         // A record id as text: parsed, whatever the call.
         QCOMPARE(h.deleteOne(u"user:77"_s).value(u"name"_s).toString(), u"i"_s);

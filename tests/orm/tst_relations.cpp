@@ -71,7 +71,7 @@ private Q_SLOTS:
         m_other = std::make_unique<DatabaseManager>(
             TestServer::url(), ns, u"r"_s, Credentials::root(TestServer::user(), TestServer::pass()));
         m_other->openSync();
-        c()->querySync(u"DEFINE TABLE user SCHEMALESS; DEFINE TABLE post SCHEMALESS;"_s);
+        SyncConnection(c()).query(u"DEFINE TABLE user SCHEMALESS; DEFINE TABLE post SCHEMALESS;"_s);
     }
 
     void relateAndTraverseBothWays()
@@ -225,8 +225,8 @@ private Q_SLOTS:
 
         // The records came in the same reply: deleting the authors afterwards changes nothing
         // in the result already held, and a sync fetch now finds no linked records.
-        c()->querySync(u"DELETE $a, $b"_s,
-                       {{u"a"_s, QVariant::fromValue(eve->id())}, {u"b"_s, QVariant::fromValue(fay->id())}});
+        SyncConnection(c()).query(u"DELETE $a, $b"_s, {{u"a"_s, QVariant::fromValue(eve->id())},
+                                                       {u"b"_s, QVariant::fromValue(fay->id())}});
         QCOMPARE(r.record(eve->id()).value(u"name"_s).toString(), u"Eve"_s);
         const auto after = rel.fetchSync(query, {u"author"_s});
         QCOMPARE(after.items.size(), 4);
@@ -241,7 +241,7 @@ private Q_SLOTS:
     // lookups and validation know the list's target table.
     void listsOfLinks()
     {
-        c()->querySync(u"DEFINE TABLE team SCHEMALESS;"_s);
+        SyncConnection(c()).query(u"DEFINE TABLE team SCHEMALESS;"_s);
         const FieldInfo members = ModelInfo::of<Team>().field(u"members"_s);
         QVERIFY(members.isLinkList());
         QCOMPARE(members.surrealType(), u"array<record<user>>"_s);
@@ -325,8 +325,9 @@ private Q_SLOTS:
 
         // A second client renames Gus: the live notification replaces the cached record.
         QSignalSpy changed(&cache, &RecordCache::recordChanged);
-        m_other->connection()->querySync(u"UPDATE $id SET name = $n"_s,
-                                         {{u"id"_s, QVariant::fromValue(gus->id())}, {u"n"_s, u"Gustav"_s}});
+        SyncConnection(m_other->connection())
+            .query(u"UPDATE $id SET name = $n"_s,
+                   {{u"id"_s, QVariant::fromValue(gus->id())}, {u"n"_s, u"Gustav"_s}});
         QTRY_COMPARE_WITH_TIMEOUT(changed.size(), 1, 10000);
         QCOMPARE(changed.first().first().value<RecordId>(), gus->id());
         QCOMPARE(cache.cached(gus->id())->value(u"name"_s).toString(), u"Gustav"_s);
@@ -345,7 +346,8 @@ private Q_SLOTS:
 
         // The second client deletes Gus: evicted, and the cache reports it gone.
         QSignalSpy evicted(&cache, &RecordCache::recordEvicted);
-        m_other->connection()->querySync(u"DELETE $id"_s, {{u"id"_s, QVariant::fromValue(gus->id())}});
+        SyncConnection(m_other->connection())
+            .query(u"DELETE $id"_s, {{u"id"_s, QVariant::fromValue(gus->id())}});
         QTRY_COMPARE_WITH_TIMEOUT(evicted.size(), 1, 10000);
         QVERIFY(!cache.contains(gus->id()));
         QVERIFY(cache.getSync(gus->id()).isEmpty());
@@ -367,8 +369,8 @@ private Q_SLOTS:
         QVERIFY(cache.isWatched(Table(u"post"_s)));
         QCOMPARE(cache.getSync(post->id()).value(u"title"_s).toString(), u"Gus's"_s);
         QVERIFY(cache.contains(post->id()));
-        m_other->connection()->querySync(u"UPDATE $id SET title = 'renamed'"_s,
-                                         {{u"id"_s, QVariant::fromValue(post->id())}});
+        SyncConnection(m_other->connection())
+            .query(u"UPDATE $id SET title = 'renamed'"_s, {{u"id"_s, QVariant::fromValue(post->id())}});
         QTRY_COMPARE_WITH_TIMEOUT(cache.cached(post->id())->value(u"title"_s).toString(), u"renamed"_s,
                                   10000);
         cache.watchSync(Table(u"post"_s)); // twice is harmless

@@ -1,0 +1,182 @@
+#pragma once
+
+// Not public API. What the request calls of QueryInterface, RequestInterface and Connection
+// share: reply shapes, target checks, and QueryInterface::mapped().
+
+#include "rpcclient_p.h"
+
+#include <SurrealQt/exception.h>
+#include <SurrealQt/queryinterface.h>
+
+#include <QtCore/QPromise>
+
+#include <type_traits>
+
+namespace SurrealQt {
+namespace Calls {
+
+using namespace Qt::StringLiterals;
+
+// signin answers with a token, or with {access, refresh} for WITH REFRESH access methods.
+inline QString toText(const QVariant &value)
+{
+    if (value.metaType().id() == QMetaType::QVariantMap)
+        return value.toMap().value(u"access"_s).toString();
+    return value.toString();
+}
+
+inline void toVoid(const QVariant &) {}
+
+// The server answers a call on one record with the record, NONE, or (refused by permissions,
+// or on some methods) a list of zero or one record: callers get the map or an empty one.
+inline QVariantMap toRecord(const QVariant &value)
+{
+    if (value.metaType().id() == QMetaType::QVariantMap)
+        return value.toMap();
+    if (value.metaType().id() == QMetaType::QVariantList) {
+        const QVariantList list = value.toList();
+        return list.isEmpty() ? QVariantMap() : list.first().toMap();
+    }
+    return {};
+}
+
+inline QVariantList toRecords(const QVariant &value)
+{
+    if (value.metaType().id() == QMetaType::QVariantList)
+        return value.toList();
+    if (value.metaType().id() == QMetaType::QVariantMap)
+        return {value};
+    return {};
+}
+
+// Absent data is NONE on the wire, so the server treats it as "no content".
+inline QVariantList withOptional(QVariantList params, const QVariant &data)
+{
+    if (data.isValid())
+        params.append(data);
+    return params;
+}
+
+// For create() and relate() no data and an empty map store the same record, so an empty map is
+// left out; update() and upsert() always send theirs: there empty means "no fields".
+inline QVariantList withData(QVariantList params, const QVariantMap &data)
+{
+    if (!data.isEmpty())
+        params.append(data);
+    return params;
+}
+
+template<typename T>
+QFuture<T> failed(const Error &error)
+{
+    QPromise<T> promise;
+    promise.start();
+    promise.setException(Exception(error));
+    promise.finish();
+    return promise.future();
+}
+
+// A string where a table is expected names a table; one with a ':' would create or read a
+// table literally called "person:1" (the engine accepts that silently), so it is refused.
+inline Error checkTableName(const QString &name, const QString &method)
+{
+    if (name.isEmpty())
+        return Error(Error::Kind::Validation, u"No table given"_s, method);
+    if (name.contains(u':'))
+        return Error(Error::Kind::Validation,
+                     u"'%1' looks like a record id, but %2 expects a table here: pass "
+                     "SurrealQt::RecordId(table, key) (or RecordId::fromString(text)) to name one record, "
+                     "or SurrealQt::Table for a table"_s.arg(name, method),
+                     method);
+    return {};
+}
+
+// Where a record or a table is expected, text with a ':' is record-id text, read as
+// RecordId::fromString reads it everywhere ("person:1" is person:1); text that has a ':' but is
+// no record id is refused rather than sent as a table name. Other targets pass through.
+inline Error resolveTarget(QVariant *what, const QString &method)
+{
+    if (what->typeId() != QMetaType::QString || !what->toString().contains(u':'))
+        return {};
+    QString why;
+    const RecordId id = RecordId::fromString(what->toString(), &why);
+    if (!id.isValid())
+        return Error(Error::Kind::Validation,
+                     u"'%1' is neither a table name nor a record id (%2): pass SurrealQt::Table or "
+                     "SurrealQt::RecordId(table, key)"_s.arg(what->toString(), why),
+                     method);
+    *what = QVariant::fromValue(id);
+    return {};
+}
+
+inline Error checkTarget(const QVariant &what, const QString &method)
+{
+    if (what.metaType().id() == QMetaType::QString)
+        return checkTableName(what.toString(), method);
+    if (what.metaType() == QMetaType::fromType<Table>())
+        return checkTableName(what.value<Table>().name(), method);
+    if (what.metaType() == QMetaType::fromType<RecordId>() && !what.value<RecordId>().isValid())
+        return Error(Error::Kind::Validation, u"Invalid record id (empty table or unsupported key)"_s,
+                     method);
+    return {};
+}
+
+inline Error checkRecord(const RecordId &id, const QString &method)
+{
+    if (!id.isValid())
+        return Error(Error::Kind::Validation, u"Invalid record id (empty table or unsupported key)"_s,
+                     method);
+    return {};
+}
+
+inline QVariant v(const RecordId &id)
+{
+    return QVariant::fromValue(id);
+}
+
+inline QVariant v(const Table &table)
+{
+    return QVariant::fromValue(table);
+}
+
+} // namespace Calls
+
+// Qt 6.4 does not pass cancel() on a continuation's future back to the future it continues, so
+// a reply turned into another type is a promise of its own, and the request carries that
+// promise's future: the client drops the request unsent if it is cancelled while it waits. The
+// mapping runs inline where the reply finishes (the I/O thread): no watcher, no event, nothing
+// left in the caller's thread, which may have no event loop to clear it (a ...Sync call on a
+// worker). A request already sent finishes its future when its answer or timeout arrives.
+template<typename T, typename Map>
+QFuture<T> QueryInterface::mapped(const QString &method, const QVariantList &params,
+                                  const RequestOptions &options, Map map)
+{
+    auto promise = std::make_shared<QPromise<T>>();
+    promise->start();
+    QFuture<T> future = promise->future();
+    RpcRequest request{method, params, options};
+    request.callerFuture = QFuture<void>(future);
+    request.hasCallerFuture = true;
+    execute(request)
+        .then(QtFuture::Launch::Sync,
+              [promise, map = std::move(map)](QFuture<QVariant> done) {
+                  try {
+                      const QVariant value = done.result(); // rethrows the request's failure
+                      if constexpr (std::is_void_v<T>)
+                          map(value);
+                      else
+                          promise->addResult(map(value));
+                  } catch (...) {
+                      promise->setException(std::current_exception());
+                  }
+                  promise->finish();
+              })
+        .onCanceled([promise] {
+            // The request's own future was cancelled (a transport dropping it): the caller's follows.
+            promise->future().cancel();
+            promise->finish();
+        });
+    return future;
+}
+
+} // namespace SurrealQt

@@ -161,6 +161,8 @@ public:
     Q_INVOKABLE [[nodiscard]] QVariant recordId(int row) const;
     /*! The row holding recordId among the loaded rows, or -1. */
     Q_INVOKABLE [[nodiscard]] int rowOf(const QVariant &recordId) const;
+    /*! The typed form of rowOf(const QVariant &) for C++: the row of \a id, or -1. */
+    [[nodiscard]] int rowOf(const RecordId &id) const;
     /*! Writes one field of a row (see setData()). False for an unknown row or field or a value
         the field refuses. */
     Q_INVOKABLE bool setField(int row, const QString &field, const QVariant &value);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <SurrealQt/error.h>
+#include <SurrealQt/recordid.h>
 
 #include <QtCore/QAbstractListModel>
 #include <QtCore/QPointer>
@@ -164,6 +165,8 @@ public:
     Q_INVOKABLE [[nodiscard]] QVariant recordId(int row) const;
     /*! The row holding recordId among the loaded rows, or -1. */
     Q_INVOKABLE [[nodiscard]] int rowOf(const QVariant &recordId) const;
+    /*! The typed form of rowOf(const QVariant &) for C++: the row of \a id, or -1. */
+    [[nodiscard]] int rowOf(const RecordId &id) const;
     /*! Writes one field of a row (merge), shown at once, rolled back with writeFailed() when the
         server did not apply it. Returns false for bad input (unknown row or field). */
     Q_INVOKABLE bool setField(int row, const QString &field, const QVariant &value);

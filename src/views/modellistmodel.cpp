@@ -436,6 +436,11 @@ QVariant ModelListModel::recordId(int row) const
     return d->source->recordId(row);
 }
 
+int ModelListModel::rowOf(const RecordId &id) const
+{
+    return rowOf(QVariant::fromValue(id));
+}
+
 int ModelListModel::rowOf(const QVariant &recordId) const
 {
     return d->source->rowOf(recordId);

@@ -1731,6 +1731,11 @@ QVariant QueryListModel::recordId(int row) const
     return rec.value(u"id"_s);
 }
 
+int QueryListModel::rowOf(const RecordId &id) const
+{
+    return rowOf(QVariant::fromValue(id));
+}
+
 int QueryListModel::rowOf(const QVariant &recordId) const
 {
     if (!isRecordId(recordId))

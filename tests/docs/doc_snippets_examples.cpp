@@ -166,15 +166,15 @@ void errors(SurrealQt::Connection *c, QObject *window)
 }
 
 // [blocking]
-// A console tool, or any thread that may wait: the ...Sync twins block and throw.
+// A console tool, or any thread that may wait: the blocking calls (SyncConnection) throw.
 int printOpenTasks()
 {
     SurrealQt::DatabaseManager db(QUrl(u"ws://127.0.0.1:8000"_s), u"app"_s, u"main"_s,
                                   SurrealQt::Credentials::root(u"root"_s, u"root"_s));
     try {
         db.openSync();
-        const SurrealQt::QueryResult r =
-            db.connection()->querySync(u"SELECT VALUE title FROM task WHERE done = false"_s);
+        const SurrealQt::QueryResult r = SurrealQt::SyncConnection(db.connection())
+                                             .query(u"SELECT VALUE title FROM task WHERE done = false"_s);
         for (const QString &title : r.last().toStringList())
             qInfo().noquote() << title;
         return 0;
@@ -366,7 +366,10 @@ void importReadings(SurrealQt::Connection *c, QObject *context, const QList<QVar
 QFuture<qint64> countOpenTasks(SurrealQt::Connection *c)
 {
     return QtConcurrent::run([c] {
-        return c->querySync(u"RETURN count(SELECT id FROM task WHERE done = false)"_s).last().toLongLong();
+        return SurrealQt::SyncConnection(c)
+            .query(u"RETURN count(SELECT id FROM task WHERE done = false)"_s)
+            .last()
+            .toLongLong();
     });
 }
 // [threads-concurrent]

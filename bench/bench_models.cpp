@@ -21,6 +21,7 @@
 #include <SurrealQt/exception.h>
 #include <SurrealQt/model.h>
 #include <SurrealQt/schema.h>
+#include <SurrealQt/syncconnection.h>
 #include <SurrealQt/values.h>
 
 #include <QtCore/QCoreApplication>

@@ -21,6 +21,7 @@
 
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/exception.h>
+#include <SurrealQt/syncconnection.h>
 
 #include <QtCore/QAbstractEventDispatcher>
 #include <QtCore/QCborArray>

@@ -16,6 +16,7 @@
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/querylistmodel.h>
 #include <SurrealQt/queryresult.h>
+#include <SurrealQt/syncconnection.h>
 
 #include <QtCore/QDir>
 #include <QtCore/QTemporaryDir>

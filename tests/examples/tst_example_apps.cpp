@@ -13,6 +13,7 @@
 #include <SurrealQt/connection.h>
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/queryresult.h>
+#include <SurrealQt/syncconnection.h>
 
 #include <QtCore/QDir>
 #include <QtCore/QElapsedTimer>

@@ -15,6 +15,7 @@
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/modellistmodel.h>
 #include <SurrealQt/queryresult.h>
+#include <SurrealQt/syncconnection.h>
 
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>

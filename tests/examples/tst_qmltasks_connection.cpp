@@ -15,6 +15,7 @@
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/localserver.h>
 #include <SurrealQt/queryresult.h>
+#include <SurrealQt/syncconnection.h>
 
 #include <QtCore/QDir>
 #include <QtCore/QTemporaryDir>

@@ -7,6 +7,7 @@
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/exception.h>
 #include <SurrealQt/pagecursor.h>
+#include <SurrealQt/syncconnection.h>
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QElapsedTimer>

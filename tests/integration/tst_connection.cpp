@@ -9,6 +9,7 @@
 #include <SurrealQt/none.h>
 #include <SurrealQt/recordid.h>
 #include <SurrealQt/singleconnection.h>
+#include <SurrealQt/syncconnection.h>
 #include <SurrealQt/table.h>
 #include <SurrealQt/transaction.h>
 

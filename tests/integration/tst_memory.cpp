@@ -14,6 +14,7 @@
 
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/exception.h>
+#include <SurrealQt/syncconnection.h>
 
 #include <QtConcurrent/QtConcurrentRun>
 #include <QtCore/QEventLoop>

@@ -12,6 +12,7 @@
 #include <SurrealQt/exception.h>
 #include <SurrealQt/livenotification.h>
 #include <SurrealQt/livequery.h>
+#include <SurrealQt/syncconnection.h>
 
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>

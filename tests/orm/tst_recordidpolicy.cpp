@@ -13,6 +13,7 @@
 #include <SurrealQt/crudhelpers.h>
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/exception.h>
+#include <SurrealQt/syncconnection.h>
 #include <SurrealQt/synccrudhelpers.h>
 
 #include <QtTest/QTest>

@@ -13,6 +13,7 @@
 #include <SurrealQt/exception.h>
 #include <SurrealQt/recordcache.h>
 #include <SurrealQt/relations.h>
+#include <SurrealQt/syncconnection.h>
 
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>

@@ -79,12 +79,15 @@ void typedCalls(SurrealQt::DatabaseManager *db, QObject *self)
     c->select(QVariant(u"person:1"_s)); // -> "... pass SurrealQt::RecordId(table, key) ..."
 }
 
-// docs/connections.md "Sync twins"
+// docs/connections.md "Blocking calls (SyncConnection)"
 QVariantMap onWorkerThread(SurrealQt::Connection *c)
 {
     SurrealQt::SyncConnection(c).merge(SurrealQt::RecordId(u"person"_s, u"ann"_s), {{u"seen"_s, true}});
-    return SyncConnection(c).select(
-        SurrealQt::RecordId(u"person"_s, u"ann"_s)); // throws SurrealQt::Exception
+    SurrealQt::SyncConnection quiet(c, SurrealQt::SyncConnection::ErrorMode::Report);
+    const QVariantMap ann = quiet.select(SurrealQt::RecordId(u"person"_s, u"ann"_s));
+    if (quiet.lastError().isValid())
+        qWarning() << quiet.lastError().toString();
+    return ann;
 }
 
 // docs/connections.md "Session state"

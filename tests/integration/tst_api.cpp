@@ -525,7 +525,7 @@ private Q_SLOTS:
             SyncConnection(c).create(RecordId(tb, 1), {{u"v"_s, 1}});
             SyncConnection(c).merge(RecordId(tb, 1), {{u"w"_s, 2}});
             SyncConnection(c).let(u"x"_s, 5);
-            c->pingSync();
+            SyncConnection(c).ping();
             return SyncConnection(c).select(RecordId(tb, 1));
         });
         QVERIFY(settle(work));

@@ -109,7 +109,7 @@ QString QmlModelListModel::idOf(int row) const
 
 QVariantMap QmlModelListModel::get(int row) const
 {
-    return JsConvert::toJs(sourceModel()->get(row)).toMap();
+    return JsConvert::toJs(QueryListModel::get(row)).toMap();
 }
 
 } // namespace SurrealQt

@@ -259,9 +259,18 @@ Q_SIGNALS:
     /*! Live changes have been applied (after each notification batch and after a resync). */
     void liveChangesApplied();
 
+protected:
+    /*! For a subclass with its own private part (derived from QueryListModelPrivate), as Qt's
+        own models do; the model owns \a dd. ModelListModel is made this way. */
+    QueryListModel(QueryListModelPrivate &dd, QObject *parent);
+
+    std::unique_ptr<QueryListModelPrivate> d;
+
 private:
     friend class QueryListModelPrivate;
-    std::unique_ptr<QueryListModelPrivate> d;
+    friend class RowStore;
+    friend class LiveReconciler;
+    friend class WriteBack;
 };
 
 } // namespace SurrealQt

@@ -263,7 +263,7 @@ private Q_SLOTS:
         QCOMPARE(task->title(), u"first"_s);
         QCOMPARE(titleChanged.size(), 1);
         QCOMPARE(m.data(m.index(0), titleRole).toString(), u"first"_s);
-        QCOMPARE(m.sourceModel()->get(0).value(u"title"_s).toString(), u"first"_s);
+        QCOMPARE(m.get(0).value(u"title"_s).toString(), u"first"_s);
     }
 
     void setDataWritesBack()

@@ -1,0 +1,402 @@
+#include "views/writeback_p.h"
+
+#include "codec/valueformatter_p.h"
+#include "codec/variantcompare_p.h"
+#include "views/listmodelsupport_p.h"
+#include "views/querylistmodel_p.h"
+
+#include <SurrealQt/connection.h>
+#include <SurrealQt/datetime.h>
+#include <SurrealQt/none.h>
+#include <SurrealQt/queryresult.h>
+
+using namespace Qt::StringLiterals;
+
+namespace SurrealQt {
+
+using namespace ListModelSupport;
+
+WriteBack::WriteBack(QueryListModelPrivate &dd)
+    : d(dd)
+{}
+
+void WriteBack::reset()
+{
+    schemas.clear();
+    schemaRequested.clear();
+    creating.clear();
+    abandoned.clear();
+}
+
+StoredType::Kind WriteBack::storedKind(const QVariantMap &record, const QString &field) const
+{
+    const RecordId id = idOf(record);
+    const auto schema = schemas.constFind(id.isValid() ? id.table() : d.plan.table);
+    if (schema != schemas.cend()) {
+        const StoredType::Kind declared = schema->kinds.value(field, StoredType::Kind::Unknown);
+        if (declared != StoredType::Kind::Unknown)
+            return declared;
+    }
+    return StoredType::kindOfValue(record.value(field));
+}
+
+bool WriteBack::isEditable(int row, const QString &field) const
+{
+    if (row < 0 || row >= d.store.size() || field.isEmpty() || field == u"id" || field.contains(u'.') ||
+        d.plan.computedFields.contains(field))
+        return false;
+    const RecordId id = d.store.idAt(row);
+    if (!id.isValid() && !(d.store.isPending(row) && !creating.contains(d.store.rows.at(row).serial)))
+        return false;
+    const auto schema = schemas.constFind(id.isValid() ? id.table() : d.plan.table);
+    return schema == schemas.cend() || !schema->readOnly.contains(field);
+}
+
+void WriteBack::requestSchema(const QString &t)
+{
+    if (t.isEmpty() || schemaRequested.contains(t) || !d.connection)
+        return;
+    schemaRequested.insert(t);
+    const quint64 gen = d.generation;
+    d.connection->query(u"INFO FOR TABLE "_s + ValueFormatter::escapeIdent(t))
+        .then(QtFuture::Launch::Sync,
+              later(d.q,
+                    [this, gen, t](const QueryResult &r) {
+                        if (gen == d.generation && r.isOk())
+                            schemas.insert(t, StoredType::parseTableInfo(r.value(0).toMap()));
+                    }))
+        .onFailed([](const Exception &e) {
+            // Without the right to read it, edits convert to the type of the current value.
+            qCInfo(lcViews) << "INFO FOR TABLE failed:" << e.error().toString();
+        });
+}
+
+void WriteBack::noteSchemas(const QVariantList &records)
+{
+    if (d.plan.tableMode())
+        return; // the first page brought it
+    for (const QVariant &rec : records) {
+        const QString t = idOf(rec.toMap()).table();
+        if (!schemaRequested.contains(t))
+            requestSchema(t);
+    }
+}
+
+bool WriteBack::setEdited(int row, const QString &field, const QVariant &value)
+{
+    if (!d.connection || !isEditable(row, field))
+        return false;
+    const QVariantMap before = d.store.recordAt(row);
+    const QVariant current = before.value(field);
+    // What the editor was given, handed back: an editor opened and left writes nothing.
+    if (VariantCompare::equals(StoredType::editValue(current), value))
+        return true;
+    const bool emptyText = value.metaType().id() == QMetaType::QString && value.toString().isEmpty();
+    if ((isNone(current) || isNull(current)) && emptyText)
+        return true;
+    QVariant converted;
+    QString why;
+    if (!StoredType::convert(value, storedKind(before, field), &converted, &why)) {
+        Q_EMIT d.q->writeFailed(before.value(u"id"_s),
+                                Error(Error::Kind::Validation,
+                                      u"%1.%2: %3"_s.arg(idOf(before).toString(), field, why),
+                                      u"QueryListModel::setData"_s));
+        return false;
+    }
+    // A QDateTime holds milliseconds: the same millisecond keeps the stored nanoseconds.
+    if (value.metaType() == QMetaType::fromType<QDateTime>() &&
+        current.metaType() == QMetaType::fromType<DateTime>() &&
+        current.value<DateTime>().toQDateTime() == value.toDateTime())
+        return true;
+    return writeField(row, field, converted);
+}
+
+bool WriteBack::writeField(int row, const QString &field, const QVariant &value)
+{
+    if (!d.connection || !isEditable(row, field))
+        return false;
+    RowStore &store = d.store;
+    QueryListModel *q = d.q;
+    const QVariantMap before = store.recordAt(row);
+    if (VariantCompare::equals(before.value(field), value))
+        return true;
+    if (store.isPending(row)) {
+        // Kept until submit().
+        QVariantMap &values = store.pendingValues[store.rows.at(row).serial];
+        if (isNone(value))
+            values.remove(field);
+        else
+            values.insert(field, value);
+        d.notifyChanged(q->index(row, 0), q->index(row, q->columnCount() - 1),
+                        d.changedRoles(before, values));
+        return true;
+    }
+    const RecordId id = idOf(before);
+    QVariantMap after = before;
+    after.insert(field, value);
+    store.place(row, store.makeRow(after), d.changedRoles(before, after));
+
+    const bool had = before.contains(field);
+    const QVariant old = before.value(field);
+    auto rollback = [this, id, field, had, old, value](const Error &e) {
+        RowStore &store = d.store;
+        const int at = store.findRow(id);
+        if (at >= 0) {
+            const QVariantMap now = store.recordAt(at);
+            // Only our own value is taken back; a newer one from a live change stays.
+            if (VariantCompare::equals(now.value(field), value)) {
+                QVariantMap restored = now;
+                if (had)
+                    restored.insert(field, old);
+                else
+                    restored.remove(field);
+                store.place(at, store.makeRow(restored), d.changedRoles(now, restored));
+            }
+        }
+        Q_EMIT d.q->writeFailed(QVariant::fromValue(id), e);
+    };
+    ++writesInFlight[id];
+    auto written = [this, id] {
+        auto it = writesInFlight.find(id);
+        if (it != writesInFlight.end() && --it.value() <= 0)
+            writesInFlight.erase(it);
+    };
+    d.connection
+        ->query(u"UPDATE $qlm_id MERGE $qlm_data RETURN AFTER"_s,
+                {{u"qlm_id"_s, QVariant::fromValue(id)}, {u"qlm_data"_s, QVariantMap{{field, value}}}})
+        .then(QtFuture::Launch::Sync,
+              later(q,
+                    [this, id, field, rollback, written](const QueryResult &r) {
+                        written();
+                        if (!r.isOk()) {
+                            rollback(r.firstError());
+                            return;
+                        }
+                        const QVariantList list = r.last().toList();
+                        if (list.isEmpty() || list.first().metaType().id() != QMetaType::QVariantMap) {
+                            // A write a permission rule refuses answers like one on a missing record.
+                            rollback(
+                                Error(Error::Kind::NotAllowed,
+                                      u"the database did not apply the change to %1 (refused by a "
+                                      "permission rule, or the record no longer exists)"_s.arg(id.toString()),
+                                      u"QueryListModel::setData"_s));
+                            return;
+                        }
+                        RowStore &store = d.store;
+                        const int at = store.findRow(id);
+                        if (at >= 0) {
+                            // The record as this write left it. Another write to it still on its
+                            // way (its answer may come first, on another socket of a pool) keeps
+                            // its value: only this field is taken then.
+                            QVariantMap server = list.first().toMap();
+                            const QVariantMap now = store.recordAt(at);
+                            if (writesInFlight.value(id) > 0) {
+                                QVariantMap merged = now;
+                                if (server.contains(field))
+                                    merged.insert(field, server.value(field));
+                                else
+                                    merged.remove(field);
+                                server = merged;
+                            }
+                            const QList<int> roles = d.changedRoles(now, server);
+                            if (!roles.isEmpty())
+                                store.place(at, store.makeRow(server), roles);
+                        }
+                    }))
+        .onFailed(laterOnError(q, [rollback, written](const Error &e) {
+            written();
+            rollback(e);
+        }));
+    return true;
+}
+
+void WriteBack::recheck(const RecordId &id)
+{
+    d.reconciler.queueRecheck(id);
+    d.nextRead();
+}
+
+void WriteBack::createRecord(const QVariantMap &data)
+{
+    QueryListModel *q = d.q;
+    if (!d.connection || d.plan.table.isEmpty()) {
+        Q_EMIT q->writeFailed({},
+                              Error(Error::Kind::Validation, u"createRecord needs a connection and a table"_s,
+                                    u"QueryListModel"_s));
+        return;
+    }
+    const quint64 gen = d.generation;
+    d.connection
+        ->query(u"CREATE "_s + d.plan.fromTable() + u" CONTENT $qlm_data RETURN AFTER"_s,
+                {{u"qlm_data"_s, data}})
+        .then(QtFuture::Launch::Sync,
+              later(q,
+                    [this, gen](const QueryResult &r) {
+                        const QVariantList list = r.isOk() ? r.last().toList() : QVariantList();
+                        if (list.isEmpty()) {
+                            Q_EMIT d.q->writeFailed({}, r.isOk() ? Error(Error::Kind::NotAllowed,
+                                                                         u"the record was not created"_s,
+                                                                         u"QueryListModel::createRecord"_s)
+                                                                 : r.firstError());
+                            return;
+                        }
+                        if (gen != d.generation || !d.started)
+                            return;
+                        const QVariantMap rec = list.first().toMap();
+                        if (!d.plan.filtered())
+                            d.store.upsert(rec);
+                        else
+                            recheck(idOf(rec));
+                        d.afterLiveChange();
+                    }))
+        .onFailed(laterOnError(q, [this](const Error &e) { Q_EMIT d.q->writeFailed({}, e); }));
+}
+
+void WriteBack::insertPending(int row, int count)
+{
+    // Nothing is sent: the rows are created on the server by submit(), with the values set on
+    // them meanwhile (a table whose ASSERTs refuse an empty record works, and a row removed
+    // before submit() leaves no trace).
+    RowStore &store = d.store;
+    d.q->beginInsertRows({}, row, row + count - 1);
+    for (int i = 0; i < count; ++i)
+        store.rows.insert(row + i, store.makePendingRow());
+    d.q->endInsertRows();
+}
+
+void WriteBack::submitPending()
+{
+    if (!d.connection)
+        return;
+    for (const RowStore::Row &r : std::as_const(d.store.rows)) {
+        if (r.size != 0 || creating.contains(r.serial))
+            continue;
+        const quint32 serial = r.serial;
+        creating.insert(serial);
+        d.connection
+            ->query(u"CREATE "_s + d.plan.fromTable() + u" CONTENT $qlm_data RETURN AFTER"_s,
+                    {{u"qlm_data"_s, d.store.pendingValues.value(serial)}})
+            .then(QtFuture::Launch::Sync,
+                  later(d.q, [this, serial](const QueryResult &result) { onCreated(serial, result); }))
+            .onFailed(laterOnError(d.q, [this, serial](const Error &e) {
+                creating.remove(serial);
+                if (!abandoned.remove(serial))
+                    Q_EMIT d.q->writeFailed({}, e);
+            }));
+    }
+}
+
+void WriteBack::onCreated(quint32 serial, const QueryResult &r)
+{
+    RowStore &store = d.store;
+    creating.remove(serial);
+    const QVariantList list = r.isOk() ? r.last().toList() : QVariantList();
+    const QVariantMap rec = list.value(0).toMap();
+    const RecordId id = idOf(rec);
+    if (abandoned.remove(serial)) {
+        // Removed while it was being created: it must not outlive the row.
+        if (id.isValid()) {
+            store.removeById(id);
+            d.connection->query(u"DELETE $qlm_id"_s, {{u"qlm_id"_s, QVariant::fromValue(id)}})
+                .then(QtFuture::Launch::Sync, [](const QueryResult &) {})
+                .onFailed([](const Exception &e) {
+                    qCWarning(lcViews)
+                        << "could not delete a record created for a removed row:" << e.error().toString();
+                });
+        }
+        return;
+    }
+    const int at = store.rowOfSerial(serial);
+    if (!id.isValid()) {
+        // The row stays, unsubmitted, so its values can be corrected and submitted again.
+        Q_EMIT d.q->writeFailed({}, r.isOk() ? Error(Error::Kind::NotAllowed, u"the record was not created"_s,
+                                                     u"QueryListModel::submit"_s)
+                                             : r.firstError());
+        return;
+    }
+    store.pendingValues.remove(serial);
+    if (at < 0)
+        return;
+    if (store.findRow(id) >= 0 || d.plan.filtered()) {
+        // A live notification showed the record already, or the filter decides whether it shows:
+        // the row gives way to what the server says.
+        store.removeRow(at);
+        if (store.findRow(id) < 0 && d.plan.filtered())
+            recheck(id);
+        return;
+    }
+    // Where the order puts it; beyond the loaded pages it leaves the view and comes with its page.
+    store.place(at, store.makeRow(rec), d.changedRoles({}, rec), false);
+    d.afterLiveChange();
+}
+
+bool WriteBack::removeRows(int row, int count)
+{
+    RowStore &store = d.store;
+    QueryListModel *q = d.q;
+    if (!d.connection) {
+        for (int i = row; i < row + count; ++i) {
+            if (!store.isPending(i))
+                return false;
+        }
+    }
+    QList<QVariantMap> removed;
+    QVariantList ids;
+    for (int i = row; i < row + count; ++i) {
+        if (store.isPending(i)) {
+            // Never submitted: nothing to delete, or deleted once its creation answers.
+            const quint32 serial = store.rows.at(i).serial;
+            store.pendingValues.remove(serial);
+            if (creating.contains(serial))
+                abandoned.insert(serial);
+            continue;
+        }
+        const QVariantMap rec = store.recordAt(i);
+        if (idOf(rec).isValid()) {
+            removed.append(rec);
+            ids.append(rec.value(u"id"_s));
+        }
+    }
+    q->beginRemoveRows({}, row, row + count - 1);
+    store.rows.remove(row, count);
+    q->endRemoveRows();
+    if (ids.isEmpty())
+        return true;
+    auto restore = [this](const QVariantMap &rec, const Error &e) {
+        RowStore &store = d.store;
+        if (store.findRow(idOf(rec)) < 0) {
+            int to = store.targetRow(d.plan.sortKeyOf(rec), idOf(rec), -1);
+            if (to < 0)
+                to = store.size();
+            store.insertRow(to, store.makeRow(rec));
+        }
+        Q_EMIT d.q->writeFailed(rec.value(u"id"_s), e);
+    };
+    d.connection->query(u"DELETE $qlm_ids RETURN BEFORE"_s, {{u"qlm_ids"_s, ids}})
+        .then(QtFuture::Launch::Sync,
+              later(q,
+                    [removed, restore](const QueryResult &r) {
+                        if (!r.isOk()) {
+                            for (const QVariantMap &rec : removed)
+                                restore(rec, r.firstError());
+                            return;
+                        }
+                        QSet<RecordId> gone;
+                        for (const QVariant &v : r.last().toList())
+                            gone.insert(idOf(v.toMap()));
+                        for (const QVariantMap &rec : removed) {
+                            if (!gone.contains(idOf(rec)))
+                                restore(rec, Error(Error::Kind::NotAllowed,
+                                                   u"the database did not delete %1 (refused by a permission "
+                                                   "rule, or already gone)"_s.arg(idOf(rec).toString()),
+                                                   u"QueryListModel::removeRows"_s));
+                        }
+                    }))
+        .onFailed(laterOnError(q, [removed, restore](const Error &e) {
+            for (const QVariantMap &rec : removed)
+                restore(rec, e);
+        }));
+    return true;
+}
+
+} // namespace SurrealQt

@@ -1,0 +1,63 @@
+#pragma once
+
+// Not public API: writes made through a QueryListModel — an edited value converted back to the
+// field's stored type, shown at once and rolled back with writeFailed() when the server did not
+// apply it; rows made by insertRows created on submit(); removed rows deleted and restored when
+// the delete did not happen.
+
+#include <SurrealQt/error.h>
+#include <SurrealQt/global.h>
+#include <SurrealQt/recordid.h>
+
+#include "views/storedtype_p.h"
+
+#include <QtCore/QHash>
+#include <QtCore/QSet>
+#include <QtCore/QVariantMap>
+
+namespace SurrealQt {
+
+class QueryListModelPrivate;
+class QueryResult;
+
+class SURREALQT_EXPORT WriteBack
+{
+public:
+    explicit WriteBack(QueryListModelPrivate &d);
+
+    // Field types and read-only fields per table (INFO FOR TABLE), for converting edits back.
+    QHash<QString, StoredType::TableSchema> schemas;
+    QSet<QString> schemaRequested;
+
+    // Forgets the schemas and the rows being created (a reload).
+    void reset();
+    [[nodiscard]] StoredType::Kind storedKind(const QVariantMap &record, const QString &field) const;
+    [[nodiscard]] bool isEditable(int row, const QString &field) const;
+    void noteSchemas(const QVariantList &records);
+
+    // An editor's value (setData, setField): converted to the field's stored type, then written;
+    // false, with writeFailed(Validation), when it does not convert.
+    bool setEdited(int row, const QString &field, const QVariant &value);
+    // Writes a value already in the field's stored type: shown at once, rolled back with
+    // writeFailed() when the server did not apply it.
+    bool writeField(int row, const QString &field, const QVariant &value);
+    // insertRows: empty rows that exist in the model alone until submitPending().
+    void insertPending(int row, int count);
+    void submitPending();
+    void createRecord(const QVariantMap &data);
+    bool removeRows(int row, int count);
+
+private:
+    void requestSchema(const QString &table);
+    void onCreated(quint32 serial, const QueryResult &result);
+    // A created or changed record whose place the filter decides: re-read before it shows.
+    void recheck(const RecordId &id);
+
+    QueryListModelPrivate &d;
+    // Field writes sent and not answered yet, by record.
+    QHash<RecordId, int> writesInFlight;
+    QSet<quint32> creating;  // submitted, the server has not answered yet
+    QSet<quint32> abandoned; // removed while being created: deleted when the answer comes
+};
+
+} // namespace SurrealQt

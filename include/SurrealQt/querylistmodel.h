@@ -63,6 +63,7 @@ class SURREALQT_EXPORT QueryListModel : public QAbstractListModel
     Q_PROPERTY(QStringList columns READ columns WRITE setColumns NOTIFY columnsChanged)
     Q_PROPERTY(QString displayField READ displayField WRITE setDisplayField NOTIFY displayFieldChanged)
     Q_PROPERTY(bool pagedInConstantTime READ isPagedInConstantTime NOTIFY statusChanged)
+    Q_PROPERTY(EditStrategy editStrategy READ editStrategy WRITE setEditStrategy NOTIFY editStrategyChanged)
 
 public:
     /*! Null: nothing to load (no connection or no source); Loading: a page or a reload is on its way;
@@ -73,6 +74,19 @@ public:
     /*! RecordRole: the whole row as a QVariantMap; FirstFieldRole + i: field i of fieldNames(). */
     enum Role { RecordRole = Qt::UserRole, FirstFieldRole };
     Q_ENUM(Role)
+
+    /*! When edits made through the model (setData(), setField()) are written to the database,
+        as QSqlTableModel::EditStrategy. Rows made by insertRows() are created by submit() with
+        OnFieldChange and OnRowChange, by submitAll() with OnManualSubmit. removeRows() deletes
+        at once with every strategy. */
+    enum EditStrategy {
+        OnFieldChange, //!< Each edit is written at once (the default).
+        OnRowChange,   //!< Edits are written by submit(): views call it when the current row changes,
+                       //!< QDataWidgetMapper::submit() calls it.
+        OnManualSubmit //!< Edits stay in the model (shown, isDirty()) until submitAll(); revertAll() drops
+                       //!< them.
+    };
+    Q_ENUM(EditStrategy)
 
     /*! A model without a connection (Status Null until setConnection()). */
     explicit QueryListModel(QObject *parent = nullptr);
@@ -154,6 +168,18 @@ public:
     /*! True when the current source continues pages by a key range (see the class comment). */
     [[nodiscard]] bool isPagedInConstantTime() const;
 
+    /*! The edit strategy (OnFieldChange by default). */
+    [[nodiscard]] EditStrategy editStrategy() const;
+    /*! Sets when edits are written. Edits not written yet are dropped first (revertAll()), as
+        QSqlTableModel::setEditStrategy() does. */
+    void setEditStrategy(EditStrategy strategy);
+    /*! True while the model holds edits not written yet: edited rows (OnRowChange,
+        OnManualSubmit) or rows made by insertRows() and not submitted. */
+    Q_INVOKABLE [[nodiscard]] bool isDirty() const;
+    /*! True when the cell at \a index holds an edit not written yet (with `columns` set: that
+        column's field; without: any field of the row), or its row is an unsubmitted inserted row. */
+    Q_INVOKABLE [[nodiscard]] bool isDirty(const QModelIndex &index) const;
+
     /*! The fields behind the field roles, in role order (FirstFieldRole + i). */
     [[nodiscard]] QStringList fieldNames() const;
     /*! The role of field, or -1. */
@@ -205,14 +231,30 @@ public:
     /*! Creates the records of the rows insertRows() made (views call it when an edit ends with
         Return or the current row changes; QDataWidgetMapper::submit() calls it). Each created
         row takes its place in the order (or leaves the view when that lies beyond the loaded
-        pages); one the server refuses stays, unsubmitted, with writeFailed(). */
+        pages); one the server refuses stays, unsubmitted, with writeFailed(). With OnRowChange it
+        is submitAll(); with OnManualSubmit it does nothing (submitAll() writes). */
     bool submit() override;
+    /*! With OnRowChange, drops the edits not written yet (revertAll()), as a view calls it when
+        the user cancels an edit; nothing with the other strategies. */
+    void revert() override;
 
 public Q_SLOTS:
     /*! Drops the rows and loads the first page again (and resubscribes when live). */
     void reload();
     /*! Loads every remaining page, one after the other. */
     void fetchAll();
+    /*! Writes every edit not written yet, and creates the rows insertRows() made. Each edited
+        row is one write (a MERGE of its edited fields, applied whole or not at all); rows are
+        written independently, not in one transaction: a row the database refuses (an ASSERT, a
+        permission rule) shows the database's values again and reports writeFailed(), the
+        others are written. Returns false without a connection; the outcome of each row comes
+        later (dataChanged with the stored record, or writeFailed). */
+    bool submitAll();
+    /*! Drops every edit not written yet (the rows show the database's values again) and the
+        rows insertRows() made that were not submitted. */
+    void revertAll();
+    /*! Drops the edits of one row not written yet; an unsubmitted inserted row is removed. */
+    void revertRow(int row);
 
 Q_SIGNALS:
     /*! connection() changed. */
@@ -249,6 +291,8 @@ Q_SIGNALS:
     void columnsChanged();
     /*! displayField() changed. */
     void displayFieldChanged();
+    /*! The edit strategy changed. */
+    void editStrategyChanged();
     /*! A page arrived (rows first..last were inserted). */
     void pageLoaded(int first, int last);
     /*! Every page is in (canFetchMore() is false). */

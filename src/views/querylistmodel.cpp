@@ -408,8 +408,64 @@ bool QueryListModel::insertRows(int row, int count, const QModelIndex &parent)
 
 bool QueryListModel::submit()
 {
-    d->writer.submitPending();
+    switch (d->writer.strategy) {
+    case OnFieldChange:
+        d->writer.submitPending();
+        return true;
+    case OnRowChange:
+        return submitAll();
+    case OnManualSubmit:
+        break;
+    }
     return true;
+}
+
+void QueryListModel::revert()
+{
+    if (d->writer.strategy == OnRowChange)
+        revertAll();
+}
+
+bool QueryListModel::submitAll()
+{
+    return d->writer.submitAll();
+}
+
+void QueryListModel::revertAll()
+{
+    d->writer.revertAll();
+}
+
+void QueryListModel::revertRow(int row)
+{
+    d->writer.revertRow(row);
+}
+
+QueryListModel::EditStrategy QueryListModel::editStrategy() const
+{
+    return d->writer.strategy;
+}
+
+void QueryListModel::setEditStrategy(EditStrategy strategy)
+{
+    if (d->writer.strategy == strategy)
+        return;
+    d->writer.revertAll();
+    d->writer.strategy = strategy;
+    Q_EMIT editStrategyChanged();
+}
+
+bool QueryListModel::isDirty() const
+{
+    return d->writer.isDirty();
+}
+
+bool QueryListModel::isDirty(const QModelIndex &index) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return false;
+    return d->writer.isDirty(index.row(),
+                             d->columns.isEmpty() ? QString() : d->fieldOfColumn(index.column()));
 }
 
 bool QueryListModel::removeRows(int row, int count, const QModelIndex &parent)

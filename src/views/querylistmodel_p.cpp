@@ -34,6 +34,7 @@ void QueryListModelPrivate::init()
     recountTimer->setInterval(500);
     QObject::connect(recountTimer, &QTimer::timeout, q, [this] { recount(); });
     reconciler.init();
+    writer.init();
     auto countCheck = [this] { Q_EMIT q->countChanged(); };
     QObject::connect(q, &QAbstractItemModel::rowsInserted, q, countCheck);
     QObject::connect(q, &QAbstractItemModel::rowsRemoved, q, countCheck);

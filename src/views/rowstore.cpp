@@ -216,26 +216,40 @@ void RowStore::place(int from, Row row, const QList<int> &roles, bool keepBeyond
         rows.move(from, to);
         q->endMoveRows();
     }
-    const QStringList &columns = d.columns;
-    const QVariantMap before = (to == from && !columns.isEmpty()) ? recordAt(to) : QVariantMap();
+    const QVariantMap before = (to == from && !d.columns.isEmpty()) ? recordAt(to) : QVariantMap();
     rows[to] = row;
-    if (to == from && !columns.isEmpty() && !roles.isEmpty()) {
-        // Only the cells whose field changed: a view refreshes the open editors of the cells a
-        // dataChanged() covers, and would throw away what the user is typing in another cell.
-        for (int c = 0; c < columns.size(); ++c) {
-            const QString top = columns.at(c).section(u'.', 0, 0);
-            if (!VariantCompare::equals(before.value(top), rec.value(top)) ||
-                before.contains(top) != rec.contains(top))
-                d.notifyChanged(q->index(to, c), q->index(to, c), roles);
-        }
+    if (to == from && !d.columns.isEmpty()) {
+        notifyCells(to, before, rec, roles);
         return;
     }
     if (!roles.isEmpty() || to != from)
         d.notifyChanged(q->index(to, 0), q->index(to, lastCol), roles);
 }
 
-void RowStore::upsert(const QVariantMap &record)
+void RowStore::notifyCells(int row, const QVariantMap &before, const QVariantMap &after,
+                           const QList<int> &roles)
 {
+    QueryListModel *q = d.q;
+    if (roles.isEmpty())
+        return;
+    if (d.columns.isEmpty()) {
+        d.notifyChanged(q->index(row, 0), q->index(row, 0), roles);
+        return;
+    }
+    // Only the cells whose field changed: a view refreshes the open editors of the cells a
+    // dataChanged() covers (and QDataWidgetMapper its widgets), and would throw away what the
+    // user is typing in another cell.
+    for (int c = 0; c < d.columns.size(); ++c) {
+        const QString top = d.columns.at(c).section(u'.', 0, 0);
+        if (!VariantCompare::equals(before.value(top), after.value(top)) ||
+            before.contains(top) != after.contains(top))
+            d.notifyChanged(q->index(row, c), q->index(row, c), roles);
+    }
+}
+
+void RowStore::upsert(const QVariantMap &serverRecord)
+{
+    const QVariantMap record = d.writer.keepEdits(serverRecord);
     const RecordId id = idOf(record);
     if (!id.isValid())
         return;
@@ -312,7 +326,7 @@ void RowStore::reconcileLoaded(const QVariantList &records)
     }
     const int lastCol = q->columnCount() - 1;
     for (int i = 0; i < records.size(); ++i) {
-        const QVariantMap rec = records.at(i).toMap();
+        const QVariantMap rec = d.writer.keepEdits(records.at(i).toMap());
         const RecordId id = idOf(rec);
         int at = -1;
         if (i < rows.size() && idAt(i) == id) {

@@ -68,9 +68,12 @@ public:
     // that belongs beyond the loaded range stays where it is when keepBeyond (an edit under the
     // user's hands), or leaves the view (it comes with its page).
     void place(int from, Row row, const QList<int> &roles, bool keepBeyond = true);
+    // dataChanged() for the cells of `row` whose field differs between the two records (the
+    // whole row without columns).
+    void notifyCells(int row, const QVariantMap &before, const QVariantMap &after, const QList<int> &roles);
     // A record as the server has it now: inserted, moved, updated, or (beyond the loaded range)
     // removed.
-    void upsert(const QVariantMap &record);
+    void upsert(const QVariantMap &serverRecord);
     void removeById(const RecordId &id);
     // The loaded rows become exactly `records`, in that order, with the fewest changes.
     void reconcile(const QVariantList &records);

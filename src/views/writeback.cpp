@@ -20,12 +20,22 @@ WriteBack::WriteBack(QueryListModelPrivate &dd)
     : d(dd)
 {}
 
+void WriteBack::init()
+{
+    QObject::connect(d.q, &QAbstractItemModel::rowsAboutToBeRemoved, d.q,
+                     [this](const QModelIndex &, int first, int last) {
+                         for (int row = first; row <= last && !edits.isEmpty(); ++row)
+                             edits.remove(d.store.idAt(row));
+                     });
+}
+
 void WriteBack::reset()
 {
     schemas.clear();
     schemaRequested.clear();
     creating.clear();
     abandoned.clear();
+    edits.clear();
 }
 
 StoredType::Kind WriteBack::storedKind(const QVariantMap &record, const QString &field) const
@@ -116,7 +126,6 @@ bool WriteBack::writeField(int row, const QString &field, const QVariant &value)
     if (!d.connection || !isEditable(row, field))
         return false;
     RowStore &store = d.store;
-    QueryListModel *q = d.q;
     const QVariantMap before = store.recordAt(row);
     if (VariantCompare::equals(before.value(field), value))
         return true;
@@ -127,31 +136,58 @@ bool WriteBack::writeField(int row, const QString &field, const QVariant &value)
             values.remove(field);
         else
             values.insert(field, value);
-        d.notifyChanged(q->index(row, 0), q->index(row, q->columnCount() - 1),
-                        d.changedRoles(before, values));
+        store.notifyCells(row, before, values, d.changedRoles(before, values));
         return true;
     }
     const RecordId id = idOf(before);
     QVariantMap after = before;
     after.insert(field, value);
+    const QVariant old = before.contains(field) ? before.value(field) : QVariant();
+    if (strategy != QueryListModel::OnFieldChange) {
+        // Kept in the model until submitted; the database's value is what a revert restores.
+        Edits &e = edits[id];
+        if (!e.base.contains(field))
+            e.base.insert(field, old);
+        const QVariant base = e.base.value(field);
+        if (base.isValid() && VariantCompare::equals(base, value)) {
+            // Back to the database's value: no longer an edit.
+            e.base.remove(field);
+            e.edited.remove(field);
+            if (e.edited.isEmpty())
+                edits.remove(id);
+        } else {
+            e.edited.insert(field, value);
+        }
+        store.place(row, store.makeRow(after), d.changedRoles(before, after));
+        return true;
+    }
     store.place(row, store.makeRow(after), d.changedRoles(before, after));
+    sendMerge(id, {{field, value}}, {{field, old}});
+    return true;
+}
 
-    const bool had = before.contains(field);
-    const QVariant old = before.value(field);
-    auto rollback = [this, id, field, had, old, value](const Error &e) {
+void WriteBack::sendMerge(const RecordId &id, const QVariantMap &changes, const QVariantMap &base)
+{
+    QueryListModel *q = d.q;
+    auto rollback = [this, id, changes, base](const Error &e) {
         RowStore &store = d.store;
         const int at = store.findRow(id);
         if (at >= 0) {
             const QVariantMap now = store.recordAt(at);
-            // Only our own value is taken back; a newer one from a live change stays.
-            if (VariantCompare::equals(now.value(field), value)) {
-                QVariantMap restored = now;
-                if (had)
-                    restored.insert(field, old);
+            // Only our own values are taken back; a newer one from a live change stays.
+            QVariantMap restored = now;
+            for (auto it = changes.cbegin(); it != changes.cend(); ++it) {
+                if (!VariantCompare::equals(now.value(it.key()), it.value()))
+                    continue;
+                const QVariant old = base.value(it.key());
+                if (old.isValid())
+                    restored.insert(it.key(), old);
                 else
-                    restored.remove(field);
-                store.place(at, store.makeRow(restored), d.changedRoles(now, restored));
+                    restored.remove(it.key());
             }
+            const QList<int> roles = d.changedRoles(now, restored);
+            if (!roles.isEmpty())
+                store.place(at, store.makeRow(restored), roles);
         }
         Q_EMIT d.q->writeFailed(QVariant::fromValue(id), e);
     };
@@ -163,10 +199,10 @@ bool WriteBack::writeField(int row, const QString &field, const QVariant &value)
     };
     d.connection
         ->query(u"UPDATE $qlm_id MERGE $qlm_data RETURN AFTER"_s,
-                {{u"qlm_id"_s, QVariant::fromValue(id)}, {u"qlm_data"_s, QVariantMap{{field, value}}}})
+                {{u"qlm_id"_s, QVariant::fromValue(id)}, {u"qlm_data"_s, changes}})
         .then(QtFuture::Launch::Sync,
               later(q,
-                    [this, id, field, rollback, written](const QueryResult &r) {
+                    [this, id, changes, rollback, written](const QueryResult &r) {
                         written();
                         if (!r.isOk()) {
                             rollback(r.firstError());
@@ -187,17 +223,20 @@ bool WriteBack::writeField(int row, const QString &field, const QVariant &value)
                         if (at >= 0) {
                             // The record as this write left it. Another write to it still on its
                             // way (its answer may come first, on another socket of a pool) keeps
-                            // its value: only this field is taken then.
+                            // its value: only these fields are taken then.
                             QVariantMap server = list.first().toMap();
                             const QVariantMap now = store.recordAt(at);
                             if (writesInFlight.value(id) > 0) {
                                 QVariantMap merged = now;
-                                if (server.contains(field))
-                                    merged.insert(field, server.value(field));
-                                else
-                                    merged.remove(field);
+                                for (auto it = changes.cbegin(); it != changes.cend(); ++it) {
+                                    if (server.contains(it.key()))
+                                        merged.insert(it.key(), server.value(it.key()));
+                                    else
+                                        merged.remove(it.key());
+                                }
                                 server = merged;
                             }
+                            server = keepEdits(server);
                             const QList<int> roles = d.changedRoles(now, server);
                             if (!roles.isEmpty())
                                 store.place(at, store.makeRow(server), roles);
@@ -207,7 +246,6 @@ bool WriteBack::writeField(int row, const QString &field, const QVariant &value)
             written();
             rollback(e);
         }));
-    return true;
 }
 
 void WriteBack::recheck(const RecordId &id)
@@ -351,7 +389,9 @@ bool WriteBack::removeRows(int row, int count)
                 abandoned.insert(serial);
             continue;
         }
-        const QVariantMap rec = store.recordAt(i);
+        QVariantMap rec = store.recordAt(i);
+        if (const auto e = edits.constFind(idOf(rec)); e != edits.cend())
+            rec = withBase(rec, *e);
         if (idOf(rec).isValid()) {
             removed.append(rec);
             ids.append(rec.value(u"id"_s));
@@ -397,6 +437,105 @@ bool WriteBack::removeRows(int row, int count)
                 restore(rec, e);
         }));
     return true;
+}
+
+QVariantMap WriteBack::withBase(QVariantMap record, const Edits &e)
+{
+    for (auto it = e.base.cbegin(); it != e.base.cend(); ++it) {
+        if (it.value().isValid())
+            record.insert(it.key(), it.value());
+        else
+            record.remove(it.key());
+    }
+    return record;
+}
+
+QVariantMap WriteBack::keepEdits(const QVariantMap &serverRecord)
+{
+    if (edits.isEmpty())
+        return serverRecord;
+    const auto e = edits.find(idOf(serverRecord));
+    if (e == edits.end())
+        return serverRecord;
+    QVariantMap shown = serverRecord;
+    for (auto it = e->edited.cbegin(); it != e->edited.cend(); ++it) {
+        e->base.insert(it.key(), serverRecord.contains(it.key()) ? serverRecord.value(it.key()) : QVariant());
+        shown.insert(it.key(), it.value());
+    }
+    return shown;
+}
+
+bool WriteBack::isUnsubmitted(int row) const
+{
+    return d.store.isPending(row) && !creating.contains(d.store.rows.at(row).serial);
+}
+
+bool WriteBack::submitAll()
+{
+    if (!d.connection)
+        return false;
+    // Each row one MERGE of its edited fields; the edits are then in flight, no longer local.
+    const QHash<RecordId, Edits> sending = std::exchange(edits, {});
+    for (auto it = sending.cbegin(); it != sending.cend(); ++it) {
+        if (d.store.findRow(it.key()) >= 0)
+            sendMerge(it.key(), it->edited, it->base);
+    }
+    submitPending();
+    return true;
+}
+
+void WriteBack::revertRow(int row)
+{
+    RowStore &store = d.store;
+    if (row < 0 || row >= store.size())
+        return;
+    if (store.isPending(row)) {
+        if (isUnsubmitted(row)) {
+            store.pendingValues.remove(store.rows.at(row).serial);
+            store.removeRow(row);
+        }
+        return;
+    }
+    const auto e = edits.constFind(store.idAt(row));
+    if (e == edits.cend())
+        return;
+    const QVariantMap now = store.recordAt(row);
+    const QVariantMap restored = withBase(now, *e);
+    edits.erase(e);
+    store.place(row, store.makeRow(restored), d.changedRoles(now, restored));
+}
+
+void WriteBack::revertAll()
+{
+    const QList<RecordId> ids = edits.keys();
+    for (const RecordId &id : ids)
+        revertRow(d.store.findRow(id));
+    edits.clear();
+    for (int row = d.store.size() - 1; row >= 0; --row) {
+        if (isUnsubmitted(row))
+            revertRow(row);
+    }
+}
+
+bool WriteBack::isDirty() const
+{
+    if (!edits.isEmpty())
+        return true;
+    for (int row = 0; row < d.store.size(); ++row) {
+        if (isUnsubmitted(row))
+            return true;
+    }
+    return false;
+}
+
+bool WriteBack::isDirty(int row, const QString &field) const
+{
+    if (row < 0 || row >= d.store.size())
+        return false;
+    if (d.store.isPending(row))
+        return isUnsubmitted(row);
+    const auto e = edits.constFind(d.store.idAt(row));
+    return e != edits.cend() && (field.isEmpty() || e->edited.contains(field));
 }
 
 } // namespace SurrealQt

@@ -7,6 +7,7 @@
 
 #include <SurrealQt/error.h>
 #include <SurrealQt/global.h>
+#include <SurrealQt/querylistmodel.h>
 #include <SurrealQt/recordid.h>
 
 #include "views/storedtype_p.h"
@@ -24,6 +25,10 @@ class SURREALQT_EXPORT WriteBack
 {
 public:
     explicit WriteBack(QueryListModelPrivate &d);
+    // Forgets the edits of rows that leave the model.
+    void init();
+
+    QueryListModel::EditStrategy strategy = QueryListModel::OnFieldChange;
 
     // Field types and read-only fields per table (INFO FOR TABLE), for converting edits back.
     QHash<QString, StoredType::TableSchema> schemas;
@@ -47,8 +52,33 @@ public:
     void createRecord(const QVariantMap &data);
     bool removeRows(int row, int count);
 
+    // Edits kept in the model (OnRowChange, OnManualSubmit) until submitAll().
+    bool submitAll();
+    void revertAll();
+    void revertRow(int row);
+    [[nodiscard]] bool isDirty() const;
+    // Empty field: any field of the row.
+    [[nodiscard]] bool isDirty(int row, const QString &field) const;
+    // A record from the server for a row with edits not written yet: the edited fields keep the
+    // user's value, and the server's values become what a revert restores.
+    [[nodiscard]] QVariantMap keepEdits(const QVariantMap &serverRecord);
+
 private:
+    // A row's edits not written yet: the values shown, and the database's values for those
+    // fields (an invalid QVariant: the field is absent), which a revert restores.
+    struct Edits
+    {
+        QVariantMap edited;
+        QVariantMap base;
+    };
+
     void requestSchema(const QString &table);
+    // Writes `changes` to a loaded record (one MERGE), already shown; when it is not applied the
+    // fields that still show the written value get `base` back, with writeFailed().
+    void sendMerge(const RecordId &id, const QVariantMap &changes, const QVariantMap &base);
+    [[nodiscard]] bool isUnsubmitted(int row) const;
+    // The record with the edits of `e` undone.
+    [[nodiscard]] static QVariantMap withBase(QVariantMap record, const Edits &e);
     void onCreated(quint32 serial, const QueryResult &result);
     // A created or changed record whose place the filter decides: re-read before it shows.
     void recheck(const RecordId &id);
@@ -58,6 +88,7 @@ private:
     QHash<RecordId, int> writesInFlight;
     QSet<quint32> creating;  // submitted, the server has not answered yet
     QSet<quint32> abandoned; // removed while being created: deleted when the answer comes
+    QHash<RecordId, Edits> edits;
 };
 
 } // namespace SurrealQt

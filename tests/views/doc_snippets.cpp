@@ -81,4 +81,14 @@ void rename(SurrealQt::QueryListModel *model, int row)
 }
 // [edit]
 
+// [strategy]
+void editThenSave(SurrealQt::QueryListModel *model)
+{
+    model->setEditStrategy(SurrealQt::QueryListModel::OnManualSubmit);
+    // ... the user edits cells: the view shows the new values, nothing is written
+    if (model->isDirty())
+        model->submitAll(); // or model->revertAll() to drop the edits
+}
+// [strategy]
+
 } // namespace DocSnippets

@@ -1,0 +1,347 @@
+// The list models' edit strategies, as QSqlTableModel's: OnFieldChange writes each edit at once,
+// OnRowChange when the row is submitted (views and QDataWidgetMapper call submit()),
+// OnManualSubmit keeps edits in the model until submitAll() (revertAll() drops them). Checked
+// against the real engine: what is stored is read back with a second connection.
+
+#include "futurewait.h"
+#include "testserver.h"
+
+#include <SurrealQt/connection.h>
+#include <SurrealQt/databasemanager.h>
+#include <SurrealQt/model.h>
+#include <SurrealQt/modellistmodel.h>
+#include <SurrealQt/modelmacros.h>
+#include <SurrealQt/querylistmodel.h>
+#include <SurrealQt/queryresult.h>
+#include <SurrealQt/recordid.h>
+
+#include <QtTest/QAbstractItemModelTester>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QDataWidgetMapper>
+#include <QtWidgets/QLineEdit>
+
+using namespace Qt::StringLiterals;
+using namespace SurrealQt;
+
+class EsItem : public SurrealQt::Model
+{
+    Q_OBJECT
+    SURREALQT_MODEL(EsItem)
+    Q_CLASSINFO("table", "es_item")
+    SURREALQT_FIELD(QString, name, setName)
+    SURREALQT_FIELD(int, n, setN)
+};
+
+class TestListModelEditStrategy : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<DatabaseManager> m_db1; // the model's connection
+    std::unique_ptr<DatabaseManager> m_db2; // the second writer, and reads back what was stored
+
+    Connection *conn() { return m_db1->connection(); }
+    Connection *other() { return m_db2->connection(); }
+
+    void exec(const QString &text, const QVariantMap &vars = {})
+    {
+        const QueryResult r = AWAIT(other()->query(text, vars));
+        if (!r.isOk())
+            qFatal("setup failed: %s: %s", qPrintable(text), qPrintable(r.firstError().toString()));
+    }
+
+    QVariant stored(const QString &key, const QString &field)
+    {
+        const QueryResult r = AWAIT(other()->query(
+            u"SELECT * FROM $id"_s, {{u"id"_s, QVariant::fromValue(RecordId(u"es_item"_s, key))}}));
+        return r.last().toList().value(0).toMap().value(field);
+    }
+
+    qint64 storedCount()
+    {
+        return AWAIT(other()->query(u"SELECT count() FROM es_item GROUP ALL"_s))
+            .last()
+            .toList()
+            .value(0)
+            .toMap()
+            .value(u"count"_s)
+            .toLongLong();
+    }
+
+    // a: name "A", n 1; b: "B", 2; c: "C", 3. `n` must stay below 100 (the ASSERT refuses more).
+    void resetTable()
+    {
+        exec(
+            u"DELETE es_item; CREATE es_item:a SET name = 'A', n = 1; CREATE es_item:b SET name = 'B', n = 2;"
+            "CREATE es_item:c SET name = 'C', n = 3;"_s);
+    }
+
+    static bool waitReady(QueryListModel &m)
+    {
+        return QTest::qWaitFor([&] { return m.status() == QueryListModel::Ready && m.rowCount() >= 3; },
+                               20000);
+    }
+
+    // Long enough for a write the model should not have sent to have arrived.
+    static void letWritesArrive() { QTest::qWait(300); }
+
+    void setupModel(QueryListModel &m, QueryListModel::EditStrategy strategy, bool live = false)
+    {
+        m.setConnection(conn());
+        m.setTable(u"es_item"_s);
+        m.setColumns({u"name"_s, u"n"_s});
+        m.setLive(live);
+        m.setEditStrategy(strategy);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        const QString ns = TestServer::uniqueName("viewsstrategy_");
+        m_db1 = std::make_unique<DatabaseManager>(TestServer::url(), ns, u"test"_s,
+                                                  Credentials::root(TestServer::user(), TestServer::pass()));
+        m_db2 = std::make_unique<DatabaseManager>(TestServer::url(), ns, u"test"_s,
+                                                  Credentials::root(TestServer::user(), TestServer::pass()));
+        AWAIT_VOID(m_db1->open());
+        AWAIT_VOID(m_db2->open());
+        exec(u"DEFINE TABLE es_item SCHEMALESS; DEFINE FIELD name ON es_item TYPE string;"
+             "DEFINE FIELD n ON es_item TYPE int ASSERT $value < 100;"_s);
+    }
+
+    void init() { resetTable(); }
+
+    void onFieldChangeIsTheDefaultAndWritesAtOnce()
+    {
+        QueryListModel m(conn());
+        QCOMPARE(m.editStrategy(), QueryListModel::OnFieldChange);
+        setupModel(m, QueryListModel::OnFieldChange);
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QVERIFY(waitReady(m));
+        QVERIFY(m.setData(m.index(0, 0), u"A2"_s));
+        QVERIFY(!m.isDirty());
+        QTRY_COMPARE(stored(u"a"_s, u"name"_s).toString(), u"A2"_s);
+    }
+
+    void onManualSubmitKeepsEditsUntilSubmitAll()
+    {
+        QueryListModel m;
+        setupModel(m, QueryListModel::OnManualSubmit);
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QVERIFY(waitReady(m));
+        QSignalSpy failed(&m, &QueryListModel::writeFailed);
+        QVERIFY(m.setData(m.index(0, 0), u"A2"_s));
+        QVERIFY(m.setData(m.index(1, 1), u"7"_s)); // a QLineEdit's text: converted to int
+        QCOMPARE(m.data(m.index(0, 0)).toString(), u"A2"_s);
+        QCOMPARE(m.data(m.index(1, 1), Qt::EditRole), QVariant(qlonglong(7)));
+        QVERIFY(m.isDirty());
+        QVERIFY(m.isDirty(m.index(0, 0)));
+        QVERIFY(!m.isDirty(m.index(0, 1)));
+        QVERIFY(m.isDirty(m.index(1, 1)));
+        QVERIFY(!m.isDirty(m.index(2, 0)));
+        QVERIFY(m.submit()); // what a view calls when the current row changes: no write
+        letWritesArrive();
+        QCOMPARE(stored(u"a"_s, u"name"_s).toString(), u"A"_s);
+        QCOMPARE(stored(u"b"_s, u"n"_s), QVariant(qlonglong(2)));
+
+        QVERIFY(m.submitAll());
+        QTRY_COMPARE(stored(u"a"_s, u"name"_s).toString(), u"A2"_s);
+        QTRY_COMPARE(stored(u"b"_s, u"n"_s), QVariant(qlonglong(7)));
+        QTRY_VERIFY(!m.isDirty());
+        QCOMPARE(m.data(m.index(0, 0)).toString(), u"A2"_s);
+        QCOMPARE(failed.size(), 0);
+    }
+
+    void revertAllRestoresServerValues()
+    {
+        QueryListModel m;
+        setupModel(m, QueryListModel::OnManualSubmit);
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QVERIFY(waitReady(m));
+        QVERIFY(m.setData(m.index(0, 0), u"A2"_s));
+        QVERIFY(m.setData(m.index(2, 1), 9));
+        QVERIFY(m.insertRows(3, 1));
+        QVERIFY(m.setData(m.index(3, 0), u"new"_s));
+        QCOMPARE(m.rowCount(), 4);
+        QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);
+
+        m.revertRow(2);
+        QCOMPARE(m.data(m.index(2, 1), Qt::EditRole), QVariant(qlonglong(3)));
+        QVERIFY(m.isDirty());
+        m.revertAll();
+        QCOMPARE(m.rowCount(), 3); // the inserted row goes with revertAll
+        QCOMPARE(m.data(m.index(0, 0)).toString(), u"A"_s);
+        QVERIFY(!m.isDirty());
+        QVERIFY(changed.size() >= 2);
+        QVERIFY(m.submitAll()); // nothing left to write
+        letWritesArrive();
+        QCOMPARE(stored(u"a"_s, u"name"_s).toString(), u"A"_s);
+        QCOMPARE(stored(u"c"_s, u"n"_s), QVariant(qlonglong(3)));
+        QCOMPARE(storedCount(), 3);
+    }
+
+    // A live change to a row with an unsaved edit: the edited field keeps the user's value (the
+    // server's becomes what revertAll() restores), the other fields follow the server.
+    void liveChangeKeepsTheUnsavedEdit()
+    {
+        QueryListModel m;
+        setupModel(m, QueryListModel::OnManualSubmit, true);
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QVERIFY(waitReady(m));
+        QVERIFY(m.setData(m.index(0, 0), u"mine"_s));
+        exec(u"UPDATE es_item:a SET name = 'theirs', n = 50"_s);
+        QTRY_COMPARE(m.data(m.index(0, 1), Qt::EditRole), QVariant(qlonglong(50)));
+        QCOMPARE(m.data(m.index(0, 0)).toString(), u"mine"_s);
+        QVERIFY(m.isDirty(m.index(0, 0)));
+        m.revertAll();
+        QCOMPARE(m.data(m.index(0, 0)).toString(), u"theirs"_s);
+        QCOMPARE(m.data(m.index(0, 1), Qt::EditRole), QVariant(qlonglong(50)));
+
+        // Submitted after a live change: the user's value wins on the server.
+        QVERIFY(m.setData(m.index(1, 0), u"mine"_s));
+        exec(u"UPDATE es_item:b SET name = 'theirs', n = 60"_s);
+        QTRY_COMPARE(m.data(m.index(1, 1), Qt::EditRole), QVariant(qlonglong(60)));
+        QCOMPARE(m.data(m.index(1, 0)).toString(), u"mine"_s);
+        QVERIFY(m.submitAll());
+        QTRY_COMPARE(stored(u"b"_s, u"name"_s).toString(), u"mine"_s);
+        QTRY_VERIFY(!m.isDirty());
+    }
+
+    // submitAll() writes row by row: the row the schema refuses (ASSERT) rolls back with
+    // writeFailed, the others are written.
+    void submitAllRollsBackTheRefusedRow()
+    {
+        QueryListModel m;
+        setupModel(m, QueryListModel::OnManualSubmit);
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QVERIFY(waitReady(m));
+        QSignalSpy failed(&m, &QueryListModel::writeFailed);
+        QVERIFY(m.setData(m.index(0, 1), 5));
+        QVERIFY(m.setData(m.index(1, 1), 500)); // ASSERT $value < 100
+        QVERIFY(m.setData(m.index(1, 0), u"B2"_s));
+        QVERIFY(m.submitAll());
+        QTRY_COMPARE(failed.size(), 1);
+        QCOMPARE(failed.at(0).at(0).value<RecordId>(), RecordId(u"es_item"_s, u"b"_s));
+        QTRY_COMPARE(stored(u"a"_s, u"n"_s), QVariant(qlonglong(5)));
+        QCOMPARE(stored(u"b"_s, u"n"_s), QVariant(qlonglong(2)));
+        QCOMPARE(stored(u"b"_s, u"name"_s).toString(), u"B"_s);
+        // The refused row shows the database's values again.
+        QTRY_COMPARE(m.data(m.index(1, 1), Qt::EditRole), QVariant(qlonglong(2)));
+        QCOMPARE(m.data(m.index(1, 0)).toString(), u"B"_s);
+        QVERIFY(!m.isDirty());
+    }
+
+    void onRowChangeWritesOnSubmit()
+    {
+        QueryListModel m;
+        setupModel(m, QueryListModel::OnRowChange);
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QVERIFY(waitReady(m));
+        QVERIFY(m.setData(m.index(0, 0), u"A2"_s));
+        QVERIFY(m.setData(m.index(0, 1), 8));
+        letWritesArrive();
+        QCOMPARE(stored(u"a"_s, u"name"_s).toString(), u"A"_s);
+        QVERIFY(m.isDirty());
+        QVERIFY(m.submit()); // the current row changed
+        QTRY_COMPARE(stored(u"a"_s, u"name"_s).toString(), u"A2"_s);
+        QCOMPARE(stored(u"a"_s, u"n"_s), QVariant(qlonglong(8)));
+        QTRY_VERIFY(!m.isDirty());
+    }
+
+    // QDataWidgetMapper: a new row filled through line edits; submit() writes it with
+    // OnRowChange, and only submitAll() does with OnManualSubmit. The mapper sets the fields one
+    // after the other and refreshes its widgets from dataChanged(): a change reported for the
+    // whole row (as the model did for inserted rows) reset the second line edit before it was
+    // read, and the record was created without `n` (refused by its type).
+    void dataWidgetMapperFlow_data()
+    {
+        QTest::addColumn<int>("strategy");
+        QTest::newRow("OnRowChange") << int(QueryListModel::OnRowChange);
+        QTest::newRow("OnManualSubmit") << int(QueryListModel::OnManualSubmit);
+    }
+
+    void dataWidgetMapperFlow()
+    {
+        QFETCH(int, strategy);
+        QueryListModel m;
+        setupModel(m, QueryListModel::EditStrategy(strategy));
+        QVERIFY(waitReady(m));
+        QLineEdit name, n;
+        QDataWidgetMapper mapper;
+        mapper.setModel(&m);
+        mapper.setSubmitPolicy(QDataWidgetMapper::ManualSubmit);
+        mapper.addMapping(&name, 0);
+        mapper.addMapping(&n, 1);
+        QSignalSpy failed(&m, &QueryListModel::writeFailed);
+        QVERIFY(m.insertRows(m.rowCount(), 1));
+        mapper.toLast();
+        QCOMPARE(mapper.currentIndex(), 3);
+        name.setText(u"D"_s);
+        n.setText(u"4"_s);
+        QVERIFY(mapper.submit());
+        QCOMPARE(m.get(3).value(u"name"_s).toString(), u"D"_s);
+        if (strategy == QueryListModel::OnManualSubmit) {
+            letWritesArrive();
+            QCOMPARE(storedCount(), 3);
+            QVERIFY(m.isDirty());
+            QVERIFY(m.submitAll());
+        }
+        QTRY_COMPARE(storedCount(), 4);
+        QCOMPARE(failed.size(), 0);
+        const QueryResult r = AWAIT(other()->query(u"SELECT name, n FROM es_item WHERE name = 'D'"_s));
+        const QVariantMap rec = r.last().toList().value(0).toMap();
+        QCOMPARE(rec.value(u"n"_s), QVariant(qlonglong(4)));
+        QTRY_VERIFY(!m.isDirty());
+
+        // An edit of an existing row through the mapper (the new row took its place in id order).
+        mapper.setCurrentIndex(m.rowOf(QVariant::fromValue(RecordId(u"es_item"_s, u"a"_s))));
+        name.setText(u"A3"_s);
+        QVERIFY(mapper.submit());
+        if (strategy == QueryListModel::OnManualSubmit) {
+            letWritesArrive();
+            QCOMPARE(stored(u"a"_s, u"name"_s).toString(), u"A"_s);
+            QVERIFY(m.submitAll());
+        }
+        QTRY_COMPARE(stored(u"a"_s, u"name"_s).toString(), u"A3"_s);
+    }
+
+    void modelListModelManualSubmit()
+    {
+        ModelListModel m(ModelInfo::of<EsItem>(), conn());
+        QCOMPARE(m.editStrategy(), QueryListModel::OnFieldChange);
+        m.setEditStrategy(QueryListModel::OnManualSubmit);
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QVERIFY(waitReady(m));
+        QSignalSpy failed(&m, &QueryListModel::writeFailed);
+        const int nRole = m.roleForField(u"n"_s);
+        const int row = m.rowOf(QVariant::fromValue(RecordId(u"es_item"_s, u"c"_s)));
+        QVERIFY(row >= 0);
+        QVERIFY(m.setData(m.index(row), 30, nRole));
+        QCOMPARE(m.data(m.index(row), nRole), QVariant(30));
+        QCOMPARE(m.object<EsItem>(row)->n(), 30);
+        QVERIFY(m.isDirty());
+        letWritesArrive();
+        QCOMPARE(stored(u"c"_s, u"n"_s), QVariant(qlonglong(3)));
+        QVERIFY(m.setData(m.index(row), 300, nRole)); // ASSERT refuses it at submitAll
+        QVERIFY(m.submitAll());
+        QTRY_COMPARE(failed.size(), 1);
+        QTRY_COMPARE(m.data(m.index(row), nRole), QVariant(3));
+        QCOMPARE(m.object<EsItem>(row)->n(), 3);
+        QVERIFY(m.setData(m.index(row), 31, nRole));
+        m.revertAll();
+        QCOMPARE(m.data(m.index(row), nRole), QVariant(3));
+        QVERIFY(m.setData(m.index(row), 32, nRole));
+        QVERIFY(m.submitAll());
+        QTRY_COMPARE(stored(u"c"_s, u"n"_s), QVariant(qlonglong(32)));
+        QCOMPARE(failed.size(), 1);
+    }
+};
+
+int main(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    TestListModelEditStrategy t;
+    return QTest::qExec(&t, argc, argv);
+}
+
+#include "tst_listmodel_editstrategy.moc"

@@ -96,7 +96,7 @@ double timeFetchMore(QueryListModel &m)
     QElapsedTimer t;
     t.start();
     m.fetchMore({});
-    if (!spinUntil([&] { return m.rowCount() > before || m.status() == QueryListModel::Error; }))
+    if (!spinUntil([&] { return m.rowCount() > before || m.status() == QueryListModel::Failed; }))
         die(u"page did not arrive"_s);
     return msSince(t);
 }
@@ -108,7 +108,7 @@ void loadTo(QueryListModel &m, int rows, int page)
         const int before = m.rowCount();
         m.setPageSize(qMin(5000, rows - before));
         m.fetchMore({});
-        if (!spinUntil([&] { return m.rowCount() > before || m.status() == QueryListModel::Error; }))
+        if (!spinUntil([&] { return m.rowCount() > before || m.status() == QueryListModel::Failed; }))
             die(u"loading stalled"_s);
     }
     m.setPageSize(page);
@@ -158,7 +158,7 @@ LiveApply measureLiveApply(Connection *c, Connection *w, int rows, int changes, 
     loadTo(m, rows, page);
     // The end is known once a page comes back short.
     m.fetchAll();
-    spinUntil([&] { return !m.canFetchMore({}) || m.status() == QueryListModel::Error; });
+    spinUntil([&] { return !m.canFetchMore({}) || m.status() == QueryListModel::Failed; });
     if (m.rowCount() != rows || m.canFetchMore({}))
         die(u"live-apply: the model is not fully loaded (%1 rows)"_s.arg(m.rowCount()));
     if (auto *lq = m.findChild<LiveQuery *>()) {

@@ -470,7 +470,7 @@ void ContactsWindow::updateStatus()
                     ? u" · %1 of %2 contacts"_s.arg(m_model->count()).arg(m_model->totalCount())
                     : u" · %1 contacts"_s.arg(m_model->count());
         break;
-    case QueryListModel::Error:
+    case QueryListModel::Failed:
         text += u" · error"_s;
         break;
     case QueryListModel::Null:

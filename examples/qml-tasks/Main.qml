@@ -52,7 +52,7 @@ ApplicationWindow {
             return qsTr("Connection lost; reconnecting…")
         if (db.status !== Database.Ready)
             return qsTr("Not connected")
-        if (tasks.status === QueryModel.Error)
+        if (tasks.status === QueryModel.Failed)
             return describe(tasks.errorKind)
         if (tasks.status === QueryModel.Loading)
             return qsTr("Loading…")

@@ -161,7 +161,7 @@ int main(int argc, char *argv[])
                   QObject::connect(
                       model, &QueryListModel::statusChanged, &app,
                       [&app, &out, model](QueryListModel::Status status) {
-                          if (status == QueryListModel::Error) {
+                          if (status == QueryListModel::Failed) {
                               out << "list model: " << model->errorString() << Qt::endl;
                               app.exit(1);
                           }

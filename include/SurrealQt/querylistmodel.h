@@ -67,8 +67,10 @@ class SURREALQT_EXPORT QueryListModel : public QAbstractListModel
 
 public:
     /*! Null: nothing to load (no connection or no source); Loading: a page or a reload is on its way;
-        Ready: the loaded rows are current; Error: the last load failed (error()). */
-    enum Status { Null, Loading, Ready, Error };
+        Ready: the loaded rows are current; Failed: the last load failed (error()). Failed was named
+        `Error` before: inside the list models that name hid the class SurrealQt::Error; Failed is
+        LiveQuery::State's name for the same state. */
+    enum Status { Null, Loading, Ready, Failed };
     Q_ENUM(Status)
 
     /*! RecordRole: the whole row as a QVariantMap; FirstFieldRole + i: field i of fieldNames(). */

@@ -161,7 +161,7 @@ void QueryListModelPrivate::fail(const Error &e)
     qCWarning(lcViews) << "QueryListModel:" << e.toString();
     reading = false;
     setError(e);
-    setStatus(QueryListModel::Error);
+    setStatus(QueryListModel::Failed);
 }
 
 QVariantList QueryListModelPrivate::rowsOf(const QueryResult &result, Error *e, int ownLeading)
@@ -291,7 +291,7 @@ void QueryListModelPrivate::detectIndexThenLoad(quint64 gen)
 
 void QueryListModelPrivate::nextRead()
 {
-    if (reading || !started || status == QueryListModel::Error || !connection)
+    if (reading || !started || status == QueryListModel::Failed || !connection)
         return;
     if (reconciler.startRead())
         return;

@@ -286,7 +286,7 @@ TestCase {
         const model = createTemporaryQmlObject(
             "import SurrealQt; QueryModel { query: 'SELEC nonsense' }", testCase)
         model.database = db
-        tryCompare(model, "status", QueryModel.Error, 10000)
+        tryCompare(model, "status", QueryModel.Failed, 10000)
         compare(model.lastError.kind, SurrealError.Parse)
         verify(model.lastError.message.length > 0)
         compare(model.errorKind, "Parse", "the deprecated text property still works")

@@ -132,7 +132,7 @@ TestCase {
 
     function test_bad_query_ends_in_error_status() {
         const model = createTemporaryObject(modelComponent, testCase, { table: "", live: false, query: "SELEC nonsense" })
-        tryCompare(model, "status", QueryModel.Error, 10000)
+        tryCompare(model, "status", QueryModel.Failed, 10000)
         verify(model.error.length > 0)
         verify(model.errorKind !== "")
     }

@@ -44,7 +44,7 @@ void watch(SurrealQt::QueryListModel *model)
 {
     QObject::connect(model, &SurrealQt::QueryListModel::statusChanged, model,
                      [model](SurrealQt::QueryListModel::Status status) {
-                         if (status == SurrealQt::QueryListModel::Error)
+                         if (status == SurrealQt::QueryListModel::Failed)
                              qWarning() << "list failed:" << model->errorString();
                      });
     // An edit the database did not apply (refused by a permission rule, a failed ASSERT, ...):

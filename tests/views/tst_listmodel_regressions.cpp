@@ -190,7 +190,7 @@ private Q_SLOTS:
         named.setQuery(u"SELECT * FROM type::table($t) ORDER BY id"_s);
         named.setBindings({{u"t"_s, u"post"_s}});
         named.setLive(true);
-        QTRY_COMPARE(named.status(), QueryListModel::Error); // the plan cannot name a computed source
+        QTRY_COMPARE(named.status(), QueryListModel::Failed); // the plan cannot name a computed source
         QVERIFY(named.errorString().contains(u"liveTables"_s));
         named.setLiveTables({u"post"_s});
         QTRY_COMPARE(named.status(), QueryListModel::Ready);
@@ -208,7 +208,7 @@ private Q_SLOTS:
         QueryListModel m(conn());
         m.setQuery(u"SELECT name, score FROM noid ORDER BY score"_s);
         m.setLive(true);
-        QTRY_COMPARE(m.status(), QueryListModel::Error);
+        QTRY_COMPARE(m.status(), QueryListModel::Failed);
         QCOMPARE(m.error().kind(), Error::Kind::Validation);
         QVERIFY2(m.errorString().contains(u"`id`"_s), qPrintable(m.errorString()));
         // Not live: a plain list.

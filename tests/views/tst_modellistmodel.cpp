@@ -80,7 +80,9 @@ private:
     static bool waitReady(ModelListModel &m)
     {
         return QTest::qWaitFor(
-                   [&] { return m.status() == ModelListModel::Ready || m.status() == ModelListModel::Error; },
+                   [&] {
+                       return m.status() == ModelListModel::Ready || m.status() == ModelListModel::Failed;
+                   },
                    20000) &&
                m.status() == ModelListModel::Ready;
     }

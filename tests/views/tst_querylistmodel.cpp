@@ -64,7 +64,9 @@ private:
     static bool waitReady(QueryListModel &m)
     {
         return QTest::qWaitFor(
-                   [&] { return m.status() == QueryListModel::Ready || m.status() == QueryListModel::Error; },
+                   [&] {
+                       return m.status() == QueryListModel::Ready || m.status() == QueryListModel::Failed;
+                   },
                    20000) &&
                m.status() == QueryListModel::Ready;
     }
@@ -233,7 +235,7 @@ private Q_SLOTS:
         QueryListModel m(conn());
         m.setTable(u"paged"_s);
         m.setFilter(u"v > 1; DELETE paged"_s);
-        QTRY_COMPARE(m.status(), QueryListModel::Error);
+        QTRY_COMPARE(m.status(), QueryListModel::Failed);
         QCOMPARE(m.error().kind(), Error::Kind::Validation);
         QVERIFY(m.errorString().contains(u"filter"_s));
     }

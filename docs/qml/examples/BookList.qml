@@ -60,7 +60,7 @@ ApplicationWindow {
     }
 
     footer: Label {
-        text: books.status === QueryModel.Error ? books.error : books.count + " books"
+        text: books.status === QueryModel.Failed ? books.error : books.count + " books"
         padding: 6
     }
 }

@@ -134,7 +134,7 @@ Item {
     // Enums by name: connection status, model status, roles, error kinds.
     readonly property bool ready: db.status === Database.Ready && tasks.status === ModelListModel.Ready
                                   && rows.status === QueryModel.Ready
-    readonly property bool failed: db.status === Database.Error || tasks.status === ModelListModel.Error
+    readonly property bool failed: db.status === Database.Error || tasks.status === ModelListModel.Failed
     // totalCount (rows in the source, -1 until known) read in a binding, where the linter checks
     // its type: a qint64 property was "Type qlonglong ... not found".
     readonly property real totals: rows.totalCount + tasks.totalCount

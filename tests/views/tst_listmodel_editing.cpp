@@ -3,8 +3,7 @@
 // engine. What is checked is what lands in the database, read back with a fresh SELECT: the
 // stored types survive edits, and opening an editor and leaving the cell writes nothing.
 
-#include "futurewait.h"
-#include "testserver.h"
+#include "twoclients.h"
 
 #include <SurrealQt/connection.h>
 #include <SurrealQt/databasemanager.h>
@@ -27,18 +26,11 @@ class TestListModelEditing : public QObject
 {
     Q_OBJECT
 
-    std::unique_ptr<DatabaseManager> m_db1; // the model's connection
-    std::unique_ptr<DatabaseManager> m_db2; // reads back what was stored
+    TwoClients m_clients;
+    Connection *conn() { return m_clients.model(); }
+    Connection *other() { return m_clients.other(); }
 
-    Connection *conn() { return m_db1->connection(); }
-    Connection *other() { return m_db2->connection(); }
-
-    void exec(const QString &text, const QVariantMap &vars = {})
-    {
-        const QueryResult r = AWAIT(other()->query(text, vars));
-        if (!r.isOk())
-            qFatal("setup failed: %s: %s", qPrintable(text), qPrintable(r.firstError().toString()));
-    }
+    void exec(const QString &text, const QVariantMap &vars = {}) { m_clients.exec(text, vars); }
 
     QVariantMap stored(const QString &table, const QVariant &key)
     {
@@ -102,13 +94,7 @@ class TestListModelEditing : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString ns = TestServer::uniqueName("viewsedit_");
-        m_db1 = std::make_unique<DatabaseManager>(TestServer::url(), ns, u"test"_s,
-                                                  Credentials::root(TestServer::user(), TestServer::pass()));
-        m_db2 = std::make_unique<DatabaseManager>(TestServer::url(), ns, u"test"_s,
-                                                  Credentials::root(TestServer::user(), TestServer::pass()));
-        AWAIT_VOID(m_db1->open());
-        AWAIT_VOID(m_db2->open());
+        m_clients.open("viewsedit_");
         // Every write to `typed` counts itself: "writes nothing" is then a number.
         exec(u"DEFINE TABLE typed SCHEMALESS; CREATE counter:c SET n = 0;"
              "DEFINE EVENT count_updates ON typed WHEN $event = 'UPDATE' THEN (UPDATE counter:c SET n += 1);"

@@ -3,8 +3,7 @@
 // OnManualSubmit keeps edits in the model until submitAll() (revertAll() drops them). Checked
 // against the real engine: what is stored is read back with a second connection.
 
-#include "futurewait.h"
-#include "testserver.h"
+#include "twoclients.h"
 
 #include <SurrealQt/connection.h>
 #include <SurrealQt/databasemanager.h>
@@ -38,18 +37,10 @@ class TestListModelEditStrategy : public QObject
 {
     Q_OBJECT
 
-    std::unique_ptr<DatabaseManager> m_db1; // the model's connection
-    std::unique_ptr<DatabaseManager> m_db2; // the second writer, and reads back what was stored
-
-    Connection *conn() { return m_db1->connection(); }
-    Connection *other() { return m_db2->connection(); }
-
-    void exec(const QString &text, const QVariantMap &vars = {})
-    {
-        const QueryResult r = AWAIT(other()->query(text, vars));
-        if (!r.isOk())
-            qFatal("setup failed: %s: %s", qPrintable(text), qPrintable(r.firstError().toString()));
-    }
+    TwoClients m_clients;
+    Connection *conn() { return m_clients.model(); }
+    Connection *other() { return m_clients.other(); }
+    void exec(const QString &text) { m_clients.exec(text); }
 
     QVariant stored(const QString &key, const QString &field)
     {
@@ -98,13 +89,7 @@ class TestListModelEditStrategy : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString ns = TestServer::uniqueName("viewsstrategy_");
-        m_db1 = std::make_unique<DatabaseManager>(TestServer::url(), ns, u"test"_s,
-                                                  Credentials::root(TestServer::user(), TestServer::pass()));
-        m_db2 = std::make_unique<DatabaseManager>(TestServer::url(), ns, u"test"_s,
-                                                  Credentials::root(TestServer::user(), TestServer::pass()));
-        AWAIT_VOID(m_db1->open());
-        AWAIT_VOID(m_db2->open());
+        m_clients.open("viewsstrategy_");
         exec(u"DEFINE TABLE es_item SCHEMALESS; DEFINE FIELD name ON es_item TYPE string;"
              "DEFINE FIELD n ON es_item TYPE int ASSERT $value < 100;"_s);
     }

@@ -2,8 +2,7 @@
 // failing on the code before its fix: what the model shows, in order, against a fresh SELECT of
 // the same rows on the real engine.
 
-#include "futurewait.h"
-#include "testserver.h"
+#include "twoclients.h"
 
 #include <SurrealQt/connection.h>
 #include <SurrealQt/databasemanager.h>
@@ -35,19 +34,11 @@ class TestListModelRegressions : public QObject
 {
     Q_OBJECT
 
-    QString m_ns = TestServer::uniqueName("viewsreg_");
-    std::unique_ptr<DatabaseManager> m_db1; // the model's connection
-    std::unique_ptr<DatabaseManager> m_db2; // "another user" making changes
+    TwoClients m_clients;
+    Connection *conn() { return m_clients.model(); }
+    Connection *other() { return m_clients.other(); }
 
-    Connection *conn() { return m_db1->connection(); }
-    Connection *other() { return m_db2->connection(); }
-
-    void exec(const QString &text, const QVariantMap &vars = {})
-    {
-        const QueryResult r = AWAIT(other()->query(text, vars));
-        if (!r.isOk())
-            qFatal("setup failed: %s: %s", qPrintable(text), qPrintable(r.firstError().toString()));
-    }
+    void exec(const QString &text, const QVariantMap &vars = {}) { m_clients.exec(text, vars); }
 
     QList<QVariant> freshIds(const QString &text, const QVariantMap &vars = {})
     {
@@ -79,15 +70,7 @@ private Q_SLOTS:
         QCOMPARE(m->status(), QueryListModel::Null);
     }
 
-    void initTestCase()
-    {
-        m_db1 = std::make_unique<DatabaseManager>(TestServer::url(), m_ns, u"test"_s,
-                                                  Credentials::root(TestServer::user(), TestServer::pass()));
-        m_db2 = std::make_unique<DatabaseManager>(TestServer::url(), m_ns, u"test"_s,
-                                                  Credentials::root(TestServer::user(), TestServer::pass()));
-        AWAIT_VOID(m_db1->open());
-        AWAIT_VOID(m_db2->open());
-    }
+    void initTestCase() { m_clients.open("viewsreg_"); }
 
     // Defect 1: a filtered model ordered by an indexed field showed 25 of 500 rows and said
     // fullyLoaded. On engine 3.0.2 `WHERE <filter> ORDER BY rank ASC LIMIT n` applies the LIMIT

@@ -99,7 +99,7 @@ class TestItemDelegate : public QObject
     template<typename M>
     static bool waitReady(M &m)
     {
-        return QTest::qWaitFor([&] { return m.status() == M::Ready || m.status() == M::Error; }, 20000) &&
+        return QTest::qWaitFor([&] { return m.status() == M::Ready || m.status() == M::Failed; }, 20000) &&
                m.status() == M::Ready;
     }
 

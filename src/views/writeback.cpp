@@ -9,6 +9,7 @@
 #include <SurrealQt/datetime.h>
 #include <SurrealQt/none.h>
 #include <SurrealQt/queryresult.h>
+#include <SurrealQt/requestoptions.h>
 
 using namespace Qt::StringLiterals;
 
@@ -197,9 +198,14 @@ void WriteBack::sendMerge(const RecordId &id, const QVariantMap &changes, const 
         if (it != writesInFlight.end() && --it.value() <= 0)
             writesInFlight.erase(it);
     };
+    // Merging fields of one record lands on the same state however often it runs, so a write
+    // whose reply a dropped socket lost is sent again after the reconnect. Failed with
+    // Connection instead, it was rolled back here although the server had applied it.
+    RequestOptions resendable;
+    resendable.idempotent = true;
     d.connection
         ->query(u"UPDATE $qlm_id MERGE $qlm_data RETURN AFTER"_s,
-                {{u"qlm_id"_s, QVariant::fromValue(id)}, {u"qlm_data"_s, changes}})
+                {{u"qlm_id"_s, QVariant::fromValue(id)}, {u"qlm_data"_s, changes}}, resendable)
         .then(QtFuture::Launch::Sync,
               later(q,
                     [this, id, changes, rollback, written](const QueryResult &r) {

@@ -310,6 +310,7 @@ protected:
         own models do; the model owns \a dd. ModelListModel is made this way. */
     QueryListModel(QueryListModelPrivate &dd, QObject *parent);
 
+    /*! The private part (not API), reachable by subclasses made through the constructor above. */
     std::unique_ptr<QueryListModelPrivate> d;
 
 private:

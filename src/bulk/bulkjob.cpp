@@ -646,8 +646,12 @@ void BulkJob::onReply(const BatchPtr &batch, const QueryResult &reply)
     const int offset = m_options.atomic ? 1 : 0;
     bool anyFailed = false;
     bool retryable = false;
+    bool exists = false;
     Error retryError;
     for (int k = 0; k < pendingIdx.size(); ++k) {
+        if (offset + k < reply.size() && !reply.at(offset + k).isOk() &&
+            reply.at(offset + k).error().kind() == Error::Kind::AlreadyExists)
+            exists = true;
         if (offset + k >= reply.size() || !reply.at(offset + k).isOk()) {
             anyFailed = true;
             if (offset + k < reply.size() && reply.at(offset + k).error().isRetryable()) {
@@ -655,6 +659,15 @@ void BulkJob::onReply(const BatchPtr &batch, const QueryResult &reply)
                 retryError = reply.at(offset + k).error();
             }
         }
+    }
+    // A resent insert can meet its own earlier attempt: batches in flight on a connection that
+    // dropped may still be running on the server when the recheck reads, so the resend finds
+    // records it wrote itself. Read again, comparing content, before calling them AlreadyExists.
+    if (exists && m_op == Op::Insert && batch->resent && batch->lateRechecks < MaxLateRechecks) {
+        ++batch->lateRechecks;
+        qCInfo(lcBulk) << "rechecking" << describe(batch) << "after AlreadyExists on a resend";
+        recheckInserted(batch);
+        return;
     }
     if (m_options.atomic && anyFailed) {
         if (retryable) {

@@ -109,9 +109,11 @@ private:
         int attempt = 0;
         bool perItem = false; // the per-record form after a statement failure
         bool resent = false;  // a retry: the earlier attempt may have been applied
+        int lateRechecks = 0; // rereads after a resend met AlreadyExists (bounded)
         QElapsedTimer timer;
     };
     using BatchPtr = std::shared_ptr<Batch>;
+    static constexpr int MaxLateRechecks = 3;
 
     void begin();
     void pump();

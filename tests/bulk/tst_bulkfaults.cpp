@@ -176,6 +176,54 @@ private Q_SLOTS:
         verifyExactlyOnce(tb, n);
     }
 
+    void resendMeetsItsOwnSlowAttempt_data()
+    {
+        QTest::addColumn<bool>("atomic");
+        QTest::addRow("not atomic") << false;
+        QTest::addRow("atomic") << true;
+    }
+
+    // A cut connection loses every request in flight on it, and the server may still be running
+    // one of them when the retry's re-check reads: the re-check misses the record, the resend
+    // then meets it (AlreadyExists), and it is the job's own record. Made deterministic here by a
+    // field that sleeps while the second record is written.
+    void resendMeetsItsOwnSlowAttempt()
+    {
+        QFETCH(bool, atomic);
+        const QString tb = freshTable();
+        const QueryResult defined = AWAIT(m_direct->connection()->query(
+            // The test's own generated name (DEFINE takes no bind variable for it).
+            u"DEFINE TABLE `%1` SCHEMALESS; DEFINE FIELD pause ON TABLE `%1` VALUE "
+            u"{ IF $value != NONE { sleep(<duration> $value) }; RETURN $value }"_s.arg(tb)));
+        QVERIFY2(defined.isOk(), qPrintable(defined.firstError().toString()));
+        // One socket, so the cut after the quick record's reply also loses the slow one's request.
+        DatabaseManager single(m_proxy->url(), m_ns, u"test"_s,
+                               Credentials::root(TestServer::user(), TestServer::pass()),
+                               ConnectionOptions{.sockets = ConnectionOptions::Sockets::Single});
+        single.setRequestTimeout(std::chrono::seconds(20));
+        AWAIT_VOID(single.open());
+        const int faultsBefore = m_proxy->faultsInjected();
+        m_proxy->setRule(
+            {.needle = "INSERT INTO $tb", .fault = FaultProxy::Fault::DropReplyAndClose, .limit = 1});
+        QVariantList records{richRecord(0, true), richRecord(1, true)};
+        QVariantMap slow = records[1].toMap();
+        slow.insert(u"pause"_s, u"1500ms"_s);
+        records[1] = slow;
+        BulkOperations ops(single.connection(), BulkOptions{.batchSize = 1,
+                                                            .parallelism = 2,
+                                                            .retryDelay = std::chrono::milliseconds(10),
+                                                            .atomic = atomic});
+        const BulkResult result = AWAIT(ops.bulkInsert(tb, records));
+        m_proxy->clearRule();
+        m_faultsTotal += m_proxy->faultsInjected() - faultsBefore;
+        QCOMPARE(m_proxy->faultsInjected() - faultsBefore, 1);
+        for (const BulkItemError &e : result.errors())
+            qWarning() << "input" << e.index << e.error.toString();
+        QVERIFY2(result.isOk(), qPrintable(result.toError().toString()));
+        QCOMPARE(result.successCount(), qint64(2));
+        verifyExactlyOnce(tb, 2);
+    }
+
     void documentedRetryStoresNothingTwice_data()
     {
         QTest::addColumn<bool>("explicitIds");

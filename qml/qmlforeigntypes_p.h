@@ -88,7 +88,22 @@ QML_NAMED_ELEMENT(SurrealError)
 QML_NAMESPACE_EXTENDED(SurrealQt::Error)
 } // namespace ErrorEnums
 
-// The Connection behind ModelListModel.connection (C++ side; QML uses Database).
+// The Connection behind ModelListModel.connection (C++ side; QML uses Database), with its bases,
+// so that the tools know it is a QObject (a Connections element can target it).
+struct QueryInterfaceForeign
+{
+    Q_GADGET
+    QML_FOREIGN(SurrealQt::QueryInterface)
+    QML_ANONYMOUS
+};
+
+struct RequestInterfaceForeign
+{
+    Q_GADGET
+    QML_FOREIGN(SurrealQt::RequestInterface)
+    QML_ANONYMOUS
+};
+
 struct ConnectionForeign
 {
     Q_GADGET

@@ -223,6 +223,11 @@ Item {
         rows.setProperty(0, "title", "v")
         rows.remove(0, 1)
         rows.clear()
+        rows.editStrategy = QueryModel.OnManualSubmit
+        console.log(rows.isDirty())
+        rows.submitAll()
+        rows.revertRow(0)
+        rows.revertAll()
         task.set("title", "t")
         task.save().then(r => console.log(r))
         task.remove()

@@ -165,9 +165,10 @@ Item {
         function onRefreshed() { console.log("refreshed") }
     }
 
-    Connections {
-        target: tasks.connection
-        function onDatabaseSelected() { console.log("database selected") }
+    // Not a Connections element: Qt 6.4's type registrar loses Connection's QObject base behind
+    // its namespaced base classes (RequestInterface, QueryInterface), so lint refuses the target.
+    function watchConnection() {
+        tasks.connection.databaseSelected.connect((ns, db) => console.log("database selected", ns, db))
     }
 
     ListView {
@@ -185,6 +186,7 @@ Item {
     }
 
     Component.onCompleted: {
+        watchConnection()
         const task = tasks.object(0)
         if (task)
             task.refresh()

@@ -167,7 +167,8 @@ bool WriteBack::writeField(int row, const QString &field, const QVariant &value)
     return true;
 }
 
-void WriteBack::sendMerge(const RecordId &id, const QVariantMap &changes, const QVariantMap &base)
+void WriteBack::sendMerge(const RecordId &id, const QVariantMap &changes, const QVariantMap &base,
+                          int attempt)
 {
     QueryListModel *q = d.q;
     auto rollback = [this, id, changes, base](const Error &e) {
@@ -208,9 +209,16 @@ void WriteBack::sendMerge(const RecordId &id, const QVariantMap &changes, const 
                 {{u"qlm_id"_s, QVariant::fromValue(id)}, {u"qlm_data"_s, changes}}, resendable)
         .then(QtFuture::Launch::Sync,
               later(q,
-                    [this, id, changes, rollback, written](const QueryResult &r) {
+                    [this, id, changes, base, attempt, rollback, written](const QueryResult &r) {
                         written();
                         if (!r.isOk()) {
+                            // Quick edits of one record's fields conflict in the engine ("can be
+                            // retried"); a merge lands on the same state however often it runs.
+                            constexpr int MaxConflictRetries = 3;
+                            if (r.firstError().isRetryable() && attempt < MaxConflictRetries) {
+                                sendMerge(id, changes, base, attempt + 1);
+                                return;
+                            }
                             rollback(r.firstError());
                             return;
                         }

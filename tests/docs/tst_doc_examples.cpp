@@ -339,6 +339,10 @@ private Q_SLOTS:
                            Credentials::root(TestServer::user(), TestServer::pass()));
         AWAIT_VOID(db.open());
         Connection *c = db.connection();
+        // The engine fails concurrent first writes to a table that does not exist yet with a
+        // retryable write conflict (the example's independent insert raced the channel's create and
+        // was lost 1 run in 5): the table exists first, as it would in an application.
+        QVERIFY(AWAIT(c->query(u"DEFINE TABLE person SCHEMALESS"_s)).isOk());
 
         // The ordered calls on person:tobie, then the independent ones.
         DocSnippets::records(c, &app);

@@ -11,22 +11,6 @@ namespace SurrealQt {
 
 using namespace Calls;
 
-#define SURREALQT_CHECK_RECORD(id, method, T)                                                                \
-    if (const Error e_ = checkRecord(id, method); e_.isValid())                                              \
-        return failed<T>(e_);
-#define SURREALQT_CHECK_TABLE(table, method, T)                                                              \
-    if (const Error e_ = checkTableName((table).name(), method); e_.isValid())                               \
-        return failed<T>(e_);
-#define SURREALQT_CHECK_TARGET(what, method)                                                                 \
-    if (const Error e_ = checkTarget(what, method); e_.isValid())                                            \
-        return failed<QVariant>(e_);
-// The target of a call on a record or a table (not insert, where only a table makes sense);
-// target is a QVariant the call sends afterwards.
-#define SURREALQT_RESOLVE_TARGET(target, method)                                                             \
-    if (const Error e_ = resolveTarget(&target, method); e_.isValid())                                       \
-        return failed<QVariant>(e_);                                                                         \
-    SURREALQT_CHECK_TARGET(target, method)
-
 RequestInterface::RequestInterface(QObject *parent)
     : QueryInterface(parent)
 {}

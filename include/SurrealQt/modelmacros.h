@@ -15,6 +15,8 @@
 // contain it literally. Types with a top-level comma (QMap<QString, int>) need an alias.
 // Both macros leave the class in a `public:` section.
 
+#include <SurrealQt/global.h>
+
 #include <QtCore/QLatin1String>
 #include <QtCore/QMetaObject>
 #include <QtCore/QVariant>

@@ -14,6 +14,7 @@ namespace SurrealQt {
 
 class Connection;
 class DatabaseManager;
+class Error;
 class Model;
 class ModelInfo;
 class QueryData;

@@ -30,7 +30,7 @@ class SerialQueue;
     Connection::channel() (or by you); destroying it fails the calls that were not sent yet
     with a Cancelled error. Futures finish on the I/O thread (docs/threading.md).
 */
-class SURREALQT_EXPORT Channel : public RequestInterface
+class SURREALQT_EXPORT Channel : public SurrealQt::RequestInterface
 {
     Q_OBJECT
 

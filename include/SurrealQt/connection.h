@@ -29,7 +29,7 @@ class Transaction;
     another on a pool or a single connection may run in any order. A Transaction and a Channel
     run their calls one after another in call order. See docs/connections.md, "Ordering".
 */
-class SURREALQT_EXPORT Connection : public RequestInterface
+class SURREALQT_EXPORT Connection : public SurrealQt::RequestInterface
 {
     Q_OBJECT
 

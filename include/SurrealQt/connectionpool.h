@@ -21,7 +21,7 @@ class ConnectionPoolPrivate;
     Ownership (docs/threading.md, "Ownership and settings"): the manager's pool is owned by the
     manager. A pool you make around connections you already have (the second constructor) is
     yours; it shares their sockets and sessions and must not outlive their manager. */
-class SURREALQT_EXPORT ConnectionPool : public Connection
+class SURREALQT_EXPORT ConnectionPool : public SurrealQt::Connection
 {
     Q_OBJECT
     Q_PROPERTY(int size READ size CONSTANT)

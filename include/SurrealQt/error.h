@@ -75,6 +75,8 @@ public:
     [[nodiscard]] bool isValid() const;
     /*! What went wrong. */
     [[nodiscard]] Kind kind() const;
+    /*! kind() as its enumerator's name, e.g. "NotFound" (QML's error.kindName); "NoError" when invalid. */
+    [[nodiscard]] QString kindName() const;
     /*! The message: the server's text for server errors, ours otherwise. Fit to show people. */
     [[nodiscard]] QString message() const;
     /*! The server's JSON-RPC error code or HTTP status; 0 for client-side errors. */

@@ -86,6 +86,12 @@ public:
     /*! merge() into every record of the table. */
     QFuture<QVariantList> merge(const Table &table, const QVariantMap &data,
                                 const RequestOptions &options = {});
+    /*! Inserts one edge (a map with "in" and "out" record ids) into the edge table; gives it as stored. */
+    QFuture<QVariantMap> insertRelation(const Table &table, const QVariantMap &edge,
+                                        const RequestOptions &options = {});
+    /*! Inserts the edges (maps with "in" and "out") into the edge table; gives them as stored. */
+    QFuture<QVariantList> insertRelation(const Table &table, const QVariantList &edges,
+                                         const RequestOptions &options = {});
     /*! Deletes the record; gives what was deleted. */
     QFuture<QVariantMap> remove(const RecordId &id, const RequestOptions &options = {});
     /*! Deletes every record of the table; gives what was deleted. */
@@ -98,7 +104,7 @@ public:
                              const RequestOptions &options = {});
     /*! Untyped insert into a table (never a record id): \a data is a map or a list of maps. */
     QFuture<QVariant> insert(const QVariant &table, const QVariant &data, const RequestOptions &options = {});
-    /*! Inserts edges (maps with "in" and "out") into the edge table \a table. */
+    /*! Untyped insertRelation: \a table a Table or its name, \a data one edge or a list. */
     QFuture<QVariant> insertRelation(const QVariant &table, const QVariant &data,
                                      const RequestOptions &options = {});
     /*! Untyped upsert; \a data absent means no content. */

@@ -16,7 +16,7 @@ class RpcClient;
     Same threading, result shapes and target rules as QueryInterface (docs/threading.md,
     "Where results arrive").
 */
-class SURREALQT_EXPORT RequestInterface : public QueryInterface
+class SURREALQT_EXPORT RequestInterface : public SurrealQt::QueryInterface
 {
     Q_OBJECT
 

@@ -16,7 +16,7 @@ class RpcClient;
     Ownership (docs/threading.md, "Ownership and settings"): the manager's single connection is
     owned by the manager. One you make around a connection you already have is yours; it shares
     that connection's socket and session and must not outlive its manager. */
-class SURREALQT_EXPORT SingleConnection : public Connection
+class SURREALQT_EXPORT SingleConnection : public SurrealQt::Connection
 {
     Q_OBJECT
     Q_PROPERTY(int maxRetries READ maxRetries WRITE setMaxRetries NOTIFY maxRetriesChanged)

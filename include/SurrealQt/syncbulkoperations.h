@@ -7,6 +7,7 @@
 #include <SurrealQt/bulksource.h>
 #include <SurrealQt/bulkupdateitem.h>
 #include <SurrealQt/recordid.h>
+#include <SurrealQt/syncconnection.h>
 
 #include <QtCore/QMutex>
 #include <QtCore/QPointer>
@@ -21,14 +22,25 @@ class BulkJob;
 
 /*! The blocking twin of BulkOperations, for worker threads and console tools: each call returns
     when the job ended. Failures of single inputs are in the BulkResult; a job that cannot start
-    throws SurrealQt::Exception. Refuses to run on the connection's I/O thread. */
+    throws SurrealQt::Exception in Throw mode (the default), or, in Report mode (for code built
+    without exceptions, as SyncConnection's), returns an empty BulkResult and lastError() says
+    why. Refuses to run on the connection's I/O thread. */
 class SURREALQT_EXPORT SyncBulkOperations
 {
 public:
     /*! Blocking bulk writes through connection (not owned), with options; off the connection's I/O thread. */
-    explicit SyncBulkOperations(Connection *connection, const BulkOptions &options = {});
+    explicit SyncBulkOperations(Connection *connection, const BulkOptions &options = {},
+                                SyncConnection::ErrorMode mode = SyncConnection::ErrorMode::Throw);
     ~SyncBulkOperations();
     Q_DISABLE_COPY_MOVE(SyncBulkOperations)
+
+    /*! How a job that cannot start reports its error (SyncConnection's modes). */
+    using ErrorMode = SyncConnection::ErrorMode;
+    /*! How failures are reported. */
+    [[nodiscard]] ErrorMode errorMode() const { return m_mode; }
+    /*! Why the last call's job could not start; an invalid Error when it ran (its per-input
+        failures are in its BulkResult). Read it on the thread that made the call. */
+    [[nodiscard]] Error lastError() const { return m_lastError; }
 
     /*! The options for the calls made from now on. */
     [[nodiscard]] BulkOptions options() const { return m_options; }
@@ -41,29 +53,29 @@ public:
     }
 
     /*! Blocking BulkOperations::bulkInsert(): returns the BulkResult once every input settled; throws
-     * SurrealQt::Exception when the job cannot start. */
+     * SurrealQt::Exception when the job cannot start (see ErrorMode). */
     BulkResult bulkInsert(const QString &table, const BulkSource &records);
     /*! Blocking BulkOperations::bulkUpdate(): returns the BulkResult once every input settled; throws
-     * SurrealQt::Exception when the job cannot start. */
+     * SurrealQt::Exception when the job cannot start (see ErrorMode). */
     BulkResult bulkUpdate(const QList<BulkUpdateItem> &items);
     /*! Blocking BulkOperations::bulkUpdate(): returns the BulkResult once every input settled; throws
-     * SurrealQt::Exception when the job cannot start. */
+     * SurrealQt::Exception when the job cannot start (see ErrorMode). */
     BulkResult bulkUpdate(const BulkSource &items);
     /*! Blocking BulkOperations::bulkUpsert(): returns the BulkResult once every input settled; throws
-     * SurrealQt::Exception when the job cannot start. */
+     * SurrealQt::Exception when the job cannot start (see ErrorMode). */
     BulkResult bulkUpsert(const QString &table, const BulkSource &records,
                           const QString &keyField = QStringLiteral("id"));
     /*! Blocking BulkOperations::bulkDelete(): returns the BulkResult once every input settled; throws
-     * SurrealQt::Exception when the job cannot start. */
+     * SurrealQt::Exception when the job cannot start (see ErrorMode). */
     BulkResult bulkDelete(const QList<RecordId> &ids);
     /*! Blocking BulkOperations::bulkDelete(): returns the BulkResult once every input settled; throws
-     * SurrealQt::Exception when the job cannot start. */
+     * SurrealQt::Exception when the job cannot start (see ErrorMode). */
     BulkResult bulkDelete(const BulkSource &ids);
     /*! Blocking BulkOperations::bulkQuery(): returns the BulkResult once every input settled; throws
-     * SurrealQt::Exception when the job cannot start. */
+     * SurrealQt::Exception when the job cannot start (see ErrorMode). */
     BulkResult bulkQuery(const QList<BulkQuery> &queries);
     /*! Blocking BulkOperations::bulkQuery(): returns the BulkResult once every input settled; throws
-     * SurrealQt::Exception when the job cannot start. */
+     * SurrealQt::Exception when the job cannot start (see ErrorMode). */
     BulkResult bulkQuery(const BulkSource &queries);
 
     /*! Model objects, as BulkOperations::bulkCreate() (same batches, progress, per-input
@@ -104,10 +116,14 @@ public:
 private:
     BulkResult run(std::shared_ptr<BulkJob> job);
     BulkResult runModels(const char *call, const std::function<QFuture<BulkResult>(BulkOperations &)> &start);
+    BulkResult runModelsOnce(const char *call,
+                             const std::function<QFuture<BulkResult>(BulkOperations &)> &start);
     std::shared_ptr<BulkJob> makeJob(int op, const BulkSource &source);
 
     QPointer<Connection> m_connection;
     BulkOptions m_options;
+    ErrorMode m_mode;
+    Error m_lastError;
     std::function<void(qint64, qint64)> m_progress;
     QMutex m_mutex;
     std::shared_ptr<BulkJob> m_current;

@@ -67,6 +67,12 @@ public:
     QVariantMap insert(const Table &table, const QVariantMap &record, const RequestOptions &options = {});
     /*! Connection::insert() of several records. */
     QVariantList insert(const Table &table, const QVariantList &records, const RequestOptions &options = {});
+    /*! Connection::insertRelation() of one edge. */
+    QVariantMap insertRelation(const Table &table, const QVariantMap &edge,
+                               const RequestOptions &options = {});
+    /*! Connection::insertRelation() of several edges. */
+    QVariantList insertRelation(const Table &table, const QVariantList &edges,
+                                const RequestOptions &options = {});
     /*! Connection::update(const RecordId &, ...): \a data becomes the whole content. */
     QVariantMap update(const RecordId &id, const QVariantMap &data, const RequestOptions &options = {});
     /*! Connection::update(const Table &, ...). */
@@ -98,7 +104,7 @@ public:
     QVariant create(const QVariant &what, const QVariant &data = {}, const RequestOptions &options = {});
     /*! Untyped Connection::insert(). */
     QVariant insert(const QVariant &table, const QVariant &data, const RequestOptions &options = {});
-    /*! Connection::insertRelation(). */
+    /*! Untyped Connection::insertRelation(). */
     QVariant insertRelation(const QVariant &table, const QVariant &data, const RequestOptions &options = {});
     /*! Untyped Connection::update(). */
     QVariant update(const QVariant &what, const QVariant &data = {}, const RequestOptions &options = {});

@@ -26,7 +26,7 @@ class RpcClient;
     Owned by the parent given to Connection::transaction() (or by you); destroying it before
     commit() cancels the transaction. Futures finish on the I/O thread (docs/threading.md).
 */
-class SURREALQT_EXPORT Transaction : public QueryInterface
+class SURREALQT_EXPORT Transaction : public SurrealQt::QueryInterface
 {
     Q_OBJECT
 

@@ -8,9 +8,11 @@
 
 namespace SurrealQt {
 
-SyncBulkOperations::SyncBulkOperations(Connection *connection, const BulkOptions &options)
+SyncBulkOperations::SyncBulkOperations(Connection *connection, const BulkOptions &options,
+                                       SyncConnection::ErrorMode mode)
     : m_connection(connection)
     , m_options(options)
+    , m_mode(mode)
 {}
 
 SyncBulkOperations::~SyncBulkOperations() = default;
@@ -24,24 +26,26 @@ std::shared_ptr<BulkJob> SyncBulkOperations::makeJob(int op, const BulkSource &s
 
 BulkResult SyncBulkOperations::run(std::shared_ptr<BulkJob> job)
 {
-    // The job runs on the I/O thread's continuations; waiting there would wait for itself.
-    refuseOnIoThread("SyncBulkOperations");
-    {
-        QMutexLocker lock(&m_mutex);
-        m_current = job;
-    }
-    QFuture<BulkResult> future = job->start();
-    BulkResult result;
-    try {
-        result = waitFor(future, "SyncBulkOperations");
-    } catch (...) {
+    return reporting(m_mode, m_lastError, [&] {
+        // The job runs on the I/O thread's continuations; waiting there would wait for itself.
+        refuseOnIoThread("SyncBulkOperations");
+        {
+            QMutexLocker lock(&m_mutex);
+            m_current = job;
+        }
+        QFuture<BulkResult> future = job->start();
+        BulkResult result;
+        try {
+            result = waitFor(future, "SyncBulkOperations");
+        } catch (...) {
+            QMutexLocker lock(&m_mutex);
+            m_current.reset();
+            throw;
+        }
         QMutexLocker lock(&m_mutex);
         m_current.reset();
-        throw;
-    }
-    QMutexLocker lock(&m_mutex);
-    m_current.reset();
-    return result;
+        return result;
+    });
 }
 
 // BulkOperations touches the objects in its own thread, through posted events: it is made here,
@@ -49,6 +53,13 @@ BulkResult SyncBulkOperations::run(std::shared_ptr<BulkJob> job)
 // while the job runs, so the calling thread needs no loop of its own.
 BulkResult SyncBulkOperations::runModels(const char *call,
                                          const std::function<QFuture<BulkResult>(BulkOperations &)> &start)
+{
+    return reporting(m_mode, m_lastError, [&] { return runModelsOnce(call, start); });
+}
+
+BulkResult
+SyncBulkOperations::runModelsOnce(const char *call,
+                                  const std::function<QFuture<BulkResult>(BulkOperations &)> &start)
 {
     refuseOnIoThread(call);
     BulkOperations ops(m_connection, m_options);

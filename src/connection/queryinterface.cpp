@@ -103,6 +103,20 @@ QFuture<QVariantList> QueryInterface::merge(const Table &table, const QVariantMa
     return mapped<QVariantList>(u"merge"_s, {v(table), data}, options, toRecords);
 }
 
+QFuture<QVariantMap> QueryInterface::insertRelation(const Table &table, const QVariantMap &edge,
+                                                    const RequestOptions &options)
+{
+    SURREALQT_CHECK_TABLE(table, u"insert_relation"_s, QVariantMap)
+    return mapped<QVariantMap>(u"insert_relation"_s, {v(table), edge}, options, toRecord);
+}
+
+QFuture<QVariantList> QueryInterface::insertRelation(const Table &table, const QVariantList &edges,
+                                                     const RequestOptions &options)
+{
+    SURREALQT_CHECK_TABLE(table, u"insert_relation"_s, QVariantList)
+    return mapped<QVariantList>(u"insert_relation"_s, {v(table), edges}, options, toRecords);
+}
+
 QFuture<QVariantMap> QueryInterface::remove(const RecordId &id, const RequestOptions &options)
 {
     SURREALQT_CHECK_RECORD(id, u"delete"_s, QVariantMap)

@@ -94,6 +94,20 @@ QVariantList SyncConnection::insert(const Table &table, const QVariantList &reco
                               [&](Connection *c) { return c->insert(table, records, options); });
 }
 
+QVariantMap SyncConnection::insertRelation(const Table &table, const QVariantMap &edge,
+                                           const RequestOptions &options)
+{
+    return wait<QVariantMap>("SyncConnection::insertRelation",
+                             [&](Connection *c) { return c->insertRelation(table, edge, options); });
+}
+
+QVariantList SyncConnection::insertRelation(const Table &table, const QVariantList &edges,
+                                            const RequestOptions &options)
+{
+    return wait<QVariantList>("SyncConnection::insertRelation",
+                              [&](Connection *c) { return c->insertRelation(table, edges, options); });
+}
+
 QVariantMap SyncConnection::update(const RecordId &id, const QVariantMap &data, const RequestOptions &options)
 {
     return wait<QVariantMap>("SyncConnection::update",

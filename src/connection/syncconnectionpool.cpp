@@ -4,8 +4,9 @@
 
 namespace SurrealQt {
 
-SyncConnectionPool::SyncConnectionPool(ConnectionPool *pool)
+SyncConnectionPool::SyncConnectionPool(ConnectionPool *pool, ErrorMode mode)
     : m_pool(pool)
+    , m_mode(mode)
 {}
 
 ConnectionPool *SyncConnectionPool::pool() const
@@ -17,12 +18,17 @@ ConnectionPool::Handle SyncConnectionPool::acquire()
 {
     // The future is finished by the thread that releases a socket, not through this thread's
     // event loop: waiting here cannot starve it.
-    return blockOn("SyncConnectionPool::acquire", [this] { return m_pool->acquire(); });
+    return reporting(m_mode, m_lastError, [this] {
+        return blockOn("SyncConnectionPool::acquire", [this] { return m_pool->acquire(); });
+    });
 }
 
-void SyncConnectionPool::closeAll()
+bool SyncConnectionPool::closeAll()
 {
-    blockOn("SyncConnectionPool::closeAll", [this] { return m_pool->closeAll(); });
+    return reporting(m_mode, m_lastError, [this] {
+        blockOn("SyncConnectionPool::closeAll", [this] { return m_pool->closeAll(); });
+        return true;
+    });
 }
 
 } // namespace SurrealQt

@@ -5,6 +5,7 @@
 #include "iothread_p.h"
 
 #include <SurrealQt/exception.h>
+#include <SurrealQt/syncconnection.h>
 
 #include <QtCore/QFuture>
 
@@ -39,6 +40,25 @@ auto blockOn(const char *call, MakeFuture makeFuture)
 {
     refuseOnIoThread(call);
     return waitFor(makeFuture(), call);
+}
+
+// The error forms of the Sync adaptors (SyncConnection::ErrorMode): lastError is cleared, then
+// set from a SurrealQt::Exception that run() throws, which is rethrown in Throw mode and becomes
+// an empty value in Report mode.
+template<typename F>
+auto reporting(SyncConnection::ErrorMode mode, Error &lastError, F run) -> decltype(run())
+{
+    using R = decltype(run());
+    lastError = {};
+    try {
+        return run();
+    } catch (const Exception &e) {
+        lastError = e.error();
+        if (mode == SyncConnection::ErrorMode::Throw)
+            throw;
+    }
+    if constexpr (!std::is_void_v<R>)
+        return R();
 }
 
 } // namespace SurrealQt

@@ -165,6 +165,11 @@ Error Error::fromServer(const QVariantMap &object, const QString &context)
     return error;
 }
 
+QString Error::kindName() const
+{
+    return QString::fromLatin1(QMetaEnum::fromType<Kind>().valueToKey(int(kind())));
+}
+
 bool Error::isValid() const
 {
     return d->kind != Kind::NoError;

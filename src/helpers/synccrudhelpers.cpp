@@ -7,8 +7,9 @@ namespace SurrealQt {
 
 using namespace Internal;
 
-SyncCrudHelpers::SyncCrudHelpers(Connection *connection)
+SyncCrudHelpers::SyncCrudHelpers(Connection *connection, ErrorMode mode)
     : m_connection(connection)
+    , m_mode(mode)
 {}
 
 Connection *SyncCrudHelpers::connection() const
@@ -17,7 +18,9 @@ Connection *SyncCrudHelpers::connection() const
 }
 
 // refuseOnIoThread runs before the request is built, so nothing is sent from the I/O thread.
-#define SURREALQT_SYNC(name, call) return blockOn("SyncCrudHelpers::" name, [&] { return call; })
+#define SURREALQT_SYNC(name, call)                                                                           \
+    return reporting(m_mode, m_lastError,                                                                    \
+                     [&] { return blockOn("SyncCrudHelpers::" name, [&] { return call; }); })
 
 QVariantMap SyncCrudHelpers::insertOne(const Table &table, const QVariantMap &data)
 {

@@ -292,6 +292,143 @@ private Q_SLOTS:
         QVERIFY(rounds >= 5);
     }
 
+    // Item 8, the other blocking adaptors: the same two forms as SyncConnection. Report mode
+    // throws nothing, gives an empty value and says why in lastError(); a success clears it.
+    void syncAdaptorsThrowOrReport()
+    {
+        auto m = makeManager(TestServer::url());
+        AWAIT_VOID(m->open());
+        const QString tb = TestServer::uniqueName("adapt_");
+        Connection *c = m->connection();
+
+        // SyncCrudHelpers
+        SyncCrudHelpers quietCrud(c, SyncCrudHelpers::ErrorMode::Report);
+        QCOMPARE(quietCrud.errorMode(), SyncConnection::ErrorMode::Report);
+        QVERIFY(quietCrud.insertOne(u"per son"_s, {{u"v"_s, 1}}).isEmpty());
+        QCOMPARE(quietCrud.lastError().kind(), Error::Kind::Validation);
+        QVERIFY(!quietCrud.selectOne(u"not an id"_s).has_value());
+        QCOMPARE(quietCrud.lastError().kind(), Error::Kind::Validation);
+        QCOMPARE(quietCrud.count(u"no_such_table_here"_s), qint64(0));
+        QCOMPARE(quietCrud.lastError().kind(), Error::Kind::NotFound);
+        QCOMPARE(quietCrud.insertOne(tb, {{u"id"_s, 1}, {u"v"_s, 1}}).value(u"v"_s).toInt(), 1);
+        QVERIFY(!quietCrud.lastError().isValid());
+        QVERIFY(quietCrud.updateOne(RecordId(tb, 99), {{u"v"_s, 2}}).isEmpty());
+        QCOMPARE(quietCrud.lastError().kind(), Error::Kind::NotFound);
+        QVERIFY(quietCrud.exists(RecordId(tb, 1)));
+        QVERIFY(!quietCrud.lastError().isValid());
+        SyncCrudHelpers loudCrud(c);
+        QVERIFY_THROWS_EXCEPTION(Exception, loudCrud.insertOne(u"per son"_s, {{u"v"_s, 1}}));
+        QCOMPARE(loudCrud.lastError().kind(), Error::Kind::Validation);
+
+        // SyncBulkOperations: a job that cannot start; per-input failures stay in the result.
+        SyncBulkOperations quietBulk(c, BulkOptions{.batchSize = 0}, SyncConnection::ErrorMode::Report);
+        const BulkResult none = quietBulk.bulkInsert(tb, QVariantList{QVariantMap{{u"v"_s, 1}}});
+        QCOMPARE(none.successCount(), qint64(0));
+        QCOMPARE(quietBulk.lastError().kind(), Error::Kind::Validation);
+        quietBulk.setOptions(BulkOptions{});
+        const BulkResult two =
+            quietBulk.bulkInsert(tb, QVariantList{QVariantMap{{u"v"_s, 2}}, QVariantMap{{u"v"_s, 3}}});
+        QCOMPARE(two.successCount(), qint64(2));
+        QVERIFY(!quietBulk.lastError().isValid());
+        SyncBulkOperations loudBulk(c, BulkOptions{.batchSize = 0});
+        QVERIFY_THROWS_EXCEPTION(Exception, loudBulk.bulkInsert(tb, QVariantList{QVariantMap{{u"v"_s, 1}}}));
+        QCOMPARE(loudBulk.lastError().kind(), Error::Kind::Validation);
+
+        // SyncSingleConnection: the Error * form of executeWithRetry retries a retryable
+        // failure, and reports (or throws) one that stays.
+        SingleConnection single(c); // the manager's pool, wrapped
+        SyncSingleConnection quietSingle(&single, SyncConnection::ErrorMode::Report);
+        QVERIFY(quietSingle.ensureConnected());
+        int calls = 0;
+        const QVariant v = quietSingle.executeWithRetry([&calls](Connection *conn, Error *error) {
+            if (++calls == 1) {
+                *error = Error(Error::Kind::Timeout, u"first attempt"_s);
+                return QVariant();
+            }
+            SyncConnection quiet(conn, SyncConnection::ErrorMode::Report);
+            const QVariant pong = quiet.query(u"RETURN 42"_s).value(0);
+            *error = quiet.lastError();
+            return pong;
+        });
+        QCOMPARE(v.toInt(), 42);
+        QCOMPARE(calls, 2);
+        QVERIFY(!quietSingle.lastError().isValid());
+        calls = 0;
+        const QVariant refused = quietSingle.executeWithRetry([&calls](Connection *, Error *error) {
+            ++calls;
+            *error = Error(Error::Kind::NotAllowed, u"never"_s);
+            return QVariant(1);
+        });
+        QVERIFY(!refused.isValid());
+        QCOMPARE(calls, 1);
+        QCOMPARE(quietSingle.lastError().kind(), Error::Kind::NotAllowed);
+        SyncSingleConnection loudSingle(&single);
+        QVERIFY_THROWS_EXCEPTION(Exception, loudSingle.executeWithRetry([](Connection *, Error *error) {
+            *error = Error(Error::Kind::NotAllowed, u"never"_s);
+            return QVariant();
+        }));
+        QCOMPARE(loudSingle.lastError().kind(), Error::Kind::NotAllowed);
+
+        // SyncConnectionPool: after closeAll() no socket can be acquired.
+        auto p = makeManager(TestServer::url());
+        AWAIT_VOID(p->open());
+        SyncConnectionPool quietPool(p->pool(), SyncConnection::ErrorMode::Report);
+        QCOMPARE(quietPool.executeWithConnection([](Connection *conn) {
+            return SyncConnection(conn).query(u"RETURN 7"_s).value(0).toInt();
+        }),
+                 7);
+        QVERIFY(!quietPool.lastError().isValid());
+        QVERIFY(quietPool.closeAll());
+        QVERIFY(!quietPool.acquire().isValid());
+        QCOMPARE(quietPool.lastError().kind(), Error::Kind::Cancelled);
+        bool ran = false;
+        QCOMPARE(quietPool.executeWithConnection([&ran](Connection *) {
+            ran = true;
+            return 1;
+        }),
+                 0);
+        QVERIFY(!ran);
+        QCOMPARE(quietPool.lastError().kind(), Error::Kind::Cancelled);
+        SyncConnectionPool loudPool(p->pool());
+        QVERIFY_THROWS_EXCEPTION(Exception, (void)loudPool.acquire());
+        QCOMPARE(loudPool.lastError().kind(), Error::Kind::Cancelled);
+    }
+
+    // Error::kindName() is the enumerator's name, as QML's error.kindName.
+    void errorKindName()
+    {
+        QCOMPARE(Error().kindName(), u"NoError"_s);
+        QCOMPARE(Error(Error::Kind::NotFound, u"x"_s).kindName(), u"NotFound"_s);
+        QCOMPARE(Error(Error::Kind::AlreadyExists, u"x"_s).kindName(), u"AlreadyExists"_s);
+    }
+
+    // insertRelation has typed overloads (Table with one edge or a list), as insert() has.
+    void typedInsertRelation()
+    {
+        auto m = makeManager(TestServer::url());
+        AWAIT_VOID(m->open());
+        Connection *c = m->connection();
+        const QString tb = TestServer::uniqueName("rel_");
+        const RecordId a(tb, u"a"_s), b(tb, u"b"_s), cc(tb, u"c"_s);
+        for (const RecordId &id : {a, b, cc})
+            AWAIT(c->create(id));
+        const Table likes(tb + u"_likes"_s);
+        const QVariantMap one = AWAIT(c->insertRelation(
+            likes, QVariantMap{{u"in"_s, QVariant::fromValue(a)}, {u"out"_s, QVariant::fromValue(b)}}));
+        QCOMPARE(one.value(u"in"_s).value<RecordId>(), a);
+        QCOMPARE(one.value(u"id"_s).value<RecordId>().table(), likes.name());
+        const QVariantList two = SyncConnection(c).insertRelation(
+            likes, QVariantList{
+                       QVariantMap{{u"in"_s, QVariant::fromValue(b)}, {u"out"_s, QVariant::fromValue(cc)}},
+                       QVariantMap{{u"in"_s, QVariant::fromValue(cc)}, {u"out"_s, QVariant::fromValue(a)}}});
+        QCOMPARE(two.size(), 2);
+        QCOMPARE(AWAIT(c->query(u"RETURN count(SELECT * FROM type::table($t))"_s, {{u"t"_s, likes.name()}}))
+                     .value(0)
+                     .toInt(),
+                 3);
+        QCOMPARE(failureOf(c->insertRelation(Table(), QVariantMap())).kind(), Error::Kind::Validation);
+    }
+
     // On the I/O thread nobody can wait: refused (thrown, or reported), never a deadlock.
     void syncConnectionRefusesIoThread()
     {

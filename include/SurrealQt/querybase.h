@@ -17,6 +17,7 @@ class DatabaseManager;
 class Error;
 class Model;
 class ModelInfo;
+class QueryCache;
 class QueryData;
 
 /*! The untyped part of Query<T>: an immutable, implicitly shared description of a query on one
@@ -90,6 +91,9 @@ protected:
     QFuture<Model *> createObject(Factory factory, const QVariantMap &fields) const;
     /*! Blocking createObject(); throws SurrealQt::Exception. */
     Model *createObjectSync(Factory factory, const QVariantMap &fields) const;
+    /*! Objects made by factory from rows of the query's table, as fetchObjects() makes them
+        (bound to the query's connection when one was given); throws SurrealQt::Exception. */
+    QList<Model *> objectsFromRows(Factory factory, const QVariantList &rows) const;
 
 public:
     /*! The number of matching records. */
@@ -119,6 +123,7 @@ public:
     [[nodiscard]] RecordId recordId(const QVariant &idOrKey, QString *error = nullptr) const;
 
 protected:
+    friend class QueryCache;
     /*! The shared query description. */
     QSharedDataPointer<QueryData> d;
 };

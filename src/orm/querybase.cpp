@@ -213,6 +213,11 @@ QList<Model *> QueryBase::fetchObjectsSync(Factory factory) const
     });
 }
 
+QList<Model *> QueryBase::objectsFromRows(Factory factory, const QVariantList &rows) const
+{
+    return buildObjects(rows, factory, connection(), nullptr, bool(d->connection));
+}
+
 QFuture<std::pair<QList<Model *>, PageToken>> QueryBase::fetchPage(Factory factory,
                                                                    const PageToken &after) const
 {

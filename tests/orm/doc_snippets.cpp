@@ -6,6 +6,7 @@
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/exception.h>
 #include <SurrealQt/model.h>
+#include <SurrealQt/querycache.h>
 #include <SurrealQt/values.h>
 
 #include <QtCore/QCoreApplication>
@@ -168,6 +169,19 @@ void optimisticUsage(SurrealQt::DatabaseManager *db)
     QVERIFY2(article->version() == 1, "version counted up");
 }
 
+void cacheUsage(SurrealQt::DatabaseManager *db)
+{
+    // [query-cache]
+    SurrealQt::QueryCache cache(db);
+    cache.watchSync(SurrealQt::Table(u"people"_s)); // Person's table: a live query on it
+    auto adults = Person::objects(db).filter(u"age__gte"_s, 18).orderBy(u"name"_s);
+    auto first = cache.allSync(adults); // asks the server, keeps the rows
+    auto again = cache.allSync(adults); // from memory: no request, new objects
+    // Any change of a person (by anyone) drops the kept result; the next call asks again.
+    // [query-cache]
+    QVERIFY2(first.size() == again.size() && cache.hits() == 1, "the second call was a hit");
+}
+
 } // namespace
 
 void runDocSnippets(SurrealQt::DatabaseManager *db)
@@ -179,6 +193,7 @@ void runDocSnippets(SurrealQt::DatabaseManager *db)
     signalUsage(db, &context);
     pagingUsage(db);
     optimisticUsage(db);
+    cacheUsage(db);
 }
 
 #include "doc_snippets.moc"

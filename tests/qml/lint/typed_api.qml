@@ -165,10 +165,9 @@ Item {
         function onRefreshed() { console.log("refreshed") }
     }
 
-    // Not a Connections element: Qt 6.4's type registrar loses Connection's QObject base behind
-    // its namespaced base classes (RequestInterface, QueryInterface), so lint refuses the target.
-    function watchConnection() {
-        tasks.connection.databaseSelected.connect((ns, db) => console.log("database selected", ns, db))
+    Connections {
+        target: tasks.connection
+        function onDatabaseSelected(ns, db) { console.log("database selected", ns, db) }
     }
 
     ListView {

@@ -7,12 +7,17 @@
 // counts on a noisy machine. Memory per object: heap growth (glibc mallinfo2) while holding the
 // objects minus the same for the raw rows, divided by the row count.
 //
+// Query cache: the same Query<T>::all() repeated, sent every time versus through a QueryCache
+// watching the table (hits build new objects from the stored rows, no request), interleaved
+// call by call, for a 20-row query and for the whole table.
+//
 // Paging (Query<T>::page): a page of 100 at row 90,000 of a 100,000-row table versus the first
 // page, ordered by id (record-id range) and by an indexed field (key set), interleaved round by
 // round; START (an order without an index) is printed for reference. The token of the deep page
 // is the one page 900 would have returned, built with PageToken::make from the row before it.
 //
 //   bench_models [--rows N] [--rounds R] [--page-rows N (0: skip paging)] [--page-rounds R]
+//                [--cache-repeats N (0: skip the cache)]
 
 #include "benchutil.h"
 #include "localserver.h"
@@ -20,6 +25,7 @@
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/exception.h>
 #include <SurrealQt/model.h>
+#include <SurrealQt/querycache.h>
 #include <SurrealQt/schema.h>
 #include <SurrealQt/syncconnection.h>
 #include <SurrealQt/values.h>
@@ -92,6 +98,25 @@ void check(bool ok, const QString &what)
 {
     if (!ok)
         throw Exception(Error(Error::Kind::Query, what));
+}
+
+// Repeats of one query, uncached versus through a watching QueryCache, alternating call by call.
+void benchCache(Connection *c, const Query<BenchUser> &query, const char *what, int repeats)
+{
+    QueryCache cache(c);
+    cache.watchSync(Table(u"bench_user"_s));
+    const qsizetype expected = query.allSync().size();
+    std::vector<double> plainMs, cachedMs;
+    for (int i = 0; i < repeats; ++i) {
+        QList<QSharedPointer<BenchUser>> a, b;
+        plainMs.push_back(timeMs([&] { a = await(query.all()); }));
+        cachedMs.push_back(timeMs([&] { b = await(cache.all(query)); }));
+        check(a.size() == expected && b.size() == expected, u"cache bench: wrong row count"_s);
+    }
+    const double p = median(plainMs), k = median(cachedMs);
+    std::printf("  %-26s uncached %8.3f ms   cached %8.3f ms   (hits %lld of %d)\n", what, p, k, cache.hits(),
+                repeats);
+    std::printf("ratio cached/uncached = %.3f (%s)\n", k / p, what);
 }
 
 // First page versus the page at row `at`, by id and by the indexed field, each `rounds` times.
@@ -189,6 +214,7 @@ int main(int argc, char **argv)
     int rounds = 5;
     int pageRows = 100000;
     int pageRounds = 9;
+    int cacheRepeats = 50;
     const QStringList args = app.arguments();
     for (qsizetype i = 1; i + 1 < args.size(); ++i) {
         if (args.at(i) == u"--rows"_s)
@@ -199,6 +225,8 @@ int main(int argc, char **argv)
             pageRows = args.at(i + 1).toInt();
         else if (args.at(i) == u"--page-rounds"_s)
             pageRounds = args.at(i + 1).toInt();
+        else if (args.at(i) == u"--cache-repeats"_s)
+            cacheRepeats = args.at(i + 1).toInt();
     }
 
     SurrealLocalProcess server;
@@ -276,6 +304,12 @@ int main(int argc, char **argv)
         std::printf("ratio models/raw = %.2f\n", m / rw);
         std::printf("memory per loaded object = %.0f bytes (a raw row map: %.0f bytes)\n",
                     double(modelBytes) / rows, double(rawBytes) / rows);
+        if (cacheRepeats > 0) {
+            std::printf("\nquery cache: %d repeats of the same query (medians per call)\n", cacheRepeats);
+            benchCache(c, BenchUser::objects(c).filter(u"age"_s, 30).orderBy(u"id"_s).limit(20), "20 rows",
+                       cacheRepeats);
+            benchCache(c, query, "whole table", std::max(3, cacheRepeats / 10));
+        }
         SyncConnection(c).query(u"REMOVE TABLE bench_user"_s);
         if (pageRows > 0)
             benchPaging(c, pageRows, pageRounds);

@@ -11,7 +11,7 @@
 // write() calls of 8 bytes (event-loop wake-ups through an eventfd) and other write() calls (the
 // socket), malloc/calloc/realloc calls, sched_getaffinity calls; for a typed call whose caller
 // waits without an event loop, a typed call and a raw query continued with then(context, ...),
-// and a ...Sync call from a worker thread. They are held against a budget: "ratio costs/budget".
+// and a SyncConnection call from a worker thread. They are held against a budget: "ratio costs/budget".
 //
 //   bench_requests [--requests N] [--sequential M] [--rounds R] [--pool P] [--costs-only]
 //   SURREALQT_BENCH_URL=ws://host:port (+ SURREALQT_BENCH_USER / SURREALQT_BENCH_PASS)
@@ -294,9 +294,9 @@ void syncFromWorker(Connection *c, int m)
         for (int i = 0; i < m; ++i) {
             try {
                 if (SyncConnection(c).query(u"RETURN $i"_s, {{u"i"_s, qint64(i)}}).last().toLongLong() != i)
-                    die(u"querySync: wrong answer"_s);
+                    die(u"SyncConnection::query: wrong answer"_s);
             } catch (const Exception &e) {
-                die(u"querySync failed: "_s + QString::fromUtf8(e.what()));
+                die(u"SyncConnection::query failed: "_s + QString::fromUtf8(e.what()));
             }
         }
     });
@@ -511,7 +511,7 @@ int main(int argc, char **argv)
             {{"typed, no context", 1, 0, 0, 3, 100, 0}, [c](int k) { typedWithoutContext(c, k); }},
             {{"typed, then(ctx)", 2, 0, 0, 4, 110, 0}, [c](int k) { typedWithContext(c, k); }},
             {{"query, then(ctx)", 2, 0, 0, 4, 120, 0}, [c](int k) { queryWithContext(c, k); }},
-            {{"querySync, worker", 1, 0, 0, 3, 105, 0}, [c](int k) { syncFromWorker(c, k); }},
+            {{"SyncConnection, worker", 1, 0, 0, 3, 105, 0}, [c](int k) { syncFromWorker(c, k); }},
         };
         std::vector<std::vector<Costs>> samples(scenarios.size());
         for (auto &sc : scenarios)
@@ -524,7 +524,7 @@ int main(int argc, char **argv)
         std::printf("bench_requests: per-request costs on one WebSocket, %d requests per run, median of 3 "
                     "runs (budget in brackets)\n\n",
                     perRun);
-        std::printf("%-18s %12s %10s %10s %8s %12s %10s %10s %12s %9s\n", "call", "queued-calls", "call-outs",
+        std::printf("%-22s %12s %10s %10s %8s %12s %10s %10s %12s %9s\n", "call", "queued-calls", "call-outs",
                     "def-delete", "timers", "wake-writes", "writes", "allocs", "affinity", "CPU us");
         double worst = 0;
         for (size_t i = 0; i < scenarios.size(); ++i) {
@@ -539,7 +539,7 @@ int main(int argc, char **argv)
                           med(&Costs::allocations), med(&Costs::affinity),   med(&Costs::cpuUs)};
             const Budget &b = scenarios[i].budget;
             auto cell = [](double v, double budget) { return QString::asprintf("%.2f [%g]", v, budget); };
-            std::printf("%-18s %12s %10s %10s %8.2f %12s %10.2f %10s %12s %9.1f\n", b.name,
+            std::printf("%-22s %12s %10s %10s %8.2f %12s %10.2f %10s %12s %9.1f\n", b.name,
                         qPrintable(cell(c.metaCalls, b.metaCalls)), qPrintable(cell(c.callOuts, b.callOuts)),
                         qPrintable(cell(c.deferredDeletes, b.deferredDeletes)), c.timerEvents,
                         qPrintable(cell(c.wakeWrites, b.wakeWrites)), c.otherWrites,

@@ -2,11 +2,13 @@
 // Each [snippet-name] block is quoted in the docs; keep them short and self-contained.
 
 #include "futurewait.h"
+#include "testmodels.h"
 
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/exception.h>
 #include <SurrealQt/model.h>
 #include <SurrealQt/querycache.h>
+#include <SurrealQt/schema.h>
 #include <SurrealQt/values.h>
 
 #include <QtCore/QCoreApplication>
@@ -182,6 +184,28 @@ void cacheUsage(SurrealQt::DatabaseManager *db)
     QVERIFY2(first.size() == again.size() && cache.hits() == 1, "the second call was a hit");
 }
 
+// docs/models/schema.md, on the User of testmodels.h (the page's User). Runs last: the unique
+// email index needs the table without the duplicate rows of the other tests.
+void schemaUsage(SurrealQt::DatabaseManager *db, QObject *context)
+{
+    // [schema-statements]
+    const QStringList ddl = SurrealQt::Schema::statements<User>();
+    // [schema-statements]
+    QVERIFY2(ddl.contains(u"DEFINE INDEX OVERWRITE user_email ON user FIELDS email UNIQUE"_s),
+             "unique email index");
+    wait(db->connection()->query(u"DELETE user"_s));
+    // [schema-plan]
+    SurrealQt::Schema schema(db->connection());
+    schema.plan<User>().then(context, [](const QList<SurrealQt::SchemaChange> &plan) {
+        for (const auto &change : plan)
+            qInfo() << change.toString(); // e.g. "ChangeField name: DEFINE FIELD OVERWRITE name ..."
+    });
+    auto applied = schema.apply<User>(); // runs the non-destructive part of the plan
+    // [schema-plan]
+    QVERIFY2(!wait(applied).isEmpty(), "the schema was applied");
+    QVERIFY2(schema.planSync<User>().isEmpty(), "nothing left to change");
+}
+
 } // namespace
 
 void runDocSnippets(SurrealQt::DatabaseManager *db)
@@ -194,6 +218,7 @@ void runDocSnippets(SurrealQt::DatabaseManager *db)
     pagingUsage(db);
     optimisticUsage(db);
     cacheUsage(db);
+    schemaUsage(db, &context);
 }
 
 #include "doc_snippets.moc"

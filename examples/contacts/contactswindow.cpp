@@ -91,6 +91,7 @@ ContactsWindow::ContactsWindow(const ConnectionSettings &settings, QWidget *pare
     connect(m_search, &QLineEdit::textChanged, m_searchDelay, qOverload<>(&QTimer::start));
     connect(m_searchDelay, &QTimer::timeout, this, &ContactsWindow::applySearch);
 
+    // [view]
     m_model->setTable(u"contact"_s);
     m_model->setOrderBy(u"name"_s);
     m_model->setColumns(kColumns);
@@ -98,6 +99,7 @@ ContactsWindow::ContactsWindow(const ConnectionSettings &settings, QWidget *pare
     m_model->setLive(true);
 
     m_view->setModel(m_model);
+    // [view]
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setAlternatingRowColors(true);
     m_view->verticalHeader()->hide();

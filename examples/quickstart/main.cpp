@@ -29,10 +29,12 @@ int main(int argc, char *argv[])
     const QUrl url(args.value(1, u"ws://127.0.0.1:8000"_s));
     QTextStream out(stdout);
 
+    // [connect]
     DatabaseManager db(url, u"quickstart"_s, u"demo"_s,
                        Credentials::root(args.value(2, u"root"_s), args.value(3, u"root"_s)));
     QObject::connect(&db, &DatabaseManager::errorOccurred, &app,
                      [&out](const Error &e) { out << "error: " << e.toString() << Qt::endl; });
+    // [connect]
 
     Connection *c = db.connection();
     LiveQuery *live = nullptr;
@@ -73,8 +75,10 @@ int main(int argc, char *argv[])
               [&](const QVariant &inserted) {
                   out << "inserted " << inserted.toList().size() << " books" << Qt::endl;
                   // Values always travel as bind variables, never inside the query text.
+                  // [bound-query]
                   return c->query(u"SELECT title, pages FROM book WHERE pages > $min ORDER BY pages"_s,
                                   {{u"min"_s, 400}});
+                  // [bound-query]
               })
         .unwrap()
         .then(&app,
@@ -107,9 +111,11 @@ int main(int argc, char *argv[])
                   out << "helpers: " << shortBooks << " book(s) under 300 pages" << Qt::endl;
                   // The model layer: Person (person.h) is a QObject whose Q_PROPERTYs are the
                   // record's fields. create() validates, writes and returns the stored object.
+                  // [model-create]
                   Person::setDefaultConnection(c);
                   return Person::objects().create(
                       {{u"name"_s, u"John"_s}, {u"email"_s, u"john@example.com"_s}, {u"age"_s, 30}});
+                  // [model-create]
               })
         .unwrap()
         .then(&app,
@@ -122,8 +128,10 @@ int main(int argc, char *argv[])
         .unwrap()
         .then(&app,
               [&](const QSharedPointer<Person> &) {
+                  // [model-filter]
                   // Django-style lookups become bound SurrealQL: WHERE age >= $p0.
                   return Person::objects().filter(u"age__gte"_s, 18).all();
+                  // [model-filter]
               })
         .unwrap()
         .then(&app,
@@ -134,15 +142,19 @@ int main(int argc, char *argv[])
                   out << Qt::endl;
                   if (adults.size() != 1)
                       throw Exception(Error(Error::Kind::Query, u"expected 1 adult"_s));
+                  // [model-save]
                   john->setAge(31);
                   // A stored object sends only its dirty fields (here: age).
                   return john->save();
+                  // [model-save]
               })
         .unwrap()
         .then(&app,
               [&] {
                   out << "model: saved " << john->name() << ", now " << john->age() << Qt::endl;
+                  // [model-remove]
                   return john->remove();
+                  // [model-remove]
               })
         .unwrap()
         .then(&app, [&] { return Person::objects().count(); })

@@ -4,6 +4,7 @@
 
 // The quickstart's model: one Q_PROPERTY per field, stored in table "person" (the class name,
 // lower-cased). The Q_CLASSINFO lines are the field options (docs/models/defining-models.md).
+// [model]
 class Person : public SurrealQt::Model
 {
     Q_OBJECT
@@ -13,3 +14,4 @@ class Person : public SurrealQt::Model
     SURREALQT_FIELD(QString, email, setEmail)
     SURREALQT_FIELD(int, age, setAge)
 };
+// [model]

@@ -10,33 +10,39 @@ class App : public QObject
 {
 public:
     // docs/localserver.md: the local default or a remote server, the same code afterwards.
-    SurrealQt::DatabaseManager *connect(const QUrl &remoteUrl, const SurrealQt::Credentials &credentials)
+    SurrealQt::DatabaseManager *openDatabase(const QUrl &remoteUrl, const SurrealQt::Credentials &credentials)
     {
+        // [local-or-remote]
+        // The local default keeps its data in <AppDataLocation>/surrealdb.
         SurrealQt::DatabaseManager *db =
             remoteUrl.isEmpty()
-                ? SurrealQt::DatabaseManager::local(u"myapp"_s, u"main"_s,
-                                                    this) // <AppDataLocation>/surrealdb
+                ? SurrealQt::DatabaseManager::local(u"myapp"_s, u"main"_s, this)
                 : new SurrealQt::DatabaseManager(remoteUrl, u"myapp"_s, u"main"_s, credentials, this);
         db->open(); // requests made before the server answers simply wait
+        // [local-or-remote]
         return db;
     }
 
     // docs/localserver.md: choosing the folder and watching the server.
-    SurrealQt::DatabaseManager *connectIn(const QString &dataFolder)
+    SurrealQt::DatabaseManager *openIn(const QString &dataFolder)
     {
+        // [local-folder]
         auto *server = new SurrealQt::LocalServer(dataFolder, this);
-        QObject::connect(server, &SurrealQt::LocalServer::errorOccurred, this,
-                         [](const SurrealQt::Error &e) { qWarning() << e.message(); });
+        connect(server, &SurrealQt::LocalServer::errorOccurred, this,
+                [](const SurrealQt::Error &e) { qWarning() << e.message(); });
         auto *db = new SurrealQt::DatabaseManager(server, u"myapp"_s, u"main"_s, this);
+        // [local-folder]
         return db;
     }
 
     // include/SurrealQt/localserver.h
     void header()
     {
-        auto *server = new SurrealQt::LocalServer(this); // <AppDataLocation>/surrealdb
+        // [localserver-header]
+        auto *server = new SurrealQt::LocalServer(this); // data in the app data folder
         auto *db = new SurrealQt::DatabaseManager(server, u"myapp"_s, u"main"_s, this);
         db->open(); // requests made before the server is up simply wait
+        // [localserver-header]
     }
 };
 
@@ -46,7 +52,7 @@ public:
 void localServerDocSnippets()
 {
     App app;
-    Q_UNUSED(&App::connect);
-    Q_UNUSED(&App::connectIn);
+    Q_UNUSED(&App::openDatabase);
+    Q_UNUSED(&App::openIn);
     Q_UNUSED(&App::header);
 }

@@ -1,6 +1,7 @@
 // Our QFutures awaited through QCoro: GUI code can read top to bottom without nested
-// continuations (docs/coroutines.md).
+// continuations (docs/coroutines.md, whose example is doc_snippets_coroutines.h).
 
+#include "doc_snippets_coroutines.h"
 #include "futurewait.h"
 #include "testserver.h"
 
@@ -21,28 +22,6 @@ class tst_Coroutines : public QObject
 private:
     std::unique_ptr<DatabaseManager> m_db;
     QString m_table;
-
-    // Open, write, read back, all awaited in sequence on this thread.
-    QCoro::Task<QVariantMap> saveAndReload(Connection *c, RecordId id)
-    {
-        // GCC 12 cannot build braced QVariantMaps inside a co_await expression: name them first.
-        const QVariantMap book{{u"title"_s, u"Dune"_s}, {u"pages"_s, 412}};
-        const QVariantMap read{{u"read"_s, true}};
-        co_await c->create(id, book);
-        co_await c->merge(id, read);
-        const QVariantMap record = co_await c->select(id);
-        co_return record;
-    }
-
-    QCoro::Task<Error> failureInCoroutine(Connection *c)
-    {
-        try {
-            co_await c->query(u"SELEC * FROM nothing"_s);
-        } catch (const Exception &e) {
-            co_return e.error();
-        }
-        co_return Error();
-    }
 
 private Q_SLOTS:
     void initTestCase()

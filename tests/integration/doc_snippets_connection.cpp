@@ -1,10 +1,12 @@
 // The code examples of docs/connections.md, docs/pooling.md, docs/errors.md, docs/threading.md and of the
 // connection layer's header comments, compiled as part of tst_api so that they cannot rot.
 // The functions are never called. Each page block is the body of one [name] snippet here,
-// verbatim (tests/docs/check-doc-snippets.mjs).
+// verbatim (tests/docs/check-doc-snippets.mjs). A page block may start with the #include it needs:
+// inside a function it expands to nothing, because the file includes that header at the top.
 
 #include <SurrealQt/SurrealQt>
 
+#include <QtConcurrent/QtConcurrent>
 #include <QtCore/QDebug>
 
 using namespace Qt::StringLiterals;
@@ -347,6 +349,23 @@ void whereResultsArrive(SurrealQt::DatabaseManager *db, QObject *self, QStringLi
         return rows.size();
     });
     // [no-context]
+}
+
+// docs/threading.md "Synchronous calls"
+qint64 onWorkers(SurrealQt::DatabaseManager *db)
+{
+    // [sync-workers]
+#include <QtConcurrent/QtConcurrent>
+
+    SurrealQt::Connection *c = db->connection();
+    QFuture<qint64> total = QtConcurrent::mappedReduced(
+        QList<int>{1, 2, 3, 4},
+        [c](int i) {
+            return SurrealQt::SyncConnection(c).query(u"RETURN $i"_s, {{u"i"_s, i}}).last().toLongLong();
+        },
+        [](qint64 &acc, qint64 v) { acc += v; });
+    // [sync-workers]
+    return total.result();
 }
 
 } // namespace DocSnippets

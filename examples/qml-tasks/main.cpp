@@ -88,7 +88,9 @@ int main(int argc, char *argv[])
 
     QQmlApplicationEngine engine;
     // The build tree's copy of the SurrealQt module; an installed one is found on the default path.
+    // [import-path]
     engine.addImportPath(QStringLiteral(SURREALQT_QML_IMPORT_PATH));
+    // [import-path]
     engine.setInitialProperties({{u"url"_s, url},
                                  {u"user"_s, user},
                                  {u"password"_s, password},

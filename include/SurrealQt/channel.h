@@ -16,9 +16,10 @@ class SerialQueue;
     Connection::channel(); use it for save-then-reload, or select-then-subscribe:
 
     \code
-    Channel *ch = db->connection()->channel(this);
-    ch->select(Table(u"task"_s)).then(this, [this](const QVariantList &rows) { load(rows); });
-    LiveQuery *live = ch->live(Table(u"task"_s), this); // registered after the select answered
+    using namespace SurrealQt;
+    Channel *ch = db->connection()->channel(self);
+    ch->select(Table(u"task"_s)).then(self, [](const QVariantList &rows) { qDebug() << rows.size(); });
+    LiveQuery *live = ch->live(Table(u"task"_s), self); // registered after the select answered
     ch->query(u"UPDATE task SET seen = true"_s);        // sent after the live query is registered
     \endcode
 

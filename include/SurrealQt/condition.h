@@ -16,7 +16,9 @@ class ConditionData;
 
 /*! A filter condition: Django-style lookups combined with &&, || and !.
 
-      Condition(u"age__gte"_s, 18) && !Condition(u"name__startswith"_s, u"x"_s)
+    \code
+    const Condition grownUps = Condition(u"age__gte"_s, 18) && !Condition(u"name__startswith"_s, u"x"_s);
+    \endcode
 
     A lookup is "<field>[__<nested>...][__<operator>]"; the operator defaults to exact.
     Operators: exact, iexact, ne, gt, gte, lt, lte, in, contains, icontains, startswith,

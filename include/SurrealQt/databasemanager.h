@@ -25,13 +25,17 @@ class LocalServer;
 
     The manager speaks with one voice whatever the pool size: one state, one signedIn()
     per sign-in, one errorOccurred() per failure (the same error from several sockets is
-    reported once). See tests/integration/doc_snippets_connection.cpp for the example below:
+    reported once). The example is compiled in tests/integration/doc_snippets_connection.cpp:
 
-      auto *db = new SurrealQt::DatabaseManager(QUrl(u"ws://127.0.0.1:8000"_s), u"shop"_s, u"main"_s,
-                                                SurrealQt::Credentials::root(u"root"_s, u"root"_s), this);
-      db->open().then(this, [db] { return db->connection()->select(SurrealQt::Table(u"item"_s)); })
-          .unwrap()
-          .then(this, [](const QVariantList &items) { qInfo() << items.size() << "items"; }); */
+    \code
+    auto *db = new SurrealQt::DatabaseManager(QUrl(u"ws://127.0.0.1:8000"_s), u"shop"_s, u"main"_s,
+                                              SurrealQt::Credentials::root(u"root"_s, u"root"_s), self);
+    db->open()
+        .then(self, [db] { return db->connection()->select(SurrealQt::Table(u"item"_s)); })
+        .unwrap()
+        .then(self, [](const QVariantList &items) { qInfo() << items.size() << "items"; })
+        .onFailed(self, [](const SurrealQt::Exception &e) { qWarning() << e.error(); });
+    \endcode */
 class SURREALQT_EXPORT DatabaseManager : public QObject
 {
     Q_OBJECT

@@ -34,9 +34,11 @@ class LocalServerPrivate;
     - The object stops the child when it is destroyed, waiting up to 10 s for the storage to be
       flushed (call stop() earlier to keep that wait off the GUI thread).
 
-      auto *server = new SurrealQt::LocalServer(this); // data in the app data folder
-      auto *db = new SurrealQt::DatabaseManager(server, u"myapp"_s, u"main"_s, this);
-      db->open(); // requests made before the server is up simply wait */
+    \code
+    auto *server = new SurrealQt::LocalServer(this); // data in the app data folder
+    auto *db = new SurrealQt::DatabaseManager(server, u"myapp"_s, u"main"_s, this);
+    db->open(); // requests made before the server is up simply wait
+    \endcode */
 class SURREALQT_EXPORT LocalServer : public QObject
 {
     Q_OBJECT

@@ -21,12 +21,14 @@ class PageCursorData;
     several threads may fetch from copies at once and nothing changes behind a caller's back.
     nextSync() is the one mutating convenience: it replaces *this by the cursor after the page.
 
-      PageCursor cursor(db->connection(), Table(u"person"_s), 100);
-      cursor.where(u"age >= $min"_s, {{u"min"_s, 18}}).orderBy(u"name"_s);
-      cursor.fetch().then(this, [this](const PageCursor::Page &page) {
-          append(page.rows);
-          m_cursor = page.next;       // fetch again from here; page.next.atEnd() when done
-      });
+    \code
+    PageCursor cursor(db->connection(), Table(u"person"_s), 100);
+    cursor.where(u"age >= $min"_s, {{u"min"_s, 18}}).orderBy(u"name"_s);
+    cursor.fetch().then(this, [this](const PageCursor::Page &page) {
+        append(page.rows);
+        m_cursor = page.next; // fetch again from here; page.next.atEnd() when done
+    });
+    \endcode
 
     How each order pages (measured on SurrealDB 3.0.2, 100,000 rows; docs/helpers/crud-helpers.md):
     - by id (the default), ascending: key-range scan `type::record($range)` with

@@ -26,9 +26,11 @@ struct Page
 /*! A typed query on model T, Django's QuerySet in Qt terms: a cheap immutable value; every
     builder call returns a new query, so partial queries can be kept and reused.
 
-      auto adults = User::objects().filter(u"age__gte"_s, 18).orderBy({u"-age"_s});
-      adults.all().then(this, [](const QList<QSharedPointer<User>> &users) { ... });
-      qint64 n = adults.countSync();
+    \code
+    auto adults = User::objects().filter(u"age__gte"_s, 18).orderBy({u"-age"_s});
+    adults.all().then(context, [](const QList<QSharedPointer<User>> &users) { qInfo() << users.size(); });
+    qint64 n = adults.countSync();
+    \endcode
 
     Values only ever reach SurrealQL as bind variables; field names in lookups and orderings are
     checked against T's fields, and an unknown one fails the operation with a Validation error

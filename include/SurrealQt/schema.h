@@ -26,8 +26,11 @@ class Connection;
     change. apply() runs the plan and returns the changes it made: a second apply() of the same
     model finds nothing to do and touches nothing.
 
-      SurrealQt::Schema schema(db->connection());
-      schema.apply<User>().then(this, [](const QList<SurrealQt::SchemaChange> &done) { ... }); */
+    \code
+    SurrealQt::Schema schema(db->connection());
+    schema.apply<User>().then(context,
+                              [](const QList<SurrealQt::SchemaChange> &done) { qInfo() << done.size(); });
+    \endcode */
 class SURREALQT_EXPORT Schema
 {
 public:

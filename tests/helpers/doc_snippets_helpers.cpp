@@ -86,4 +86,34 @@ void asyncPagerExample(const PageCursor &cursor, QObject *context, std::function
 }
 // [pager]
 
+// include/SurrealQt/pagecursor.h
+class PersonPager : public QObject
+{
+public:
+    void start(DatabaseManager *db)
+    {
+        // [pagecursor-header]
+        PageCursor cursor(db->connection(), Table(u"person"_s), 100);
+        cursor.where(u"age >= $min"_s, {{u"min"_s, 18}}).orderBy(u"name"_s);
+        cursor.fetch().then(this, [this](const PageCursor::Page &page) {
+            append(page.rows);
+            m_cursor = page.next; // fetch again from here; page.next.atEnd() when done
+        });
+        // [pagecursor-header]
+    }
+
+private:
+    void append(const QVariantList &rows) { m_rows += rows; }
+
+    PageCursor m_cursor;
+    QVariantList m_rows;
+};
+
+void startPager(DatabaseManager *db, QObject *parent)
+{
+    auto *pager = new PersonPager;
+    pager->setParent(parent);
+    pager->start(db);
+}
+
 } // namespace DocSnippets

@@ -184,6 +184,23 @@ void cacheUsage(SurrealQt::DatabaseManager *db)
     QVERIFY2(first.size() == again.size() && cache.hits() == 1, "the second call was a hit");
 }
 
+// The examples of include/SurrealQt/query.h and condition.h.
+void headerUsage(SurrealQt::DatabaseManager *db, QObject *context)
+{
+    User::setDefaultConnection(db);
+    // [query-header]
+    auto adults = User::objects().filter(u"age__gte"_s, 18).orderBy({u"-age"_s});
+    adults.all().then(context, [](const QList<QSharedPointer<User>> &users) { qInfo() << users.size(); });
+    qint64 n = adults.countSync();
+    // [query-header]
+    using SurrealQt::Condition;
+    // [condition-header]
+    const Condition grownUps = Condition(u"age__gte"_s, 18) && !Condition(u"name__startswith"_s, u"x"_s);
+    // [condition-header]
+    QCOMPARE(User::objects().filter(grownUps).countSync(), n);
+    User::setDefaultConnection(static_cast<SurrealQt::Connection *>(nullptr));
+}
+
 // docs/models/schema.md, on the User of testmodels.h (the page's User). Runs last: the unique
 // email index needs the table without the duplicate rows of the other tests.
 void schemaUsage(SurrealQt::DatabaseManager *db, QObject *context)
@@ -204,6 +221,14 @@ void schemaUsage(SurrealQt::DatabaseManager *db, QObject *context)
     // [schema-plan]
     QVERIFY2(!wait(applied).isEmpty(), "the schema was applied");
     QVERIFY2(schema.planSync<User>().isEmpty(), "nothing left to change");
+    {
+        // include/SurrealQt/schema.h
+        // [schema-header]
+        SurrealQt::Schema schema(db->connection());
+        schema.apply<User>().then(context,
+                                  [](const QList<SurrealQt::SchemaChange> &done) { qInfo() << done.size(); });
+        // [schema-header]
+    }
 }
 
 } // namespace
@@ -218,6 +243,7 @@ void runDocSnippets(SurrealQt::DatabaseManager *db)
     pagingUsage(db);
     optimisticUsage(db);
     cacheUsage(db);
+    headerUsage(db, &context);
     schemaUsage(db, &context);
 }
 

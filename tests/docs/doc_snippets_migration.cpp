@@ -1,6 +1,6 @@
 // The code of docs/migration.md, compiled by every CI build so the page cannot drift from the
 // API. Each block between "// [name]" markers is one code block of the page, verbatim (the CTest
-// doc_snippets_match_migration_md checks it). tst_doc_examples runs them (all but
+// doc_snippets_match_docs_migration_md checks it). tst_doc_examples runs them (all but
 // connectAndSignIn, which names a fixed address) and checks what they did.
 
 #include <SurrealQt/SurrealQt>

@@ -4,6 +4,7 @@
 // messages it printed.
 
 #include "doc_snippets_examples.h"
+#include "doc_snippets_values.h"
 #include "futurewait.h"
 #include "testserver.h"
 
@@ -123,6 +124,29 @@ private Q_SLOTS:
         logged.clear();
         // Every example reports a failure with qWarning: none may fail.
         QTest::failOnWarning(QRegularExpression(u".*"_s));
+    }
+
+    void valuesPage()
+    {
+        DatabaseManager db(TestServer::url(), TestServer::uniqueName("docs_"), u"test"_s,
+                           Credentials::root(TestServer::user(), TestServer::pass()));
+        AWAIT_VOID(db.open());
+        Connection *c = db.connection();
+        AWAIT(c->query(u"CREATE item:1 SET price = 0"_s));
+        const DocSnippets::ValuesPage v = DocSnippets::values(c);
+        QVERIFY(v.none && v.null);
+        QVERIFY(isNone(v.patch.value(u"nickname"_s)) && isNull(v.patch.value(u"middle"_s)));
+        QCOMPARE(v.ids.size(), 6);
+        QCOMPARE(v.ids.at(0).toString(), u"person:42"_s);
+        QCOMPARE(v.ids.at(1).toString(), u"person:tobie"_s);
+        QVERIFY(v.ids.at(2) != v.ids.at(0)); // the text key "42" is not the integer 42
+        QCOMPARE(v.ids.at(3).table(), u"temp"_s);
+        QVERIFY2(v.ids.at(4).isValid(), qPrintable(v.err));
+        QCOMPARE(v.ids.at(4).id(), QVariant(u"a b"_s));
+        QCOMPARE(v.ids.at(5), v.ids.at(0));
+        QCOMPARE(v.price.toString(), u"19.99"_s);
+        // The page's UPDATE stored the decimal (the query is not awaited by the example).
+        QTRY_VERIFY(AWAIT(c->query(u"RETURN item:1.price == 19.99dec"_s)).last().toBool());
     }
 
     void basicUsage()

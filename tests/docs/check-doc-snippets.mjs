@@ -5,8 +5,8 @@
 //   README.md, docs/**/*.md and include/**/*.h.
 //
 // Convention (one for all pages):
-// - A ```cpp (or ```c++) block of a Markdown page, and a \code ... \endcode (or @code ... @endcode)
-//   block of a header comment, must equal the body of one compiled snippet: the lines between two
+// - A ```cpp (or ```c++) block of a Markdown page or a header comment, and a \code ... \endcode
+//   (or @code ... @endcode) block of a header comment, must equal the body of one compiled snippet: the lines between two
 //   "// [name]" marker lines of a snippet file, markers excluded. The marker lines themselves are
 //   not shown on the page.
 // - Snippet files are tests/**/doc_snippets*.cpp and tests/**/doc_snippets*.h, each part of a
@@ -80,7 +80,8 @@ for (const file of snippetFiles) {
 function blocksOf(path) {
     const lines = readFileSync(path, "utf8").split("\n");
     const blocks = [];
-    if (path.endsWith(".md")) {
+    // Markdown fences, in pages and in header comments (Doxygen reads Markdown too).
+    {
         for (let i = 0; i < lines.length; ++i) {
             const fence = lines[i].match(/^(\s*)(`{3,}|~{3,})\s*([^\s`]*)/);
             if (!fence) continue;
@@ -90,7 +91,8 @@ function blocksOf(path) {
             if (/^(cpp|c\+\+)$/i.test(fence[3])) blocks.push({ line: i + 2, lines: lines.slice(i + 1, end) });
             i = end;
         }
-    } else {
+    }
+    if (path.endsWith(".h")) {
         for (let i = 0; i < lines.length; ++i) {
             if (!/^\s*(\*\s*)?[\\@]code\b/.test(lines[i])) continue;
             let end = i + 1;
@@ -170,7 +172,10 @@ for (const page of pages) {
         if (near) console.error(`    nearest: ${near.where}; page (-) vs compiled (+):\n${diff(text, near.candidate)}`);
         else console.error(text.split("\n").slice(0, 3).map((l) => "    " + l).join("\n") + "\n    ...");
     }
-    if (blocks.length === 0) continue;
+    if (blocks.length === 0) {
+        if (page.endsWith(".md")) console.log(`${name}: no C++ blocks`);
+        continue;
+    }
     if (bad) {
         failures += bad;
         console.error(`${name}: ${bad} of ${blocks.length} C++ blocks differ from the compiled code`);

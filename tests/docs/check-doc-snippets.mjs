@@ -6,9 +6,9 @@
 //
 // Convention (one for all pages):
 // - A ```cpp (or ```c++) block of a Markdown page or a header comment, and a \code ... \endcode
-//   (or @code ... @endcode) block of a header comment, must equal the body of one compiled snippet: the lines between two
-//   "// [name]" marker lines of a snippet file, markers excluded. The marker lines themselves are
-//   not shown on the page.
+//   (or @code ... @endcode) block of a header comment, must equal the body of one compiled
+//   snippet: the lines between two "// [name]" marker lines of a snippet file, markers excluded.
+//   The marker lines themselves are not shown on the page.
 // - Snippet files are tests/**/doc_snippets*.cpp and tests/**/doc_snippets*.h, each part of a
 //   compiled test target (and run by it where the snippet does something), and the sources of the
 //   example programs, examples/**/*.cpp and *.h (built, and run by the example tests).
@@ -17,7 +17,7 @@
 //   with the #include the page shows; the file includes it at the top, so it expands to nothing),
 //   and a leading " * " comment prefix in headers; nothing else.
 // - Code that is not meant to compile (a list of signatures, a fragment, a macro expansion) is
-//   fenced ```text, which this check skips.
+//   fenced ```text (or without a language), which this check skips.
 import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
 import { join, relative } from "node:path";
 

@@ -3,6 +3,7 @@
 #include "databasebinding_p.h"
 #include "jsconvert_p.h"
 #include "qmldatabase.h"
+#include "views/querylistmodel_p.h"
 
 #include <QtQml/QJSEngine>
 #include <QtQml/QJSValueIterator>
@@ -10,6 +11,17 @@
 using namespace Qt::StringLiterals;
 
 namespace SurrealQt {
+
+namespace {
+
+// The list model's write-back, for writes of values already in a declared role's type: they are
+// stored as that type, not converted again to the type the record holds now.
+WriteBack &writerOf(QmlQueryModel *model)
+{
+    return QueryListModelPrivate::get(model)->writer;
+}
+
+} // namespace
 
 QmlQueryModel::QmlQueryModel(QObject *parent)
     : QueryListModel(parent)
@@ -143,7 +155,9 @@ bool QmlQueryModel::setData(const QModelIndex &index, const QVariant &value, int
                            SurrealQt::Error(SurrealQt::Error::Kind::Validation, why, u"QueryModel"_s));
         return false;
     }
-    return QueryListModel::setData(index, converted, role);
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return false;
+    return writerOf(this).writeField(index.row(), declared->name(), converted);
 }
 
 bool QmlQueryModel::throwValidation(const QString &message, const QString &call)
@@ -237,20 +251,30 @@ void QmlQueryModel::append(const QJSValue &object)
 
 bool QmlQueryModel::set(int row, const QJSValue &object)
 {
+    if (!object.isObject() || object.isArray() || object.isCallable() || object.isDate() ||
+        object.isQObject())
+        return throwValidation(u"set() takes a row and an object of fields"_s, u"QueryModel.set"_s);
     if (row < 0 || row >= rowCount())
         return false;
     QVariant converted;
     if (!convert(object, u"object"_s, u"QueryModel.set"_s, &converted))
         return false;
     QVariantMap fields = converted.toMap();
+    fields.remove(u"id"_s);
     if (!typeFields(&fields, false, u"QueryModel.set"_s))
         return false;
-    bool all = true;
-    for (auto it = fields.cbegin(); it != fields.cend(); ++it) {
-        if (it.key() != QLatin1String("id"))
-            all = setField(row, it.key(), it.value()) && all;
+    // One write for all the fields: separate merges of one record conflict in the engine, and a
+    // refusal takes back the whole object, not some of its fields.
+    QVariantMap typed;
+    for (auto it = fields.begin(); it != fields.end();) {
+        if (queryRole(it.key())) {
+            typed.insert(it.key(), it.value());
+            it = fields.erase(it);
+        } else {
+            ++it;
+        }
     }
-    return all;
+    return writerOf(this).setEditedFields(row, fields, typed);
 }
 
 bool QmlQueryModel::setProperty(int row, const QString &role, const QJSValue &value)
@@ -265,7 +289,7 @@ bool QmlQueryModel::setProperty(int row, const QString &role, const QJSValue &va
         QString why;
         if (!declared->convert(converted, &typed, &why))
             return throwValidation(why, u"QueryModel.setProperty"_s);
-        converted = typed;
+        return writerOf(this).writeField(row, role, typed);
     }
     return setField(row, role, converted);
 }

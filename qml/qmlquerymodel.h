@@ -101,7 +101,8 @@ public:
     // Creates one record, or one per object of an array; a declared role the object leaves out
     // is stored as its defaultValue (when it has one).
     Q_INVOKABLE void append(const QJSValue &object);
-    // Writes the object's fields into the row's record (one merge per field).
+    // Writes the object's fields into the row's record as one write (one MERGE): all of them
+    // are stored, or, when the database refuses it, all are rolled back (one writeFailed).
     Q_INVOKABLE bool set(int row, const QJSValue &object);
     Q_INVOKABLE bool setProperty(int row, const QString &role, const QJSValue &value);
     using QObject::setProperty;

@@ -23,7 +23,11 @@ namespace SurrealQt {
     (the text "42" is the Int 42), a missing field, or one that cannot be converted, reads as
     defaultValue (or, without one, the type's empty value: 0, false, "", an invalid Date; Var gives
     undefined). Edits through the model (setProperty(), set(), append(), a delegate's
-    `model.age = ...`) are converted to the role's type before they are written; an edit that
+    `model.age = ...`) are converted to the role's type and stored as that type: the declared
+    type wins over the one a record holds now (an edit of age, stored as the text "41", to 42
+    stores the Int 42). A table whose schema fixes the field's type (DEFINE FIELD ... TYPE) has
+    the last word: the database refuses a value of another type, and the edit is rolled back
+    with writeFailed carrying the database's error. An edit that
     cannot be (the text "abc" for an Int) is refused with a Validation error naming the role, and
     append() fills the fields its object leaves out with their defaultValue. Lives on the GUI
     thread with its model. */

@@ -97,17 +97,26 @@ bool WriteBack::setEdited(int row, const QString &field, const QVariant &value)
 {
     if (!d.connection || !isEditable(row, field))
         return false;
-    const QVariantMap before = d.store.recordAt(row);
+    QVariant converted;
+    bool unchanged = false;
+    if (!convertEdited(d.store.recordAt(row), field, value, &converted, &unchanged))
+        return false;
+    return unchanged || writeField(row, field, converted);
+}
+
+bool WriteBack::convertEdited(const QVariantMap &before, const QString &field, const QVariant &value,
+                              QVariant *converted, bool *unchanged)
+{
     const QVariant current = before.value(field);
+    *unchanged = true;
     // What the editor was given, handed back: an editor opened and left writes nothing.
     if (VariantCompare::equals(StoredType::editValue(current), value))
         return true;
     const bool emptyText = value.metaType().id() == QMetaType::QString && value.toString().isEmpty();
     if ((isNone(current) || isNull(current)) && emptyText)
         return true;
-    QVariant converted;
     QString why;
-    if (!StoredType::convert(value, storedKind(before, field), &converted, &why)) {
+    if (!StoredType::convert(value, storedKind(before, field), converted, &why)) {
         Q_EMIT d.q->writeFailed(before.value(u"id"_s),
                                 Error(Error::Kind::Validation,
                                       u"%1.%2: %3"_s.arg(idOf(before).toString(), field, why),
@@ -119,7 +128,54 @@ bool WriteBack::setEdited(int row, const QString &field, const QVariant &value)
         current.metaType() == QMetaType::fromType<DateTime>() &&
         current.value<DateTime>().toQDateTime() == value.toDateTime())
         return true;
-    return writeField(row, field, converted);
+    *unchanged = false;
+    return true;
+}
+
+bool WriteBack::setEditedFields(int row, const QVariantMap &edited, const QVariantMap &stored)
+{
+    if (!d.connection || row < 0 || row >= d.store.size())
+        return false;
+    const QVariantMap before = d.store.recordAt(row);
+    QVariantMap changes;
+    for (auto it = edited.cbegin(); it != edited.cend(); ++it) {
+        if (!isEditable(row, it.key()))
+            return false;
+        QVariant converted;
+        bool unchanged = false;
+        if (!convertEdited(before, it.key(), it.value(), &converted, &unchanged))
+            return false;
+        if (!unchanged)
+            changes.insert(it.key(), converted);
+    }
+    for (auto it = stored.cbegin(); it != stored.cend(); ++it) {
+        if (!isEditable(row, it.key()))
+            return false;
+        changes.insert(it.key(), it.value());
+    }
+    // Kept in the model (an unsubmitted row, or edits written later): no write to share.
+    if (d.store.isPending(row) || strategy != QueryListModel::OnFieldChange) {
+        bool all = true;
+        for (auto it = changes.cbegin(); it != changes.cend(); ++it)
+            all = writeField(row, it.key(), it.value()) && all;
+        return all;
+    }
+    QVariantMap after = before;
+    QVariantMap base;
+    for (auto it = changes.begin(); it != changes.end();) {
+        if (VariantCompare::equals(before.value(it.key()), it.value())) {
+            it = changes.erase(it);
+            continue;
+        }
+        base.insert(it.key(), before.contains(it.key()) ? before.value(it.key()) : QVariant());
+        after.insert(it.key(), it.value());
+        ++it;
+    }
+    if (changes.isEmpty())
+        return true;
+    d.store.place(row, d.store.makeRow(after), d.changedRoles(before, after));
+    sendMerge(idOf(before), changes, base);
+    return true;
 }
 
 bool WriteBack::writeField(int row, const QString &field, const QVariant &value)

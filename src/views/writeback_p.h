@@ -46,6 +46,12 @@ public:
     // Writes a value already in the field's stored type: shown at once, rolled back with
     // writeFailed() when the server did not apply it.
     bool writeField(int row, const QString &field, const QVariant &value);
+    // Several fields of one row as one write (one MERGE, rolled back whole when refused), so
+    // the fields of one record do not race each other in the engine (a write conflict).
+    // `edited` are editor values, converted as setEdited() converts them; `stored` are already
+    // in the form to store (QML's typed roles). Nothing is written, and false returned, when a
+    // field cannot be written or a value does not convert (that one with writeFailed).
+    bool setEditedFields(int row, const QVariantMap &edited, const QVariantMap &stored);
     // insertRows: empty rows that exist in the model alone until submitPending().
     void insertPending(int row, int count);
     void submitPending();
@@ -73,6 +79,10 @@ private:
     };
 
     void requestSchema(const QString &table);
+    // An editor's value in the field's stored type. False, with writeFailed(Validation), when it
+    // does not convert; *unchanged when it leaves the stored value as it is.
+    bool convertEdited(const QVariantMap &before, const QString &field, const QVariant &value,
+                       QVariant *converted, bool *unchanged);
     // Writes `changes` to a loaded record (one MERGE), already shown; when it is not applied the
     // fields that still show the written value get `base` back, with writeFailed().
     // attempt: how often this merge was already refused with a retryable error (a write conflict).

@@ -103,7 +103,8 @@ TestCase {
     function init() {
         tryCompare(db, "status", Database.Ready, 20000)
         tryCompare(writer, "status", Database.Ready, 20000)
-        settle(writer.query("DEFINE TABLE IF NOT EXISTS member SCHEMALESS; DELETE member;"
+        settle(writer.query("DEFINE TABLE IF NOT EXISTS member SCHEMALESS; REMOVE FIELD IF EXISTS team ON member;"
+            + "DELETE member;"
             + "CREATE member:1 SET n = 1, name = 'Ada', age = 36, score = 3, active = true,"
             + "  joined = d'2024-05-01T10:00:00Z', team = team:red, notes = [1, 2];"
             // stored with other types than the roles declare
@@ -230,5 +231,54 @@ TestCase {
         wait(300)
         compare(model.count, 4, "all or nothing")
         compare(storedAs("n").length, 4)
+    }
+
+    // The declared type wins over the type a record holds now: member:2 was stored with text
+    // (and a number for its name) by a second writer; edits store the roles' types.
+    function test_declared_type_wins_over_the_stored_type() {
+        const model = createTemporaryObject(modelComponent, testCase)
+        tryCompare(model, "status", QueryModel.Ready, 10000)
+        const failures = createTemporaryObject(spyComponent, testCase, { target: model, signalName: "writeFailed" })
+        compare(storedAs("age")[1].t, "string", "stored as text by the second writer")
+
+        verify(model.setProperty(1, "age", 42))
+        tryVerify(() => storedAs("age")[1].t === "int", 10000, "stored as the declared Int, not as text")
+        compare(storedAs("age")[1].v, 42)
+        compare(model.get(1).age, 42)
+
+        verify(model.set(1, { name: "Bob", score: 3.5, active: false }))
+        tryVerify(() => storedAs("score")[1].t === "float", 10000, "one write of three fields")
+        compare(storedAs("score")[1].v, 3.5)
+        compare(storedAs("name")[1].t, "string", "was a number")
+        compare(storedAs("name")[1].v, "Bob")
+        compare(storedAs("active")[1].t, "bool", "was text")
+        compare(storedAs("active")[1].v, false)
+
+        const rows = createTemporaryObject(rowsComponent, testCase, { model: model })
+        rows.objectAt(1).model.joined = "2022-01-01T00:00:00Z"
+        tryVerify(() => storedAs("joined")[1].t === "datetime", 10000, "a delegate's edit, was text")
+        rows.objectAt(1).model.team = "team:green"
+        tryVerify(() => storedAs("team")[1].t === "record", 10000, "was text")
+        compare(failures.count, 0)
+        compare(rows.objectAt(1).name, "Bob")
+        compare(rows.objectAt(1).age, 42)
+    }
+
+    // A table's schema has the last word: a field it types string gets the record link the role
+    // declares, the database refuses it, and the edit is rolled back with its error.
+    function test_schema_type_has_the_last_word() {
+        settle(writer.query("DEFINE FIELD OVERWRITE team ON member TYPE option<string>"))
+        const model = createTemporaryObject(modelComponent, testCase)
+        tryCompare(model, "status", QueryModel.Ready, 10000)
+        const failures = createTemporaryObject(spyComponent, testCase, { target: model, signalName: "writeFailed" })
+
+        verify(model.setProperty(2, "team", "team:green"))
+        compare(model.get(2).team, "team:green", "shown at once")
+        tryCompare(failures, "count", 1, 10000)
+        tryVerify(() => model.get(2).team === "", 10000, "rolled back")
+        compare(failures.signalArguments[0][0].toString(), "member:3")
+        const error = failures.signalArguments[0][1]
+        verify(error.message.indexOf("team") >= 0, error.message)
+        compare(storedAs("team")[2].t, "none", "nothing stored")
     }
 }

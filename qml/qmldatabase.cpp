@@ -24,7 +24,8 @@
 namespace SurrealQt {
 
 using JsConvert::Reply;
-// The Status enum has a value named Error; inside QmlDatabase that name means the enum value.
+// The Status enum keeps Error as a deprecated name of Failed; inside QmlDatabase that name means
+// the enum value.
 using SqError = SurrealQt::Error;
 
 namespace {
@@ -573,7 +574,7 @@ void QmlDatabase::reopen()
         credentialsFrom(m_credentials, m_user, m_password, m_ns, m_db, &credentialsError);
     if (credentialsError.isValid()) {
         setError(credentialsError.setContext(QStringLiteral("Database.credentials")));
-        setStatus(Error);
+        setStatus(Failed);
         Q_EMIT connectionChanged();
         return;
     }
@@ -605,7 +606,7 @@ void QmlDatabase::reopen()
             if (generation != m_generation)
                 return;
             setError(error);
-            setStatus(Error);
+            setStatus(Failed);
         });
 }
 

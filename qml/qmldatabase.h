@@ -59,7 +59,10 @@ class SURREALQT_QML_EXPORT QmlDatabase : public QObject, public QQmlParserStatus
     Q_PROPERTY(QString errorKind READ errorKind NOTIFY errorChanged)
 
 public:
-    enum Status { Null, Connecting, Ready, Reconnecting, Error, Closed };
+    // Failed: opening failed (unreachable, credentials refused or malformed; see lastError).
+    // Error: the old name of Failed (deprecated; the same value, so existing QML keeps working);
+    // Failed as QueryModel's status says it.
+    enum Status { Null, Connecting, Ready, Reconnecting, Failed, Closed, Error = Failed };
     Q_ENUM(Status)
 
     explicit QmlDatabase(QObject *parent = nullptr);

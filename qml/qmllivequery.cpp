@@ -125,7 +125,7 @@ void QmlLiveQuery::fail(const SurrealQt::Error &error)
 {
     m_error = error;
     Q_EMIT lastErrorChanged();
-    setStatus(Error);
+    setStatus(Failed);
     Q_EMIT errorOccurred(error);
 }
 

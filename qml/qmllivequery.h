@@ -47,8 +47,10 @@ class SURREALQT_QML_EXPORT QmlLiveQuery : public QObject, public QQmlParserStatu
 
 public:
     // Null: no source, no database or not active. Starting: registering on the server.
-    // Active: changes are delivered. Error: see lastError (bad input, refused, connection lost for good).
-    enum Status { Null, Starting, Active, Error };
+    // Active: changes are delivered. Failed: see lastError (bad input, refused, connection lost
+    // for good). Error: the old name of Failed (deprecated; the same value, so existing QML keeps
+    // working); Failed as QueryModel's status says it.
+    enum Status { Null, Starting, Active, Failed, Error = Failed };
     Q_ENUM(Status)
     enum Action { Create, Update, Delete };
     Q_ENUM(Action)

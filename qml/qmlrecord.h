@@ -57,8 +57,9 @@ class SURREALQT_QML_EXPORT QmlRecord : public QObject, public QQmlParserStatus
 public:
     // Null: no database or record id. Loading: reading it. Ready: fields hold the record.
     // NotFound: there is no such record (save() creates it). Saving: a save() is under way.
-    // Error: it could not be read (see lastError).
-    enum Status { Null, Loading, Ready, NotFound, Saving, Error };
+    // Failed: it could not be read (see lastError). Error: the old name of Failed (deprecated;
+    // the same value, so existing QML keeps working); Failed as QueryModel's status says it.
+    enum Status { Null, Loading, Ready, NotFound, Saving, Failed, Error = Failed };
     Q_ENUM(Status)
 
     explicit QmlRecord(QObject *parent = nullptr);

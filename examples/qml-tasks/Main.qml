@@ -30,8 +30,8 @@ ApplicationWindow {
     readonly property bool listed: schemaReady && tasks.status === QueryModel.Ready
     // True once connecting (or the setup after it) failed for good: the bar shows why and offers
     // Retry. main.cpp ends a --screenshot run here, with the kind deciding the exit code.
-    readonly property bool failed: db.status === Database.Error || setupError !== null
-    readonly property string failureKind: db.status === Database.Error ? db.errorKind
+    readonly property bool failed: db.status === Database.Failed || setupError !== null
+    readonly property string failureKind: db.status === Database.Failed ? db.errorKind
                                                                        : (setupError ? setupError.kind : "")
     // --add-task: added once connected (main.cpp exits when lastAdded says it is stored).
     property string addOnStart: ""
@@ -40,7 +40,7 @@ ApplicationWindow {
     property var ownAdds: ({})
     // The sentence the bar shows for a failure (main.cpp prints it as the status line).
     readonly property string failureText: failed ? describe(failureKind) : ""
-    readonly property string failureDetails: db.status === Database.Error
+    readonly property string failureDetails: db.status === Database.Failed
                                              ? db.errorKind + ": " + db.error
                                              : (setupError ? setupError.kind + ": " + setupError.message : "")
     // An active filter: an empty list then means "nothing matches", not "nothing to do".

@@ -202,6 +202,18 @@ TestCase {
             { tag: "count(table, where)", call: cb => db.count("person", "age > 15", cb), expect: 1 },
             { tag: "count(table, options)", call: cb => db.count("person", { where: "age > $a", vars: { a: 5 } }, cb), expect: 2 },
             { tag: "exists", call: cb => db.exists("person:one", cb), expect: true },
+            { tag: "exists(missing)", call: cb => db.exists("person:nobody", cb), expect: false },
+            { tag: "create(table, data)", call: cb => db.create("note", { t: 2 }, cb), check: v => v[0].t === 2 },
+            { tag: "select(recordId value)", call: cb => db.select(db.recordId("person", "two"), cb), check: v => v.age === 20 },
+            { tag: "remove(table)", call: cb => db.remove("person", cb), check: v => v.length === 2 },
+            { tag: "insert(table, object)", call: cb => db.insert("note", { t: 3 }, cb), check: v => (Array.isArray(v) ? v[0] : v).t === 3 },
+            { tag: "selectOne(recordId value)", call: cb => db.selectOne(db.recordId("person", "one"), cb), check: v => v.name === "one" },
+            { tag: "selectOne(missing)", call: cb => db.selectOne("person:nobody", cb), expect: null },
+            { tag: "mergeOne(recordId value)", call: cb => db.mergeOne(db.recordId("person", "two"), { age: 21 }, cb), check: v => v.age === 21 },
+            { tag: "updateMany(table, where, data)", call: cb => db.updateMany("person", "age > 15", { old: true }, cb), check: v => v.length === 1 && v[0].old },
+            { tag: "deleteMany(table, where)", call: cb => db.deleteMany("person", "age < 15", cb), check: v => v.length === 1 },
+            { tag: "deleteMany(table, options)", call: cb => db.deleteMany("person", { where: "age > $a", vars: { a: 0 } }, cb), check: v => v.length === 2 },
+            { tag: "selectMany(table, all options)", call: cb => db.selectMany("person", { where: "age > $a", vars: { a: 0 }, orderBy: "age", limit: 1, start: 1 }, cb), check: v => v.length === 1 && v[0].age === 20 },
         ]
     }
 
@@ -274,7 +286,7 @@ TestCase {
     function test_error_shape_of_database_and_models() {
         const other = createTemporaryObject(badLogin, testCase)
         const spy = createTemporaryObject(spyComponent, testCase, { target: other, signalName: "errorOccurred" })
-        tryCompare(other, "status", Database.Error, 20000)
+        tryCompare(other, "status", Database.Failed, 20000)
         verify(spy.count >= 1)
         const e = spy.signalArguments[0][0]
         compare(e.kind, SurrealError.Authentication)
@@ -296,7 +308,7 @@ TestCase {
         const other = createTemporaryObject(badLogin, testCase, {
             credentials: { level: "record", access: "user", variables: { email: "a@b", check: () => true } }
         })
-        tryCompare(other, "status", Database.Error, 10000)
+        tryCompare(other, "status", Database.Failed, 10000)
         compare(other.lastError.kind, SurrealError.Validation)
         verify(other.lastError.message.indexOf("credentials.variables.check: a function cannot be stored") >= 0,
                other.lastError.message)
@@ -312,5 +324,17 @@ TestCase {
         verify(thrown !== null, "recordId() answers at once, so it throws")
         compare(thrown.kind, SurrealError.Validation)
         verify(thrown.message.indexOf("id: a function cannot be stored") >= 0, thrown.message)
+    }
+
+    // Status names: Failed everywhere (as QueryModel and ModelListModel); the elements' old name
+    // Error is kept as a deprecated alias of the same value, so existing QML keeps working.
+    function test_status_failed_and_its_deprecated_alias() {
+        compare(Database.Error, Database.Failed)
+        compare(Record.Error, Record.Failed)
+        compare(LiveQuery.Error, LiveQuery.Failed)
+        verify(Database.Failed !== Database.Ready && Database.Failed !== Database.Closed)
+        const other = createTemporaryObject(badLogin, testCase)
+        tryCompare(other, "status", Database.Failed, 20000)
+        verify(other.status === Database.Error, "the old name still matches")
     }
 }

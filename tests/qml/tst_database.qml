@@ -146,7 +146,7 @@ TestCase {
 
     function test_wrong_password_ends_in_error_status() {
         const other = createTemporaryObject(badLogin, testCase)
-        tryCompare(other, "status", Database.Error, 20000)
+        tryCompare(other, "status", Database.Failed, 20000)
         verify(other.error.length > 0)
         compare(other.errorKind, "Authentication")
         compare(settle(other.count("person")).error.kind, SurrealError.Authentication, "calls fail with the sign-in error")

@@ -48,7 +48,7 @@ Window {
         onStatusChanged: {
             if (status === LiveQuery.Active)
                 script.write()
-            else if (status === LiveQuery.Error)
+            else if (status === LiveQuery.Failed)
                 script.fail(lastError)
         }
         onCreated: record => script.seen("created " + record.text)

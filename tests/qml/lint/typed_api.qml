@@ -109,11 +109,11 @@ Item {
     }
 
     readonly property bool liveActive: changes.status === LiveQuery.Active || changes.status === LiveQuery.Starting
-                                       || changes.status === LiveQuery.Error || changes.status === LiveQuery.Null
+                                       || changes.status === LiveQuery.Failed || changes.status === LiveQuery.Null
     readonly property string liveError: changes.lastError.message
     readonly property bool recordState: task.status === Record.Ready || task.status === Record.NotFound
                                         || task.status === Record.Saving || task.status === Record.Loading
-                                        || task.status === Record.Error || task.status === Record.Null
+                                        || task.status === Record.Failed || task.status === Record.Null
     readonly property bool recordDirty: task.dirty
     readonly property string recordError: task.lastError.message
     readonly property real jobProgress: job.progress + job.done + job.total
@@ -134,7 +134,10 @@ Item {
     // Enums by name: connection status, model status, roles, error kinds.
     readonly property bool ready: db.status === Database.Ready && tasks.status === ModelListModel.Ready
                                   && rows.status === QueryModel.Ready
-    readonly property bool failed: db.status === Database.Error || tasks.status === ModelListModel.Failed
+    readonly property bool failed: db.status === Database.Failed || tasks.status === ModelListModel.Failed
+    // Error, the deprecated old name of Failed (the same value), still lints.
+    readonly property bool failedByOldName: db.status === Database.Error || changes.status === LiveQuery.Error
+                                            || task.status === Record.Error
     // totalCount (rows in the source, -1 until known) read in a binding, where the linter checks
     // its type: a qint64 property was "Type qlonglong ... not found".
     readonly property real totals: rows.totalCount + tasks.totalCount

@@ -182,7 +182,9 @@ void QmlRecord::subscribe()
     connect(m_liveQuery, &LiveQuery::created, this, changed);
     connect(m_liveQuery, &LiveQuery::updated, this, changed);
     connect(m_liveQuery, &LiveQuery::deleted, this, [this] {
-        clearFields();
+        // The edits stay (dirty, shown), as they do for another writer's update: save() creates
+        // the record again with them. Cleared too, they were saved as undefined and refused.
+        apply({}, true);
         setStatus(NotFound);
         Q_EMIT changedRemotely();
     });
@@ -214,34 +216,50 @@ void QmlRecord::reload()
         setError(SurrealQt::Error(SurrealQt::Error::Kind::Validation,
                                   u"'%1' is not a record id (table:id): %2"_s.arg(m_recordId, message),
                                   u"Record.recordId"_s));
-        setStatus(Error);
+        setStatus(Failed);
         return;
     }
     if (m_error.isValid())
         setError(SurrealQt::Error());
     setStatus(Loading);
-    // Listening before reading: a change in between is not lost.
+    // Listening before reading: a change in between is not lost. The read waits until the
+    // subscription is registered: sent at once, on a pool it could answer first, and a change
+    // made before the registration was then neither read nor delivered (Ready, yet blind to it).
     subscribe();
-    QmlDetail::continueOn(
-        this, h->selectOne(id),
-        [this, generation](const std::optional<QVariantMap> &record) {
-            if (generation != m_generation)
-                return;
-            if (record) {
-                apply(*record, false);
-                setStatus(Ready);
-            } else {
-                clearFields();
-                setStatus(NotFound);
-            }
-            Q_EMIT loaded();
-        },
-        [this, generation](const SurrealQt::Error &error) {
-            if (generation != m_generation)
-                return;
-            setError(error);
-            setStatus(Error);
+    const auto read = [this, generation, id] {
+        CrudHelpers *helper = helpers();
+        if (generation != m_generation || !helper)
+            return;
+        QmlDetail::continueOn(
+            this, helper->selectOne(id),
+            [this, generation](const std::optional<QVariantMap> &record) {
+                if (generation != m_generation)
+                    return;
+                if (record) {
+                    apply(*record, false);
+                    setStatus(Ready);
+                } else {
+                    clearFields();
+                    setStatus(NotFound);
+                }
+                Q_EMIT loaded();
+            },
+            [this, generation](const SurrealQt::Error &error) {
+                if (generation != m_generation)
+                    return;
+                setError(error);
+                setStatus(Failed);
+            });
+    };
+    if (m_liveQuery && m_liveQuery->state() == LiveQuery::State::Starting) {
+        auto once = std::make_shared<QMetaObject::Connection>();
+        *once = connect(m_liveQuery, &LiveQuery::stateChanged, this, [once, read](LiveQuery::State) {
+            QObject::disconnect(*once);
+            read();
         });
+    } else {
+        read();
+    }
 }
 
 quint64 QmlRecord::keepReply(const QJSValue &callback, QJSValue *returnValue)

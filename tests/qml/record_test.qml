@@ -152,7 +152,57 @@ TestCase {
 
     function test_bad_record_id() {
         const record = createTemporaryObject(recordComponent, testCase, { recordId: "no id" })
-        tryCompare(record, "status", Record.Error, 10000)
+        tryCompare(record, "status", Record.Failed, 10000)
         compare(record.lastError.kind, SurrealError.Validation)
+    }
+
+    // save() and remove() in both forms: a promise (above) and a trailing callback, called once.
+    function test_save_and_remove_with_a_callback() {
+        const record = createTemporaryObject(recordComponent, testCase)
+        tryCompare(record, "status", Record.Ready, 10000)
+        record.fields.age = 40
+        const calls = []
+        compare(record.save((result, error) => calls.push([result, error])), undefined, "no promise with a callback")
+        tryVerify(() => calls.length === 1, 10000)
+        verify(!calls[0][1], "no error")
+        compare(calls[0][0].age, 40)
+        compare(ok(settle(writer.selectOne("person:tobie"))).age, 40)
+
+        record.set("bad", NaN)
+        record.save((result, error) => calls.push([result, error]))
+        tryVerify(() => calls.length === 2, 10000)
+        compare(calls[1][1].kind, SurrealError.Validation)
+        verify(calls[1][1].message.indexOf("fields.bad: NaN cannot be stored") >= 0, calls[1][1].message)
+        const notAFunction = settle(record.save(42))
+        compare(notAFunction.error.kind, SurrealError.Validation)
+        verify(notAFunction.error.message.indexOf("callback must be a function") >= 0, notAFunction.error.message)
+        record.reload()
+        tryCompare(record, "status", Record.Ready, 10000)
+
+        compare(record.remove((result, error) => calls.push([result, error])), undefined)
+        tryVerify(() => calls.length === 3, 10000)
+        verify(!calls[2][1], "no error")
+        compare(calls[2][0].name, "Tobie")
+        tryCompare(record, "status", Record.NotFound, 10000)
+        compare(ok(settle(writer.selectOne("person:tobie"))), null)
+        wait(50)
+        compare(calls.length, 3, "each callback ran once")
+    }
+
+    // Another writer deletes the record under an edit: save() creates it again, with the
+    // record's fields (not only the edited one).
+    function test_second_writer_deletes_during_an_edit() {
+        const record = createTemporaryObject(recordComponent, testCase, { live: true })
+        tryCompare(record, "status", Record.Ready, 10000)
+        record.fields.age = 50
+        ok(settle(writer.deleteOne("person:tobie")))
+        tryCompare(record, "status", Record.NotFound, 10000)
+        verify(record.dirty, "the edit is kept")
+        compare(record.fields.age, 50, "and still shown")
+        compare(record.fields.name, undefined, "the other fields are gone with the record")
+        ok(settle(record.save()))
+        compare(record.status, Record.Ready)
+        const stored = ok(settle(writer.selectOne("person:tobie")))
+        compare(stored.age, 50)
     }
 }

@@ -143,6 +143,12 @@ TestCase {
         compare(ok(settle(reader.count("row"))), 30)
     }
 
+    function cyclicItem() {
+        const item = { n: 1 }
+        item.again = [item]
+        return item
+    }
+
     function test_bad_input_is_a_rejection() {
         const job = createTemporaryObject(jobComponent, testCase)
         const cases = [
@@ -150,6 +156,9 @@ TestCase {
             [[{ n: NaN }], "items[0].n: NaN cannot be stored"],
             [{ n: 1 }, "items must be an array"],
             [[1, 2], "items[0]: an object is expected"],
+            [[{ n: 1 }, { n: undefined }], "items[1].n: undefined cannot be stored"],
+            [new Array(1000000000), "items: an array of 1000000000 items"],
+            [[cyclicItem()], "items[0].again[0]: a cyclic structure cannot be stored"],
         ]
         for (const c of cases) {
             const r = settle(job.start(c[0]))
@@ -161,5 +170,23 @@ TestCase {
         job.start(e => missing.push(e))
         tryVerify(() => missing.length === 1)
         compare(ok(settle(reader.count("row"))), 0)
+    }
+
+    // A second writer adds records to the table while the job inserts: both sets are stored,
+    // the job's result counts its own.
+    function test_insert_while_a_second_writer_writes() {
+        const job = createTemporaryObject(jobComponent, testCase, { batchSize: 50 })
+        const promise = job.start(rows(3000))
+        let added = 0
+        do {
+            ok(settle(reader.insertOne("row", { n: -1, name: "writer" })))
+            ++added
+        } while (job.running && added < 20)
+        const result = ok(settle(promise))
+        compare(result.written, 3000)
+        compare(result.failed, 0)
+        verify(added > 0)
+        compare(ok(settle(reader.count("row", "name = 'writer'"))), added)
+        compare(ok(settle(reader.count("row"))), 3000 + added)
     }
 }

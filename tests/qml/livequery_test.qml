@@ -110,14 +110,14 @@ TestCase {
 
         live.table = "event; DELETE event"
         live.active = true
-        tryCompare(live, "status", LiveQuery.Error, 10000)
+        tryCompare(live, "status", LiveQuery.Failed, 10000)
         compare(live.lastError.kind, SurrealError.Validation)
 
         live.table = "event"
         tryCompare(live, "status", LiveQuery.Active, 10000)
         live.bindings = { f: () => 1 }
         live.filter = "n = $f"
-        tryCompare(live, "status", LiveQuery.Error, 10000)
+        tryCompare(live, "status", LiveQuery.Failed, 10000)
         compare(live.lastError.kind, SurrealError.Validation)
         verify(live.lastError.message.indexOf("bindings.f: a function cannot be stored") >= 0, live.lastError.message)
     }
@@ -129,5 +129,30 @@ TestCase {
         settle(writer.insertMany("event", [{ n: 1 }, { n: 7 }, { n: 2 }]))
         tryVerify(() => live.events.length === 2, 10000)
         compare(live.events.map(e => e[2]).sort(), [1, 2])
+    }
+
+    // restart() subscribes again: changes keep coming; after a Failed state it starts over.
+    function test_restart() {
+        const live = createTemporaryObject(liveComponent, testCase)
+        tryCompare(live, "status", LiveQuery.Active, 10000)
+        live.restart()
+        tryCompare(live, "status", LiveQuery.Active, 10000)
+        settle(writer.create("event:r", { n: 1 }))
+        tryVerify(() => live.events.length === 1, 10000, JSON.stringify(live.events))
+        wait(200)
+        compare(live.events.length, 1, "one subscription after the restart, not two")
+
+        live.bindings = { f: NaN }
+        live.filter = "n = $f"
+        tryCompare(live, "status", LiveQuery.Failed, 10000)
+        compare(live.status, LiveQuery.Error, "the deprecated name of Failed")
+        verify(live.lastError.message.indexOf("bindings.f: NaN cannot be stored") >= 0, live.lastError.message)
+        live.bindings = { f: 2 }
+        live.restart()
+        tryCompare(live, "status", LiveQuery.Active, 10000)
+        settle(writer.create("event:s", { n: 3 }))
+        settle(writer.create("event:t", { n: 2 }))
+        tryVerify(() => live.events.length === 2, 10000, JSON.stringify(live.events))
+        compare(live.events[1], ["created", "event:t", 2], "the filter with its new binding")
     }
 }

@@ -1,4 +1,4 @@
-# Runs qmllint over QML files against the build tree's SurrealQt module.
+# Runs qmllint over QML files against the installed SurrealQt module (IMPORT_PATH).
 #   cmake -DQMLLINT=path -DIMPORT_PATH=dir -DFILES="a.qml;b.qml" [-DEXPECT_FILE=typos.qml] -P run_qmllint.cmake
 # FILES must lint without a single warning or error (unresolved types, unqualified names, unknown
 # properties, bad signal handlers, ...). EXPECT_FILE must give exactly the warnings its

@@ -15,8 +15,8 @@ class Setup : public QObject
 public Q_SLOTS:
     void qmlEngineAvailable(QQmlEngine *engine)
     {
-        // The build tree's module, or the one a test installed (run_installed.cmake): then only
-        // that one, so a passing run proves the installed files work.
+        // The module the qml_installed fixture installed (CTest sets the path; then only that
+        // one, so a passing run proves the installed files work), else the build tree's.
         const QString installed = qEnvironmentVariable("SURREALQT_QML_INSTALLED_IMPORT_PATH");
         engine->addImportPath(installed.isEmpty() ? QStringLiteral(SURREALQT_QML_IMPORT_PATH) : installed);
         // One namespace per run keeps runs against a shared server apart.

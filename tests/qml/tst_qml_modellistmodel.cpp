@@ -29,7 +29,9 @@ class Setup : public QObject
 public Q_SLOTS:
     void qmlEngineAvailable(QQmlEngine *engine)
     {
-        engine->addImportPath(QStringLiteral(SURREALQT_QML_IMPORT_PATH));
+        // The module the qml_installed fixture installed (CTest sets the path), else the build tree's.
+        const QString installed = qEnvironmentVariable("SURREALQT_QML_INSTALLED_IMPORT_PATH");
+        engine->addImportPath(installed.isEmpty() ? QStringLiteral(SURREALQT_QML_IMPORT_PATH) : installed);
         static const QString ns = TestServer::uniqueName("qmlmlm");
         engine->rootContext()->setContextProperty(
             QStringLiteral("testServer"), QVariantMap{{QStringLiteral("url"), TestServer::url()},

@@ -271,6 +271,46 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(m.rowCount(), 1, 20000);
         QCOMPARE(m.recordId(0), QVariant::fromValue(RecordId(u"lost"_s, 7)));
     }
+
+    // Defect 8: ties in an indexed sort key. The rows of a tie group came in the server's order
+    // while the model places rows by (key, id), and a row created inside the last loaded tie
+    // group (an id before the last loaded one) was taken to lie beyond the loaded pages: not
+    // shown, then appended after them by the next page.
+    void tiesInAnIndexedKey()
+    {
+        exec(u"DEFINE TABLE tied SCHEMALESS; DEFINE INDEX tied_rank ON tied FIELDS rank;"
+             "FOR $i IN 1..=20 { CREATE type::record('tied', $i * 2) SET rank = 1 };"
+             "FOR $i IN 1..=5 { CREATE type::record('tied', 100 + $i) SET rank = 0 };"_s);
+        for (const bool descending : {false, true}) {
+            const QString fresh = u"SELECT id, rank FROM tied ORDER BY "_s +
+                                  (descending ? u"rank DESC, id DESC"_s : u"rank ASC, id ASC"_s);
+            QueryListModel m(conn());
+            QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+            QSignalSpy applied(&m, &QueryListModel::liveChangesApplied);
+            QSignalSpy fully(&m, &QueryListModel::fullyLoaded);
+            m.setTable(u"tied"_s);
+            m.setOrderBy(u"rank"_s);
+            m.setDescending(descending);
+            m.setPageSize(8);
+            m.setLive(true);
+            QVERIFY(waitReady(m));
+            QCOMPARE(m.rowCount(), 8);
+            QCOMPARE(idsOf(m), freshIds(fresh).mid(0, 8));
+
+            // Ascending the page ends at (1, tied:6), descending at (1, tied:26): a new tie
+            // before that lies inside what is loaded and shows at once, where it sorts.
+            const int inside = descending ? 31 : 3;
+            exec(u"CREATE type::record('tied', $k) SET rank = 1"_s, {{u"k"_s, inside}});
+            QTRY_VERIFY_WITH_TIMEOUT(applied.size() > 0, 10000);
+            QTRY_COMPARE_WITH_TIMEOUT(m.rowCount(), 9, 5000);
+            QCOMPARE(idsOf(m), freshIds(fresh).mid(0, 9));
+
+            m.fetchAll();
+            QTRY_VERIFY_WITH_TIMEOUT(fully.size() > 0, 20000);
+            QCOMPARE(idsOf(m), freshIds(fresh));
+            exec(u"DELETE type::record('tied', $k)"_s, {{u"k"_s, inside}});
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestListModelRegressions)

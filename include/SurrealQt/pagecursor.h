@@ -36,8 +36,11 @@ class PageCursorData;
       With a condition the scan reads fixed windows of keys and filters each window, because the
       engine evaluates a WHERE over the whole remaining range before applying LIMIT: cost per
       page stays bounded, but a very selective condition needs several windows per page.
-    - by a field that an index starts with, ascending: continues from the last row's value,
-      ties broken by id (`f = $v AND id > $id`, then `f > $v ORDER BY f, id`): constant cost.
+    - by a field that an index starts with: ordered by (field, id), both in the cursor's
+      direction; a page is the rest of the last value's ties in id order, then the next values
+      from the index, sorted by (field, id) only up to the page's last value: constant cost,
+      ties included. A filtered page the engine's index walk answers short (SurrealDB #7028) is
+      read again in (field, id) order, so a short page is always the end.
     - descending orders use the same key-set queries and are correct, but the engine sorts what
       lies before the position, so their cost grows with the distance from the end.
     - by a field without an index: `ORDER BY f, id LIMIT n START pos` (Strategy::Offset), whose

@@ -27,12 +27,16 @@ class QueryListModelPrivate;
      * query: any SurrealQL with $name bindings; the last statement's result are the rows. It is
        paged only when it uses $limit and $start (the model binds them); otherwise it is one page.
 
-    Paging cost (see docs/views/querylistmodel.md for the measurements):
+    Paging (see docs/views/querylistmodel.md for the measurements). The table form is ordered by
+    (orderBy, id), both ascending or both descending, and every page continues after the last
+    row's (value, id), so rows inserted or deleted elsewhere never shift a page:
      * ordered by id, ascending: each page is a record-id range scan bound as a variable
        (`t:last>..`), constant cost wherever it starts;
-     * ordered by a field that starts an index (found with INFO FOR TABLE): the next page
-       continues from the last row's value (`WHERE f >= $last ORDER BY f`), constant cost;
-     * anything else (id descending, unindexed fields, queries): START, which grows with the offset.
+     * ordered by a field that starts an index (found with INFO FOR TABLE): the rest of the last
+       value's ties in id order, then the next values from the index: constant cost;
+     * id descending, a field without an index: the same (value, id) continuation, which the
+       engine answers by sorting the rows after it;
+     * queries: START ($limit / $start), which grows with the offset.
 
     Roles: Qt::DisplayRole ("display"), Qt::EditRole ("edit"), RecordRole ("record", the whole
     row as a QVariantMap), then one role per field, named after it. Fields come from `roles` if
@@ -167,7 +171,8 @@ public:
     [[nodiscard]] QString displayField() const;
     /*! Sets displayField(). */
     void setDisplayField(const QString &field);
-    /*! True when the current source continues pages by a key range (see the class comment). */
+    /*! True when the current source continues pages by a key range or an index (see the class
+        comment). */
     [[nodiscard]] bool isPagedInConstantTime() const;
 
     /*! The edit strategy (OnFieldChange by default). */

@@ -2,6 +2,7 @@
 
 #include "connection/connectionlifeline_p.h"
 #include "connection/syncwait_p.h"
+#include "orm/keysetpager_p.h"
 #include "validation_p.h"
 
 #include <SurrealQt/bound.h>
@@ -62,17 +63,9 @@ namespace {
 
 using Page = PageCursor::Page;
 
-const QStringList reservedVariables{u"pc_range"_s, u"pc_n"_s,     u"pc_window"_s, u"pc_tb"_s,
-                                    u"pc_v"_s,     u"pc_id"_s,    u"pc_w"_s,      u"pc_a"_s,
-                                    u"pc_b"_s,     u"pc_start"_s, u"pc_tbname"_s};
-
-QVariant fieldValue(const QVariantMap &row, const QString &path)
-{
-    QVariant value = row;
-    for (const auto part : QStringView(path).split(u'.'))
-        value = value.toMap().value(part.toString());
-    return value;
-}
+const QStringList reservedVariables{u"pc_range"_s, u"pc_n"_s, u"pc_window"_s, u"pc_tb"_s,    u"pc_v"_s,
+                                    u"pc_id"_s,    u"pc_w"_s, u"pc_a"_s,      u"pc_b"_s,     u"pc_c"_s,
+                                    u"pc_hi"_s,    u"pc_r"_s, u"pc_start"_s,  u"pc_tbname"_s};
 
 RecordId rowId(const QVariant &row)
 {
@@ -95,10 +88,55 @@ public:
     static QFuture<Page> step(PageCursor cursor, QVariantList collected);
     static QFuture<Page> detectStrategy(PageCursor cursor);
     static QFuture<Page> keyRange(PageCursor cursor, QVariantList collected);
-    static QFuture<Page> indexedField(PageCursor cursor);
-    static QFuture<Page> offset(PageCursor cursor);
+    static QFuture<Page> byField(PageCursor cursor);
     static PageCursorData *data(PageCursor &cursor) { return cursor.d.data(); }
     static const PageCursorData *data(const PageCursor &cursor) { return cursor.d.constData(); }
+
+    // The pages of this cursor (KeysetPager: one implementation for every pager of the library).
+    static Internal::KeysetPager pager(const PageCursorData *d)
+    {
+        using Pager = Internal::KeysetPager;
+        Pager::Spec spec;
+        spec.table = d->table.name();
+        spec.condition = d->condition;
+        spec.descending = d->order == Qt::DescendingOrder;
+        spec.prefix = u"pc_"_s;
+        switch (d->strategy) {
+        case PageCursor::Strategy::Unknown:
+        case PageCursor::Strategy::KeyRange:
+            spec.mode = Pager::Mode::IdRange;
+            break;
+        case PageCursor::Strategy::IndexedField:
+            spec.mode = Pager::Mode::Indexed;
+            spec.path = d->field;
+            break;
+        case PageCursor::Strategy::Offset:
+            spec.mode = Pager::Mode::Offset;
+            spec.path = d->field;
+            spec.offsetOrder = Internal::escapedFieldPath(d->field) +
+                               (spec.descending ? u" DESC, id DESC"_s : u" ASC, id ASC"_s);
+            break;
+        }
+        return Pager(spec);
+    }
+
+    static Internal::KeysetPager::Position position(const PageCursorData *d)
+    {
+        Internal::KeysetPager::Position p;
+        p.valid = d->hasLast;
+        p.id = d->lastId;
+        p.key = d->byId() ? QVariant::fromValue(d->lastId) : d->lastValue;
+        p.offset = d->position;
+        return p;
+    }
+
+    // Sends a page statement with the cursor's own variables.
+    static QFuture<QueryResult> send(const PageCursorData *d, const Internal::KeysetPager::Statement &s)
+    {
+        QVariantMap vars = d->vars;
+        vars.insert(s.vars);
+        return d->query(s.text, vars);
+    }
 
     static QString context(const PageCursorData *d)
     {
@@ -115,7 +153,7 @@ public:
             d->hasLast = true;
             d->lastId = rowId(rows.last());
             if (!d->byId())
-                d->lastValue = fieldValue(rows.last().toMap(), d->field);
+                d->lastValue = pager(d).keyOf(rows.last().toMap());
         }
         return cursor;
     }
@@ -132,9 +170,8 @@ QFuture<Page> PageCursorRunner::step(PageCursor cursor, QVariantList collected)
     case PageCursor::Strategy::KeyRange:
         return keyRange(cursor, std::move(collected));
     case PageCursor::Strategy::IndexedField:
-        return indexedField(cursor);
     case PageCursor::Strategy::Offset:
-        return offset(cursor);
+        return byField(cursor);
     }
     return {};
 }
@@ -164,33 +201,11 @@ QFuture<Page> PageCursorRunner::detectStrategy(PageCursor cursor)
 QFuture<Page> PageCursorRunner::keyRange(PageCursor cursor, QVariantList collected)
 {
     const PageCursorData *d = data(cursor);
-    const bool ascending = d->order == Qt::AscendingOrder;
-    const Bound after = d->hasLast ? Bound::excluded(d->lastId.id()) : Bound::unbounded();
-    const Range range = ascending ? Range(after, Bound::unbounded()) : Range(Bound::unbounded(), after);
-    QVariantMap vars = d->vars;
-    // type::record($range), not FROM $range: on 3.0.2 only the former stops reading at LIMIT
-    // (measured: FROM $range reads the whole rest of the table, ~1 s at 100,000 rows).
-    vars.insert(u"pc_range"_s, QVariant::fromValue(RecordId(d->table.name(), QVariant::fromValue(range))));
     const int needed = d->pageSize - int(collected.size());
     const QString ctx = context(d);
 
-    if (!ascending) {
-        // type::record(range) applies LIMIT before ORDER BY on 3.0.2 (it returned the first n keys,
-        // reversed), so descending pages read the range from a variable, which is correct but
-        // reads everything below the position.
-        vars.insert(u"pc_n"_s, needed);
-        const QString sql =
-            u"SELECT * FROM $pc_range"_s + d->whereAnd({}) + u" ORDER BY id DESC LIMIT $pc_n"_s;
-        return d->query(sql, vars).then(
-            QtFuture::Launch::Sync, [cursor, collected, needed, ctx](const QueryResult &result) mutable {
-                const QVariantList rows = checkedLast(result, ctx).toList();
-                collected += rows;
-                return Page{collected, advanced(cursor, rows, rows.size() < needed)};
-            });
-    }
-    if (d->condition.isEmpty()) {
-        vars.insert(u"pc_n"_s, needed);
-        return d->query(u"SELECT * FROM type::record($pc_range) LIMIT $pc_n"_s, vars)
+    if (d->order != Qt::AscendingOrder || d->condition.isEmpty()) {
+        return send(d, pager(d).page(position(d), needed))
             .then(QtFuture::Launch::Sync,
                   [cursor, collected, needed, ctx](const QueryResult &result) mutable {
                       const QVariantList rows = checkedLast(result, ctx).toList();
@@ -202,11 +217,7 @@ QFuture<Page> PageCursorRunner::keyRange(PageCursor cursor, QVariantList collect
     // A WHERE over a key range makes 3.0.2 evaluate the whole rest of the range before LIMIT,
     // so the range is read in fixed windows and each window is filtered.
     const int window = std::max(d->scanWindow, d->pageSize);
-    vars.insert(u"pc_window"_s, window);
-    const QString sql = u"LET $pc_w = (SELECT * FROM type::record($pc_range) LIMIT $pc_window);\n"
-                        "RETURN { rows: (SELECT * FROM $pc_w"_s +
-                        d->whereAnd({}) + u"), scanned: array::len($pc_w), last: array::last($pc_w).id };"_s;
-    return d->query(sql, vars)
+    return send(d, pager(d).window(position(d), window))
         .then(QtFuture::Launch::Sync,
               [cursor, collected, needed, window, ctx](const QueryResult &result) mutable -> QFuture<Page> {
                   const QVariantMap reply = checkedLast(result, ctx).toMap();
@@ -238,56 +249,18 @@ QFuture<Page> PageCursorRunner::keyRange(PageCursor cursor, QVariantList collect
         .unwrap();
 }
 
-QFuture<Page> PageCursorRunner::indexedField(PageCursor cursor)
+// Ordered by a field, with an index or by START. A short page is the end: the pager's text reads
+// a short index walk again in (field, id) order (SurrealDB #7028).
+QFuture<Page> PageCursorRunner::byField(PageCursor cursor)
 {
     const PageCursorData *d = data(cursor);
-    const bool asc = d->order == Qt::AscendingOrder;
-    const QString f = Internal::escapedFieldPath(d->field);
-    const QString dir = asc ? u""_s : u" DESC"_s;
-    const QString orderBy = u" ORDER BY "_s + f + dir + u", id"_s + dir;
-    QVariantMap vars = d->vars;
-    // The table is written into the text (escaped): FROM type::table($tb) applies LIMIT before
-    // ORDER BY on 3.0.2, which returns the wrong rows.
-    const QString from = u"SELECT * FROM "_s + d->table.toSurrealQL();
-    vars.insert(u"pc_n"_s, d->pageSize);
-    QString sql;
-    if (!d->hasLast) {
-        sql = from + d->whereAnd({}) + orderBy + u" LIMIT $pc_n"_s;
-    } else {
-        // Two index range scans instead of one OR: 3.0.2 answers `f > $v OR (f = $v AND id > $id)`
-        // with a full scan and sort (seconds at 100,000 rows).
-        vars.insert(u"pc_v"_s, d->lastValue);
-        vars.insert(u"pc_id"_s, QVariant::fromValue(d->lastId));
-        const QString cmp = asc ? u">"_s : u"<"_s;
-        sql = u"LET $pc_a = ("_s + from + d->whereAnd(f + u" = $pc_v AND id "_s + cmp + u" $pc_id"_s) +
-              u" ORDER BY id"_s + dir + u" LIMIT $pc_n);\nLET $pc_b = ("_s + from +
-              d->whereAnd(f + u" "_s + cmp + u" $pc_v"_s) + orderBy +
-              u" LIMIT $pc_n);\nRETURN array::slice(array::concat($pc_a, $pc_b), 0, $pc_n);"_s;
-    }
     const QString ctx = context(d);
     const int n = d->pageSize;
-    return d->query(sql, vars).then(QtFuture::Launch::Sync, [cursor, n, ctx](const QueryResult &result) {
-        const QVariantList rows = checkedLast(result, ctx).toList();
-        return Page{rows, advanced(cursor, rows, rows.size() < n)};
-    });
-}
-
-QFuture<Page> PageCursorRunner::offset(PageCursor cursor)
-{
-    const PageCursorData *d = data(cursor);
-    const QString dir = d->order == Qt::AscendingOrder ? u""_s : u" DESC"_s;
-    QVariantMap vars = d->vars;
-    vars.insert(u"pc_n"_s, d->pageSize);
-    vars.insert(u"pc_start"_s, d->position);
-    const QString sql = u"SELECT * FROM "_s + d->table.toSurrealQL() + d->whereAnd({}) + u" ORDER BY "_s +
-                        Internal::escapedFieldPath(d->field) + dir + u", id"_s + dir +
-                        u" LIMIT $pc_n START $pc_start"_s;
-    const QString ctx = context(d);
-    const int n = d->pageSize;
-    return d->query(sql, vars).then(QtFuture::Launch::Sync, [cursor, n, ctx](const QueryResult &result) {
-        const QVariantList rows = checkedLast(result, ctx).toList();
-        return Page{rows, advanced(cursor, rows, rows.size() < n)};
-    });
+    return send(d, pager(d).page(position(d), n))
+        .then(QtFuture::Launch::Sync, [cursor, n, ctx](const QueryResult &result) {
+            const QVariantList rows = checkedLast(result, ctx).toList();
+            return Page{rows, advanced(cursor, rows, rows.size() < n)};
+        });
 }
 
 PageCursor::PageCursor()

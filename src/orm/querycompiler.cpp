@@ -2,6 +2,7 @@
 #include "orm/querycompiler_p.h"
 
 #include "codec/valueformatter_p.h"
+#include "orm/keysetpager_p.h"
 
 #include <SurrealQt/modelinfo.h>
 #include <SurrealQt/values.h>
@@ -415,137 +416,56 @@ QueryCompiler::PageMode QueryCompiler::pageMode(const QuerySpec &spec)
     const QStringList &o = spec.ordering;
     if (o.isEmpty() || o == QStringList{u"id"_s})
         return PageMode::IdRange;
-    if (o.size() == 1 || (o.size() == 2 && o.at(1) == u"id"_s)) {
-        const QString name = o.first().startsWith(u'-') ? o.first().mid(1) : o.first();
-        const FieldInfo f = spec.info->field(name);
+    const bool desc = o.first().startsWith(u'-');
+    // Keyset pages order ties by id in the key's direction (KeysetPager).
+    if (o.size() == 1 || (o.size() == 2 && o.at(1) == (desc ? u"-id"_s : u"id"_s))) {
+        const FieldInfo f = spec.info->field(desc ? o.first().mid(1) : o.first());
         if (f.isValid() && f.isIndexed())
             return PageMode::KeySet;
     }
     return PageMode::Offset;
 }
 
-// An ascending page by a field with a plain (non-unique) index, in three index range scans:
-// the rest of the last page's tie group in id order ($pg_a), the values of the next page from
-// the index in `f` order ($pg_b, ties in no defined order), then exactly the rows between the
-// position and the page's last value sorted by (f, id) ($pg_c): the engine sorts a page plus
-// one tie group instead of every row after the position. Measured on 3.0.2 at 100,000 rows:
-// 8-15 ms per page anywhere, against 500 ms for `ORDER BY f, id` at the first page.
-CompiledQuery QueryCompiler::keySetAscending(QueryCompiler &qc, const QuerySpec &spec, const QString &name,
-                                             const PageToken &after, qint64 size)
-{
-    QString cond;
-    bool ok = spec.where.isEmpty() || qc.condition(spec.where, &cond);
-    const auto where = [&](const QString &more) {
-        QStringList parts;
-        if (!cond.isEmpty())
-            parts.append(u"("_s + cond + u")"_s);
-        if (!more.isEmpty())
-            parts.append(more);
-        return parts.isEmpty() ? QString() : u" WHERE "_s + parts.join(u" AND "_s);
-    };
-    const QString table = qc.tableName();
-    qc.m_vars.insert(u"lim"_s, size);
-    QString text;
-    QString past;
-    if (after.mode() == PageToken::Mode::KeySet) {
-        const QString kv = qc.bind(after.keys().value(u"value"_s));
-        const QString kid = qc.bind(after.keys().value(u"id"_s));
-        text = u"LET $pg_a = (SELECT * FROM %1%2 ORDER BY id ASC LIMIT $lim);\n"_s.arg(
-            table, where(u"%1 = %2 AND id > %3"_s.arg(name, kv, kid)));
-        past = u"%1 > %2"_s.arg(name, kv);
-    }
-    text += u"LET $pg_b = (SELECT %1 FROM %2%3 ORDER BY %1 ASC LIMIT $lim);\n"
-            "LET $pg_hi = array::last($pg_b).%1;\n"_s.arg(name, table, where(past));
-    const QString upTo = (past.isEmpty() ? QString() : past + u" AND "_s) + u"%1 <= $pg_hi"_s.arg(name);
-    text += u"LET $pg_c = (SELECT * FROM %1%2 ORDER BY %3 ASC, id ASC LIMIT $lim);\n"_s.arg(
-        table, where(upTo), name);
-    text +=
-        past.isEmpty() ? u"RETURN $pg_c;"_s : u"RETURN array::slice(array::concat($pg_a, $pg_c), 0, $lim);"_s;
-    return finish(qc, text, ok);
-}
-
 CompiledQuery QueryCompiler::page(const QuerySpec &spec, const PageToken &after)
 {
+    using Pager = Internal::KeysetPager;
     QueryCompiler qc(*spec.info);
     const qint64 size = spec.limit > 0 ? spec.limit : DefaultPageSize;
-    const PageMode mode = pageMode(spec);
-    const QString table = spec.info->tableName();
-    QString text = u"SELECT * FROM "_s;
-    Condition where = spec.where;
-    QString order;
-    bool ok = true;
-    switch (mode) {
+    Pager::Spec ps;
+    ps.table = spec.info->tableName();
+    ps.prefix = u"pg_"_s;
+    bool ok = spec.where.isEmpty() || qc.condition(spec.where, &ps.condition);
+    Pager::Position from;
+    switch (pageMode(spec)) {
     case PageMode::IdRange:
-        // The range is a record id whose key is a range. Through type::record() the engine
-        // scans just the page of that key range, so a page costs the same at row 100 and at
-        // row 1,000,000; a bare `FROM $range` reads the whole rest of the table (1.1 s at row
-        // 1,000 of 100,000 on 3.0.2), and WHERE id > $x scans everything.
+        ps.mode = Pager::Mode::IdRange;
         if (after.mode() == PageToken::Mode::IdRange) {
-            const RecordId last = after.keys().value(u"id"_s).value<RecordId>();
-            qc.m_vars.insert(
-                u"range"_s,
-                QVariant::fromValue(RecordId(
-                    table, QVariant::fromValue(Range(Bound::excluded(last.id()), Bound::unbounded())))));
-            text += u"type::record($range)"_s;
-        } else if (!where.isEmpty()) {
-            // A filtered first page reads the key range too: with a plain FROM the engine may
-            // answer a filter on an indexed field in that index's order, and the next page,
-            // which continues after the last row's id, would skip or repeat rows.
-            qc.m_vars.insert(u"range"_s,
-                             QVariant::fromValue(RecordId(
-                                 table, QVariant::fromValue(Range(Bound::unbounded(), Bound::unbounded())))));
-            text += u"type::record($range)"_s;
-        } else {
-            text += qc.tableName();
+            from.valid = true;
+            from.id = after.keys().value(u"id"_s).value<RecordId>();
+            from.key = QVariant::fromValue(from.id);
         }
-        ok = qc.whereClause(where, &text);
         break;
-    case PageMode::KeySet: {
-        const bool desc = spec.ordering.first().startsWith(u'-');
-        const QString name = desc ? spec.ordering.first().mid(1) : spec.ordering.first();
-        const bool unique = spec.info->field(name).isUnique();
-        if (!desc && !unique)
-            return keySetAscending(qc, spec, name, after, size);
-        text += qc.tableName();
-        ok = qc.whereClause(where, &text);
-        // 3.0.2 reads an ascending ORDER BY of one indexed field straight from the index (12 ms
-        // for a page of 100,000 rows), but sorts everything the WHERE leaves for `f, id` or
-        // DESC (460 ms at the first page). Ties have no defined order in the index scan, so
-        // only a unique field can drop the id tie-breaker.
-        if (!desc && unique) {
-            if (ok && after.mode() == PageToken::Mode::KeySet)
-                text += (where.isEmpty() ? u" WHERE "_s : u" AND "_s) +
-                        u"%1 > %2"_s.arg(name, qc.bind(after.keys().value(u"value"_s)));
-            order = u"%1 ASC"_s.arg(name);
-            break;
+    case PageMode::KeySet:
+        ps.mode = Pager::Mode::Indexed;
+        ps.descending = spec.ordering.first().startsWith(u'-');
+        ps.path = ps.descending ? spec.ordering.first().mid(1) : spec.ordering.first();
+        if (after.mode() == PageToken::Mode::KeySet) {
+            from.valid = true;
+            from.key = after.keys().value(u"value"_s);
+            from.id = after.keys().value(u"id"_s).value<RecordId>();
         }
-        if (ok && after.mode() == PageToken::Mode::KeySet) {
-            // The indexable bound first, so the index serves the range; ties continue by id.
-            const QString kv = qc.bind(after.keys().value(u"value"_s));
-            const QString kid = qc.bind(after.keys().value(u"id"_s));
-            text += (where.isEmpty() ? u" WHERE "_s : u" AND "_s) +
-                    u"%1 %2 %3 AND (%1 != %3 OR id > %4)"_s.arg(name, desc ? u"<="_s : u">="_s, kv, kid);
-        }
-        order = u"%1 %2, id ASC"_s.arg(name, desc ? u"DESC"_s : u"ASC"_s);
         break;
-    }
     case PageMode::Offset:
-        text += qc.tableName();
-        ok = qc.whereClause(where, &text) && qc.orderClause(spec.ordering, &order);
+        ps.mode = Pager::Mode::Offset;
+        ok = ok && qc.orderClause(spec.ordering, &ps.offsetOrder);
+        from.offset = rowsAfter(spec.offset, after.offset());
         break;
     }
-    if (ok && !order.isEmpty())
-        text += u" ORDER BY "_s + order;
-    text += u" LIMIT $lim"_s;
-    qc.m_vars.insert(u"lim"_s, size);
-    if (mode == PageMode::Offset) {
-        const qint64 start = rowsAfter(spec.offset, after.offset());
-        if (start > 0) {
-            text += u" START $start"_s;
-            qc.m_vars.insert(u"start"_s, start);
-        }
-    }
-    return finish(qc, text, ok);
+    if (!ok)
+        return finish(qc, {}, false);
+    const Pager::Statement page = Pager(ps).page(from, size);
+    qc.m_vars.insert(page.vars);
+    return finish(qc, page.text, true);
 }
 
 PageToken QueryCompiler::nextToken(const QuerySpec &spec, const PageToken &after, const QVariantMap &lastRow,

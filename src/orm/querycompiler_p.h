@@ -72,8 +72,6 @@ private:
     bool whereClause(const Condition &where, QString *out);
     bool orderLimitStart(const QuerySpec &spec, QString *text);
     QVariant normalised(const QVariant &value, const FieldInfo &field, bool isId, QString *error) const;
-    static CompiledQuery keySetAscending(QueryCompiler &qc, const QuerySpec &spec, const QString &name,
-                                         const PageToken &after, qint64 size);
 
     const ModelInfo &m_info;
     QVariantMap m_vars;

@@ -380,9 +380,6 @@ void LiveReconciler::requestResync()
                             else
                                 d.setTotal(-1);
                         }
-                        plan.dropUndeliveredTies(&records);
-                        if (plan.paging == PagePlan::Paging::IndexedField && plan.tableMode())
-                            plan.sortByOrder(&records);
                         d.store.reconcile(records);
                         d.afterLiveChange();
                         d.finishRead();

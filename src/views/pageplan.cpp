@@ -2,15 +2,10 @@
 
 #include "codec/valueformatter_p.h"
 #include "views/listmodelsupport_p.h"
-#include "views/valueorder_p.h"
 
-#include <SurrealQt/bound.h>
-#include <SurrealQt/range.h>
 #include <SurrealQt/recordid.h>
 
 #include <QtCore/QRegularExpression>
-
-#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -49,9 +44,6 @@ bool PagePlan::validate(Error *e) const
 void PagePlan::reset()
 {
     rewind();
-    orderIndexed = false;
-    indexWalkDropsRows = false;
-    shortFastPage = -1;
     computedFields.clear();
     if (!query.isEmpty()) {
         // What the query computes is no field of the record: writing it would add a stray field.
@@ -65,79 +57,61 @@ void PagePlan::reset()
         }
         paging = (query.contains(u"$limit") && query.contains(u"$start")) ? Paging::Offset : Paging::Single;
     } else if (orderedById()) {
-        paging = descending ? Paging::Offset : Paging::IdRange;
+        paging = Paging::IdRange;
     } else {
-        paging = Paging::Offset; // until INFO FOR TABLE shows an index
+        paging = Paging::SortedField; // until INFO FOR TABLE shows an index
     }
+    choosePager();
 }
 
 void PagePlan::setOrderIndexed(bool indexed)
 {
-    orderIndexed = indexed;
-    paging = indexed ? Paging::IndexedField : Paging::Offset;
+    if (paging == Paging::IndexedField || paging == Paging::SortedField)
+        paging = indexed ? Paging::IndexedField : Paging::SortedField;
+    choosePager();
+}
+
+void PagePlan::choosePager()
+{
+    using Pager = Internal::KeysetPager;
+    Pager::Spec spec;
+    spec.table = table;
+    spec.path = orderedById() ? QString() : orderBy;
+    spec.descending = descending;
+    spec.condition = filter;
+    spec.prefix = u"qlm_"_s;
+    spec.mode = paging == Paging::IndexedField  ? Pager::Mode::Indexed
+                : paging == Paging::SortedField ? Pager::Mode::Sorted
+                                                : Pager::Mode::IdRange;
+    m_pager = Pager(spec);
 }
 
 void PagePlan::rewind()
 {
     atEnd = false;
-    cursor = QVariant();
-    tieIds.clear();
+    loadedTo = {};
 }
 
 // ---- order ----
 
 QVariant PagePlan::sortKeyOf(const QVariantMap &record) const
 {
-    if (orderedById())
-        return record.value(u"id"_s);
-    return valueAtPath(record, orderBy);
+    return m_pager.keyOf(record);
 }
 
 int PagePlan::compareOrder(const QVariant &keyA, const RecordId &idA, const QVariant &keyB,
                            const RecordId &idB) const
 {
-    int c = ValueOrder::compare(keyA, keyB);
-    if (c == 0)
-        c = ValueOrder::compare(QVariant::fromValue(idA), QVariant::fromValue(idB));
-    return descending ? -c : c;
-}
-
-void PagePlan::sortByOrder(QVariantList *records) const
-{
-    std::stable_sort(records->begin(), records->end(), [this](const QVariant &a, const QVariant &b) {
-        const QVariantMap x = a.toMap(), y = b.toMap();
-        return compareOrder(sortKeyOf(x), idOf(x), sortKeyOf(y), idOf(y)) < 0;
-    });
+    return m_pager.compare(keyA, idA, keyB, idB);
 }
 
 bool PagePlan::beyondLoaded(const QVariant &key, const RecordId &id, bool insideLoaded) const
 {
     if (atEnd)
         return false;
-    switch (paging) {
-    case Paging::IdRange:
-        return cursor.isValid() &&
-               compareOrder(QVariant::fromValue(id), id, QVariant::fromValue(RecordId(table, cursor)),
-                            RecordId(table, cursor)) > 0;
-    case Paging::IndexedField: {
-        if (!cursor.isValid())
-            return true;
-        int c = ValueOrder::compare(key, cursor);
-        if (descending)
-            c = -c;
-        return c > 0 || (c == 0 && !tieIds.contains(QVariant::fromValue(id)));
-    }
-    case Paging::Offset:
-    case Paging::Single:
-        return !insideLoaded;
-    }
-    return false;
-}
-
-void PagePlan::noteShown(const QVariantMap &record)
-{
-    if (paging == Paging::IndexedField && ValueOrder::compare(sortKeyOf(record), cursor) == 0)
-        tieIds.append(record.value(u"id"_s));
+    if (keyset())
+        return !m_pager.covers(loadedTo, key, id);
+    return !insideLoaded;
 }
 
 // ---- reads ----
@@ -157,62 +131,29 @@ QString PagePlan::whereFilter(const QString &extra) const
     return parts.isEmpty() ? QString() : u" WHERE "_s + parts.join(u" AND "_s);
 }
 
-QString PagePlan::orderClause() const
-{
-    const QString dir = descending ? u" DESC"_s : u" ASC"_s;
-    if (orderedById())
-        return u" ORDER BY id"_s + dir;
-    QString path;
-    quotePath(orderBy, &path);
-    return u" ORDER BY "_s + path + dir + u", id"_s + dir;
-}
-
-PagePlan::Statement PagePlan::pageStatement(bool proof, qint64 loadedRows) const
+PagePlan::Statement PagePlan::pageStatement(qint64 loadedRows) const
 {
     Statement s;
     s.vars = bindings;
     s.limit = pageSize;
     switch (paging) {
     case Paging::IdRange:
-        s.text = u"SELECT * FROM type::record($qlm_range)"_s + whereFilter() + u" LIMIT $qlm_limit"_s;
-        s.vars.insert(u"qlm_range"_s,
-                      QVariant::fromValue(
-                          RecordId(table, QVariant::fromValue(Range(cursor.isValid() ? Bound::excluded(cursor)
-                                                                                     : Bound::unbounded(),
-                                                                    Bound::unbounded())))));
-        break;
-    case Paging::IndexedField: {
-        QString path;
-        quotePath(orderBy, &path);
-        const QString extra =
-            cursor.isValid() ? path + (descending ? u" <= $qlm_last"_s : u" >= $qlm_last"_s) : QString();
-        // The proof form: ordered by (field, id) the engine answers fully, but it sorts every row
-        // from the cursor on instead of walking the index (surrealdb-rpc.md, section 14).
-        const QString dir = descending ? u" DESC"_s : u" ASC"_s;
-        s.text = u"SELECT * FROM "_s + fromTable() + whereFilter(extra) + u" ORDER BY "_s + path + dir +
-                 (proof ? u", id"_s + dir : QString()) + u" LIMIT $qlm_limit"_s;
-        if (cursor.isValid())
-            s.vars.insert(u"qlm_last"_s, cursor);
-        s.limit = pageSize + int(tieIds.size());
+    case Paging::IndexedField:
+    case Paging::SortedField: {
+        const Internal::KeysetPager::Statement page = m_pager.page(loadedTo, pageSize);
+        s.text = page.text;
+        s.vars.insert(page.vars);
         break;
     }
     case Paging::Offset:
-        if (tableMode()) {
-            s.text = u"SELECT * FROM "_s + fromTable() + whereFilter() + orderClause() +
-                     u" LIMIT $qlm_limit START $qlm_start"_s;
-            s.vars.insert(u"qlm_start"_s, loadedRows);
-        } else {
-            s.text = query;
-            s.vars.insert(u"limit"_s, pageSize);
-            s.vars.insert(u"start"_s, loadedRows);
-        }
+        s.text = query;
+        s.vars.insert(u"limit"_s, pageSize);
+        s.vars.insert(u"start"_s, loadedRows);
         break;
     case Paging::Single:
         s.text = query;
         break;
     }
-    if (tableMode())
-        s.vars.insert(u"qlm_limit"_s, s.limit);
     return s;
 }
 
@@ -222,39 +163,21 @@ PagePlan::Statement PagePlan::resyncStatement(qint64 loadedRows) const
     s.vars = bindings;
     switch (paging) {
     case Paging::IdRange:
-        s.text = u"SELECT * FROM type::record($qlm_range)"_s + whereFilter();
-        s.vars.insert(
-            u"qlm_range"_s,
-            QVariant::fromValue(RecordId(
-                table, QVariant::fromValue(Range(Bound::unbounded(), (atEnd || !cursor.isValid())
-                                                                         ? Bound::unbounded()
-                                                                         : Bound::included(cursor))))));
-        break;
-    case Paging::IndexedField: {
-        QString path;
-        quotePath(orderBy, &path);
-        const QString extra = (atEnd || !cursor.isValid())
-                                  ? QString()
-                                  : path + (descending ? u" >= $qlm_last"_s : u" <= $qlm_last"_s);
-        s.text = u"SELECT * FROM "_s + fromTable() + whereFilter(extra) + u" ORDER BY "_s + path +
-                 (descending ? u" DESC"_s : u" ASC"_s);
-        if (!extra.isEmpty())
-            s.vars.insert(u"qlm_last"_s, cursor);
+    case Paging::IndexedField:
+    case Paging::SortedField: {
+        const Internal::KeysetPager::Statement all =
+            m_pager.upTo(atEnd ? Internal::KeysetPager::Position() : loadedTo);
+        s.text = all.text;
+        s.vars.insert(all.vars);
         break;
     }
     case Paging::Offset:
         // The loaded part is the first `rows` rows. When every row was in, the result may have
         // grown: one page more is asked for, and a full answer means there may be more still.
         s.limit = atEnd ? loadedRows + pageSize : qMax<qint64>(loadedRows, pageSize);
-        if (tableMode()) {
-            s.text = u"SELECT * FROM "_s + fromTable() + whereFilter() + orderClause() +
-                     u" LIMIT $qlm_limit START 0"_s;
-            s.vars.insert(u"qlm_limit"_s, s.limit);
-        } else {
-            s.text = query;
-            s.vars.insert(u"limit"_s, s.limit);
-            s.vars.insert(u"start"_s, 0);
-        }
+        s.text = query;
+        s.vars.insert(u"limit"_s, s.limit);
+        s.vars.insert(u"start"_s, 0);
         break;
     case Paging::Single:
         s.text = query;
@@ -287,44 +210,10 @@ PagePlan::Statement PagePlan::explainStatement() const
     return s;
 }
 
-void PagePlan::dropDeliveredTies(QVariantList *records) const
-{
-    if (paging != Paging::IndexedField || tieIds.isEmpty())
-        return;
-    records->removeIf([this](const QVariant &rec) {
-        const QVariantMap m = rec.toMap();
-        return ValueOrder::compare(sortKeyOf(m), cursor) == 0 && tieIds.contains(m.value(u"id"_s));
-    });
-}
-
-void PagePlan::dropUndeliveredTies(QVariantList *records) const
-{
-    if (paging != Paging::IndexedField || atEnd || !cursor.isValid())
-        return;
-    records->removeIf([this](const QVariant &rec) {
-        const QVariantMap m = rec.toMap();
-        return ValueOrder::compare(sortKeyOf(m), cursor) == 0 && !tieIds.contains(m.value(u"id"_s));
-    });
-}
-
 void PagePlan::advance(const QVariantList &page)
 {
-    if (page.isEmpty())
-        return;
-    const QVariantMap last = page.constLast().toMap();
-    if (paging == Paging::IdRange) {
-        cursor = idOf(last).id();
-    } else if (paging == Paging::IndexedField) {
-        const QVariant key = sortKeyOf(last);
-        if (ValueOrder::compare(key, cursor) != 0 || !cursor.isValid())
-            tieIds.clear();
-        for (const QVariant &rec : page) {
-            const QVariantMap m = rec.toMap();
-            if (ValueOrder::compare(sortKeyOf(m), key) == 0)
-                tieIds.append(m.value(u"id"_s));
-        }
-        cursor = key;
-    }
+    if (keyset())
+        loadedTo = m_pager.advanced(loadedTo, page);
 }
 
 } // namespace SurrealQt

@@ -299,12 +299,11 @@ void QueryListModelPrivate::nextRead()
         requestPage();
 }
 
-void QueryListModelPrivate::requestPage(bool proof)
+void QueryListModelPrivate::requestPage()
 {
     reading = true;
     wantMore = false;
-    proof = proof || plan.indexWalkDropsRows;
-    PagePlan::Statement s = plan.pageStatement(proof, store.loadedRows());
+    PagePlan::Statement s = plan.pageStatement(store.loadedRows());
     // The table's declared field types (for converting edits back) come with its first page, in
     // the same request.
     const bool withInfo = plan.tableMode() && !writer.schemaRequested.contains(plan.table);
@@ -317,10 +316,10 @@ void QueryListModelPrivate::requestPage(bool proof)
     connection->query(s.text, s.vars)
         .then(QtFuture::Launch::Sync,
               later(q,
-                    [this, gen, limit, withInfo, proof](const QueryResult &r) {
+                    [this, gen, limit, withInfo](const QueryResult &r) {
                         if (gen != generation)
                             return;
-                        if (withInfo && r.size() == 2 && r.at(0).isOk())
+                        if (withInfo && r.size() >= 2 && r.at(0).isOk())
                             writer.schemas.insert(plan.table,
                                                   StoredType::parseTableInfo(r.at(0).result().toMap()));
                         Error e;
@@ -347,26 +346,9 @@ void QueryListModelPrivate::requestPage(bool proof)
                                 }
                             }
                         }
-                        // Engine 3.0.2 walks an index in order, applies LIMIT, then the rest of the
-                        // WHERE (SurrealDB #7028; #7127 with a permission rule as the rest): a short
-                        // page from that walk proves nothing. The same page asked for in (field, id)
-                        // order is answered fully, so its being short is the end.
-                        if (plan.paging == PagePlan::Paging::IndexedField && !proof &&
-                            records.size() < limit) {
-                            plan.shortFastPage = int(records.size());
-                            requestPage(true);
-                            return;
-                        }
-                        if (proof && plan.shortFastPage >= 0 && records.size() > plan.shortFastPage) {
-                            // The walk dropped rows with this filter: the next pages go straight to
-                            // the proof form.
-                            qCInfo(lcViews) << "index walk returned" << plan.shortFastPage << "of"
-                                            << records.size() << "rows; paging in (field, id) order";
-                            plan.indexWalkDropsRows = true;
-                        }
-                        plan.shortFastPage = -1;
+                        // A table page's text proves its end itself (KeysetPager::page: a
+                        // short index walk is read again in (key, id) order).
                         const bool end = plan.paging == PagePlan::Paging::Single || records.size() < limit;
-                        plan.dropDeliveredTies(&records);
                         plan.atEnd = end;
                         onPage(records);
                     }))
@@ -380,6 +362,10 @@ void QueryListModelPrivate::onPage(const QVariantList &pageRecords)
     if (plan.paging == PagePlan::Paging::Offset && store.size() > 0) {
         // START pages may overlap rows a live change already showed.
         records.removeIf([this](const QVariant &rec) { return store.findRow(idOf(rec.toMap())) >= 0; });
+    } else if (store.keptBeyond > 0) {
+        // A row an edit moved beyond the loaded range stayed under the user's hands: its page
+        // puts it where it belongs.
+        store.removeAnyOf(records);
     }
     plan.advance(pageRecords);
 

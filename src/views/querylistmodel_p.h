@@ -115,7 +115,7 @@ public:
     void detectIndexThenLoad(quint64 gen);
     void nextRead();
     // proof: the page again in a form the engine answers fully (a short page is then the end).
-    void requestPage(bool proof = false);
+    void requestPage();
     void onPage(const QVariantList &records);
     void finishRead();
     void recount();

@@ -21,6 +21,7 @@ RowStore::RowStore(QueryListModelPrivate &dd)
 
 void RowStore::clear()
 {
+    keptBeyond = 0;
     rows.clear();
     decoded.clear();
     pendingValues.clear();
@@ -205,6 +206,7 @@ void RowStore::place(int from, Row row, const QList<int> &roles, bool keepBeyond
             removeRow(from);
             return;
         }
+        ++keptBeyond;
         to = from;
     }
     if (from < 0) {
@@ -267,13 +269,27 @@ void RowStore::upsert(const QVariantMap &serverRecord)
     }
     if (from < 0) {
         insertRow(to, makeRow(record));
-        d.plan.noteShown(record);
         return;
     }
     const QList<int> roles = d.changedRoles(recordAt(from), record);
     if (roles.isEmpty())
         return;
     place(from, makeRow(record), roles);
+}
+
+void RowStore::removeAnyOf(const QVariantList &records)
+{
+    QSet<RecordId> ids;
+    QSet<size_t> hashes;
+    for (const QVariant &rec : records) {
+        const RecordId id = idOf(rec.toMap());
+        ids.insert(id);
+        hashes.insert(qHash(id));
+    }
+    for (int i = int(rows.size()) - 1; i >= 0; --i) {
+        if (rows.at(i).size != 0 && hashes.contains(rows.at(i).idHash) && ids.contains(idAt(i)))
+            removeRow(i);
+    }
 }
 
 void RowStore::removeById(const RecordId &id)

@@ -39,6 +39,9 @@ public:
     // Rows made by insertRows: their values by row serial until submit() creates the records.
     // They exist only here (nothing on the server), and are not part of the loaded range.
     QHash<quint32, QVariantMap> pendingValues;
+    // Rows an edit kept in place although their key left the loaded range (place(), keepBeyond):
+    // a later page may deliver them again.
+    int keptBeyond = 0;
 
     void clear();
     [[nodiscard]] int size() const { return int(rows.size()); }
@@ -75,6 +78,8 @@ public:
     // removed.
     void upsert(const QVariantMap &serverRecord);
     void removeById(const RecordId &id);
+    // The loaded rows with the ids of `records` leave.
+    void removeAnyOf(const QVariantList &records);
     // The loaded rows become exactly `records`, in that order, with the fewest changes.
     void reconcile(const QVariantList &records);
 

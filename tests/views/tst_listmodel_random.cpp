@@ -160,10 +160,7 @@ const QList<Scenario> &scenarios()
          .pageSize = 5,
          .keyDomain = 8,
          .ops = Writers | Edit | RemoveRows | Reload,
-         .viewPages = true,
-         .knownFailure =
-             "issue 13 defect 8: a row created inside the last loaded tie group (rank 1, an id before "
-             "the loaded ties) is taken to lie beyond the loaded pages and not shown (step 13, an insert)"},
+         .viewPages = true},
         {.name = "indexed-asc-ties-filtered",
          .table = u"rnd_iaf"_s,
          .sortField = u"rank"_s,
@@ -180,12 +177,8 @@ const QList<Scenario> &scenarios()
          .filtered = true,
          .pageSize = 5,
          .keyDomain = 8,
-         .ops = Writers | ViewOps,
-         .knownFailure =
-             "issue 13 defect 8: the rows of a tie group come in the server's order while the model "
-             "places them by (key, id), and a row that enters the filter inside the last page's tie "
-             "group is never shown (step 5, a fetchMore)"},
-        // Anything else: START offsets.
+         .ops = Writers | ViewOps},
+        // A field without an index: (value, id) pages the engine sorts for (START before issue 13).
         {.name = "start-unindexed-filtered",
          .table = u"rnd_su"_s,
          .sortField = u"w"_s,
@@ -196,12 +189,7 @@ const QList<Scenario> &scenarios()
          .sortField = u"w"_s,
          .filtered = true,
          .ops = Writers | Edit | RemoveRows | Reload,
-         .viewPages = true,
-         .knownFailure =
-             "issue 13, one pager (START paging must stay consistent under local and remote deletes): a "
-             "row deleted while the view fetches the next START page makes that page skip a row, which "
-             "never shows (step 21, a burst with a delete right after a reload; with seed 2 at step 1, a "
-             "removeRows)"},
+         .viewPages = true},
         {.name = "start-insert-rows",
          .table = u"rnd_si"_s,
          .sortField = u"w"_s,
@@ -241,10 +229,7 @@ const QList<Scenario> &scenarios()
          .pageSize = 5,
          .keyDomain = 8,
          .ops = Writers | ViewOps,
-         .modelInfo = &rndRanked,
-         .knownFailure =
-             "issue 13 defect 8: a row created inside the last loaded tie group (rank 1, an id before "
-             "the loaded ties) is taken to lie beyond the loaded pages and not shown (step 3, an insert)"},
+         .modelInfo = &rndRanked},
 #ifdef QT_WIDGETS_LIB
         // What a QTableView's default delegate commits.
         {.name = "delegate-edits",

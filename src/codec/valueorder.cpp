@@ -1,4 +1,4 @@
-#include "views/valueorder_p.h"
+#include "codec/valueorder_p.h"
 
 #include <SurrealQt/values.h>
 

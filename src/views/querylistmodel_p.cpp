@@ -362,7 +362,7 @@ void QueryListModelPrivate::onPage(const QVariantList &pageRecords)
     if (plan.paging == PagePlan::Paging::Offset && store.size() > 0) {
         // START pages may overlap rows a live change already showed.
         records.removeIf([this](const QVariant &rec) { return store.findRow(idOf(rec.toMap())) >= 0; });
-    } else if (store.keptBeyond > 0) {
+    } else if (!store.keptBeyond.isEmpty()) {
         // A row an edit moved beyond the loaded range stayed under the user's hands: its page
         // puts it where it belongs.
         store.removeAnyOf(records);
@@ -382,6 +382,8 @@ void QueryListModelPrivate::onPage(const QVariantList &pageRecords)
     setStatus(QueryListModel::Ready);
     if (!newRows.isEmpty())
         Q_EMIT q->pageLoaded(store.size() - int(newRows.size()), store.size() - 1);
+    if (!store.keptBeyond.isEmpty())
+        store.settleKept();
     if (plan.atEnd) {
         fetchAllRequested = false;
         setTotal(store.loadedRows());

@@ -21,7 +21,7 @@ RowStore::RowStore(QueryListModelPrivate &dd)
 
 void RowStore::clear()
 {
-    keptBeyond = 0;
+    keptBeyond.clear();
     rows.clear();
     decoded.clear();
     pendingValues.clear();
@@ -206,7 +206,9 @@ void RowStore::place(int from, Row row, const QList<int> &roles, bool keepBeyond
             removeRow(from);
             return;
         }
-        ++keptBeyond;
+        // A query's rows come in its own order (its re-run places them), a table's in ours.
+        if (d.plan.positional())
+            keptBeyond.insert(row.serial);
         to = from;
     }
     if (from < 0) {
@@ -272,7 +274,8 @@ void RowStore::upsert(const QVariantMap &serverRecord)
         return;
     }
     const QList<int> roles = d.changedRoles(recordAt(from), record);
-    if (roles.isEmpty())
+    // Unchanged, but maybe out of place: an edit of ours kept beyond the loaded range.
+    if (roles.isEmpty() && to == from)
         return;
     place(from, makeRow(record), roles);
 }
@@ -289,6 +292,16 @@ void RowStore::removeAnyOf(const QVariantList &records)
     for (int i = int(rows.size()) - 1; i >= 0; --i) {
         if (rows.at(i).size != 0 && hashes.contains(rows.at(i).idHash) && ids.contains(idAt(i)))
             removeRow(i);
+    }
+}
+
+void RowStore::settleKept()
+{
+    const QSet<quint32> kept = std::exchange(keptBeyond, {});
+    for (const quint32 serial : kept) {
+        const int row = rowOfSerial(serial);
+        if (row >= 0)
+            place(row, rows.at(row), {});
     }
 }
 

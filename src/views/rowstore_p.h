@@ -10,6 +10,7 @@
 #include <QtCore/QCache>
 #include <QtCore/QHash>
 #include <QtCore/QList>
+#include <QtCore/QSet>
 #include <QtCore/QVariantMap>
 
 namespace SurrealQt {
@@ -39,9 +40,9 @@ public:
     // Rows made by insertRows: their values by row serial until submit() creates the records.
     // They exist only here (nothing on the server), and are not part of the loaded range.
     QHash<quint32, QVariantMap> pendingValues;
-    // Rows an edit kept in place although their key left the loaded range (place(), keepBeyond):
-    // a later page may deliver them again.
-    int keptBeyond = 0;
+    // Rows (by serial) an edit kept in place although their key left the loaded range (place(),
+    // keepBeyond): a later page delivers them again, or covers where they belong.
+    QSet<quint32> keptBeyond;
 
     void clear();
     [[nodiscard]] int size() const { return int(rows.size()); }
@@ -80,6 +81,8 @@ public:
     void removeById(const RecordId &id);
     // The loaded rows with the ids of `records` leave.
     void removeAnyOf(const QVariantList &records);
+    // The rows kept beyond the loaded range move where they belong once it covers them.
+    void settleKept();
     // The loaded rows become exactly `records`, in that order, with the fewest changes.
     void reconcile(const QVariantList &records);
 

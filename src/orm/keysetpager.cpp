@@ -136,8 +136,10 @@ KeysetPager::Statement KeysetPager::page(const Position &after, qint64 limit) co
                       u" { array::slice(array::concat("_s + a + u", "_s + sorted + u"), 0, "_s + n +
                       u") } ELSE { "_s + r + u" };"_s;
         } else {
-            s.text += u"RETURN IF array::len("_s + c + u") < "_s + n + u" { "_s + sorted + u" } ELSE { "_s +
-                      c + u" };"_s;
+            // Through array::slice: a bare sub-query as a branch's value is one object, not a
+            // list, when it has one row (3.0.2).
+            s.text += u"RETURN IF array::len("_s + c + u") < "_s + n + u" { array::slice("_s + sorted +
+                      u", 0, "_s + n + u") } ELSE { "_s + c + u" };"_s;
         }
         break;
     }

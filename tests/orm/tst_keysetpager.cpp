@@ -182,6 +182,17 @@ private Q_SLOTS:
                  (QList<RecordId>{RecordId(u"kp"_s, 57), RecordId(u"kp"_s, 64), RecordId(u"kp"_s, 71)}));
     }
 
+    // A filter the index walk misses entirely (SurrealDB #7028) with one matching row: the page
+    // read again by (key, id) is still a list (a bare sub-query in an IF branch is one object).
+    void oneRowReadAgainIsAList()
+    {
+        const Pager pager(over(Pager::Mode::Indexed, u"rank"_s, false, u"score = 0 AND w = 6"_s));
+        const QList<RecordId> expected = ids(rows(u"SELECT * FROM kp WHERE score = 0 AND w = 6"_s));
+        QCOMPARE(expected.size(), 1);
+        const Pager::Statement s = pager.page({}, 50);
+        QCOMPARE(ids(rows(s.text, s.vars)), expected);
+    }
+
     void offsetIsStart()
     {
         Pager::Spec spec = over(Pager::Mode::Offset);

@@ -294,16 +294,18 @@ private Q_SLOTS:
             m.setPageSize(8);
             m.setLive(true);
             QVERIFY(waitReady(m));
-            QCOMPARE(m.rowCount(), 8);
-            QCOMPARE(idsOf(m), freshIds(fresh).mid(0, 8));
+            QCOMPARE(idsOf(m), freshIds(fresh).mid(0, m.rowCount()));
 
             // Ascending the page ends at (1, tied:6), descending at (1, tied:26): a new tie
             // before that lies inside what is loaded and shows at once, where it sorts.
             const int inside = descending ? 31 : 3;
             exec(u"CREATE type::record('tied', $k) SET rank = 1"_s, {{u"k"_s, inside}});
             QTRY_VERIFY_WITH_TIMEOUT(applied.size() > 0, 10000);
-            QTRY_COMPARE_WITH_TIMEOUT(m.rowCount(), 9, 5000);
-            QCOMPARE(idsOf(m), freshIds(fresh).mid(0, 9));
+            QTRY_VERIFY_WITH_TIMEOUT(idsOf(m).contains(QVariant::fromValue(RecordId(u"tied"_s, inside))),
+                                     5000);
+            // (The tester may have fetched more meanwhile.)
+            const QList<QVariant> shown = idsOf(m);
+            QCOMPARE(shown, freshIds(fresh).mid(0, shown.size()));
 
             m.fetchAll();
             QTRY_VERIFY_WITH_TIMEOUT(fully.size() > 0, 20000);

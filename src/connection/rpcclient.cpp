@@ -123,6 +123,15 @@ bool RpcClient::isStateChanging(const QString &method)
     return methods.contains(method);
 }
 
+bool RpcClient::isResentOnConflict(const RpcRequest &request)
+{
+    static const QSet<QString> writes = {u"create"_s, u"insert"_s, u"insert_relation"_s,
+                                         u"update"_s, u"upsert"_s, u"merge"_s,
+                                         u"patch"_s,  u"delete"_s, u"relate"_s};
+    return request.method == u"use" ||
+           (request.options.transaction.isNull() && writes.contains(request.method));
+}
+
 QFuture<QVariant> RpcClient::submit(const RpcRequest &request)
 {
     QFuture<QVariant> future;
@@ -494,10 +503,14 @@ void RpcClient::handleReply(qint64 id, const QVariant &result, const Error &erro
     m_inflight.erase(it);
     if (!entry.internal && isStateChanging(entry.request.method))
         --m_barrierCount;
-    if (error.isValid() && !entry.internal && entry.request.method == u"use" &&
-        error.isTransactionConflict() && entry.request.resendCount < MaxResends) {
-        // Sockets of a pool that create the same namespace/database at once collide; 'use'
-        // is idempotent, so it simply runs again.
+    if (error.isValid() && !entry.internal && isResentOnConflict(entry.request) &&
+        error.isTransactionConflict() && entry.request.resendCount < MaxConflictResends) {
+        // Sockets of a pool that create the same namespace/database at once collide, and so
+        // do two clients writing one record or the first records of a new table. 'use' is
+        // idempotent, and a one-record write outside a transaction is one statement in one
+        // transaction on the server: refused with a conflict, it changed nothing. So either
+        // simply runs again (a query or a transaction's statement never does: only the caller
+        // knows what of it ran).
         RpcRequest again = entry.request;
         ++again.resendCount;
         enqueue(again, entry.reply, true);

@@ -167,6 +167,8 @@ public:
 
     // Methods whose effect on the session must be complete before anything else is sent.
     [[nodiscard]] static bool isStateChanging(const QString &method);
+    // A request the library sends again when the engine refuses it with a transaction conflict.
+    [[nodiscard]] static bool isResentOnConflict(const RpcRequest &request);
     [[nodiscard]] static bool isAuthMethod(const QString &method);
 
 Q_SIGNALS:
@@ -267,6 +269,9 @@ private:
     void resendOrFailInflight(const Error &error);
     [[nodiscard]] static bool isSafeToResend(const RpcRequest &request);
     static constexpr int MaxResends = 3;
+    // Conflicts come in bursts when many writes meet on one record: a few more tries than for
+    // a lost socket, each sent at once (the conflicting transaction has ended by then).
+    static constexpr int MaxConflictResends = 8;
     void failQueued(const Error &error);
     // Ends every live query for good (the connection gave up).
     void failLive(const Error &error);

@@ -30,7 +30,7 @@ public:
     /*! What went wrong, for code to branch on (docs/errors.md maps the server's kinds onto these). */
     enum class Kind {
         NoError,
-        Connection,     //!< socket refused, dropped, TLS or HTTP-level failure
+        Connection,     //!< socket refused or dropped, HTTP-level failure
         Authentication, //!< wrong credentials, expired or invalid token
         Query,          //!< a statement or RPC call failed on the server
         NotFound,       //!< table, record, namespace, method or session does not exist
@@ -44,6 +44,7 @@ public:
         AlreadyExists,  //!< a record with that id, or a UNIQUE index entry with that value, exists already
         Parse,          //!< the SurrealQL text does not parse; nothing of the call ran
         Conflict,       //!< a transaction conflict: run the whole transaction again
+        Tls,            //!< the TLS handshake failed (untrusted certificate, wrong host); not retried
     };
     Q_ENUM(Kind)
 

@@ -14,6 +14,8 @@ surrealqt_packages=(
     qt6-declarative-dev-tools qml-qt6 qml6-module-qtqml qml6-module-qtqml-models
     qml6-module-qtquick-templates qml6-module-qtquick-dialogs qml6-module-qt-labs-qmlmodels
     qcoro-qt6-dev libgl-dev libmimalloc2.0 nodejs npm clang-format doxygen
+    # tools/surreal-local/make-test-certs.sh: the test CA and certificate of the TLS tests.
+    openssl
     # The sanitizer tree of tools/test.sh: clang with its sanitizer and libFuzzer runtimes.
     clang-14 libclang-rt-14-dev
 )

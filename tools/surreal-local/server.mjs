@@ -5,6 +5,7 @@
 // /import). See README.md.
 
 import http from 'node:http';
+import https from 'node:https';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { WebSocketServer, WebSocket } from 'ws';
@@ -29,16 +30,19 @@ for (const sig of ['SIGTERM', 'SIGINT']) {
 
 function usage() {
   return `usage: node server.mjs [--bind HOST:PORT] [--user USER --pass PASS (or SURREAL_USER/SURREAL_PASS)] [--storage memory|surrealkv:PATH]
-                      [--log-level error|warn|info|debug|trace] [--unauthenticated]`;
+                      [--log-level error|warn|info|debug|trace] [--unauthenticated]
+                      [--tls-cert CERT.pem --tls-key KEY.pem]  (https:// and wss:// on the same port)`;
 }
 
 function parseArgs(argv) {
   // SURREAL_USER / SURREAL_PASS as `surreal start` reads them: a secret in the environment is
   // readable by its owner only, unlike the command line.
   const opts = { bind: '127.0.0.1:8000', user: process.env.SURREAL_USER || null, pass: process.env.SURREAL_PASS || null,
-    storage: 'memory', logLevel: 'info', unauthenticated: false };
+    storage: 'memory', logLevel: 'info', unauthenticated: false, tlsCert: null, tlsKey: null };
   const names = { '--bind': 'bind', '-b': 'bind', '--user': 'user', '-u': 'user', '--pass': 'pass', '-p': 'pass',
-    '--storage': 'storage', '--log-level': 'logLevel', '--log': 'logLevel', '-l': 'logLevel' };
+    '--storage': 'storage', '--log-level': 'logLevel', '--log': 'logLevel', '-l': 'logLevel',
+    // The names `surreal start` uses for the same thing (--web-crt / --web-key there).
+    '--tls-cert': 'tlsCert', '--web-crt': 'tlsCert', '--tls-key': 'tlsKey', '--web-key': 'tlsKey' };
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i];
     let v;
@@ -59,12 +63,16 @@ function parseArgs(argv) {
     opts[key] = v;
   }
   if ((opts.user === null) !== (opts.pass === null)) throw new Error('--user and --pass must be given together');
+  if ((opts.tlsCert === null) !== (opts.tlsKey === null)) throw new Error('--tls-cert and --tls-key must be given together');
   return opts;
 }
 
 let opts;
+let tls = null;
 try {
   opts = parseArgs(process.argv.slice(2));
+  // Read before the engine starts, so that a wrong path fails at once with its name.
+  if (opts.tlsCert !== null) tls = { cert: fs.readFileSync(opts.tlsCert), key: fs.readFileSync(opts.tlsKey) };
 } catch (e) {
   process.stderr.write(`${e.message}\n`);
   process.exit(2);
@@ -857,13 +865,23 @@ function rejectUpgrade(socket, status, text, body = '') {
 
 // ------------------------------------------------------------------ server
 
-const server = http.createServer((req, res) => {
+const onRequest = (req, res) => {
   handleHttp(req, res).catch((e) => {
     log('error', `HTTP ${req.method} ${req.url} failed: ${e.stack ?? e}`);
     if (!res.headersSent) httpError(res, e?.status ?? 500, String(e?.message ?? e), 'Internal server error');
     else res.destroy();
   });
-});
+};
+// With a certificate, HTTPS and WSS share the port as they do on `surreal start --web-crt`.
+let server;
+try {
+  server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, onRequest) : http.createServer(onRequest);
+} catch (e) {
+  process.stderr.write(`cannot use --tls-cert/--tls-key: ${e.message}\n`);
+  process.exit(2);
+}
+// A client that refuses our certificate ends the handshake; that is its verdict, not our failure.
+server.on('tlsClientError', (e) => log('debug', `TLS handshake failed: ${e.message}`));
 
 server.on('upgrade', (req, socket, head) => {
   const url = new URL(req.url, 'http://localhost');
@@ -899,8 +917,10 @@ engineReady = true;
 shutdownImpl = shutdown;
 const addr = server.address();
 const shown = addr.family === 'IPv6' || addr.family === 6 ? `[${addr.address}]:${addr.port}` : `${addr.address}:${addr.port}`;
-process.stdout.write(`listening on ${shown}\n`);
-log('info', `${versionString} (${endpoint}) listening on ${shown}; auth ${opts.unauthenticated ? 'disabled' : 'enforced'}`);
+// "listening on HOST:PORT" first, as every caller parses it; a TLS server says so after it.
+const tlsNote = tls ? ` (TLS: https://${shown}, wss://${shown}/rpc)` : '';
+process.stdout.write(`listening on ${shown}${tlsNote}\n`);
+log('info', `${versionString} (${endpoint}) listening on ${shown}${tlsNote}; auth ${opts.unauthenticated ? 'disabled' : 'enforced'}`);
 if (!engineOnMimalloc()) {
   log('warn', 'the engine runs on the C library\'s malloc (start through tools/surreal-local/surreal-local with '
     + 'libmimalloc installed to get the allocator `surreal start` uses): bulk writes run about a third slower');

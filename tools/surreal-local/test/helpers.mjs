@@ -42,10 +42,12 @@ export async function startServer(args = ['--user', 'root', '--pass', 'root', '-
   if (!m) throw new Error(`unexpected first line: ${first}`);
   const hostport = m[1];
   const port = Number(hostport.split(':').pop());
+  // --tls-cert/--tls-key: the line goes on with "(TLS: https://…, wss://…)".
+  const tls = /\(TLS: /.test(first);
   const srv = {
-    first, hostport, port, proc,
-    http: `http://${hostport}`,
-    ws: `ws://${hostport}/rpc`,
+    first, hostport, port, proc, tls,
+    http: `${tls ? 'https' : 'http'}://${hostport}`,
+    ws: `${tls ? 'wss' : 'ws'}://${hostport}/rpc`,
     stderr: () => stderr,
     async stop(signal = 'SIGTERM') {
       if (proc.exitCode !== null || proc.signalCode !== null) return { code: proc.exitCode, signal: proc.signalCode };
@@ -59,9 +61,10 @@ export async function startServer(args = ['--user', 'root', '--pass', 'root', '-
 
 /** Raw CBOR RPC client over ws. */
 export class RawClient {
-  static async open(url, { protocols = ['cbor'], headers } = {}) {
+  /** options beyond protocols go to ws (headers, and for wss:// TLS options such as ca). */
+  static async open(url, { protocols = ['cbor'], ...options } = {}) {
     const c = new RawClient();
-    c.ws = new WebSocket(url, protocols, { headers });
+    c.ws = new WebSocket(url, protocols, options);
     c.pending = new Map();
     c.noId = []; // frames without id (notifications, undecodable-request errors)
     c.waiters = [];

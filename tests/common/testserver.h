@@ -55,8 +55,10 @@ class LocalServer
 public:
     ~LocalServer() { stop(); }
 
-    // storage: "memory" or "surrealkv:PATH" (survives a restart).
-    bool start(int port = 0, const QString &storage = QStringLiteral("memory"))
+    // storage: "memory" or "surrealkv:PATH" (survives a restart). extraArgs go to the server as
+    // they are (e.g. --tls-cert/--tls-key).
+    bool start(int port = 0, const QString &storage = QStringLiteral("memory"),
+               const QStringList &extraArgs = {})
     {
         m_process.reset(new QProcess);
         m_process->setProcessChannelMode(QProcess::SeparateChannels);
@@ -65,9 +67,11 @@ public:
         const QString launcher =
             js.left(js.lastIndexOf(QLatin1Char('/')) + 1) + QStringLiteral("surreal-local");
         m_process->start(QStringLiteral("bash"),
-                         {launcher, QStringLiteral("--bind"), QStringLiteral("127.0.0.1:%1").arg(port),
-                          QStringLiteral("--user"), QStringLiteral("root"), QStringLiteral("--pass"),
-                          QStringLiteral("root"), QStringLiteral("--storage"), storage});
+                         QStringList{launcher, QStringLiteral("--bind"),
+                                     QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--user"),
+                                     QStringLiteral("root"), QStringLiteral("--pass"), QStringLiteral("root"),
+                                     QStringLiteral("--storage"), storage} +
+                             extraArgs);
         if (!m_process->waitForStarted(10000))
             return false;
         QByteArray line;
@@ -109,6 +113,9 @@ public:
     [[nodiscard]] int port() const { return m_address.section(QLatin1Char(':'), -1).toInt(); }
     [[nodiscard]] QUrl wsUrl() const { return QUrl(QStringLiteral("ws://") + m_address); }
     [[nodiscard]] QUrl httpUrl() const { return QUrl(QStringLiteral("http://") + m_address); }
+    // For a server started with --tls-cert/--tls-key.
+    [[nodiscard]] QUrl wssUrl() const { return QUrl(QStringLiteral("wss://") + m_address); }
+    [[nodiscard]] QUrl httpsUrl() const { return QUrl(QStringLiteral("https://") + m_address); }
 
 private:
     std::unique_ptr<QProcess> m_process;

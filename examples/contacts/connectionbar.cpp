@@ -180,6 +180,10 @@ QString ConnectionBar::describe(const Error &error, const ConnectionSettings &se
     case Error::Kind::NotFound:
         return u"Namespace \"%1\" or database \"%2\" does not exist on the server. Check the names, then "
                u"press Retry."_s.arg(settings.ns, settings.db);
+    case Error::Kind::Tls:
+        return u"The server at %1 presented a certificate this computer does not trust (%2). Check the URL, "
+               u"or trust the server's certificate authority, then press Retry."_s.arg(server,
+                                                                                       error.message());
     case Error::Kind::Cancelled:
         return u"The connection was closed before the server answered."_s;
     default:

@@ -185,8 +185,12 @@ bool DatabaseManager::setOptions(const ConnectionOptions &options)
         next.poolSize = std::max(1, options.poolSize);
         // HTTP has no sockets to pool; one client multiplexes through QNetworkAccessManager.
         const bool nextUsePool = d->webSocket && next.sockets == ConnectionOptions::Sockets::Pool;
-        const bool changed = next.sockets != d->options.sockets || next.poolSize != d->options.poolSize ||
-                             nextUsePool != d->usePool;
+        bool changed = next.sockets != d->options.sockets || next.poolSize != d->options.poolSize ||
+                       nextUsePool != d->usePool;
+#if QT_CONFIG(ssl)
+        changed = changed || next.sslConfiguration != d->options.sslConfiguration ||
+                  next.ignoredSslErrors != d->options.ignoredSslErrors;
+#endif
         d->options = next;
         d->usePool = nextUsePool;
         return changed;
@@ -356,6 +360,10 @@ void DatabaseManagerPrivate::createClients()
         ClientConfig c = config;
         c.invalid = invalidUrl;
         c.firstUrl = i; // spread sockets over the cluster's nodes
+#if QT_CONFIG(ssl)
+        c.ssl = options.sslConfiguration;
+        c.ignoredSslErrors = options.ignoredSslErrors;
+#endif
         RpcClient *client = webSocket ? static_cast<RpcClient *>(new WebSocketClient(c))
                                       : static_cast<RpcClient *>(new HttpClient(c));
         client->moveToThread(thread);

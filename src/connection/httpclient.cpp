@@ -27,6 +27,10 @@ HttpClient::HttpClient(const ClientConfig &config, QObject *parent)
 {
     m_http.setMaxConnections(MaxConnections);
     m_http.setConnectTimeout(config.connectTimeoutMs);
+#if QT_CONFIG(ssl)
+    m_http.setSslConfiguration(config.ssl);
+    m_http.setIgnoredSslErrors(config.ignoredSslErrors);
+#endif
 }
 
 void HttpClient::connectTransport(const QUrl &url)
@@ -250,7 +254,9 @@ void HttpClient::post(qint64 id, const RpcRequest &request, bool probe)
                         transportLost(failure);
                     return;
                 }
-                if (failure.kind() == Error::Kind::Connection &&
+                // A TLS failure after the probe passed (a new keep-alive connection met another
+                // certificate) goes the same way: the reconnect probe then stops for good.
+                if ((failure.kind() == Error::Kind::Connection || failure.kind() == Error::Kind::Tls) &&
                     response.failure != HttpResponse::Failure::Redirect) {
                     // The other requests in flight go the same way; abort them so that none of
                     // them still lands on the server after it was reported failed (or resent).

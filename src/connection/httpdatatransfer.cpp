@@ -41,6 +41,8 @@ Error HttpEndpoint::errorOf(QNetworkReply *reply, const QString &context)
         const Error::Kind kind = reply->error() == QNetworkReply::OperationCanceledError ||
                                          reply->error() == QNetworkReply::TimeoutError
                                      ? Error::Kind::Timeout
+                                 : reply->error() == QNetworkReply::SslHandshakeFailedError
+                                     ? Error::Kind::Tls
                                      : Error::Kind::Connection;
         return Error(kind, reply->errorString(), context);
     }
@@ -84,6 +86,11 @@ void HttpDataTransfer::track(QNetworkReply *net, const QString &context, const R
                              bool returnsText)
 {
     m_calls.insert(net, reply);
+#if QT_CONFIG(ssl)
+    // Before the handshake, so that only these errors are let through (never "ignore all").
+    if (!m_ignoredSslErrors.isEmpty())
+        net->ignoreSslErrors(m_ignoredSslErrors);
+#endif
     connect(net, &QNetworkReply::finished, this, [this, net, reply, context, returnsText] {
         m_calls.remove(net);
         const Error error = HttpEndpoint::errorOf(net, context);

@@ -35,12 +35,21 @@ public:
     void importDatabase(const QNetworkRequest &request, const QString &surrealql, const QString &context,
                         const RpcReplyPtr &reply);
     void cancelAll(const Error &reason);
+#if QT_CONFIG(ssl)
+    void setIgnoredSslErrors(const QList<QSslError> &errors)
+    {
+        m_ignoredSslErrors = errors;
+    }
+#endif
 
 private:
     void track(QNetworkReply *net, const QString &context, const RpcReplyPtr &reply, bool returnsText);
 
     QNetworkAccessManager *m_network = nullptr;
     QHash<QNetworkReply *, RpcReplyPtr> m_calls;
+#if QT_CONFIG(ssl)
+    QList<QSslError> m_ignoredSslErrors;
+#endif
 };
 
 } // namespace SurrealQt

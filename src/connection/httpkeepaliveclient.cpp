@@ -202,13 +202,16 @@ void HttpKeepAliveClient::start(Connection *c, Request request)
     if (tls) {
         auto *ssl = new QSslSocket(this);
         ssl->setSslConfiguration(m_ssl);
+        if (!m_ignoredSslErrors.isEmpty())
+            ssl->ignoreSslErrors(m_ignoredSslErrors);
         c->socket = ssl;
         connect(ssl, &QSslSocket::encrypted, this, [this, c] {
             c->connected = true;
             onConnected(c);
         });
         connect(ssl, &QSslSocket::sslErrors, this, [c](const QList<QSslError> &errors) {
-            // Not ignored: the handshake fails, and errorOccurred() reports it with these.
+            // Unless every one of them is in m_ignoredSslErrors, the handshake fails and
+            // errorOccurred() reports it with these.
             QStringList texts;
             for (const QSslError &e : errors)
                 texts.append(e.errorString());
@@ -239,7 +242,7 @@ void HttpKeepAliveClient::start(Connection *c, Request request)
         // Answered from the event loop like every other failure.
         QTimer::singleShot(0, this, [this, c] {
             fail(c, HttpResponse::Failure::Tls,
-                 Error(Error::Kind::Connection, u"This Qt has no TLS support; cannot reach "_s + where(c)));
+                 Error(Error::Kind::Tls, u"This Qt has no TLS support; cannot reach "_s + where(c)));
         });
         return;
     }
@@ -516,10 +519,11 @@ void HttpKeepAliveClient::onSocketError(Connection *c)
     if (c->timer->isActive() && !c->connected && code == QAbstractSocket::SocketTimeoutError)
         return; // our own timer reports connect timeouts
     const QString reason = c->socket->errorString();
-    if (!c->tlsErrors.isEmpty() || code == QAbstractSocket::SslHandshakeFailedError) {
+    // Errors that were ignored let the handshake finish (connected): a later failure is not TLS's.
+    if (!c->connected && (!c->tlsErrors.isEmpty() || code == QAbstractSocket::SslHandshakeFailedError)) {
         fail(c, HttpResponse::Failure::Tls,
-             Error(Error::Kind::Connection, u"TLS handshake with %1 failed: %2"_s.arg(
-                                                where(c), c->tlsErrors.isEmpty() ? reason : c->tlsErrors)));
+             Error(Error::Kind::Tls, u"TLS handshake with %1 failed: %2"_s.arg(
+                                         where(c), c->tlsErrors.isEmpty() ? reason : c->tlsErrors)));
         return;
     }
     fail(c, HttpResponse::Failure::Transport,

@@ -17,7 +17,11 @@
 #include <QtCore/QObject>
 #include <QtCore/QQueue>
 #include <QtCore/QUrl>
+#include <QtNetwork/qtnetworkglobal.h>
+#if QT_CONFIG(ssl)
 #include <QtNetwork/QSslConfiguration>
+#include <QtNetwork/QSslError>
+#endif
 
 #include <functional>
 
@@ -53,7 +57,17 @@ public:
 
     void setMaxConnections(int count) { m_maxConnections = qMax(1, count); }
     void setConnectTimeout(int ms) { m_connectTimeoutMs = ms; }
-    void setSslConfiguration(const QSslConfiguration &configuration) { m_ssl = configuration; }
+#if QT_CONFIG(ssl)
+    void setSslConfiguration(const QSslConfiguration &configuration)
+    {
+        m_ssl = configuration;
+    }
+    // The certificate errors QSslSocket::ignoreSslErrors() lets through on every connection.
+    void setIgnoredSslErrors(const QList<QSslError> &errors)
+    {
+        m_ignoredSslErrors = errors;
+    }
+#endif
 
     // POSTs body to url. headers holds complete "Name: value\r\n" lines, without Host,
     // Content-Length and Connection, which are added here. timeoutMs <= 0: no limit. The callback
@@ -63,7 +77,10 @@ public:
     // Closes every connection; callbacks of unanswered requests are not called.
     void abortAll();
     // How many connections are open (busy or idle); for tests and diagnostics.
-    [[nodiscard]] int openConnections() const { return int(m_connections.size()); }
+    [[nodiscard]] int openConnections() const
+    {
+        return int(m_connections.size());
+    }
 
 private:
     struct Request
@@ -93,7 +110,10 @@ private:
 
     QList<Connection *> m_connections;
     QQueue<Request> m_waiting;
+#if QT_CONFIG(ssl)
     QSslConfiguration m_ssl = QSslConfiguration::defaultConfiguration();
+    QList<QSslError> m_ignoredSslErrors;
+#endif
     int m_maxConnections = 6;
     int m_connectTimeoutMs = 10000;
     bool m_posting = false;

@@ -579,14 +579,23 @@ void RpcClient::failQueued(const Error &error)
 
 QNetworkAccessManager *RpcClient::network()
 {
-    if (!m_transfer)
+    if (!m_transfer) {
         m_transfer = new HttpDataTransfer(this);
+#if QT_CONFIG(ssl)
+        m_transfer->setIgnoredSslErrors(m_config.ignoredSslErrors);
+#endif
+    }
     return m_transfer->network();
 }
 
 QNetworkRequest RpcClient::httpRequest(const QString &path, bool withAuth) const
 {
-    return HttpEndpoint::request(currentUrl(), path, m_session, m_config.requestTimeoutMs, withAuth);
+    QNetworkRequest request =
+        HttpEndpoint::request(currentUrl(), path, m_session, m_config.requestTimeoutMs, withAuth);
+#if QT_CONFIG(ssl)
+    request.setSslConfiguration(m_config.ssl);
+#endif
+    return request;
 }
 
 Error RpcClient::httpError(QNetworkReply *reply, const QString &context)

@@ -25,6 +25,10 @@
 #include <QtNetwork/QNetworkAccessManager>
 #include <QtNetwork/QNetworkReply>
 #include <QtNetwork/QNetworkRequest>
+#if QT_CONFIG(ssl)
+#include <QtNetwork/QSslConfiguration>
+#include <QtNetwork/QSslError>
+#endif
 
 #include <atomic>
 #include <functional>
@@ -117,6 +121,11 @@ struct ClientConfig
     int keepAliveMs = 30000;
     int backoffBaseMs = 100;
     int backoffMaxMs = 5000;
+#if QT_CONFIG(ssl)
+    // ConnectionOptions::sslConfiguration / ignoredSslErrors, for every TLS connection of the client.
+    QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+    QList<QSslError> ignoredSslErrors;
+#endif
     // Set when the manager's settings cannot work (e.g. an invalid URL): every request fails with it.
     Error invalid;
 };

@@ -36,6 +36,21 @@ void WebSocketClient::connectTransport(const QUrl &target)
     const QUrl url = RpcEndpoint::rpcUrl(target);
     m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
     m_socket->setMaxAllowedIncomingMessageSize(128 * 1024 * 1024);
+    m_tlsErrors.clear();
+#if QT_CONFIG(ssl)
+    m_socket->setSslConfiguration(m_config.ssl);
+    // Set before the handshake: exactly these are let through, never "ignore everything".
+    if (!m_config.ignoredSslErrors.isEmpty())
+        m_socket->ignoreSslErrors(m_config.ignoredSslErrors);
+    // Emitted with every problem found, ignored ones included; the handshake fails unless each
+    // was ignored, and onDisconnected() then names them.
+    connect(m_socket, &QWebSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
+        QStringList texts;
+        for (const QSslError &e : errors)
+            texts.append(e.errorString());
+        m_tlsErrors = texts.join(u"; "_s);
+    });
+#endif
     connect(m_socket, &QWebSocket::connected, this, [this] {
         m_connectTimer.stop();
         m_open = true;
@@ -82,6 +97,16 @@ void WebSocketClient::onDisconnected()
                            : !m_socket->closeReason().isEmpty()                     ? m_socket->closeReason()
                                                                 : u"the server closed the connection"_s;
     const bool wasOpen = m_open;
+    if (!wasOpen && m_socket->error() == QAbstractSocket::SslHandshakeFailedError) {
+        // A certificate that does not verify, or a peer that does not speak TLS, stays so: no
+        // retries, and an error code can tell from a dropped socket.
+        const QString why = m_tlsErrors.isEmpty() ? reason : m_tlsErrors;
+        setFatal(Error(Error::Kind::Tls,
+                       u"TLS handshake with %1 failed: %2"_s.arg(
+                           RpcEndpoint::rpcUrl(currentUrl()).toString(QUrl::RemoveUserInfo), why),
+                       currentUrl().toString(QUrl::RemoveUserInfo)));
+        return;
+    }
     disconnectTransport();
     transportLost(Error(Error::Kind::Connection,
                         (wasOpen ? u"Connection lost: "_s : u"Cannot connect: "_s) + reason,

@@ -30,6 +30,8 @@ private:
     QWebSocket *m_socket = nullptr;
     QTimer m_connectTimer;
     bool m_open = false;
+    // The certificate problems of the handshake under way, for the error if it fails.
+    QString m_tlsErrors;
 };
 
 } // namespace SurrealQt

@@ -416,7 +416,8 @@ private Q_SLOTS:
             QElapsedTimer t;
             t.start();
             const Error e = failureOf(m->open(), 30000);
-            QCOMPARE(e.kind(), Error::Kind::Connection);
+            QCOMPARE(e.kind(), Error::Kind::Tls);
+            QVERIFY(!e.isRetryable());
             QVERIFY2(e.message().contains(u"TLS"_s), qPrintable(e.toString()));
             QVERIFY2(e.message().contains(u"self signed"_s, Qt::CaseInsensitive) ||
                          e.message().contains(u"self-signed"_s, Qt::CaseInsensitive),

@@ -198,6 +198,7 @@ private Q_SLOTS:
         const QFuture<QueryResult> queued = db.connection()->query(u"RETURN 1"_s);
         const Error e = failureOf(db.open(), 20000);
         const qint64 elapsed = timer.elapsed();
+        qInfo("failed after %lld ms: %s", elapsed, qPrintable(e.toString()));
         QCOMPARE(e.kind(), Error::Kind::Tls);
         const QString problem = QSslError(QSslError::SslError(expected)).errorString();
         QVERIFY2(e.message().contains(problem), qPrintable(e.toString() + u" lacks: "_s + problem));

@@ -5,7 +5,7 @@
 // fresh SELECT.
 //
 // SURREALQT_KILL_RECORDS sets the size of the bulk job (default 100,000, the figure: the
-// whole test takes 12-14 s on a loaded 2-core machine, docs/reliability.md), e.g. for a quick run:
+// whole test takes 9-14 s on a loaded 2-core machine, docs/reliability.md), e.g. for a quick run:
 //   SURREALQT_KILL_RECORDS=20000 ctest -R 'tst_killpersist'
 
 #include "futurewait.h"

@@ -3,7 +3,7 @@
 // self-signed. Trusted through ConnectionOptions (the CA added, or one exact error of one known
 // certificate ignored) everything works as over ws/http; with Qt's default trust the connection
 // fails at once with Error::Kind::Tls naming the certificate problem, without retries.
-// The TlsDocs functions are the code of docs/tls.md (doc_snippets_match_tls_md checks it).
+// The TlsDocs functions (doc_snippets_tls.cpp) are the code of docs/tls.md, run here.
 
 #include "futurewait.h"
 #include "testserver.h"
@@ -30,46 +30,9 @@ using namespace SurrealQt;
 using namespace Qt::StringLiterals;
 
 namespace TlsDocs {
-
-// docs/tls.md "Trusting a private CA"
-SurrealQt::DatabaseManager *trustPrivateCa(const QUrl &url, const QString &caFile, QObject *parent)
-{
-    // [tls-private-ca]
-    SurrealQt::ConnectionOptions options;
-    options.sslConfiguration.addCaCertificates(QSslCertificate::fromPath(caFile));
-    auto *db = new SurrealQt::DatabaseManager(
-        url, u"shop"_s, u"main"_s, SurrealQt::Credentials::root(u"root"_s, u"root"_s), options, parent);
-    // [tls-private-ca]
-    return db;
-}
-
-// docs/tls.md "Accepting one known certificate"
-SurrealQt::DatabaseManager *acceptKnownCertificate(const QUrl &url, const QString &certFile, QObject *parent)
-{
-    // [tls-known-certificate]
-    // The server's own certificate, obtained out of band. Only this error, for this certificate,
-    // is let through; any other problem still fails the connection.
-    const QSslCertificate known = QSslCertificate::fromPath(certFile).value(0);
-    SurrealQt::ConnectionOptions options;
-    options.ignoredSslErrors = {QSslError(QSslError::SelfSignedCertificate, known)};
-    auto *db = new SurrealQt::DatabaseManager(
-        url, u"shop"_s, u"main"_s, SurrealQt::Credentials::root(u"root"_s, u"root"_s), options, parent);
-    // [tls-known-certificate]
-    return db;
-}
-
-// docs/tls.md "When the certificate is not trusted"
-void reportUntrusted(SurrealQt::DatabaseManager *db, QObject *context)
-{
-    // [tls-error]
-    db->open().onFailed(context, [](const SurrealQt::Exception &e) {
-        // Not retried: nothing changes until the trust settings do.
-        if (e.error().kind() == SurrealQt::Error::Kind::Tls)
-            qWarning() << "the server's certificate is not trusted:" << e.error().message();
-    });
-    // [tls-error]
-}
-
+SurrealQt::DatabaseManager *trustPrivateCa(const QUrl &url, const QString &caFile, QObject *parent);
+SurrealQt::DatabaseManager *acceptKnownCertificate(const QUrl &url, const QString &certFile, QObject *parent);
+void reportUntrusted(SurrealQt::DatabaseManager *db, QObject *context);
 } // namespace TlsDocs
 
 class tst_Tls : public QObject

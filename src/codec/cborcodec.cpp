@@ -1121,6 +1121,29 @@ private:
         return true;
     }
 
+    // A record id's usual content, [table, key] with a definite-length text table, read without
+    // building the array, the table through the key cache (every row of a reply names the same
+    // table). *pair stays false for any other form, which the general path reads; errors come out
+    // as the general path reports them.
+    bool recordIdPair(int depth, bool *pair, QString *table, QVariant *value)
+    {
+        *pair = false;
+        if (depth + 1 > CborCodec::MaxNestingDepth || remaining() < 3)
+            return true;
+        const uchar *p = m_data + m_pos;
+        if (p[0] != 0x82 || (p[1] >> 5) != MajorText || (p[1] & 0x1f) == InfoIndefinite)
+            return true;
+        *pair = true;
+        ++m_pos;
+        SegmentGuard guard(m_path, {});
+        m_path.back().index = 0;
+        Head head;
+        if (!readHead(&head) || !key(head, table))
+            return false;
+        m_path.back().index = 1;
+        return item(value, depth + 1);
+    }
+
     bool duration(qint64 offset, QVariant *out)
     {
         // Read directly: the seconds are unsigned 64-bit and may exceed what item() accepts.
@@ -1230,6 +1253,28 @@ private:
             return true;
         }
         case TagRecordId: {
+            const auto validKey = [&](const QVariant &key) {
+                const int kt = key.typeId();
+                if (kt != QMetaType::LongLong && kt != QMetaType::QString && kt != QMetaType::QVariantList &&
+                    kt != QMetaType::QVariantMap && kt != QMetaType::QUuid &&
+                    key.metaType() != QMetaType::fromType<Range>())
+                    return tagFail(
+                        offset, tag,
+                        u"key must be an integer, text, array, object, uuid or range, got %1"_s.arg(
+                            typeName(key)));
+                return true;
+            };
+            bool pair = false;
+            QString table;
+            QVariant key;
+            if (!recordIdPair(depth, &pair, &table, &key))
+                return false;
+            if (pair) {
+                if (!validKey(key))
+                    return false;
+                *out = QVariant::fromValue(RecordId(table, key));
+                return true;
+            }
             QVariant v;
             if (!item(&v, depth))
                 return false;
@@ -1249,15 +1294,9 @@ private:
                 return tagFail(offset, tag, u"expected an array with 2 elements, got %1"_s.arg(list.size()));
             if (list.at(0).typeId() != QMetaType::QString)
                 return tagFail(offset, tag, u"table must be text, got %1"_s.arg(typeName(list.at(0))));
-            const QVariant &key = list.at(1);
-            const int kt = key.typeId();
-            if (kt != QMetaType::LongLong && kt != QMetaType::QString && kt != QMetaType::QVariantList &&
-                kt != QMetaType::QVariantMap && kt != QMetaType::QUuid &&
-                key.metaType() != QMetaType::fromType<Range>())
-                return tagFail(offset, tag,
-                               u"key must be an integer, text, array, object, uuid or range, got %1"_s.arg(
-                                   typeName(key)));
-            *out = QVariant::fromValue(RecordId(list.at(0).toString(), key));
+            if (!validKey(list.at(1)))
+                return false;
+            *out = QVariant::fromValue(RecordId(list.at(0).toString(), list.at(1)));
             return true;
         }
         case TagUuidText: {

@@ -6,14 +6,52 @@
 #include <SurrealQt/error.h>
 #include <SurrealQt/model.h>
 
+#include <QtCore/QMetaType>
 #include <QtCore/QVariantMap>
 
+#include <vector>
+
 namespace SurrealQt {
+
+class ModelInfo;
 
 class ModelRowLoader
 {
 public:
     static Error load(Model *m, const QVariantMap &row) { return m->loadRow(row); }
+
+    // Loads many rows into objects of one model class with the same result as load(), for a
+    // fraction of its cost per row: the field lookup, property indexes and meta-call entry
+    // points are worked out once per loader, not once per field and row. A row it cannot load
+    // exactly as Model::fromMap would (a value needing a list conversion, any failing value)
+    // goes through load(), so errors and edge cases stay Model's.
+    explicit ModelRowLoader(const ModelInfo &info);
+    Error loadInto(Model *m, const QVariantMap &row);
+
+private:
+    struct Field
+    {
+        QString name;
+        QMetaType type;
+        int relativeIndex = -1; // in the metaobject declaring the property
+        const QMetaObject *declaring = nullptr;
+        bool writable = false;
+        bool anyType = false; // a QVariant property takes any value as it is
+    };
+    // Rows of one reply share their key strings (the decoder's key cache), so a key's data
+    // pointer names its field without comparing text after the first row.
+    struct KeySlot
+    {
+        QString key; // holds the data alive, so its address cannot be reused for other text
+        int field = -1;
+    };
+
+    int fieldOf(const QString &key);
+
+    const ModelInfo &m_info;
+    QString m_table;
+    std::vector<Field> m_fields;
+    std::vector<KeySlot> m_keys;
 };
 
 } // namespace SurrealQt

@@ -14,6 +14,8 @@
 #include <QtCore/QSharedData>
 #include <QtCore/QThread>
 
+#include <optional>
+
 using namespace Qt::StringLiterals;
 
 namespace SurrealQt {
@@ -60,11 +62,14 @@ QList<Model *> buildObjects(const QVariantList &rows, QueryBase::Factory factory
 {
     QList<Model *> out;
     out.reserve(rows.size());
+    std::optional<ModelRowLoader> loader;
     for (const QVariant &row : rows) {
         Model *m = factory();
+        if (!loader)
+            loader.emplace(m->modelInfo());
         if (explicitConnection)
             m->setConnection(connection);
-        const Error e = ModelRowLoader::load(m, row.toMap());
+        const Error e = loader->loadInto(m, row.toMap());
         if (e.isValid()) {
             delete m;
             qDeleteAll(out);

@@ -1,0 +1,130 @@
+#include "orm/modelrowloader_p.h"
+
+#include <SurrealQt/fieldinfo.h>
+#include <SurrealQt/modelinfo.h>
+#include <SurrealQt/none.h>
+#include <SurrealQt/recordid.h>
+
+#include <QtCore/QMetaProperty>
+#include <QtCore/QVarLengthArray>
+
+using namespace Qt::StringLiterals;
+
+namespace SurrealQt {
+
+ModelRowLoader::ModelRowLoader(const ModelInfo &info)
+    : m_info(info)
+    , m_table(info.tableName())
+{
+    const QMetaObject *mo = info.metaObject();
+    m_fields.reserve(size_t(info.fields().size()));
+    for (const FieldInfo &f : info.fields()) {
+        const QMetaProperty p = mo->property(f.propertyIndex());
+        Field field;
+        field.name = f.name();
+        field.type = f.metaType();
+        field.declaring = p.enclosingMetaObject();
+        field.relativeIndex = p.relativePropertyIndex();
+        field.writable = p.isWritable() && field.declaring;
+        field.anyType = field.type.id() == QMetaType::QVariant;
+        m_fields.push_back(std::move(field));
+    }
+}
+
+int ModelRowLoader::fieldOf(const QString &key)
+{
+    for (const KeySlot &slot : m_keys) {
+        if (slot.key.constData() == key.constData() && slot.key.size() == key.size())
+            return slot.field;
+    }
+    int found = -1;
+    for (size_t i = 0; i < m_fields.size(); ++i) {
+        if (m_fields[i].name == key) {
+            found = int(i);
+            break;
+        }
+    }
+    // Only text the strings own (literals and raw data may point at reused memory), and bounded:
+    // rows whose keys are not shared would otherwise grow it by one per row.
+    if (key.data_ptr().isMutable() && m_keys.size() < 64)
+        m_keys.push_back({key, found});
+    return found;
+}
+
+Error ModelRowLoader::loadInto(Model *m, const QVariantMap &row)
+{
+    // What Model::fromMap does, in the same order and with the same conversions; whatever it
+    // would report as an error is left to it.
+    RecordId newId;
+    const qsizetype fieldCount = qsizetype(m_fields.size());
+    QVarLengthArray<const QVariant *, 32> values(fieldCount, nullptr);
+    for (auto it = row.cbegin(); it != row.cend(); ++it) {
+        if (it.key() == u"id") {
+            if (isNone(*it))
+                continue;
+            if (it->metaType() == QMetaType::fromType<RecordId>()) {
+                newId = it->value<RecordId>();
+                if (newId.table() != m_table)
+                    return load(m, row);
+            } else {
+                newId = RecordId::inTable(m_table, *it);
+                if (!newId.isValid())
+                    return load(m, row);
+            }
+        }
+        const int field = fieldOf(it.key());
+        if (field >= 0)
+            values[field] = &*it;
+    }
+
+    QVarLengthArray<QVariant, 32> converted(fieldCount);
+    for (qsizetype i = 0; i < fieldCount; ++i) {
+        const QVariant *value = values[i];
+        if (!value)
+            continue;
+        const Field &f = m_fields[size_t(i)];
+        if (f.anyType || value->metaType() == f.type)
+            continue;
+        if (isNone(*value) || isNull(*value)) {
+            converted[i] = QVariant(f.type);
+        } else if (value->metaType().id() == QMetaType::QVariantList) {
+            return load(m, row); // element-wise conversions stay Model's
+        } else {
+            converted[i] = *value;
+            if (!converted[i].convert(f.type))
+                return load(m, row);
+        }
+        values[i] = &converted[i];
+    }
+
+    // As QMetaProperty::write() calls the setter, without looking the property up again.
+    const bool wasLoading = m->m_loading;
+    m->m_loading = true;
+    for (qsizetype i = 0; i < fieldCount; ++i) {
+        const QVariant *value = values[i];
+        const Field &f = m_fields[size_t(i)];
+        if (!value || !f.writable)
+            continue;
+        // The setters take their argument by const reference, so the row's value is passed as
+        // it is, without the copy QMetaProperty::write() makes.
+        auto *variant = const_cast<QVariant *>(value);
+        int status = -1;
+        int flags = 0;
+        void *argv[] = {f.anyType ? static_cast<void *>(variant) : const_cast<void *>(variant->constData()),
+                        variant, &status, &flags};
+        if (f.declaring->d.static_metacall)
+            f.declaring->d.static_metacall(m, QMetaObject::WriteProperty, f.relativeIndex, argv);
+        else
+            QMetaObject::metacall(m, QMetaObject::WriteProperty,
+                                  f.relativeIndex + f.declaring->propertyOffset(), argv);
+    }
+    m->m_loading = wasLoading;
+    if (newId.isValid() && m->m_id != newId) {
+        m->m_id = newId;
+        Q_EMIT m->idChanged();
+    }
+    m->setPersisted(true);
+    return {};
+}
+
+} // namespace SurrealQt

@@ -33,6 +33,14 @@ ModelRowLoader::ModelRowLoader(const ModelInfo &info)
 
 int ModelRowLoader::fieldOf(const QString &key)
 {
+    // Rows of one reply list their keys in one order: the slot after the last hit is the likely one.
+    if (m_nextKey < m_keys.size()) {
+        const KeySlot &slot = m_keys[m_nextKey];
+        if (slot.key.constData() == key.constData() && slot.key.size() == key.size()) {
+            ++m_nextKey;
+            return slot.field;
+        }
+    }
     for (const KeySlot &slot : m_keys) {
         if (slot.key.constData() == key.constData() && slot.key.size() == key.size())
             return slot.field;
@@ -46,30 +54,63 @@ int ModelRowLoader::fieldOf(const QString &key)
     }
     // Only text the strings own (literals and raw data may point at reused memory), and bounded:
     // rows whose keys are not shared would otherwise grow it by one per row.
-    if (key.data_ptr().isMutable() && m_keys.size() < 64)
+    if (key.data_ptr().isMutable() && m_keys.size() < 64) {
         m_keys.push_back({key, found});
+        m_nextKey = m_keys.size();
+    }
     return found;
 }
 
-Error ModelRowLoader::loadInto(Model *m, const QVariantMap &row)
+namespace {
+
+// The types a conversion between plain numbers may end in; between these, QVariant::convert()
+// is QMetaType::convert() (every pair can convert).
+bool isPlainNumber(int type)
 {
+    switch (type) {
+    case QMetaType::Bool:
+    case QMetaType::Int:
+    case QMetaType::UInt:
+    case QMetaType::LongLong:
+    case QMetaType::ULongLong:
+    case QMetaType::Double:
+    case QMetaType::Float:
+    case QMetaType::Short:
+    case QMetaType::UShort:
+    case QMetaType::Long:
+    case QMetaType::ULong:
+        return true;
+    default:
+        return false;
+    }
+}
+
+} // namespace
+
+std::optional<Error> ModelRowLoader::loadInto(Model *m, const QVariantMap &row)
+{
+    const auto slow = [&]() -> std::optional<Error> {
+        Error e = load(m, row);
+        if (e.isValid())
+            return e;
+        return std::nullopt;
+    };
+    m_nextKey = 0;
     // What Model::fromMap does, in the same order and with the same conversions; whatever it
     // would report as an error is left to it.
     RecordId newId;
     const qsizetype fieldCount = qsizetype(m_fields.size());
     QVarLengthArray<const QVariant *, 32> values(fieldCount, nullptr);
     for (auto it = row.cbegin(); it != row.cend(); ++it) {
-        if (it.key() == u"id") {
-            if (isNone(*it))
-                continue;
+        if (it.key() == u"id" && !isNone(*it)) {
             if (it->metaType() == QMetaType::fromType<RecordId>()) {
                 newId = it->value<RecordId>();
                 if (newId.table() != m_table)
-                    return load(m, row);
+                    return slow();
             } else {
                 newId = RecordId::inTable(m_table, *it);
                 if (!newId.isValid())
-                    return load(m, row);
+                    return slow();
             }
         }
         const int field = fieldOf(it.key());
@@ -88,11 +129,16 @@ Error ModelRowLoader::loadInto(Model *m, const QVariantMap &row)
         if (isNone(*value) || isNull(*value)) {
             converted[i] = QVariant(f.type);
         } else if (value->metaType().id() == QMetaType::QVariantList) {
-            return load(m, row); // element-wise conversions stay Model's
+            return slow(); // element-wise conversions stay Model's
+        } else if (isPlainNumber(value->typeId()) && isPlainNumber(f.type.id()) && !value->isNull()) {
+            // What QVariant::convert() would do, without its copy and converter look-ups.
+            converted[i] = QVariant(f.type);
+            if (!QMetaType::convert(value->metaType(), value->constData(), f.type, converted[i].data()))
+                return slow();
         } else {
             converted[i] = *value;
             if (!converted[i].convert(f.type))
-                return load(m, row);
+                return slow();
         }
         values[i] = &converted[i];
     }
@@ -124,7 +170,7 @@ Error ModelRowLoader::loadInto(Model *m, const QVariantMap &row)
         Q_EMIT m->idChanged();
     }
     m->setPersisted(true);
-    return {};
+    return std::nullopt;
 }
 
 } // namespace SurrealQt

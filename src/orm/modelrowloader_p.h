@@ -9,6 +9,7 @@
 #include <QtCore/QMetaType>
 #include <QtCore/QVariantMap>
 
+#include <optional>
 #include <vector>
 
 namespace SurrealQt {
@@ -26,7 +27,9 @@ public:
     // exactly as Model::fromMap would (a value needing a list conversion, any failing value)
     // goes through load(), so errors and edge cases stay Model's.
     explicit ModelRowLoader(const ModelInfo &info);
-    Error loadInto(Model *m, const QVariantMap &row);
+    // Nothing when the row was loaded, else the error load() returns (no Error is built for a
+    // loaded row: building one allocates).
+    std::optional<Error> loadInto(Model *m, const QVariantMap &row);
 
 private:
     struct Field
@@ -52,6 +55,7 @@ private:
     QString m_table;
     std::vector<Field> m_fields;
     std::vector<KeySlot> m_keys;
+    size_t m_nextKey = 0; // where the next key of a row in the same order is expected
 };
 
 } // namespace SurrealQt

@@ -69,11 +69,10 @@ QList<Model *> buildObjects(const QVariantList &rows, QueryBase::Factory factory
             loader.emplace(m->modelInfo());
         if (explicitConnection)
             m->setConnection(connection);
-        const Error e = loader->loadInto(m, row.toMap());
-        if (e.isValid()) {
+        if (const std::optional<Error> e = loader->loadInto(m, row.toMap())) {
             delete m;
             qDeleteAll(out);
-            throw Exception(e);
+            throw Exception(*e);
         }
         if (target && m->thread() != target)
             m->moveToThread(target);

@@ -266,6 +266,18 @@ void TestCborCodec::decodeAlternatives_data()
         << QVariant::fromValue(RecordId(u"u"_s, QVariant(SampleUuid)));
     QTest::newRow("duplicate key keeps last")
         << hex("a2 6161 01 6161 02") << QVariant(QVariantMap{{u"a"_s, 2}});
+    // Keys out of order, repeated (first, middle and last), and a nested map in between: maps
+    // are built from a stack of entries that nested maps share.
+    QTest::newRow("unsorted keys, nested map, repeats")
+        << hex("a5 6163 01 6161 a3 6179 01 6178 02 6179 03 6162 04 6163 05 6161 06")
+        << QVariant(QVariantMap{{u"a"_s, 6}, {u"b"_s, 4}, {u"c"_s, 5}});
+    QTest::newRow("record ids of one table in a list")
+        << hex("83 c8 82 6474626c61 01 c8 82 6474626c61 02 c8 82 6474626c62 03")
+        << QVariant(QVariantList{QVariant::fromValue(RecordId(u"tbla"_s, 1)),
+                                 QVariant::fromValue(RecordId(u"tbla"_s, 2)),
+                                 QVariant::fromValue(RecordId(u"tblb"_s, 3))});
+    QTest::newRow("record id with an indefinite-length table")
+        << hex("c8 82 7f 6174 ff 01") << QVariant::fromValue(RecordId(u"t"_s, 1));
 }
 
 void TestCborCodec::decodeAlternatives()
@@ -390,6 +402,9 @@ void TestCborCodec::decodeErrors_data()
     QTest::newRow("tag 8 table as tag 7") << hex("c8 82 c7 61 74 01") << u"table must be text, got table"_s;
     QTest::newRow("tag 8 one element") << hex("d8 08 81 61 74") << u"tag 8 (record id)"_s;
     QTest::newRow("tag 8 bad text") << hex("c8 61 74") << u"tag 8 (record id)"_s;
+    QTest::newRow("tag 8 key missing")
+        << hex("c8 82 61 74") << u"unexpected end of data (truncated message) at [1] (byte 4)"_s;
+    QTest::newRow("tag 8 table not UTF-8") << hex("c8 82 61 ff 01") << u"not valid UTF-8 at [0] (byte 2)"_s;
     QTest::newRow("tag 0 no offset") << hex("c0 73") + QByteArray("2024-02-29T12:34:56")
                                      << u"tag 0 (datetime)"_s;
     QTest::newRow("tag 0 int") << hex("c0 01") << u"tag 0 (datetime): expected text"_s;

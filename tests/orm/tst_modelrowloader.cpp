@@ -1,0 +1,152 @@
+// Query<T> turns reply rows into objects through a loader that works the field lookup out once per
+// reply (src/orm/modelrowloader.cpp). It must load every row exactly as Model::fromMap does and
+// refuse the rows fromMap refuses, with the same error: pure code, rows encoded and decoded by the
+// codec as a reply's are (so their keys share strings, as the loader's key cache expects).
+
+#include "testmodels.h"
+
+#include "codec/cborcodec_p.h"
+
+#include <SurrealQt/exception.h>
+#include <SurrealQt/querybase.h>
+
+#include <QtCore/QMetaProperty>
+#include <QtTest/QTest>
+
+using namespace SurrealQt;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// QueryBase's row loading, reachable from a test.
+class RowsProbe : public QueryBase
+{
+public:
+    RowsProbe()
+        : QueryBase(ModelInfo::of<Everything>(), static_cast<Connection *>(nullptr))
+    {}
+    QList<Model *> load(const QVariantList &rows) const { return objectsFromRows(&make, rows); }
+
+private:
+    static Model *make() { return new Everything; }
+};
+
+QVariantList throughCodec(const QVariantList &rows)
+{
+    QVariant decoded;
+    CodecError error;
+    if (!CborCodec::decode(CborCodec::encode(QVariant(rows)), &decoded, &error))
+        qFatal("codec: %s", qPrintable(error.message));
+    return decoded.toList();
+}
+
+RecordId own(const QVariant &key)
+{
+    return RecordId(ModelInfo::of<Everything>().tableName(), key);
+}
+
+} // namespace
+
+class tst_ModelRowLoader : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void loadsAsFromMap_data()
+    {
+        QTest::addColumn<QVariantList>("rows");
+        const QVariant none = QVariant::fromValue(None{});
+        const QVariant null = QVariant::fromValue(nullptr);
+        const QVariantMap full{{u"id"_s, QVariant::fromValue(own(1))},
+                               {u"text"_s, u"hello"_s},
+                               {u"number"_s, qint64(42)},
+                               {u"real"_s, 2.5},
+                               {u"flag"_s, true},
+                               {u"owner"_s, QVariant::fromValue(RecordId(u"user"_s, 1))},
+                               {u"items"_s, QVariantList{u"a"_s, u"b"_s}},
+                               {u"numbers"_s, QVariantList{qint64(1), qint64(2)}},
+                               {u"dict"_s, QVariantMap{{u"k"_s, 1}}},
+                               {u"anything"_s, QVariantList{1, u"x"_s}},
+                               {u"maybe"_s, none},
+                               {u"nickname"_s, null}};
+        QTest::newRow("every type as stored") << QVariantList{full};
+        // Numbers of another type converted as QVariant::convert does; text from a number; an
+        // integer key and record-id text for the id; keys the model does not have.
+        QTest::newRow("conversions") << QVariantList{
+            QVariantMap{{u"id"_s, 7}, {u"real"_s, qint64(3)}, {u"number"_s, 4.0}, {u"flag"_s, qint64(1)}},
+            QVariantMap{{u"id"_s, ModelInfo::of<Everything>().tableName() + u":8"_s},
+                        {u"text"_s, qint64(5)},
+                        {u"number"_s, 2.75},
+                        {u"aaa"_s, 1},
+                        {u"zzz"_s, 2}},
+            QVariantMap{{u"id"_s, none}, {u"real"_s, null}, {u"number"_s, none}, {u"text"_s, null}}};
+        // Many rows with the keys in one order, then rows with fewer and other keys: the key
+        // cache and its cursor must not carry a field from one row to the next.
+        QVariantList many;
+        for (int i = 0; i < 50; ++i)
+            many.append(QVariantMap{{u"id"_s, QVariant::fromValue(own(i + 1))},
+                                    {u"number"_s, qint64(i)},
+                                    {u"text"_s, u"t%1"_s.arg(i)},
+                                    {u"real"_s, qint64(i)}});
+        many.append(QVariantMap{{u"id"_s, QVariant::fromValue(own(100))}, {u"text"_s, u"only text"_s}});
+        many.append(QVariantMap{{u"flag"_s, true}, {u"numbers"_s, QVariantList{}}});
+        for (int i = 0; i < 80; ++i)
+            many.append(QVariantMap{{u"extra%1"_s.arg(i), i}, {u"number"_s, qint64(i)}});
+        QTest::newRow("many rows, changing keys") << many;
+    }
+
+    void loadsAsFromMap()
+    {
+        QFETCH(QVariantList, rows);
+        const QVariantList decoded = throughCodec(rows);
+        const QList<Model *> loaded = RowsProbe().load(decoded);
+        QCOMPARE(loaded.size(), decoded.size());
+        const QMetaObject *mo = &Everything::staticMetaObject;
+        for (qsizetype r = 0; r < decoded.size(); ++r) {
+            Everything expected;
+            const Error e = expected.fromMap(decoded.at(r).toMap());
+            QVERIFY2(!e.isValid(), qPrintable(e.message()));
+            const Model *got = loaded.at(r);
+            for (int i = mo->propertyOffset(); i < mo->propertyCount(); ++i) {
+                const QMetaProperty p = mo->property(i);
+                QCOMPARE(p.read(got), p.read(&expected));
+            }
+            QCOMPARE(got->id(), expected.id());
+            QVERIFY(!got->isNew());
+            QVERIFY(!got->isDirty());
+        }
+        qDeleteAll(loaded);
+    }
+
+    void refusesAsFromMap_data()
+    {
+        QTest::addColumn<QVariantMap>("bad");
+        QTest::newRow("id of another table")
+            << QVariantMap{{u"id"_s, QVariant::fromValue(RecordId(u"other"_s, 1))}};
+        QTest::newRow("text into a number") << QVariantMap{{u"real"_s, u"abc"_s}};
+        QTest::newRow("object into a number") << QVariantMap{{u"number"_s, QVariantMap{{u"a"_s, 1}}}};
+        QTest::newRow("list of text into a list of numbers")
+            << QVariantMap{{u"numbers"_s, QVariantList{u"x"_s}}};
+    }
+
+    void refusesAsFromMap()
+    {
+        QFETCH(QVariantMap, bad);
+        // A good row first, so the failing one meets a warm loader.
+        const QVariantList decoded = throughCodec({QVariantMap{{u"number"_s, qint64(1)}}, bad});
+        Everything expected;
+        const Error e = expected.fromMap(decoded.at(1).toMap());
+        QVERIFY(e.isValid());
+        try {
+            const QList<Model *> loaded = RowsProbe().load(decoded);
+            qDeleteAll(loaded);
+            QFAIL("the bad row was loaded");
+        } catch (const Exception &thrown) {
+            QCOMPARE(thrown.error().message(), e.message());
+            QCOMPARE(thrown.error().kind(), e.kind());
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_ModelRowLoader)
+#include "tst_modelrowloader.moc"

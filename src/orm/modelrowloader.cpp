@@ -6,6 +6,7 @@
 #include <SurrealQt/recordid.h>
 
 #include <QtCore/QMetaProperty>
+#include <QtCore/QSequentialIterable>
 #include <QtCore/QVarLengthArray>
 
 using namespace Qt::StringLiterals;
@@ -128,8 +129,23 @@ std::optional<Error> ModelRowLoader::loadInto(Model *m, const QVariantMap &row)
             continue;
         if (isNone(*value) || isNull(*value)) {
             converted[i] = QVariant(f.type);
-        } else if (value->metaType().id() == QMetaType::QVariantList) {
-            return slow(); // element-wise conversions stay Model's
+        } else if (value->metaType().id() == QMetaType::QVariantList &&
+                   f.type.id() != QMetaType::QVariantList &&
+                   QMetaType::canView(f.type, QMetaType::fromType<QSequentialIterable>())) {
+            // A typed list (QStringList, QList<qint64>, ...) filled element by element, as
+            // Model::fromMap fills it.
+            converted[i] = QVariant(f.type);
+            QSequentialIterable seq;
+            if (!QMetaType::view(f.type, converted[i].data(), QMetaType::fromType<QSequentialIterable>(),
+                                 &seq))
+                return slow();
+            const QMetaType itemType = seq.metaContainer().valueMetaType();
+            for (const QVariant &element : value->toList()) {
+                QVariant v = element;
+                if (itemType.id() != QMetaType::QVariant && v.metaType() != itemType && !v.convert(itemType))
+                    return slow();
+                seq.addValue(v);
+            }
         } else if (isPlainNumber(value->typeId()) && isPlainNumber(f.type.id()) && !value->isNull()) {
             // What QVariant::convert() would do, without its copy and converter look-ups.
             converted[i] = QVariant(f.type);

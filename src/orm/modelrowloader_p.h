@@ -23,9 +23,8 @@ public:
 
     // Loads many rows into objects of one model class with the same result as load(), for a
     // fraction of its cost per row: the field lookup, property indexes and meta-call entry
-    // points are worked out once per loader, not once per field and row. A row it cannot load
-    // exactly as Model::fromMap would (a value needing a list conversion, any failing value)
-    // goes through load(), so errors and edge cases stay Model's.
+    // points are worked out once per loader, not once per field and row. A row with a value that
+    // does not convert (or an id of another table) goes through load(), so errors stay Model's.
     explicit ModelRowLoader(const ModelInfo &info);
     // Nothing when the row was loaded, else the error load() returns (no Error is built for a
     // loaded row: building one allocates).

@@ -79,7 +79,9 @@ private Q_SLOTS:
                         {u"number"_s, 2.75},
                         {u"aaa"_s, 1},
                         {u"zzz"_s, 2}},
-            QVariantMap{{u"id"_s, none}, {u"real"_s, null}, {u"number"_s, none}, {u"text"_s, null}}};
+            QVariantMap{{u"id"_s, none}, {u"real"_s, null}, {u"number"_s, none}, {u"text"_s, null}},
+            // A typed list filled element by element, converting the elements that need it.
+            QVariantMap{{u"numbers"_s, QVariantList{qint64(1), 2.0, u"3"_s}}, {u"items"_s, QVariantList{}}}};
         // Many rows with the keys in one order, then rows with fewer and other keys: the key
         // cache and its cursor must not carry a field from one row to the next.
         QVariantList many;

@@ -1,0 +1,108 @@
+#pragma once
+
+// Not public API. The one write path for single records, under Model, CrudHelpers, the list
+// models' write-back and (through CrudHelpers) QML: it builds the request and reads the answer
+// into written / refused / missing.
+//
+// SurrealDB 3.x answers a write that a permission rule refused exactly like one whose record
+// does not exist: nothing, and no error (surrealdb-rpc.md section 13). An update or delete
+// therefore reads the record back in the same request: still readable, the write was refused
+// (NotAllowed); not there, the record is missing or hidden from this user (NotFound). A create
+// or upsert cannot meet a missing record, so nothing back means refused.
+
+#include <SurrealQt/error.h>
+#include <SurrealQt/global.h>
+#include <SurrealQt/recordid.h>
+#include <SurrealQt/requestoptions.h>
+#include <SurrealQt/table.h>
+
+#include <QtCore/QFuture>
+#include <QtCore/QList>
+#include <QtCore/QStringList>
+#include <QtCore/QVariantMap>
+
+namespace SurrealQt {
+
+class QueryInterface;
+class QueryResult;
+
+namespace Internal {
+
+class SURREALQT_EXPORT RecordWrite
+{
+public:
+    enum class Op { Create, Merge, Replace, Upsert, Delete };
+
+    struct Outcome
+    {
+        enum class Status { Written, Refused, Missing, Failed };
+        Status status = Status::Failed;
+        RecordId id;
+        // Written: the record as stored (as it was, for a delete). Refused: the record as read
+        // back (id and the readingBack() fields), empty when a create or upsert was refused.
+        QVariantMap record;
+        // Everything but Written: NotAllowed (Refused), NotFound (Missing), the server's error.
+        Error error;
+
+        [[nodiscard]] bool isWritten() const { return status == Status::Written; }
+        // The stored record, or throws Exception(error).
+        [[nodiscard]] QVariantMap recordOrThrow() const;
+    };
+
+    // A record with this id, or one the table names (the engine picks the id).
+    static RecordWrite create(const RecordId &id, const QVariantMap &data);
+    static RecordWrite create(const Table &table, const QVariantMap &data);
+    // Sets the fields of data, keeping the others.
+    static RecordWrite merge(const RecordId &id, const QVariantMap &data);
+    // data becomes the whole record.
+    static RecordWrite replace(const RecordId &id, const QVariantMap &data);
+    // merge(), creating the record when it is missing.
+    static RecordWrite upsert(const RecordId &id, const QVariantMap &data);
+    static RecordWrite remove(const RecordId &id);
+    // Deletes these records in one statement; read() gives one Outcome per id, in this order.
+    static RecordWrite removeEach(const QList<RecordId> &ids);
+
+    // Writes only where condition (SurrealQL over the record, values as $name in vars) holds;
+    // a record it excludes reads as Refused, with readingBack() telling the caller why.
+    RecordWrite &onlyIf(const QString &condition, const QVariantMap &vars);
+    // Fields read back, besides id, when an update or delete wrote nothing.
+    RecordWrite &readingBack(const QStringList &fields);
+    // The context of the errors in the outcome ("save note:1", "QueryListModel::setData").
+    RecordWrite &inContext(const QString &context);
+
+    [[nodiscard]] Op op() const { return m_op; }
+    [[nodiscard]] QString text() const;
+    [[nodiscard]] QVariantMap vars() const;
+    // The answer to text() read: one Outcome per target.
+    [[nodiscard]] QList<Outcome> read(const QueryResult &reply) const;
+    [[nodiscard]] Outcome readOne(const QueryResult &reply) const;
+    // Sends text() and reads the answer; the future fails only when no answer came.
+    [[nodiscard]] QFuture<Outcome> send(QueryInterface *to, const RequestOptions &options = {}) const;
+    [[nodiscard]] QFuture<QList<Outcome>> sendEach(QueryInterface *to,
+                                                   const RequestOptions &options = {}) const;
+
+    // The one reading of a write's reply that has no read-back (an RPC insert, an UPSERT by a
+    // key field): the record, or Refused.
+    static Outcome ofReply(Op op, const QVariant &reply, const QString &what, const QString &context);
+    // The one wording of "not written": what (a record id, or "The record"), and why.
+    static Error refused(Op op, const QString &what, const QString &context);
+    static Error missing(Op op, const QString &what, const QString &context);
+    // A record that is not there to read (what: its id).
+    static Error notFound(const QString &what, const QString &context);
+
+private:
+    RecordWrite(Op op, const QVariant &target, const QVariantMap &data);
+    [[nodiscard]] bool readsBack() const { return m_op != Op::Create && m_op != Op::Upsert; }
+    [[nodiscard]] QList<RecordId> targets() const;
+
+    Op m_op;
+    QVariant m_target; // RecordId, Table, or a list of RecordId
+    QVariantMap m_data;
+    QString m_condition;
+    QVariantMap m_conditionVars;
+    QStringList m_readBack;
+    QString m_context;
+};
+
+} // namespace Internal
+} // namespace SurrealQt

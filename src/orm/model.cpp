@@ -1,3 +1,5 @@
+#include "codec/valueformatter_p.h"
+#include "connection/recordwrite_p.h"
 #include "core/postbox_p.h"
 #include "orm/modelrows_p.h"
 #include "orm/orm_p.h"
@@ -15,6 +17,8 @@
 #include <QtCore/QSequentialIterable>
 #include <QtCore/QThread>
 #include <QtCore/QUuid>
+
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -107,11 +111,20 @@ public:
     {
         QString text;
         QVariantMap vars;
+        // The write a save or remove sends (text and vars are its request); none for a refresh.
+        std::optional<Internal::RecordWrite> write;
         QStringList sent;
         bool creating = false;
         bool noop = false;
         bool versioned = false;
         Error error;
+
+        void send(Internal::RecordWrite w)
+        {
+            text = w.text();
+            vars = w.vars();
+            write = std::move(w);
+        }
     };
 
     static Plan planSave(Model *m)
@@ -146,13 +159,9 @@ public:
             if (!version.isEmpty())
                 data.insert(version, m->property(version.toLatin1().constData()).toLongLong());
             plan.sent = data.keys();
-            plan.vars.insert(u"data"_s, data);
-            if (m->id().isValid()) {
-                plan.vars.insert(u"target"_s, QVariant::fromValue(m->id()));
-            } else {
-                plan.vars.insert(u"target"_s, QVariant::fromValue(Table(info.tableName())));
-            }
-            plan.text = u"CREATE $target CONTENT $data"_s;
+            plan.send((m->id().isValid() ? Internal::RecordWrite::create(m->id(), data)
+                                         : Internal::RecordWrite::create(Table(info.tableName()), data))
+                          .inContext(operationContext(m, "save")));
             return plan;
         }
         QStringList fields = m->dirtyFields();
@@ -170,79 +179,39 @@ public:
         }
         data = m->toMap(fields);
         plan.sent = fields;
-        plan.vars.insert(u"target"_s, QVariant::fromValue(m->id()));
+        auto write = Internal::RecordWrite::merge(m->id(), data);
         if (!version.isEmpty()) {
-            const QVariant current = m->property(version.toLatin1().constData());
+            const qint64 current = m->property(version.toLatin1().constData()).toLongLong();
             plan.versioned = true;
-            plan.vars.insert(u"expected"_s, current.toLongLong());
-            data.insert(version, current.toLongLong() + 1);
+            data.insert(version, current + 1);
             plan.sent.append(version);
-            plan.vars.insert(u"data"_s, data);
-            plan.text = u"UPDATE $target MERGE $data WHERE %1 = $expected; SELECT id, %1 FROM $target;"_s.arg(
-                version);
-        } else {
-            plan.vars.insert(u"data"_s, data);
-            plan.text = u"UPDATE $target MERGE $data; %1"_s.arg(stillThere());
+            // A record the version check excludes reads back as refused, with its version.
+            write = Internal::RecordWrite::merge(m->id(), data)
+                        .onlyIf(ValueFormatter::escapeIdent(version) + u" = $expected"_s,
+                                {{u"expected"_s, current}})
+                        .readingBack({version});
         }
+        plan.send(std::move(write.inContext(operationContext(m, "save"))));
         return plan;
-    }
-
-    // The second statement of an update or delete. The engine answers a write that a permission
-    // rule refused like one on a missing record (nothing, no error; surrealdb-rpc.md section 13);
-    // reading the record back in the same request tells the two apart whenever it is readable.
-    static QString stillThere() { return u"SELECT id FROM $target;"_s; }
-
-    // Throws the error for a write that came back empty. row: the record as read after the
-    // write (statement 1), empty when it does not exist or may not be read.
-    [[noreturn]] static void throwUnwritten(Model *m, const char *op, const QVariantMap &row)
-    {
-        const QString verb = qstrcmp(op, "save") == 0 ? u"update"_s : u"delete"_s;
-        if (row.isEmpty()) {
-            throw Exception(Error(Error::Kind::NotFound,
-                                  u"The server did not %1 the record: it does not exist, or a permission "
-                                  "rule refused the write and hides the record"_s.arg(verb),
-                                  operationContext(m, op)));
-        }
-        throw Exception(Error(Error::Kind::NotAllowed,
-                              u"The record exists but the server did not %1 it: a permission rule "
-                              "refused the write"_s.arg(verb),
-                              operationContext(m, op)));
-    }
-
-    static QVariantMap firstRow(const QueryResult &result, int index)
-    {
-        const QVariantList rows = Orm::rowsOf(result, index);
-        return rows.isEmpty() ? QVariantMap() : rows.first().toMap();
     }
 
     // Applies the reply of a save; throws Exception when the write did not happen.
     static void finishSave(Model *m, const Plan &plan, const QueryResult &result)
     {
-        const QVariantList rows = Orm::rowsOf(result, 0);
-        if (rows.isEmpty()) {
-            if (plan.creating) {
-                throw Exception(
-                    Error(Error::Kind::NotAllowed,
-                          u"The server did not create the record (a permission rule refused it)"_s,
-                          operationContext(m, "save")));
-            }
-            const QVariantMap current = firstRow(result, 1);
-            if (plan.versioned && !current.isEmpty() &&
-                current.value(m->modelInfo().versionField()).toLongLong() !=
-                    plan.vars.value(u"expected"_s).toLongLong()) {
-                Error e(
-                    Error::Kind::Conflict,
+        const Internal::RecordWrite::Outcome outcome = plan.write->readOne(result);
+        if (outcome.status == Internal::RecordWrite::Outcome::Status::Refused && plan.versioned &&
+            outcome.record.value(m->modelInfo().versionField()).toLongLong() !=
+                plan.vars.value(u"expected"_s).toLongLong()) {
+            Error e(Error::Kind::Conflict,
                     u"The record was changed by someone else since it was loaded (version check failed)"_s,
                     operationContext(m, "save"));
-                e.setServerKind(u"VersionConflict"_s);
-                throw Exception(e);
-            }
-            throwUnwritten(m, "save", current);
+            e.setServerKind(u"VersionConflict"_s);
+            throw Exception(e);
         }
+        QVariantMap row = outcome.recordOrThrow();
         const bool wasDirty = m->isDirty();
         for (const QString &f : plan.sent)
             m->m_dirty.remove(f);
-        QVariantMap row = rows.first().toMap();
         // Fields changed while the request was under way keep the caller's newer value.
         for (const QString &f : std::as_const(m->m_dirty))
             row.remove(f);
@@ -254,21 +223,19 @@ public:
         Q_EMIT m->saved();
     }
 
-    static void finishRemove(Model *m, const QueryResult &result)
+    static void finishRemove(Model *m, const Plan &plan, const QueryResult &result)
     {
-        if (Orm::rowsOf(result, 0).isEmpty())
-            throwUnwritten(m, "remove", firstRow(result, 1));
+        (void)plan.write->readOne(result).recordOrThrow();
         m->setPersisted(false);
         Q_EMIT m->removed();
     }
 
-    static void finishRefresh(Model *m, const QueryResult &result)
+    static void finishRefresh(Model *m, const Plan &, const QueryResult &result)
     {
         const QVariantList rows = Orm::rowsOf(result, 0);
-        if (rows.isEmpty()) {
-            throw Exception(Error(Error::Kind::NotFound, u"The record does not exist (or may not be read)"_s,
-                                  operationContext(m, "refresh")));
-        }
+        if (rows.isEmpty())
+            throw Exception(
+                Internal::RecordWrite::notFound(m->id().toString(), operationContext(m, "refresh")));
         const bool wasDirty = m->isDirty();
         m->m_dirty.clear();
         const Error e = m->loadRow(rows.first().toMap());
@@ -331,15 +298,28 @@ public:
         }
     }
 
-    static Plan planById(Model *m, const QString &text, const char *op)
+    static Plan planById(Model *m, const char *op)
     {
         Plan plan;
         if (!m->id().isValid() || m->isNew()) {
             plan.error = Error(Error::Kind::Model, u"%1 is not stored yet: nothing to %2"_s.arg(
                                                        m->modelInfo().className(), QString::fromLatin1(op)));
-            return plan;
         }
-        plan.text = text;
+        return plan;
+    }
+
+    static Plan planRemove(Model *m)
+    {
+        Plan plan = planById(m, "remove");
+        if (!plan.error.isValid())
+            plan.send(Internal::RecordWrite::remove(m->id()).inContext(operationContext(m, "remove")));
+        return plan;
+    }
+
+    static Plan planRefresh(Model *m)
+    {
+        Plan plan = planById(m, "refresh");
+        plan.text = u"SELECT * FROM $target"_s;
         plan.vars.insert(u"target"_s, QVariant::fromValue(m->id()));
         return plan;
     }
@@ -568,44 +548,25 @@ void Model::saveSync()
     ModelOperations::runSync(this, ModelOperations::planSave(this), &ModelOperations::finishSave);
 }
 
-namespace {
-QString removeText()
-{
-    return u"DELETE $target RETURN BEFORE; "_s + ModelOperations::stillThere();
-}
-} // namespace
-
 QFuture<void> Model::remove()
 {
-    return ModelOperations::runAsync(this, ModelOperations::planById(this, removeText(), "remove"),
-                                     [](Model *m, const ModelOperations::Plan &, const QueryResult &r) {
-                                         ModelOperations::finishRemove(m, r);
-                                     });
+    return ModelOperations::runAsync(this, ModelOperations::planRemove(this), &ModelOperations::finishRemove);
 }
 
 void Model::removeSync()
 {
-    ModelOperations::runSync(this, ModelOperations::planById(this, removeText(), "remove"),
-                             [](Model *m, const ModelOperations::Plan &, const QueryResult &r) {
-                                 ModelOperations::finishRemove(m, r);
-                             });
+    ModelOperations::runSync(this, ModelOperations::planRemove(this), &ModelOperations::finishRemove);
 }
 
 QFuture<void> Model::refresh()
 {
-    return ModelOperations::runAsync(this,
-                                     ModelOperations::planById(this, u"SELECT * FROM $target"_s, "refresh"),
-                                     [](Model *m, const ModelOperations::Plan &, const QueryResult &r) {
-                                         ModelOperations::finishRefresh(m, r);
-                                     });
+    return ModelOperations::runAsync(this, ModelOperations::planRefresh(this),
+                                     &ModelOperations::finishRefresh);
 }
 
 void Model::refreshSync()
 {
-    ModelOperations::runSync(this, ModelOperations::planById(this, u"SELECT * FROM $target"_s, "refresh"),
-                             [](Model *m, const ModelOperations::Plan &, const QueryResult &r) {
-                                 ModelOperations::finishRefresh(m, r);
-                             });
+    ModelOperations::runSync(this, ModelOperations::planRefresh(this), &ModelOperations::finishRefresh);
 }
 
 } // namespace SurrealQt

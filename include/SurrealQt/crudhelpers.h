@@ -40,9 +40,9 @@ namespace SurrealQt {
     What comes back (one shape per call, whatever the server's raw reply):
     - insertOne, updateOne, upsertOne: the record as stored. deleteOne: the record as it was.
       A single-record write the server did not perform fails instead of "succeeding" with
-      nothing: updateOne/deleteOne with NotFound (the record does not exist, or a permission
-      rule refused the write: SurrealDB answers both with NONE), insertOne/upsertOne with
-      NotAllowed (nothing came back, so a permission rule refused it).
+      nothing: NotAllowed when a permission rule refused the write (for updateOne/deleteOne:
+      the record is still there to read), NotFound when the record does not exist or a
+      permission rule hides it (docs/errors.md, "Writes that did not happen").
     - insertMany, upsertMany: the records as stored, in input order; fewer than given fails
       with NotAllowed. updateMany: the records after the update, deleteMany: the records as they
       were; records the filter matched but a permission rule hid are simply not in the list.
@@ -77,8 +77,8 @@ public:
     /*! insertMany() into a table name (a plain identifier). */
     QFuture<QVariantList> insertMany(const QString &table, const QVariantList &records);
 
-    /*! Replaces or merges one record (see UpdateMode); the record as stored, NotFound when it is not there.
-     */
+    /*! Replaces or merges one record (see UpdateMode); the record as stored, NotFound when it is
+        not there, NotAllowed when a permission rule refused the write. */
     QFuture<QVariantMap> updateOne(const RecordId &id, const QVariantMap &data,
                                    UpdateMode mode = UpdateMode::Replace);
     /*! updateOne() of record-id text. */
@@ -111,7 +111,8 @@ public:
     QFuture<QVariantList> upsertMany(const QString &table, const QVariantList &records,
                                      const QString &keyField, bool createIndex = false);
 
-    /*! Deletes one record; the future carries it as it was (NotFound when nothing was deleted). */
+    /*! Deletes one record; the future carries it as it was (NotFound when it is not there, NotAllowed when a
+     * permission rule refused). */
     QFuture<QVariantMap> deleteOne(const RecordId &id);
     /*! deleteOne() of record-id text ("person:tobie"). */
     QFuture<QVariantMap> deleteOne(const QString &recordId);

@@ -1,5 +1,6 @@
 #include "crudcore_p.h"
 
+#include "connection/recordwrite_p.h"
 #include "keyfieldindex_p.h"
 #include "validation_p.h"
 
@@ -90,24 +91,11 @@ QVariant lastOf(const QueryResult &result, const QString &context)
     return result.last();
 }
 
-// Single-record writes resolve with the record as stored or fail: 3.0.2 answers a write that a
-// permission rule refused exactly like one whose record does not exist (NONE or []).
-QVariantMap writtenRecord(const QVariant &reply, Error::Kind kind, const QString &what,
-                          const QString &context)
+// Single-record writes resolve with the record as stored or fail with the write path's reading.
+QFuture<QVariantMap> written(Connection *c, RecordWrite write, const QString &context)
 {
-    QVariant record = reply;
-    if (reply.metaType() == QMetaType::fromType<QVariantList>())
-        record = reply.toList().value(0);
-    if (isNothing(record) || record.toMap().isEmpty()) {
-        throw Exception(Error(kind,
-                              kind == Error::Kind::NotFound
-                                  ? u"%1 was not written: the record does not exist, or a permission rule "
-                                    "refused the write (the server answers both the same way)"_s.arg(what)
-                                  : u"%1 was not stored: the server returned no record, so a permission rule "
-                                    "refused the write"_s.arg(what),
-                              context));
-    }
-    return record.toMap();
+    return write.inContext(context).send(c).then(
+        QtFuture::Launch::Sync, [](const RecordWrite::Outcome &o) { return o.recordOrThrow(); });
 }
 
 QVariantList listOf(const QVariant &reply)
@@ -180,7 +168,7 @@ QFuture<QVariantMap> insertOne(Connection *c, const TableTarget &t, const QVaria
         return failedFuture<QVariantMap>(e);
     return c->insert(QVariant::fromValue(t.table), row)
         .then(QtFuture::Launch::Sync, [ctx](const QVariant &reply) {
-            return writtenRecord(reply, Error::Kind::NotAllowed, u"The record"_s, ctx);
+            return RecordWrite::ofReply(RecordWrite::Op::Create, reply, u"The record"_s, ctx).recordOrThrow();
         });
 }
 
@@ -220,12 +208,7 @@ QFuture<QVariantMap> updateOne(Connection *c, const RecordTarget &r, const QVari
     const QString ctx = u"updateOne %1"_s.arg(r.id.toString());
     if (Error e = check(c, r, ctx); e.isValid())
         return failedFuture<QVariantMap>(e);
-    const QVariant id = QVariant::fromValue(r.id);
-    QFuture<QVariant> reply = merge ? c->merge(id, data) : c->update(id, data);
-    const QString what = r.id.toString();
-    return reply.then(QtFuture::Launch::Sync, [ctx, what](const QVariant &v) {
-        return writtenRecord(v, Error::Kind::NotFound, what, ctx);
-    });
+    return written(c, merge ? RecordWrite::merge(r.id, data) : RecordWrite::replace(r.id, data), ctx);
 }
 
 QFuture<QVariantList> updateMany(Connection *c, const TableTarget &t, const QString &filter,
@@ -279,7 +262,9 @@ QFuture<QVariantMap> upsertOne(Connection *c, const TableTarget &t, const QStrin
         .then(QtFuture::Launch::Sync,
               [c, sql, vars, ctx]() {
                   return c->query(sql, vars).then(QtFuture::Launch::Sync, [ctx](const QueryResult &r) {
-                      return writtenRecord(lastOf(r, ctx), Error::Kind::NotAllowed, u"The record"_s, ctx);
+                      return RecordWrite::ofReply(RecordWrite::Op::Upsert, lastOf(r, ctx), u"The record"_s,
+                                                  ctx)
+                          .recordOrThrow();
                   });
               })
         .unwrap();
@@ -292,12 +277,7 @@ QFuture<QVariantMap> upsertOne(Connection *c, const RecordTarget &r, const QVari
         return failedFuture<QVariantMap>(e);
     QVariantMap rest = data;
     rest.remove(u"id"_s);
-    return c
-        ->query(u"UPSERT $h_id MERGE $h_data RETURN AFTER"_s,
-                {{u"h_id"_s, QVariant::fromValue(r.id)}, {u"h_data"_s, rest}})
-        .then(QtFuture::Launch::Sync, [ctx, what = r.id.toString()](const QueryResult &res) {
-            return writtenRecord(lastOf(res, ctx), Error::Kind::NotAllowed, what, ctx);
-        });
+    return written(c, RecordWrite::upsert(r.id, rest), ctx);
 }
 
 QFuture<QVariantList> upsertMany(Connection *c, const TableTarget &t, const QString &keyField,
@@ -384,10 +364,7 @@ QFuture<QVariantMap> deleteOne(Connection *c, const RecordTarget &r)
     const QString ctx = u"deleteOne %1"_s.arg(r.id.toString());
     if (Error e = check(c, r, ctx); e.isValid())
         return failedFuture<QVariantMap>(e);
-    return c->remove(QVariant::fromValue(r.id))
-        .then(QtFuture::Launch::Sync, [ctx, what = r.id.toString()](const QVariant &v) {
-            return writtenRecord(v, Error::Kind::NotFound, what, ctx);
-        });
+    return written(c, RecordWrite::remove(r.id), ctx);
 }
 
 QFuture<QVariantList> deleteMany(Connection *c, const TableTarget &t, const QString &filter,

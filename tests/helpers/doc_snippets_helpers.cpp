@@ -45,7 +45,7 @@ qint64 syncExample(Connection *connection)
     try {
         crud.deleteOne(RecordId(u"person"_s, u"nobody"_s));
     } catch (const Exception &e) {
-        // NotFound: the record does not exist, or a permission rule refused the delete.
+        // NotFound: the record does not exist (or a permission rule hides it).
         Q_ASSERT(e.error().kind() == Error::Kind::NotFound);
     }
     return crud.count(u"person"_s, u"age >= $min"_s, {{u"min"_s, 18}});

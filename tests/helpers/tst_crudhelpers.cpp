@@ -2,6 +2,7 @@
 // connection: what each call returns, what it refuses before sending, and the signals.
 
 #include "futurewait.h"
+#include "guardednotes.h"
 #include "testserver.h"
 
 #include <SurrealQt/connectionoptions.h>
@@ -509,32 +510,40 @@ private Q_SLOTS:
         QCOMPARE(h.selectOne(RecordId(t, 3))->value(u"name"_s).toString(), hostile[3]);
     }
 
-    // A write a permission rule refuses comes back as nothing from the server: the helpers
-    // report it instead of succeeding with nothing.
+    // A write a permission rule refuses comes back as nothing from the server, like a write to a
+    // missing record: the helpers report it instead of succeeding with nothing, NotAllowed when
+    // the record is still there to read (as Model::save reports it), NotFound when it is not.
     void refusedWritesAreReported()
     {
         const QString db = TestServer::uniqueName("perm_");
         const auto rootCreds = Credentials::root(TestServer::user(), TestServer::pass());
         DatabaseManager admin(TestServer::url(), m_ns, db, rootCreds,
                               ConnectionOptions{ConnectionOptions::Sockets::Single, 1});
-        const QueryResult setup = AWAIT(admin.connection()->query(
-            u"DEFINE TABLE member SCHEMALESS PERMISSIONS FOR select WHERE id = $auth.id;"
-            "DEFINE ACCESS member ON DATABASE TYPE RECORD SIGNUP (CREATE member SET name = $name)"
-            " SIGNIN (SELECT * FROM member WHERE name = $name) DURATION FOR SESSION 1h;"
-            "DEFINE TABLE note SCHEMALESS PERMISSIONS FOR select FULL, FOR create FULL,"
-            " FOR update, delete WHERE owner = $auth.id;"
-            "CREATE note:theirs SET owner = member:other, text = 'keep';"_s));
+        const QueryResult setup = AWAIT(admin.connection()->query(GuardedNotes::schema()));
         QVERIFY2(setup.isOk(), qPrintable(setup.firstError().toString()));
         DatabaseManager user(TestServer::url(), m_ns, db, Credentials(),
                              ConnectionOptions{ConnectionOptions::Sockets::Single, 1});
         AWAIT(user.connection()->signup(
             Credentials::recordAccess(m_ns, db, u"member"_s, {{u"name"_s, u"zoe"_s}})));
         CrudHelpers h(user.connection());
-        QCOMPARE(failureOf(h.updateOne(RecordId(u"note"_s, u"theirs"_s), QVariantMap{{u"text"_s, u"x"_s}},
-                                       CrudHelpers::UpdateMode::Merge))
-                     .kind(),
-                 Error::Kind::NotFound);
-        QCOMPARE(failureOf(h.deleteOne(RecordId(u"note"_s, u"theirs"_s))).kind(), Error::Kind::NotFound);
+        const RecordId theirs(u"note"_s, u"theirs"_s);
+        const Error refused =
+            failureOf(h.updateOne(theirs, QVariantMap{{u"text"_s, u"x"_s}}, CrudHelpers::UpdateMode::Merge));
+        QCOMPARE(refused.kind(), Error::Kind::NotAllowed);
+        QVERIFY2(refused.message().contains(u"permission"_s), qPrintable(refused.message()));
+        QCOMPARE(
+            failureOf(h.updateOne(theirs, QVariantMap{{u"text"_s, u"x"_s}}, CrudHelpers::UpdateMode::Replace))
+                .kind(),
+            Error::Kind::NotAllowed);
+        QCOMPARE(failureOf(h.deleteOne(theirs)).kind(), Error::Kind::NotAllowed);
+        SyncCrudHelpers sync(user.connection());
+        QCOMPARE(errorOf([&] { sync.deleteOne(theirs); }).kind(), Error::Kind::NotAllowed);
+        const RecordId gone(u"note"_s, u"gone"_s);
+        QCOMPARE(
+            failureOf(h.updateOne(gone, QVariantMap{{u"text"_s, u"x"_s}}, CrudHelpers::UpdateMode::Merge))
+                .kind(),
+            Error::Kind::NotFound);
+        QCOMPARE(failureOf(h.deleteOne(gone)).kind(), Error::Kind::NotFound);
         QCOMPARE(AWAIT(h.updateMany(u"note"_s, u"true"_s, {}, QVariantMap{{u"text"_s, u"x"_s}},
                                     CrudHelpers::UpdateMode::Merge))
                      .size(),

@@ -32,6 +32,17 @@ TestCase {
         }
     }
 
+    // A record user of the "database" database (initTestCase defines the access).
+    Component {
+        id: memberLogin
+        Database {
+            url: testCase.server.url // qmllint disable unqualified
+            namespace: testCase.server.namespace // qmllint disable unqualified
+            database: "database"
+            credentials: ({ level: "record", access: "member", variables: { name: "ann" } })
+        }
+    }
+
     // Waits for a Promise; returns {value} or {error}.
     function settle(promise) {
         const box = { done: false }
@@ -76,6 +87,33 @@ TestCase {
         compare(settle(db.mergeOne(id, { age: 1 })).error.kind, SurrealError.NotFound)
         compare(settle(db.selectOne(id)).value, null)
         compare(settle(db.exists(id)).value, false)
+    }
+
+    // The engine answers a write a permission rule refused like one on a missing record (nothing, no
+    // error). The helpers read the record back, as Model and the list models do: NotAllowed when it is
+    // still there, NotFound when it is not.
+    function test_refused_and_missing_writes_are_told_apart() {
+        const setup = settle(db.query(
+            "DEFINE TABLE OVERWRITE member SCHEMALESS PERMISSIONS FOR select WHERE id = $auth.id;"
+            + "DEFINE ACCESS OVERWRITE member ON DATABASE TYPE RECORD"
+            + " SIGNIN (SELECT * FROM member WHERE name = $name) DURATION FOR SESSION 1h;"
+            + "UPSERT member:ann SET name = 'ann';"
+            + "DEFINE TABLE OVERWRITE guarded SCHEMALESS PERMISSIONS FOR select FULL, FOR create FULL,"
+            + " FOR update, delete WHERE owner = $auth.id;"
+            + "DELETE guarded; CREATE guarded:theirs SET owner = member:bob, text = 'keep'"))
+        verify(setup.error === undefined, setup.error ? setup.error.message : "")
+        const ann = createTemporaryObject(memberLogin, testCase)
+        tryCompare(ann, "status", Database.Ready, 20000)
+
+        const refused = settle(ann.mergeOne("guarded:theirs", { text: "x" })).error
+        compare(refused.kind, SurrealError.NotAllowed, refused.kindName + ": " + refused.message)
+        compare(settle(ann.updateOne("guarded:theirs", { text: "x" })).error.kind, SurrealError.NotAllowed)
+        compare(settle(ann.deleteOne("guarded:theirs")).error.kind, SurrealError.NotAllowed)
+        compare(settle(db.selectOne("guarded:theirs")).value.text, "keep")
+
+        const missing = settle(ann.mergeOne("guarded:gone", { text: "x" })).error
+        compare(missing.kind, SurrealError.NotFound, missing.kindName + ": " + missing.message)
+        compare(settle(ann.deleteOne("guarded:gone")).error.kind, SurrealError.NotFound)
     }
 
     function test_callbacks_run_once_with_result_or_error() {

@@ -44,10 +44,10 @@ bool quotePath(const QString &path, QString *out);
 // debug build, when the model was destroyed before the answer came (a page in flight when the
 // view closes). They run where the future finishes and post to the model through a PostBox,
 // which drops the call once the model is gone.
-template<typename F>
+template<typename T = QueryResult, typename F>
 auto later(QObject *context, F f)
 {
-    return [box = Internal::PostBox::of(context), f = std::move(f)](const QueryResult &r) {
+    return [box = Internal::PostBox::of(context), f = std::move(f)](const T &r) {
         box->post([f, r]() mutable { f(r); });
     };
 }

@@ -2,6 +2,7 @@
 
 #include "codec/valueformatter_p.h"
 #include "codec/variantcompare_p.h"
+#include "connection/recordwrite_p.h"
 #include "views/listmodelsupport_p.h"
 #include "views/querylistmodel_p.h"
 
@@ -260,58 +261,50 @@ void WriteBack::sendMerge(const RecordId &id, const QVariantMap &changes, const 
     // Connection instead, it was rolled back here although the server had applied it.
     RequestOptions resendable;
     resendable.idempotent = true;
-    d.connection
-        ->query(u"UPDATE $qlm_id MERGE $qlm_data RETURN AFTER"_s,
-                {{u"qlm_id"_s, QVariant::fromValue(id)}, {u"qlm_data"_s, changes}}, resendable)
+    Internal::RecordWrite::merge(id, changes)
+        .inContext(u"QueryListModel::setData"_s)
+        .send(d.connection, resendable)
         .then(QtFuture::Launch::Sync,
-              later(q,
-                    [this, id, changes, base, attempt, rollback, written](const QueryResult &r) {
-                        written();
-                        if (!r.isOk()) {
-                            // Quick edits of one record's fields conflict in the engine ("can be
-                            // retried"); a merge lands on the same state however often it runs.
-                            constexpr int MaxConflictRetries = 3;
-                            if (r.firstError().isRetryable() && attempt < MaxConflictRetries) {
-                                sendMerge(id, changes, base, attempt + 1);
-                                return;
-                            }
-                            rollback(r.firstError());
-                            return;
-                        }
-                        const QVariantList list = r.last().toList();
-                        if (list.isEmpty() || list.first().metaType().id() != QMetaType::QVariantMap) {
-                            // A write a permission rule refuses answers like one on a missing record.
-                            rollback(
-                                Error(Error::Kind::NotAllowed,
-                                      u"the database did not apply the change to %1 (refused by a "
-                                      "permission rule, or the record no longer exists)"_s.arg(id.toString()),
-                                      u"QueryListModel::setData"_s));
-                            return;
-                        }
-                        RowStore &store = d.store;
-                        const int at = store.findRow(id);
-                        if (at >= 0) {
-                            // The record as this write left it. Another write to it still on its
-                            // way (its answer may come first, on another socket of a pool) keeps
-                            // its value: only these fields are taken then.
-                            QVariantMap server = list.first().toMap();
-                            const QVariantMap now = store.recordAt(at);
-                            if (writesInFlight.value(id) > 0) {
-                                QVariantMap merged = now;
-                                for (auto it = changes.cbegin(); it != changes.cend(); ++it) {
-                                    if (server.contains(it.key()))
-                                        merged.insert(it.key(), server.value(it.key()));
-                                    else
-                                        merged.remove(it.key());
-                                }
-                                server = merged;
-                            }
-                            server = keepEdits(server);
-                            const QList<int> roles = d.changedRoles(now, server);
-                            if (!roles.isEmpty())
-                                store.place(at, store.makeRow(server), roles);
-                        }
-                    }))
+              later<Internal::RecordWrite::Outcome>(
+                  q,
+                  [this, id, changes, base, attempt, rollback,
+                   written](const Internal::RecordWrite::Outcome &outcome) {
+                      written();
+                      if (!outcome.isWritten()) {
+                          // Quick edits of one record's fields conflict in the engine ("can be
+                          // retried"); a merge lands on the same state however often it runs.
+                          constexpr int MaxConflictRetries = 3;
+                          if (outcome.error.isRetryable() && attempt < MaxConflictRetries) {
+                              sendMerge(id, changes, base, attempt + 1);
+                              return;
+                          }
+                          rollback(outcome.error);
+                          return;
+                      }
+                      RowStore &store = d.store;
+                      const int at = store.findRow(id);
+                      if (at >= 0) {
+                          // The record as this write left it. Another write to it still on its
+                          // way (its answer may come first, on another socket of a pool) keeps
+                          // its value: only these fields are taken then.
+                          QVariantMap server = outcome.record;
+                          const QVariantMap now = store.recordAt(at);
+                          if (writesInFlight.value(id) > 0) {
+                              QVariantMap merged = now;
+                              for (auto it = changes.cbegin(); it != changes.cend(); ++it) {
+                                  if (server.contains(it.key()))
+                                      merged.insert(it.key(), server.value(it.key()));
+                                  else
+                                      merged.remove(it.key());
+                              }
+                              server = merged;
+                          }
+                          server = keepEdits(server);
+                          const QList<int> roles = d.changedRoles(now, server);
+                          if (!roles.isEmpty())
+                              store.place(at, store.makeRow(server), roles);
+                      }
+                  }))
         .onFailed(laterOnError(q, [rollback, written](const Error &e) {
             written();
             rollback(e);
@@ -334,29 +327,24 @@ void WriteBack::createRecord(const QVariantMap &data)
         return;
     }
     const quint64 gen = d.generation;
-    d.connection
-        ->query(u"CREATE "_s + d.plan.fromTable() + u" CONTENT $qlm_data RETURN AFTER"_s,
-                {{u"qlm_data"_s, data}})
-        .then(QtFuture::Launch::Sync,
-              later(q,
-                    [this, gen](const QueryResult &r) {
-                        const QVariantList list = r.isOk() ? r.last().toList() : QVariantList();
-                        if (list.isEmpty()) {
-                            Q_EMIT d.q->writeFailed({}, r.isOk() ? Error(Error::Kind::NotAllowed,
-                                                                         u"the record was not created"_s,
-                                                                         u"QueryListModel::createRecord"_s)
-                                                                 : r.firstError());
-                            return;
-                        }
-                        if (gen != d.generation || !d.started)
-                            return;
-                        const QVariantMap rec = list.first().toMap();
-                        if (!d.plan.filtered())
-                            d.store.upsert(rec);
-                        else
-                            recheck(idOf(rec));
-                        d.afterLiveChange();
-                    }))
+    creation(data, u"QueryListModel::createRecord"_s)
+        .send(d.connection)
+        .then(QtFuture::Launch::Sync, later<Internal::RecordWrite::Outcome>(
+                                          q,
+                                          [this, gen](const Internal::RecordWrite::Outcome &outcome) {
+                                              if (!outcome.isWritten()) {
+                                                  Q_EMIT d.q->writeFailed({}, outcome.error);
+                                                  return;
+                                              }
+                                              if (gen != d.generation || !d.started)
+                                                  return;
+                                              const QVariantMap &rec = outcome.record;
+                                              if (!d.plan.filtered())
+                                                  d.store.upsert(rec);
+                                              else
+                                                  recheck(idOf(rec));
+                                              d.afterLiveChange();
+                                          }))
         .onFailed(laterOnError(q, [this](const Error &e) { Q_EMIT d.q->writeFailed({}, e); }));
 }
 
@@ -381,11 +369,13 @@ void WriteBack::submitPending()
             continue;
         const quint32 serial = r.serial;
         creating.insert(serial);
-        d.connection
-            ->query(u"CREATE "_s + d.plan.fromTable() + u" CONTENT $qlm_data RETURN AFTER"_s,
-                    {{u"qlm_data"_s, d.store.pendingValues.value(serial)}})
-            .then(QtFuture::Launch::Sync,
-                  later(d.q, [this, serial](const QueryResult &result) { onCreated(serial, result); }))
+        creation(d.store.pendingValues.value(serial), u"QueryListModel::submit"_s)
+            .send(d.connection)
+            .then(QtFuture::Launch::Sync, later<Internal::RecordWrite::Outcome>(
+                                              d.q,
+                                              [this, serial](const Internal::RecordWrite::Outcome &outcome) {
+                                                  onCreated(serial, outcome);
+                                              }))
             .onFailed(laterOnError(d.q, [this, serial](const Error &e) {
                 creating.remove(serial);
                 if (!abandoned.remove(serial))
@@ -394,19 +384,29 @@ void WriteBack::submitPending()
     }
 }
 
-void WriteBack::onCreated(quint32 serial, const QueryResult &r)
+Internal::RecordWrite WriteBack::creation(const QVariantMap &data, const QString &context) const
+{
+    return Internal::RecordWrite::create(Table(d.plan.table), data).inContext(context);
+}
+
+void WriteBack::onCreated(quint32 serial, const Internal::RecordWrite::Outcome &outcome)
 {
     RowStore &store = d.store;
     creating.remove(serial);
-    const QVariantList list = r.isOk() ? r.last().toList() : QVariantList();
-    const QVariantMap rec = list.value(0).toMap();
-    const RecordId id = idOf(rec);
+    const QVariantMap &rec = outcome.record;
+    const RecordId id = outcome.isWritten() ? outcome.id : RecordId();
     if (abandoned.remove(serial)) {
         // Removed while it was being created: it must not outlive the row.
         if (id.isValid()) {
             store.removeById(id);
-            d.connection->query(u"DELETE $qlm_id"_s, {{u"qlm_id"_s, QVariant::fromValue(id)}})
-                .then(QtFuture::Launch::Sync, [](const QueryResult &) {})
+            Internal::RecordWrite::remove(id)
+                .send(d.connection)
+                .then(QtFuture::Launch::Sync,
+                      [](const Internal::RecordWrite::Outcome &removed) {
+                          if (!removed.isWritten())
+                              qCWarning(lcViews) << "could not delete a record created for a removed row:"
+                                                 << removed.error.toString();
+                      })
                 .onFailed([](const Exception &e) {
                     qCWarning(lcViews)
                         << "could not delete a record created for a removed row:" << e.error().toString();
@@ -417,9 +417,7 @@ void WriteBack::onCreated(quint32 serial, const QueryResult &r)
     const int at = store.rowOfSerial(serial);
     if (!id.isValid()) {
         // The row stays, unsubmitted, so its values can be corrected and submitted again.
-        Q_EMIT d.q->writeFailed({}, r.isOk() ? Error(Error::Kind::NotAllowed, u"the record was not created"_s,
-                                                     u"QueryListModel::submit"_s)
-                                             : r.firstError());
+        Q_EMIT d.q->writeFailed({}, outcome.error);
         return;
     }
     store.pendingValues.remove(serial);
@@ -449,7 +447,7 @@ bool WriteBack::removeRows(int row, int count)
         }
     }
     QList<QVariantMap> removed;
-    QVariantList ids;
+    QList<RecordId> ids;
     for (int i = row; i < row + count; ++i) {
         if (store.isPending(i)) {
             // Never submitted: nothing to delete, or deleted once its creation answers.
@@ -464,7 +462,7 @@ bool WriteBack::removeRows(int row, int count)
             rec = withBase(rec, *e);
         if (idOf(rec).isValid()) {
             removed.append(rec);
-            ids.append(rec.value(u"id"_s));
+            ids.append(idOf(rec));
         }
     }
     q->beginRemoveRows({}, row, row + count - 1);
@@ -482,26 +480,22 @@ bool WriteBack::removeRows(int row, int count)
         }
         Q_EMIT d.q->writeFailed(rec.value(u"id"_s), e);
     };
-    d.connection->query(u"DELETE $qlm_ids RETURN BEFORE"_s, {{u"qlm_ids"_s, ids}})
+    Internal::RecordWrite::removeEach(ids)
+        .inContext(u"QueryListModel::removeRows"_s)
+        .sendEach(d.connection)
         .then(QtFuture::Launch::Sync,
-              later(q,
-                    [removed, restore](const QueryResult &r) {
-                        if (!r.isOk()) {
-                            for (const QVariantMap &rec : removed)
-                                restore(rec, r.firstError());
-                            return;
-                        }
-                        QSet<RecordId> gone;
-                        for (const QVariant &v : r.last().toList())
-                            gone.insert(idOf(v.toMap()));
-                        for (const QVariantMap &rec : removed) {
-                            if (!gone.contains(idOf(rec)))
-                                restore(rec, Error(Error::Kind::NotAllowed,
-                                                   u"the database did not delete %1 (refused by a permission "
-                                                   "rule, or already gone)"_s.arg(idOf(rec).toString()),
-                                                   u"QueryListModel::removeRows"_s));
-                        }
-                    }))
+              later<QList<Internal::RecordWrite::Outcome>>(
+                  q,
+                  [this, removed, restore](const QList<Internal::RecordWrite::Outcome> &outcomes) {
+                      for (qsizetype i = 0; i < removed.size() && i < outcomes.size(); ++i) {
+                          const Internal::RecordWrite::Outcome &o = outcomes.at(i);
+                          if (o.status == Internal::RecordWrite::Outcome::Status::Missing)
+                              // Gone already: the row stays away, and the caller hears why.
+                              Q_EMIT d.q->writeFailed(removed.at(i).value(u"id"_s), o.error);
+                          else if (!o.isWritten())
+                              restore(removed.at(i), o.error);
+                      }
+                  }))
         .onFailed(laterOnError(q, [removed, restore](const Error &e) {
             for (const QVariantMap &rec : removed)
                 restore(rec, e);

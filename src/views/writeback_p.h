@@ -10,6 +10,7 @@
 #include <SurrealQt/querylistmodel.h>
 #include <SurrealQt/recordid.h>
 
+#include "connection/recordwrite_p.h"
 #include "views/storedtype_p.h"
 
 #include <QtCore/QHash>
@@ -90,7 +91,9 @@ private:
     [[nodiscard]] bool isUnsubmitted(int row) const;
     // The record with the edits of `e` undone.
     [[nodiscard]] static QVariantMap withBase(QVariantMap record, const Edits &e);
-    void onCreated(quint32 serial, const QueryResult &result);
+    // A create of one row's record in the model's table.
+    [[nodiscard]] Internal::RecordWrite creation(const QVariantMap &data, const QString &context) const;
+    void onCreated(quint32 serial, const Internal::RecordWrite::Outcome &outcome);
     // A created or changed record whose place the filter decides: re-read before it shows.
     void recheck(const RecordId &id);
 

@@ -499,8 +499,24 @@ private Q_SLOTS:
         QVERIFY(m.removeRows(theirs, 1));
         QCOMPARE(m.rowCount(), 1);
         QTRY_COMPARE(failed.size(), 2);
+        QCOMPARE(failed.at(1).at(1).value<Error>().kind(), Error::Kind::NotAllowed);
         QCOMPARE(m.rowCount(), 2);
         QCOMPARE(m.rowOf(QVariant::fromValue(RecordId(u"note"_s, u"theirs"_s))), theirs);
+
+        // A record deleted by someone else meanwhile: NotFound, as Model and CrudHelpers say. The
+        // edit is rolled back; the delete does not bring back a row whose record is gone.
+        const QVariant mineId = QVariant::fromValue(RecordId(u"note"_s, u"mine"_s));
+        exec(u"DELETE note:mine"_s);
+        QVERIFY(m.setData(m.index(m.rowOf(mineId), 0), u"again"_s, textRole));
+        QTRY_COMPARE(failed.size(), 3);
+        QCOMPARE(failed.at(2).at(0), mineId);
+        QCOMPARE(failed.at(2).at(1).value<Error>().kind(), Error::Kind::NotFound);
+        QCOMPARE(m.data(m.index(m.rowOf(mineId), 0), textRole).toString(), u"edited"_s);
+        QVERIFY(m.removeRows(m.rowOf(mineId), 1));
+        QTRY_COMPARE(failed.size(), 4);
+        QCOMPARE(failed.at(3).at(1).value<Error>().kind(), Error::Kind::NotFound);
+        QCOMPARE(m.rowOf(mineId), -1);
+        QCOMPARE(m.rowCount(), 1);
     }
 
     // What a QSortFilterProxyModel sees: only the rows loaded so far, until fetchAll().

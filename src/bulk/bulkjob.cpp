@@ -2,6 +2,7 @@
 
 #include "codec/cborcodec_p.h"
 #include "codec/variantcompare_p.h"
+#include "connection/recordwrite_p.h"
 #include "helpers/keyfieldindex_p.h"
 #include "helpers/validation_p.h"
 
@@ -628,9 +629,9 @@ void BulkJob::onReply(const BatchPtr &batch, const QueryResult &reply)
                 item.status = Status::Written;
             } else if (m_op == Op::Delete) {
                 item.status = Status::Failed;
-                item.error = Error(Error::Kind::NotFound,
-                                   u"%1 does not exist, or deleting it is not allowed"_s.arg(id.toString()),
-                                   u"input %1"_s.arg(batch->first + i));
+                item.unwritten = true;
+                item.error = Internal::RecordWrite::missing(Internal::RecordWrite::Op::Delete, id.toString(),
+                                                            u"input %1"_s.arg(batch->first + i));
             } else {
                 item.status = Status::Failed;
                 item.error =
@@ -639,7 +640,7 @@ void BulkJob::onReply(const BatchPtr &batch, const QueryResult &reply)
                           u"input %1"_s.arg(batch->first + i));
             }
         }
-        complete(batch);
+        classifyUnwritten(batch);
         return;
     }
 
@@ -685,7 +686,7 @@ void BulkJob::onReply(const BatchPtr &batch, const QueryResult &reply)
     if (again)
         retryLater(batch, retryError);
     else
-        complete(batch);
+        classifyUnwritten(batch);
 }
 
 void BulkJob::applyStatements(const BatchPtr &batch, const QList<int> &pendingIdx, const QueryResult &reply,
@@ -720,10 +721,12 @@ void BulkJob::applyStatements(const BatchPtr &batch, const QList<int> &pendingId
             continue;
         }
         item.status = Status::Failed;
-        if (m_op == Op::Update || m_op == Op::Delete)
-            item.error = Error(Error::Kind::NotFound,
-                               u"the record does not exist, or writing it is not allowed"_s, where);
-        else
+        if (m_op == Op::Update || m_op == Op::Delete) {
+            item.unwritten = true;
+            item.error = Internal::RecordWrite::missing(m_op == Op::Delete ? Internal::RecordWrite::Op::Delete
+                                                                           : Internal::RecordWrite::Op::Merge,
+                                                        targetOf(item).toString(), where);
+        } else
             item.error =
                 Error(Error::Kind::NotAllowed, u"no record came back: the write was refused"_s, where);
     }
@@ -1055,6 +1058,51 @@ void BulkJob::failPending(const BatchPtr &batch, Status status, const Error &err
         if (item.error.context().isEmpty())
             item.error.setContext(u"input %1"_s.arg(batch->first + i));
     }
+}
+
+RecordId BulkJob::targetOf(const Item &item)
+{
+    if (item.wire.metaType() == QMetaType::fromType<BulkUpdateItem>())
+        return item.wire.value<BulkUpdateItem>().recordId;
+    return item.wire.value<RecordId>();
+}
+
+void BulkJob::classifyUnwritten(const BatchPtr &batch)
+{
+    QList<int> unwritten;
+    QVariantList ids;
+    for (int i = 0; i < batch->items.size(); ++i) {
+        if (batch->items[i].unwritten) {
+            unwritten.append(i);
+            ids.append(QVariant::fromValue(targetOf(batch->items[i])));
+        }
+    }
+    if (unwritten.isEmpty() || !m_connection->isAlive()) {
+        complete(batch);
+        return;
+    }
+    const auto op = m_op == Op::Delete ? Internal::RecordWrite::Op::Delete : Internal::RecordWrite::Op::Merge;
+    auto self = shared_from_this();
+    // Without an answer the items stay NotFound, the reading of a record that cannot be seen.
+    sendQuery(u"SELECT VALUE id FROM $ids"_s, {{u"ids"_s, ids}})
+        .then(QtFuture::Launch::Sync,
+              [self, batch, unwritten, op](const QueryResult &reply) {
+                  QSet<RecordId> there;
+                  if (!reply.isEmpty() && reply.at(0).isOk()) {
+                      for (const QVariant &id : reply.at(0).result().toList())
+                          there.insert(id.value<RecordId>());
+                  }
+                  for (int i : unwritten) {
+                      Item &item = batch->items[i];
+                      const RecordId id = targetOf(item);
+                      if (there.contains(id))
+                          item.error =
+                              Internal::RecordWrite::refused(op, id.toString(), item.error.context());
+                  }
+                  self->complete(batch);
+              })
+        .onFailed([self, batch](const Exception &) { self->complete(batch); })
+        .onFailed([self, batch] { self->complete(batch); });
 }
 
 void BulkJob::complete(const BatchPtr &batch)

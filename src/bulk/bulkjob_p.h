@@ -100,6 +100,8 @@ private:
         BulkResult::ItemStatus status = BulkResult::ItemStatus::NotAttempted;
         QVariant result;
         Error error;
+        // An update or delete that wrote nothing: refused or missing, told by classifyUnwritten().
+        bool unwritten = false;
         bool pending() const { return status == BulkResult::ItemStatus::NotAttempted && !error.isValid(); }
     };
     struct Batch
@@ -129,6 +131,10 @@ private:
                          int offset);
     void rollBackAtomic(const BatchPtr &batch, const QList<int> &pendingIdx, const QueryResult &reply,
                         int offset);
+    // Reads back the records of the batch's unwritten updates and deletes (NotAllowed when still
+    // there, NotFound when not, as every single-record write reads it), then complete().
+    void classifyUnwritten(const BatchPtr &batch);
+    [[nodiscard]] static RecordId targetOf(const Item &item);
     void complete(const BatchPtr &batch);
     [[nodiscard]] QVariant handedBack(const Item &item) const;
     void finishLocked();

@@ -2,6 +2,7 @@
 // cancellation, a server restart mid-job, and the per-operation semantics.
 
 #include "futurewait.h"
+#include "guardednotes.h"
 #include "testserver.h"
 
 #include <SurrealQt/bulkoperations.h>
@@ -437,6 +438,38 @@ private Q_SLOTS:
         const QueryResult back = AWAIT(pool()->query(
             u"SELECT VALUE record::id(id) FROM type::table($tb) WHERE extra = 100"_s, {{u"tb"_s, tb}}));
         QCOMPARE(back.value(0).toList().size(), qsizetype(7)); // 0-2, 6-8, 9
+    }
+
+    // An update or delete a permission rule refuses comes back like one on a missing record; the
+    // job reads the records back, as every single-record write does: NotAllowed when the record is
+    // still there to read, NotFound when it is not.
+    void refusedAndMissingAreToldApart()
+    {
+        const QString db = TestServer::uniqueName("perm_");
+        const auto root = Credentials::root(TestServer::user(), TestServer::pass());
+        const ConnectionOptions single{.sockets = ConnectionOptions::Sockets::Single};
+        DatabaseManager admin(TestServer::url(), m_ns, db, root, single);
+        AWAIT_VOID(admin.open());
+        const QueryResult setup = AWAIT(admin.connection()->query(GuardedNotes::schema()));
+        QVERIFY2(setup.isOk(), qPrintable(setup.firstError().toString()));
+        DatabaseManager user(TestServer::url(), m_ns, db, Credentials(), single);
+        AWAIT(user.connection()->signup(
+            Credentials::recordAccess(m_ns, db, u"member"_s, {{u"name"_s, u"zoe"_s}})));
+        BulkOperations ops(user.connection(), BulkOptions{.ignoreErrors = true});
+        const RecordId theirs(u"note"_s, u"theirs"_s);
+        const RecordId gone(u"note"_s, u"gone"_s);
+        const BulkResult u =
+            AWAIT(ops.bulkUpdate(QList<BulkUpdateItem>{BulkUpdateItem{theirs, {{u"text"_s, u"x"_s}}, true},
+                                                       BulkUpdateItem{gone, {{u"text"_s, u"x"_s}}, true}}));
+        QCOMPARE(errorIndexes(u), (QList<qint64>{0, 1}));
+        QCOMPARE(u.errors().at(0).error.kind(), Error::Kind::NotAllowed);
+        QCOMPARE(u.errors().at(1).error.kind(), Error::Kind::NotFound);
+        const BulkResult d = AWAIT(ops.bulkDelete(QList<RecordId>{theirs, gone}));
+        QCOMPARE(errorIndexes(d), (QList<qint64>{0, 1}));
+        QCOMPARE(d.errors().at(0).error.kind(), Error::Kind::NotAllowed);
+        QCOMPARE(d.errors().at(1).error.kind(), Error::Kind::NotFound);
+        const QueryResult check = AWAIT(admin.connection()->query(u"SELECT VALUE text FROM note:theirs"_s));
+        QCOMPARE(check.last().toList().value(0).toString(), u"keep"_s);
     }
 
     void upsertNeedsKeyIndex()

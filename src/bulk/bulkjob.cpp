@@ -634,10 +634,8 @@ void BulkJob::onReply(const BatchPtr &batch, const QueryResult &reply)
                                                             u"input %1"_s.arg(batch->first + i));
             } else {
                 item.status = Status::Failed;
-                item.error =
-                    Error(Error::Kind::NotAllowed,
-                          u"the server did not return %1: the write was refused"_s.arg(id.toString()),
-                          u"input %1"_s.arg(batch->first + i));
+                item.error = Internal::RecordWrite::refused(Internal::RecordWrite::Op::Create, id.toString(),
+                                                            u"input %1"_s.arg(batch->first + i));
             }
         }
         classifyUnwritten(batch);
@@ -726,9 +724,11 @@ void BulkJob::applyStatements(const BatchPtr &batch, const QList<int> &pendingId
             item.error = Internal::RecordWrite::missing(m_op == Op::Delete ? Internal::RecordWrite::Op::Delete
                                                                            : Internal::RecordWrite::Op::Merge,
                                                         targetOf(item).toString(), where);
-        } else
-            item.error =
-                Error(Error::Kind::NotAllowed, u"no record came back: the write was refused"_s, where);
+        } else {
+            item.error = Internal::RecordWrite::refused(
+                m_op == Op::Upsert ? Internal::RecordWrite::Op::Upsert : Internal::RecordWrite::Op::Create,
+                u"The record"_s, where);
+        }
     }
 }
 

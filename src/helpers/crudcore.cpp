@@ -340,13 +340,12 @@ QFuture<QVariantList> upsertMany(Connection *c, const TableTarget &t, const QStr
                       // Entries 1..n are the UPSERTs; BEGIN and COMMIT have their own.
                       for (int i = 1; i <= expected && i < r.size(); ++i) {
                           const QVariantList one = listOf(r.value(i));
-                          if (one.isEmpty())
+                          if (one.isEmpty()) {
+                              Error e =
+                                  RecordWrite::refused(RecordWrite::Op::Upsert, u"Row %1"_s.arg(i - 1), ctx);
                               throw Exception(
-                                  Error(Error::Kind::NotAllowed,
-                                        u"Row %1 was not stored: the server returned no record, so "
-                                        "a permission rule refused the write (the other rows "
-                                        "were written)"_s.arg(i - 1),
-                                        ctx));
+                                  e.setMessage(e.message() + u" (the other rows were written)"_s));
+                          }
                           stored.append(one.first());
                       }
                       if (stored.size() != expected)

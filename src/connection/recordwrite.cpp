@@ -1,7 +1,9 @@
 #include "recordwrite_p.h"
 
 #include "codec/valueformatter_p.h"
+#include "connectionlifeline_p.h"
 
+#include <SurrealQt/connection.h>
 #include <SurrealQt/exception.h>
 #include <SurrealQt/none.h>
 #include <SurrealQt/queryinterface.h>
@@ -47,6 +49,32 @@ constexpr OpWords opWords[] = {
 const OpWords &wordsOf(RecordWrite::Op op)
 {
     return opWords[int(op)];
+}
+
+// As often as the RPC client sends a one-record write method again after a conflict.
+constexpr int MaxConflictResends = 8;
+
+// A one-record write outside a transaction is its own transaction on the server: refused with a
+// transaction conflict (two clients writing one record, the first records of a new table) it
+// changed nothing, so the request (the write and its read-back) simply runs again, as the RPC
+// client does for the write methods. It goes through the connection's lifeline because the
+// answer arrives on the I/O thread while the owner may delete the connection.
+QFuture<QueryResult> sendResending(const std::shared_ptr<ConnectionLifeline> &line, const QString &text,
+                                   const QVariantMap &vars, const RequestOptions &options, int attempt)
+{
+    QFuture<QueryResult> sent;
+    if (!line->use([&](Connection *c) { sent = c->query(text, vars, options); }))
+        return QtFuture::makeExceptionalFuture<QueryResult>(
+            Exception(Error(Error::Kind::Cancelled, u"The connection was destroyed"_s)));
+    return sent
+        .then(QtFuture::Launch::Sync,
+              [line, text, vars, options, attempt](const QueryResult &r) {
+                  if (attempt < MaxConflictResends && !r.isEmpty() && !r.at(0).isOk() &&
+                      r.at(0).error().isTransactionConflict())
+                      return sendResending(line, text, vars, options, attempt + 1);
+                  return QtFuture::makeReadyFuture(r);
+              })
+        .unwrap();
 }
 
 Error withContext(Error e, const QString &context)
@@ -228,9 +256,18 @@ RecordWrite::Outcome RecordWrite::readOne(const QueryResult &reply) const
     return read(reply).value(0);
 }
 
+QFuture<QueryResult> RecordWrite::request(QueryInterface *to, const RequestOptions &options) const
+{
+    auto *connection = qobject_cast<Connection *>(to);
+    // Inside a transaction a conflict fails the whole transaction: its owner runs it again.
+    if (!connection || !options.transaction.isNull())
+        return to->query(text(), vars(), options);
+    return sendResending(ConnectionLifeline::of(connection), text(), vars(), options, 0);
+}
+
 QFuture<RecordWrite::Outcome> RecordWrite::send(QueryInterface *to, const RequestOptions &options) const
 {
-    return to->query(text(), vars(), options).then(QtFuture::Launch::Sync, [w = *this](const QueryResult &r) {
+    return request(to, options).then(QtFuture::Launch::Sync, [w = *this](const QueryResult &r) {
         return w.readOne(r);
     });
 }
@@ -238,7 +275,7 @@ QFuture<RecordWrite::Outcome> RecordWrite::send(QueryInterface *to, const Reques
 QFuture<QList<RecordWrite::Outcome>> RecordWrite::sendEach(QueryInterface *to,
                                                            const RequestOptions &options) const
 {
-    return to->query(text(), vars(), options).then(QtFuture::Launch::Sync, [w = *this](const QueryResult &r) {
+    return request(to, options).then(QtFuture::Launch::Sync, [w = *this](const QueryResult &r) {
         return w.read(r);
     });
 }

@@ -76,7 +76,10 @@ public:
     // The answer to text() read: one Outcome per target.
     [[nodiscard]] QList<Outcome> read(const QueryResult &reply) const;
     [[nodiscard]] Outcome readOne(const QueryResult &reply) const;
-    // Sends text() and reads the answer; the future fails only when no answer came.
+    // Sends text(); outside a transaction, again when the write was refused with a transaction
+    // conflict (it changed nothing). The answer is for read().
+    [[nodiscard]] QFuture<QueryResult> request(QueryInterface *to, const RequestOptions &options = {}) const;
+    // request() and read(); the future fails only when no answer came.
     [[nodiscard]] QFuture<Outcome> send(QueryInterface *to, const RequestOptions &options = {}) const;
     [[nodiscard]] QFuture<QList<Outcome>> sendEach(QueryInterface *to,
                                                    const RequestOptions &options = {}) const;

@@ -1,5 +1,6 @@
 #include "codec/valueformatter_p.h"
 #include "connection/recordwrite_p.h"
+#include "connection/syncwait_p.h"
 #include "core/postbox_p.h"
 #include "orm/modelrows_p.h"
 #include "orm/orm_p.h"
@@ -270,7 +271,7 @@ public:
         // Finished in the model's thread while it lives; destroyed first, the future fails with
         // Cancelled (the write itself may have happened).
         return Internal::deliverTo(
-            m, "Model", c->query(plan.text, plan.vars),
+            m, "Model", plan.write ? plan.write->request(c) : c->query(plan.text, plan.vars),
             [m, plan, finish](const QueryResult &r) { finish(m, plan, r); },
             [m](const Error &error) { Q_EMIT m->errorOccurred(error); });
     }
@@ -291,7 +292,9 @@ public:
             return;
         }
         try {
-            finish(m, plan, SyncConnection(c).query(plan.text, plan.vars));
+            finish(m, plan,
+                   plan.write ? blockOn("Model", [&] { return plan.write->request(c); })
+                              : SyncConnection(c).query(plan.text, plan.vars));
         } catch (const Exception &e) {
             Q_EMIT m->errorOccurred(e.error());
             throw;

@@ -9,6 +9,7 @@
 #include "testserver.h"
 
 #include <SurrealQt/connection.h>
+#include <SurrealQt/crudhelpers.h>
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/exception.h>
 #include <SurrealQt/recordid.h>
@@ -82,6 +83,26 @@ private Q_SLOTS:
             lost += int(!stored.contains(u"a%1"_s.arg(i))) + int(!stored.contains(u"b%1"_s.arg(i)));
         qInfo("%d merges answered, %d of them not in the stored record (the engine's lost updates)",
               int(all.size()), lost);
+    }
+
+    // The same through the write path every layer above the connection uses (a query that reads
+    // the record back, sent again after a conflict like a write method): every merge lands.
+    void concurrentWritePathMergesAllLand()
+    {
+        const RecordId id(u"hot"_s, 2);
+        AWAIT(m_a->connection()->create(id, {{u"n"_s, 0}}));
+        CrudHelpers a(m_a->connection());
+        CrudHelpers b(m_b->connection());
+        constexpr int PerClient = 150;
+        QList<QFuture<QVariantMap>> all;
+        for (int i = 0; i < PerClient; ++i) {
+            all << a.updateOne(id, {{u"a%1"_s.arg(i), i}}, CrudHelpers::UpdateMode::Merge);
+            all << b.updateOne(id, {{u"b%1"_s.arg(i), i}}, CrudHelpers::UpdateMode::Merge);
+        }
+        const QStringList failed = failures(all);
+        QVERIFY2(failed.isEmpty(), qPrintable(u"%1 of %2 merges failed, first: %3"_s.arg(failed.size())
+                                                  .arg(all.size())
+                                                  .arg(failed.value(0))));
     }
 
     // The first writes of two clients to a table that does not exist yet: both create it, one

@@ -1,6 +1,7 @@
 #include "bulkjob_p.h"
 #include "core/postbox_p.h"
 #include "orm/modelrowloader_p.h"
+#include "orm/modelwrites_p.h"
 
 #include <SurrealQt/bulkoperations.h>
 #include <SurrealQt/datetime.h>
@@ -189,19 +190,6 @@ struct BulkOperations::ModelRun
 namespace {
 
 // Sets the auto timestamps as Model::save() does before validating.
-void stampAutoFields(Model *m, bool creating)
-{
-    const ModelInfo &info = m->modelInfo();
-    const DateTime now = DateTime::currentDateTime();
-    for (const FieldInfo &f : info.fields()) {
-        if (f.type() != FieldInfo::Type::DateTime || !(f.isAutoNow() || (creating && f.isAutoNowAdd())))
-            continue;
-        const QVariant v = f.metaType().id() == QMetaType::QDateTime ? QVariant(now.toQDateTime())
-                                                                     : QVariant::fromValue(now);
-        info.metaObject()->property(f.propertyIndex()).write(m, v);
-    }
-}
-
 Error objectError(qsizetype index, const QString &message)
 {
     return Error(Error::Kind::Validation, message, u"objects[%1]"_s.arg(index));
@@ -256,20 +244,13 @@ QFuture<BulkResult> BulkOperations::runModels(bool createOnly, const QList<Model
                        .arg(info.className(), version)));
             continue;
         }
-        stampAutoFields(m, m->isNew());
+        ModelWrites::stampAutoFields(m, m->isNew());
         if (const Error e = m->validate(); e.isValid()) {
             problems.append(objectError(i, u"object %1: %2"_s.arg(i).arg(e.message())));
             continue;
         }
         if (m->isNew()) {
-            QVariantMap data = m->toMap();
-            data.remove(u"id"_s);
-            for (const FieldInfo &f : info.fields()) {
-                if (f.isReadOnly())
-                    data.remove(f.name());
-            }
-            if (!version.isEmpty())
-                data.insert(version, m->property(version.toLatin1().constData()).toLongLong());
+            QVariantMap data = ModelWrites::contentOf(m);
             slot.sent = data.keys();
             if (m->id().isValid())
                 data.insert(u"id"_s, QVariant::fromValue(m->id()));
@@ -278,15 +259,7 @@ QFuture<BulkResult> BulkOperations::runModels(bool createOnly, const QList<Model
             slot.record = data;
             run->creates.append(data);
         } else {
-            QStringList fields = m->dirtyFields();
-            for (const FieldInfo &f : info.fields()) {
-                if (f.isAutoNow() && !fields.contains(f.name()))
-                    fields.append(f.name());
-            }
-            fields.removeIf([&](const QString &name) {
-                const FieldInfo f = info.field(name);
-                return !f.isValid() || f.isReadOnly();
-            });
+            const QStringList fields = ModelWrites::changedFields(m);
             if (fields.isEmpty()) {
                 slot.kind = ModelRun::Kind::Unchanged;
                 slot.record = m->toMap();

@@ -3,6 +3,7 @@
 #include "connection/syncwait_p.h"
 #include "core/postbox_p.h"
 #include "orm/modelrows_p.h"
+#include "orm/modelwrites_p.h"
 #include "orm/orm_p.h"
 
 #include <SurrealQt/connection.h>
@@ -133,52 +134,25 @@ public:
         Plan plan;
         const ModelInfo &info = m->modelInfo();
         plan.creating = m->isNew();
-        const DateTime now = DateTime::currentDateTime();
-        // auto fields are part of what is validated and sent.
-        for (const FieldInfo &f : info.fields()) {
-            if (f.type() != FieldInfo::Type::DateTime)
-                continue;
-            if (f.isAutoNow() || (plan.creating && f.isAutoNowAdd())) {
-                const QMetaProperty p = info.metaObject()->property(f.propertyIndex());
-                const QVariant v = f.metaType().id() == QMetaType::QDateTime ? QVariant(now.toQDateTime())
-                                                                             : QVariant::fromValue(now);
-                p.write(m, v);
-            }
-        }
+        ModelWrites::stampAutoFields(m, plan.creating);
         plan.error = m->validate();
         if (plan.error.isValid())
             return plan;
         const QString version = info.versionField();
-        QVariantMap data;
         if (plan.creating) {
-            data = m->toMap();
-            data.remove(u"id"_s);
-            for (const FieldInfo &f : info.fields()) {
-                if (f.isReadOnly())
-                    data.remove(f.name());
-            }
-            if (!version.isEmpty())
-                data.insert(version, m->property(version.toLatin1().constData()).toLongLong());
+            const QVariantMap data = ModelWrites::contentOf(m);
             plan.sent = data.keys();
             plan.send((m->id().isValid() ? Internal::RecordWrite::create(m->id(), data)
                                          : Internal::RecordWrite::create(Table(info.tableName()), data))
                           .inContext(operationContext(m, "save")));
             return plan;
         }
-        QStringList fields = m->dirtyFields();
-        for (const FieldInfo &f : info.fields()) {
-            if (f.isAutoNow() && !fields.contains(f.name()))
-                fields.append(f.name());
-        }
-        fields.removeIf([&](const QString &name) {
-            const FieldInfo f = info.field(name);
-            return !f.isValid() || f.isReadOnly() || name == version;
-        });
+        const QStringList fields = ModelWrites::changedFields(m);
         if (fields.isEmpty()) {
             plan.noop = true;
             return plan;
         }
-        data = m->toMap(fields);
+        QVariantMap data = m->toMap(fields);
         plan.sent = fields;
         auto write = Internal::RecordWrite::merge(m->id(), data);
         if (!version.isEmpty()) {
@@ -249,13 +223,19 @@ public:
 
     using Finish = void (*)(Model *, const Plan &, const QueryResult &);
 
+    // Why a plan cannot be sent: invalid, or no connection to send it on.
+    static Error refusal(Model *m, const Plan &plan, Connection *c)
+    {
+        if (!plan.error.isValid() && !c && !plan.noop)
+            return Error(Error::Kind::Model, u"%1 has no connection: set one with setConnection() or "
+                                             "setDefaultConnection()"_s.arg(m->modelInfo().className()));
+        return plan.error;
+    }
+
     static QFuture<void> runAsync(Model *m, const Plan &plan, Finish finish)
     {
         Connection *c = m->connection();
-        Error pre = plan.error;
-        if (!pre.isValid() && !c && !plan.noop)
-            pre = Error(Error::Kind::Model, u"%1 has no connection: set one with setConnection() or "
-                                            "setDefaultConnection()"_s.arg(m->modelInfo().className()));
+        const Error pre = refusal(m, plan, c);
         if (pre.isValid()) {
             // Signalled at once, so signals keep the order of the calls that caused them.
             Q_EMIT m->errorOccurred(pre);
@@ -279,10 +259,7 @@ public:
     static void runSync(Model *m, const Plan &plan, Finish finish)
     {
         Connection *c = m->connection();
-        Error pre = plan.error;
-        if (!pre.isValid() && !c && !plan.noop)
-            pre = Error(Error::Kind::Model, u"%1 has no connection: set one with setConnection() or "
-                                            "setDefaultConnection()"_s.arg(m->modelInfo().className()));
+        const Error pre = refusal(m, plan, c);
         if (pre.isValid()) {
             Q_EMIT m->errorOccurred(pre);
             throw Exception(pre);

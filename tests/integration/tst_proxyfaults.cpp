@@ -285,8 +285,8 @@ private Q_SLOTS:
         QSignalSpy failedWrites(&model, &QueryListModel::writeFailed);
 
         const int faultsBefore = m_proxy->faultsInjected();
-        // The model's merge statement: "UPDATE $qlm_id MERGE ...".
-        m_proxy->setRule({.needle = "MERGE $qlm_data",
+        // The model's merge, through the one record write path: "UPDATE $rw_target MERGE $rw_data".
+        m_proxy->setRule({.needle = "MERGE $rw_data",
                           .fault = FaultProxy::Fault::DropReplyAndClose,
                           .every = 3,
                           .limit = 3});

@@ -415,19 +415,42 @@ void LiveReconciler::applyNotification(const LiveNotification &n)
         return;
     }
     const RecordId id = n.record().value<RecordId>();
+    if (n.action() != Action::Delete && n.action() != Action::Create && n.action() != Action::Update)
+        return;
+    // Two changes of one record close together may arrive in either order: the notification is
+    // applied as it comes, and what the database holds afterwards decides (a re-read of the
+    // record, which also removes it if gone, or brings it back if a late delete took it).
+    const bool reread = notifiedRecently(id);
+    if (reread)
+        queueRecheck(id);
     if (n.action() == Action::Delete) {
-        if (recheckSet.remove(id))
+        if (!reread && recheckSet.remove(id))
             recheckIds.removeOne(id);
         d.store.removeById(id);
         return;
     }
-    if (n.action() != Action::Create && n.action() != Action::Update)
-        return;
     if (!d.plan.filtered()) {
         d.store.upsert(n.result().toMap());
         return;
     }
-    queueRecheck(id);
+    if (!reread)
+        queueRecheck(id);
+}
+
+bool LiveReconciler::notifiedRecently(const RecordId &id)
+{
+    if (!notificationClock.isValid())
+        notificationClock.start();
+    const qint64 now = notificationClock.elapsed();
+    if (lastNotified.size() > 4096) {
+        // Only the window matters: forget what is older (keeps the table small in long bursts).
+        for (auto it = lastNotified.begin(); it != lastNotified.end();)
+            it = now - it.value() > ReorderWindowMs ? lastNotified.erase(it) : std::next(it);
+    }
+    auto it = lastNotified.find(id);
+    const bool recent = it != lastNotified.end() && now - it.value() <= ReorderWindowMs;
+    lastNotified.insert(id, now);
+    return recent;
 }
 
 } // namespace SurrealQt

@@ -10,6 +10,8 @@
 #include <SurrealQt/livenotification.h>
 #include <SurrealQt/recordid.h>
 
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QHash>
 #include <QtCore/QList>
 #include <QtCore/QPointer>
 #include <QtCore/QSet>
@@ -80,6 +82,15 @@ private:
     QList<LiveNotification> buffered;
     QList<RecordId> recheckIds;
     QSet<RecordId> recheckSet;
+    // When each record's last notification arrived (ms on notificationClock). The engine does
+    // not order the notifications of writes that follow each other closely (bench_liveorder), so
+    // a record notified again within ReorderWindowMs is read back instead of trusting the
+    // notification's copy, which may be the older one.
+    QHash<RecordId, qint64> lastNotified;
+    QElapsedTimer notificationClock;
+    static constexpr qint64 ReorderWindowMs = 1000;
+    // True when id was notified within the window; records this notification either way.
+    bool notifiedRecently(const RecordId &id);
     bool resyncWanted = false;
 };
 

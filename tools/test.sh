@@ -22,12 +22,14 @@ asan_tests=(
 )
 fuzzers=(fuzz_cbor fuzz_rpcreply fuzz_recordid fuzz_querycompiler)
 asan_build_pid=
+# Kept in the ordinary build tree, which exists by now (build-asan may not yet).
+asan_log=$SURREALQT_BUILD/build-asan.log
 if [ "$sanitizers" != 0 ]; then
     # The sanitizer tree compiles while the ordinary suite runs: that suite mostly waits on the
     # server, so the cores are free; niced, so the tests' own timing comes first.
-    configure_asan >"$SURREALQT_ASAN_BUILD.log" 2>&1 || { cat "$SURREALQT_ASAN_BUILD.log"; exit 1; }
+    configure_asan >"$asan_log" 2>&1 || { cat "$asan_log"; exit 1; }
     setsid nice -n 10 cmake --build "$SURREALQT_ASAN_BUILD" -j"$(nproc)" \
-        --target "${asan_tests[@]}" "${fuzzers[@]}" >>"$SURREALQT_ASAN_BUILD.log" 2>&1 &
+        --target "${asan_tests[@]}" "${fuzzers[@]}" >>"$asan_log" 2>&1 &
     asan_build_pid=$!
     # Its own process group (setsid), so that a failing step above stops the whole build with it.
     trap '[ -z "$asan_build_pid" ] || kill -- "-$asan_build_pid" 2>/dev/null || true' EXIT
@@ -53,8 +55,8 @@ echo "== ASan + UBSan: codec, connection, list-model and bulk tests, fuzzers (bu
 # under the sanitizers is docs/threading.md's command.
 if ! wait "$asan_build_pid"; then
     asan_build_pid=
-    tail -n 60 "$SURREALQT_ASAN_BUILD.log"
-    echo "the sanitizer tree did not build (whole log: $SURREALQT_ASAN_BUILD.log)" >&2
+    tail -n 60 "$asan_log"
+    echo "the sanitizer tree did not build (whole log: $asan_log)" >&2
     exit 1
 fi
 asan_build_pid=

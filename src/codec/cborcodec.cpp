@@ -1279,6 +1279,8 @@ private:
             if (!recordIdPair(depth, &pair, &table, &key))
                 return false;
             if (pair) {
+                if (table.isEmpty()) // the encoder refuses it: what decodes must encode again
+                    return tagFail(offset, tag, u"table must not be empty"_s);
                 if (!validKey(key))
                     return false;
                 *out = QVariant::fromValue(RecordId(table, key));
@@ -1303,6 +1305,8 @@ private:
                 return tagFail(offset, tag, u"expected an array with 2 elements, got %1"_s.arg(list.size()));
             if (list.at(0).typeId() != QMetaType::QString)
                 return tagFail(offset, tag, u"table must be text, got %1"_s.arg(typeName(list.at(0))));
+            if (list.at(0).toString().isEmpty())
+                return tagFail(offset, tag, u"table must not be empty"_s);
             if (!validKey(list.at(1)))
                 return false;
             *out = QVariant::fromValue(RecordId(list.at(0).toString(), list.at(1)));

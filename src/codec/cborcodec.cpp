@@ -1258,6 +1258,8 @@ private:
             QString text;
             if (!taggedText(tag, offset, depth, &text))
                 return false;
+            if (text.isEmpty()) // the encoder refuses it: what decodes must encode again
+                return tagFail(offset, tag, u"the name must not be empty"_s);
             *out = QVariant::fromValue(Table(text));
             return true;
         }

@@ -224,8 +224,7 @@ bool WriteBack::writeField(int row, const QString &field, const QVariant &value)
     return true;
 }
 
-void WriteBack::sendMerge(const RecordId &id, const QVariantMap &changes, const QVariantMap &base,
-                          int attempt)
+void WriteBack::sendMerge(const RecordId &id, const QVariantMap &changes, const QVariantMap &base)
 {
     QueryListModel *q = d.q;
     auto rollback = [this, id, changes, base](const Error &e) {
@@ -267,17 +266,10 @@ void WriteBack::sendMerge(const RecordId &id, const QVariantMap &changes, const 
         .then(QtFuture::Launch::Sync,
               later<Internal::RecordWrite::Outcome>(
                   q,
-                  [this, id, changes, base, attempt, rollback,
-                   written](const Internal::RecordWrite::Outcome &outcome) {
+                  [this, id, changes, rollback, written](const Internal::RecordWrite::Outcome &outcome) {
                       written();
                       if (!outcome.isWritten()) {
-                          // Quick edits of one record's fields conflict in the engine ("can be
-                          // retried"); a merge lands on the same state however often it runs.
-                          constexpr int MaxConflictRetries = 3;
-                          if (outcome.error.isRetryable() && attempt < MaxConflictRetries) {
-                              sendMerge(id, changes, base, attempt + 1);
-                              return;
-                          }
+                          // Write conflicts were already sent again by RecordWrite.
                           rollback(outcome.error);
                           return;
                       }

@@ -86,8 +86,7 @@ private:
                        QVariant *converted, bool *unchanged);
     // Writes `changes` to a loaded record (one MERGE), already shown; when it is not applied the
     // fields that still show the written value get `base` back, with writeFailed().
-    // attempt: how often this merge was already refused with a retryable error (a write conflict).
-    void sendMerge(const RecordId &id, const QVariantMap &changes, const QVariantMap &base, int attempt = 0);
+    void sendMerge(const RecordId &id, const QVariantMap &changes, const QVariantMap &base);
     [[nodiscard]] bool isUnsubmitted(int row) const;
     // The record with the edits of `e` undone.
     [[nodiscard]] static QVariantMap withBase(QVariantMap record, const Edits &e);

@@ -74,8 +74,9 @@ public:
     // fetchAll() called before the load it is meant for started.
     bool fetchAllOnStart = false;
     bool reloadPending = false;
-    // Reads lost with their socket since the last one that succeeded.
+    // Reads lost with their socket, or timed out, since the last one that succeeded.
     int lostReads = 0;
+    static constexpr int MaxLostReads = 6;
     QTimer *recountTimer = nullptr;
 
     // Called once q is set: the timers and the count signal.

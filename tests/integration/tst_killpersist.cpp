@@ -176,7 +176,14 @@ private Q_SLOTS:
             out.sort();
             return out;
         };
-        QTRY_COMPARE_WITH_TIMEOUT(modelIds(), truth, 15000);
+        // On a failure, say what state the model is in: stopped (Failed, with its error) or behind.
+        auto diagnosis = [&] {
+            return u"model: %1 rows, status %2, error '%3'; table: %4 rows"_s.arg(model.rowCount())
+                .arg(int(model.status()))
+                .arg(model.error().toString())
+                .arg(truth.size());
+        };
+        QTRY_VERIFY2_WITH_TIMEOUT(modelIds() == truth, qPrintable(diagnosis()), 15000);
         qInfo("records checked: %d bulk + %lld live, duplicates 0", n, qlonglong(truth.size()));
     }
 };

@@ -107,12 +107,24 @@ let shuttingDown = false;
 const hex = (b) => Buffer.from(b).toString('hex');
 const newUuid = () => Buffer.from(crypto.randomUUID().replace(/-/g, ''), 'hex');
 
+// A session's id is encoded once (every request names its session), keyed by the id's buffer,
+// which lives as long as the session.
+const encodedIds = new WeakMap();
+function encodedUuid(bytes16) {
+  let raw = encodedIds.get(bytes16);
+  if (!raw) {
+    raw = new Raw(encode(uuidTag(bytes16)));
+    encodedIds.set(bytes16, raw);
+  }
+  return raw;
+}
+
 /** Raw engine call. Returns {result: Buffer} or {error: Buffer|Map}. Never throws. */
 async function engineCall(method, paramsRaw, sessionId, txnRaw) {
   const req = new Map();
   req.set('method', method);
   req.set('params', paramsRaw instanceof Raw ? paramsRaw : new Raw(encode(paramsRaw ?? [])));
-  if (sessionId) req.set('session', uuidTag(sessionId));
+  if (sessionId) req.set('session', encodedUuid(sessionId));
   if (txnRaw) req.set('txn', new Raw(txnRaw));
   let out;
   try {
@@ -128,9 +140,16 @@ async function engineCall(method, paramsRaw, sessionId, txnRaw) {
   return classify(out);
 }
 
+// A one-entry map whose key is the text "error": the only shape of an engine error.
+const ERROR_HEAD = Buffer.from([0xa1, 0x65, ...Buffer.from('error')]);
+
 /** The engine returns either the bare result or {"error": {code, kind, message, ...}}. */
 function classify(out) {
-  if (out.length > 0 && (out[0] >> 5) === 5) {
+  // Only a map that starts like an error (or an indefinite-length map) is looked into: a record
+  // is a map too, and need not be walked to be passed on.
+  const maybeError = out[0] === 0xbf || (out[0] === 0xa1 && out.length > ERROR_HEAD.length
+    && out.compare(ERROR_HEAD, 0, ERROR_HEAD.length, 0, ERROR_HEAD.length) === 0);
+  if (maybeError) {
     try {
       const entries = splitMap(out);
       if (entries && entries.length === 1 && entries[0].key === 'error') {
@@ -574,15 +593,16 @@ function routeNotification(buf) {
     log('trace', `dropped notification for live query ${uuidString(lq)}`);
     return;
   }
+  const clientSession = st.clientId ? encodedUuid(st.clientId) : NONE;
   const inner = new Map();
   for (const e of entries) {
-    if (e.key === 'session') inner.set('session', st.clientId ? uuidTag(st.clientId) : NONE);
+    if (e.key === 'session') inner.set('session', clientSession);
     else inner.set(e.key, new Raw(e.raw));
   }
-  if (!inner.has('session')) inner.set('session', st.clientId ? uuidTag(st.clientId) : NONE);
+  if (!inner.has('session')) inner.set('session', clientSession);
   const msg = new Map();
   msg.set('result', inner);
-  if (st.clientId) msg.set('session', uuidTag(st.clientId));
+  if (st.clientId) msg.set('session', clientSession);
   st.ctx.send(encode(msg));
 }
 
@@ -796,15 +816,19 @@ const wss = new WebSocketServer({
 });
 
 const connections = new Set();
+const BINARY = { binary: true };
 
 function onConnection(ws, ctx) {
   const conn = { ws, ctx, closed: null };
   connections.add(conn);
   log('debug', `ws ${ctx.id} connected (subprotocol '${ws.protocol || 'none'}')`);
   ctx.send = (buf) => {
-    if (ws.readyState === WebSocket.OPEN) ws.send(buf, { binary: true });
+    if (ws.readyState === WebSocket.OPEN) ws.send(buf, BINARY);
   };
   let barrier = Promise.resolve();
+  // True while no state-changing call is waiting or running: a request then starts at once
+  // instead of one promise hop later (the order of engine calls is the same either way).
+  let barrierSettled = true;
   const inflight = new Set();
 
   // Never rejects: the ordering chain below relies on it.
@@ -831,14 +855,17 @@ function onConnection(ws, ctx) {
       ctx.send(envelope(null, { error: env.fail }, null));
       return;
     }
-    log('trace', `ws ${ctx.id}: ${env.method}`);
+    if (logLevel >= LEVELS.trace) log('trace', `ws ${ctx.id}: ${env.method}`);
     if (BARRIER.has(env.method)) {
       const before = [barrier, ...inflight];
-      barrier = Promise.allSettled(before).then(() => run(env));
+      const mine = Promise.allSettled(before).then(() => run(env));
+      barrier = mine;
+      barrierSettled = false;
+      mine.then(() => { if (barrier === mine) barrierSettled = true; });
     } else {
-      const p = barrier.then(() => run(env));
+      const p = barrierSettled ? run(env) : barrier.then(() => run(env));
       inflight.add(p);
-      p.finally(() => inflight.delete(p));
+      p.then(() => inflight.delete(p));
     }
   });
 

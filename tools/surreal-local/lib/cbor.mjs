@@ -20,7 +20,7 @@ export class Tagged {
 /** Pre-encoded CBOR bytes, inserted verbatim by encode(). */
 export class Raw {
   constructor(bytes) {
-    this.bytes = bytes;
+    this.bytes = toBuffer(bytes);
   }
 }
 
@@ -28,6 +28,11 @@ export class Raw {
 export const UNDEFINED = Symbol('cbor.undefined');
 
 const MAX_DEPTH = 512;
+
+// One decoder for every text string: constructing a TextDecoder per string cost more than the
+// decoding (each request's keys and method name went through it). decode() without `stream`
+// starts afresh each call, so sharing it is safe.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function need(buf, pos, n) {
   if (pos + n > buf.length) throw new CborError('Unexpected end of CBOR data');
@@ -180,7 +185,7 @@ export function decodeAt(buf, pos = 0, depth = 0) {
         pos += arg;
       }
       if (major === 2) return [Buffer.from(bytes), pos];
-      const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      const text = utf8.decode(bytes);
       return [text, pos];
     }
     case 4: {
@@ -253,9 +258,13 @@ export function toBuffer(b) {
  */
 export function splitMap(buf) {
   buf = toBuffer(buf);
-  const end = skip(buf, 0); // validates the whole item
-  if (end !== buf.length) throw new CborError('Trailing bytes after CBOR item');
-  if ((buf[0] >> 5) !== 5) return null;
+  need(buf, 0, 1);
+  if ((buf[0] >> 5) !== 5) {
+    const end = skip(buf, 0); // validates the whole item
+    if (end !== buf.length) throw new CborError('Trailing bytes after CBOR item');
+    return null;
+  }
+  // One walk: skipping each value validates it, as a separate validating pass did before.
   let [count, pos] = readArg(buf, 1, buf[0] & 31);
   const entries = [];
   const one = () => {
@@ -267,10 +276,15 @@ export function splitMap(buf) {
     entries.push({ key, keyRaw: buf.subarray(kStart, vStart), raw: buf.subarray(vStart, pos) });
   };
   if (count === null) {
-    while (buf[pos] !== 0xff) one();
+    for (;;) {
+      need(buf, pos, 1);
+      if (buf[pos] === 0xff) { pos++; break; }
+      one();
+    }
   } else {
-    for (let i = 0; i < count; i++) one();
+    for (let i = 0; i < lenOf(count); i++) one();
   }
+  if (pos !== buf.length) throw new CborError('Trailing bytes after CBOR item');
   return entries;
 }
 
@@ -304,81 +318,115 @@ export function splitArray(buf) {
 
 // ---------------------------------------------------------------- encoding
 
-function head(major, n) {
-  if (typeof n === 'bigint') {
-    const b = Buffer.alloc(9);
-    b[0] = (major << 5) | 27;
-    b.writeBigUInt64BE(n, 1);
-    return b;
-  }
-  if (n < 24) return Buffer.from([(major << 5) | n]);
-  if (n < 0x100) return Buffer.from([(major << 5) | 24, n]);
-  if (n < 0x10000) { const b = Buffer.alloc(3); b[0] = (major << 5) | 25; b.writeUInt16BE(n, 1); return b; }
-  if (n < 0x100000000) { const b = Buffer.alloc(5); b[0] = (major << 5) | 26; b.writeUInt32BE(n, 1); return b; }
-  const b = Buffer.alloc(9);
-  b[0] = (major << 5) | 27;
-  b.writeBigUInt64BE(BigInt(n), 1);
-  return b;
+// Two passes over the value: its exact size, then the bytes, written into one buffer (one
+// allocation per encode instead of one per item plus a concatenation).
+
+function headSize(n) {
+  if (typeof n === 'bigint') return 9;
+  if (n < 24) return 1;
+  if (n < 0x100) return 2;
+  if (n < 0x10000) return 3;
+  if (n < 0x100000000) return 5;
+  return 9;
 }
 
-function encodeInto(v, out) {
-  if (v instanceof Raw) { out.push(toBuffer(v.bytes)); return; }
-  if (v === null) { out.push(Buffer.from([0xf6])); return; }
-  if (v === undefined || v === UNDEFINED) { out.push(Buffer.from([0xf7])); return; }
-  if (v === true) { out.push(Buffer.from([0xf5])); return; }
-  if (v === false) { out.push(Buffer.from([0xf4])); return; }
-  if (typeof v === 'bigint') {
-    if (v >= 0n) out.push(head(0, v)); else out.push(head(1, -1n - v));
-    return;
-  }
+function sizeOf(v) {
+  if (v instanceof Raw) return v.bytes.length;
+  if (v === null || v === undefined || v === UNDEFINED || v === true || v === false) return 1;
+  if (typeof v === 'bigint') return headSize(v >= 0n ? v : -1n - v);
   if (typeof v === 'number') {
-    if (Number.isSafeInteger(v)) {
-      if (v >= 0) out.push(head(0, v)); else out.push(head(1, -1 - v));
-    } else {
-      const b = Buffer.alloc(9);
-      b[0] = 0xfb;
-      b.writeDoubleBE(v, 1);
-      out.push(b);
-    }
-    return;
+    if (Number.isSafeInteger(v)) return headSize(v >= 0 ? v : -1 - v);
+    return 9;
   }
   if (typeof v === 'string') {
-    const b = Buffer.from(v, 'utf8');
-    out.push(head(3, b.length), b);
-    return;
+    const n = Buffer.byteLength(v, 'utf8');
+    return headSize(n) + n;
   }
-  if (v instanceof Uint8Array) {
-    out.push(head(2, v.length), toBuffer(v));
-    return;
-  }
-  if (v instanceof Tagged) {
-    out.push(head(6, v.tag));
-    encodeInto(v.value, out);
-    return;
-  }
+  if (v instanceof Uint8Array) return headSize(v.length) + v.length;
+  if (v instanceof Tagged) return headSize(v.tag) + sizeOf(v.value);
   if (Array.isArray(v)) {
-    out.push(head(4, v.length));
-    for (const x of v) encodeInto(x, out);
-    return;
+    let n = headSize(v.length);
+    for (const x of v) n += sizeOf(x);
+    return n;
   }
   if (v instanceof Map) {
-    out.push(head(5, v.size));
-    for (const [k, x] of v) { encodeInto(k, out); encodeInto(x, out); }
-    return;
+    let n = headSize(v.size);
+    for (const [k, x] of v) n += sizeOf(k) + sizeOf(x);
+    return n;
   }
   if (typeof v === 'object') {
     const keys = Object.keys(v).filter((k) => v[k] !== undefined);
-    out.push(head(5, keys.length));
-    for (const k of keys) { encodeInto(k, out); encodeInto(v[k], out); }
-    return;
+    let n = headSize(keys.length);
+    for (const k of keys) n += sizeOf(k) + sizeOf(v[k]);
+    return n;
   }
   throw new TypeError(`Cannot CBOR-encode ${typeof v}`);
 }
 
+function writeHead(buf, pos, major, n) {
+  if (typeof n === 'bigint') {
+    buf[pos] = (major << 5) | 27;
+    buf.writeBigUInt64BE(n, pos + 1);
+    return pos + 9;
+  }
+  if (n < 24) { buf[pos] = (major << 5) | n; return pos + 1; }
+  if (n < 0x100) { buf[pos] = (major << 5) | 24; buf[pos + 1] = n; return pos + 2; }
+  if (n < 0x10000) { buf[pos] = (major << 5) | 25; buf.writeUInt16BE(n, pos + 1); return pos + 3; }
+  if (n < 0x100000000) { buf[pos] = (major << 5) | 26; buf.writeUInt32BE(n, pos + 1); return pos + 5; }
+  buf[pos] = (major << 5) | 27;
+  buf.writeBigUInt64BE(BigInt(n), pos + 1);
+  return pos + 9;
+}
+
+function writeItem(v, buf, pos) {
+  if (v instanceof Raw) {
+    const b = v.bytes;
+    buf.set(b, pos);
+    return pos + b.length;
+  }
+  if (v === null) { buf[pos] = 0xf6; return pos + 1; }
+  if (v === undefined || v === UNDEFINED) { buf[pos] = 0xf7; return pos + 1; }
+  if (v === true) { buf[pos] = 0xf5; return pos + 1; }
+  if (v === false) { buf[pos] = 0xf4; return pos + 1; }
+  if (typeof v === 'bigint') return v >= 0n ? writeHead(buf, pos, 0, v) : writeHead(buf, pos, 1, -1n - v);
+  if (typeof v === 'number') {
+    if (Number.isSafeInteger(v)) return v >= 0 ? writeHead(buf, pos, 0, v) : writeHead(buf, pos, 1, -1 - v);
+    buf[pos] = 0xfb;
+    buf.writeDoubleBE(v, pos + 1);
+    return pos + 9;
+  }
+  if (typeof v === 'string') {
+    const n = Buffer.byteLength(v, 'utf8');
+    pos = writeHead(buf, pos, 3, n);
+    return pos + buf.write(v, pos, n, 'utf8');
+  }
+  if (v instanceof Uint8Array) {
+    pos = writeHead(buf, pos, 2, v.length);
+    buf.set(v, pos);
+    return pos + v.length;
+  }
+  if (v instanceof Tagged) return writeItem(v.value, buf, writeHead(buf, pos, 6, v.tag));
+  if (Array.isArray(v)) {
+    pos = writeHead(buf, pos, 4, v.length);
+    for (const x of v) pos = writeItem(x, buf, pos);
+    return pos;
+  }
+  if (v instanceof Map) {
+    pos = writeHead(buf, pos, 5, v.size);
+    for (const [k, x] of v) pos = writeItem(x, buf, writeItem(k, buf, pos));
+    return pos;
+  }
+  const keys = Object.keys(v).filter((k) => v[k] !== undefined);
+  pos = writeHead(buf, pos, 5, keys.length);
+  for (const k of keys) pos = writeItem(v[k], buf, writeItem(k, buf, pos));
+  return pos;
+}
+
 export function encode(v) {
-  const out = [];
-  encodeInto(v, out);
-  return Buffer.concat(out);
+  const buf = Buffer.allocUnsafe(sizeOf(v));
+  const end = writeItem(v, buf, 0);
+  if (end !== buf.length) throw new Error(`CBOR encoder wrote ${end} of ${buf.length} bytes`);
+  return buf;
 }
 
 // ---------------------------------------------------------------- helpers

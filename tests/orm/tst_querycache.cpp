@@ -197,6 +197,42 @@ private Q_SLOTS:
         m_proxy->clearRule();
     }
 
+    // A reply the server sent before another client's change, but that reaches us after the
+    // change's notification, is returned to its caller and not kept: the next call asks again
+    // and sees the change.
+    void lateReplyIsNotKept()
+    {
+        const QString name = TestServer::uniqueName("qc_late_");
+        makeUser(m_other.get(), name, 60);
+        QueryCache cache(c());
+        cache.watchSync(Table(u"user"_s));
+        // A result of the table in the cache, so tableCleared() says when the cache has had the
+        // notification.
+        QCOMPARE(cache.allSync(User::objects(c()).filter(u"name"_s, u"qc_late_marker"_s)).size(), 0);
+        QCOMPARE(cache.size(), 1);
+        QSignalSpy cleared(&cache, &QueryCache::tableCleared);
+
+        const auto q = User::objects(c()).filter(u"name"_s, name);
+        m_proxy->setRule(
+            {.needle = name.toUtf8(), .fault = FaultProxy::Fault::DelayReply, .limit = 1, .delayMs = 3000});
+        const int sent = m_proxy->matchedRequests();
+        QFuture<QList<QSharedPointer<User>>> late = cache.all(q);
+        QTRY_VERIFY_WITH_TIMEOUT(m_proxy->matchedRequests() > sent, 10000);
+        QTest::qWait(300); // the server has answered; the proxy holds the reply back
+        makeUser(m_other.get(), name, 61);
+        QTRY_VERIFY_WITH_TIMEOUT(cleared.size() >= 1, 10000);
+        QVERIFY2(!late.isFinished(), "the held reply arrived before the notification: no test");
+
+        QCOMPARE(AWAIT(late).size(), 1); // what the server read before the change
+        m_proxy->clearRule();
+        countRequests(name.toUtf8());
+        QCOMPARE(cache.allSync(q).size(), 2);
+        QCOMPARE(requests(), 1);
+        QCOMPARE(cache.allSync(q).size(), 2); // kept now
+        QCOMPARE(requests(), 1);
+        m_proxy->clearRule();
+    }
+
     void unwatchedTablesAndOtherConnectionsAreNotCached()
     {
         QueryCache cache(c());

@@ -5,22 +5,21 @@
 #include <SurrealQt/table.h>
 
 #include <QtCore/QFuture>
-#include <QtCore/QHash>
 #include <QtCore/QList>
 #include <QtCore/QObject>
-#include <QtCore/QPointer>
 #include <QtCore/QSharedPointer>
 #include <QtCore/QVariantList>
 #include <QtCore/QVariantMap>
 
 #include <cstddef>
+#include <memory>
 
 namespace SurrealQt {
 
 class Connection;
 class DatabaseManager;
-class LiveQuery;
 class Model;
+class QueryCachePrivate;
 
 /*! An optional cache of query results (the seed's "query result caching"): Query<T>::all()
     and CrudHelpers::selectMany() answered from memory when the same query (the same SurrealQL
@@ -109,13 +108,13 @@ public:
     /*! The number of results kept. */
     [[nodiscard]] qsizetype size() const;
     /*! At most this many results are kept; the oldest is dropped for a new one (default 256). */
-    [[nodiscard]] qsizetype maxEntries() const { return m_maxEntries; }
+    [[nodiscard]] qsizetype maxEntries() const;
     /*! Sets maxEntries() (at least 1); drops the oldest results beyond it. */
     void setMaxEntries(qsizetype count);
     /*! Calls answered from the cache. */
-    [[nodiscard]] qint64 hits() const { return m_hits; }
+    [[nodiscard]] qint64 hits() const;
     /*! Calls that asked the server. */
-    [[nodiscard]] qint64 misses() const { return m_misses; }
+    [[nodiscard]] qint64 misses() const;
     /*! Sets hits() and misses() to zero. */
     void resetCounters();
 
@@ -124,26 +123,6 @@ Q_SIGNALS:
     void tableCleared(const QString &table);
 
 private:
-    struct Entry
-    {
-        QString text;
-        QVariantMap vars;
-        QVariantList rows;
-        quint64 order = 0; // insertion order, for dropping the oldest
-    };
-    struct Watch
-    {
-        QPointer<LiveQuery> live;
-        quint64 epoch = 0; // bumped whenever the table's results may have become stale
-        bool active = false;
-    };
-    struct Key
-    {
-        QString table;
-        QString text;
-        QVariantMap vars;
-    };
-
     template<typename T>
     static Model *make()
     {
@@ -161,21 +140,8 @@ private:
 
     QFuture<QList<Model *>> fetch(const QueryBase &query, QueryBase::Factory factory);
     QList<Model *> fetchSync(const QueryBase &query, QueryBase::Factory factory);
-    const QVariantList *lookup(const Key &key);
-    void store(const Key &key, const QVariantList &rows, quint64 epoch);
-    void dropTable(const QString &table);
-    void markActive(const QString &table);
-    void trim();
-    [[nodiscard]] quint64 epochOf(const QString &table) const;
 
-    QPointer<Connection> m_connection;
-    QHash<QString, Watch> m_watches;
-    QHash<QString, QList<Entry>> m_entries; // by table
-    qsizetype m_size = 0;
-    qsizetype m_maxEntries = 256;
-    quint64 m_nextOrder = 0;
-    qint64 m_hits = 0;
-    qint64 m_misses = 0;
+    std::unique_ptr<QueryCachePrivate> d;
 };
 
 } // namespace SurrealQt

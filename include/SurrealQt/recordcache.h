@@ -5,19 +5,18 @@
 #include <SurrealQt/table.h>
 
 #include <QtCore/QFuture>
-#include <QtCore/QHash>
 #include <QtCore/QObject>
-#include <QtCore/QPointer>
 #include <QtCore/QVariantMap>
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 
 namespace SurrealQt {
 
 class Connection;
 class DatabaseManager;
-class LiveQuery;
+class RecordCachePrivate;
 
 /*! An optional identity map of records (the seed's "query result caching"), off unless you
     create one: nothing in SurrealQt caches on its own. Hand it to Relations (setCache) or use
@@ -84,9 +83,9 @@ public:
     /*! The number of cached records. */
     [[nodiscard]] qsizetype size() const;
     /*! get() calls answered from the cache. */
-    [[nodiscard]] qint64 hits() const { return m_hits; }
+    [[nodiscard]] qint64 hits() const;
     /*! get() calls that asked the server. */
-    [[nodiscard]] qint64 misses() const { return m_misses; }
+    [[nodiscard]] qint64 misses() const;
     /*! Sets hits() and misses() to zero. */
     void resetCounters();
 
@@ -99,24 +98,7 @@ Q_SIGNALS:
     void tableCleared(const QString &table);
 
 private:
-    struct Watch
-    {
-        QPointer<LiveQuery> live;
-        quint64 epoch = 0; // bumped whenever the table's entries may have become stale
-        bool active = false;
-    };
-    void onUpdated(const QString &table, const QVariant &record);
-    void onDeleted(const QString &table, const QVariant &recordId);
-    void dropTable(const QString &table);
-    void markActive(const QString &table);
-    bool storeIfCurrent(const RecordId &id, const QVariantMap &record, quint64 epoch);
-    [[nodiscard]] quint64 epochOf(const QString &table) const;
-
-    QPointer<Connection> m_connection;
-    QHash<QString, Watch> m_watches;
-    QHash<RecordId, QVariantMap> m_records;
-    qint64 m_hits = 0;
-    qint64 m_misses = 0;
+    std::unique_ptr<RecordCachePrivate> d;
 };
 
 } // namespace SurrealQt

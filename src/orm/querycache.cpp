@@ -3,11 +3,11 @@
 #include "helpers/crudcore_p.h"
 #include "orm/modelrows_p.h"
 #include "orm/orm_p.h"
+#include "orm/tablewatches_p.h"
 
 #include <SurrealQt/connection.h>
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/exception.h>
-#include <SurrealQt/livequery.h>
 #include <SurrealQt/model.h>
 #include <SurrealQt/modelinfo.h>
 #include <SurrealQt/querycache.h>
@@ -15,6 +15,8 @@
 
 #include <QtCore/QEventLoop>
 #include <QtCore/QFutureWatcher>
+#include <QtCore/QHash>
+#include <QtCore/QPointer>
 #include <QtCore/QPromise>
 
 #include <algorithm>
@@ -52,9 +54,62 @@ QString selectManyKey(const QString &filter, int limit, int offset, const QStrin
 }
 } // namespace
 
+// The results kept, by table; which tables are watched and whether a reply is still current
+// is TableWatches'.
+class QueryCachePrivate
+{
+public:
+    struct Entry
+    {
+        QString text;
+        QVariantMap vars;
+        QVariantList rows;
+        quint64 order = 0; // insertion order, for dropping the oldest
+    };
+    struct Key
+    {
+        QString table;
+        QString text;
+        QVariantMap vars;
+    };
+
+    QueryCachePrivate(QueryCache *q, Connection *connection)
+        : q(q)
+        , connection(connection)
+        , watches(q, "QueryCache::watch", handlers())
+    {}
+
+    const QVariantList *lookup(const Key &key) const;
+    void store(const Key &key, const QVariantList &rows, quint64 epoch);
+    void dropTable(const QString &table);
+    void trim();
+
+    QueryCache *q;
+    QPointer<Connection> connection;
+    Internal::TableWatches watches;
+    QHash<QString, QList<Entry>> entries; // by table
+    qsizetype size = 0;
+    qsizetype maxEntries = 256;
+    quint64 nextOrder = 0;
+    qint64 hits = 0;
+    qint64 misses = 0;
+
+private:
+    Internal::TableWatches::Handlers handlers()
+    {
+        // Any change of the table may change any result that reads it: a new record can match a
+        // filter, a changed one can stop matching or move in the order.
+        const auto drop = [this](const QString &table, const QVariant &) { dropTable(table); };
+        return {.stale = [this](const QString &table) { dropTable(table); },
+                .created = drop,
+                .updated = drop,
+                .deleted = drop};
+    }
+};
+
 QueryCache::QueryCache(Connection *connection, QObject *parent)
     : QObject(parent)
-    , m_connection(connection)
+    , d(std::make_unique<QueryCachePrivate>(this, connection))
 {}
 
 QueryCache::QueryCache(DatabaseManager *manager, QObject *parent)
@@ -65,48 +120,12 @@ QueryCache::~QueryCache() = default;
 
 Connection *QueryCache::connection() const
 {
-    return m_connection ? m_connection.data() : Model::defaultConnection();
+    return d->connection ? d->connection.data() : Model::defaultConnection();
 }
 
 QFuture<void> QueryCache::watch(const Table &table)
 {
-    if (!table.isValid())
-        return Orm::failed<void>(Orm::validationError(u"QueryCache::watch: empty table name"_s));
-    const QString name = table.name();
-    auto it = m_watches.find(name);
-    if (it != m_watches.end() && it->live)
-        return Internal::deliverTo(this, "QueryCache::watch", it->live->started(),
-                                   [this, name](const QUuid &) { markActive(name); });
-    Connection *conn = connection();
-    if (!conn)
-        return Orm::failed<void>(noConnection());
-    LiveQuery *live = conn->live(table, this);
-    Watch &w = m_watches[name];
-    w.live = live;
-    w.active = false;
-    ++w.epoch;
-    // Any change of the table may change any result that reads it: a new record can match a
-    // filter, a changed one can stop matching or move in the order.
-    connect(live, &LiveQuery::created, this, [this, name] { dropTable(name); });
-    connect(live, &LiveQuery::updated, this, [this, name] { dropTable(name); });
-    connect(live, &LiveQuery::deleted, this, [this, name] { dropTable(name); });
-    // Whatever happened while the subscription was not active was not announced: forget it.
-    connect(live, &LiveQuery::resyncRequired, this, [this, name] { dropTable(name); });
-    connect(live, &LiveQuery::stateChanged, this, [this, name](LiveQuery::State state) {
-        auto w = m_watches.find(name);
-        if (w == m_watches.end())
-            return;
-        const bool active = state == LiveQuery::State::Active;
-        if (w->active && !active)
-            dropTable(name);
-        w->active = active;
-        if (active)
-            ++w->epoch; // fetches that started before the subscription must not be stored
-    });
-    if (live->state() == LiveQuery::State::Active)
-        w.active = true;
-    return Internal::deliverTo(this, "QueryCache::watch", live->started(),
-                               [this, name](const QUuid &) { markActive(name); });
+    return d->watches.watch(table, connection(), noConnection());
 }
 
 void QueryCache::watchSync(const Table &table)
@@ -123,89 +142,83 @@ void QueryCache::watchSync(const Table &table)
     started.waitForFinished(); // rethrows the live query's error
 }
 
-void QueryCache::markActive(const QString &table)
-{
-    auto w = m_watches.find(table);
-    if (w != m_watches.end() && w->live && !w->active) {
-        w->active = true;
-        ++w->epoch;
-    }
-}
-
 void QueryCache::unwatch(const Table &table)
 {
-    auto it = m_watches.find(table.name());
-    if (it == m_watches.end())
-        return;
-    if (it->live)
-        it->live->deleteLater();
-    m_watches.erase(it);
-    dropTable(table.name());
+    if (d->watches.unwatch(table.name()))
+        d->dropTable(table.name());
 }
 
 bool QueryCache::isWatched(const Table &table) const
 {
-    auto it = m_watches.find(table.name());
-    return it != m_watches.end() && it->live;
+    return d->watches.isWatched(table.name());
 }
 
-quint64 QueryCache::epochOf(const QString &table) const
+const QVariantList *QueryCachePrivate::lookup(const Key &key) const
 {
-    auto it = m_watches.find(table);
-    return it == m_watches.end() ? 0 : it->epoch;
-}
-
-const QVariantList *QueryCache::lookup(const Key &key)
-{
-    auto list = m_entries.find(key.table);
-    if (list == m_entries.end())
+    auto list = entries.find(key.table);
+    if (list == entries.end())
         return nullptr;
-    for (const Entry &e : std::as_const(*list)) {
+    for (const Entry &e : *list) {
         if (e.text == key.text && e.vars == key.vars)
             return &e.rows;
     }
     return nullptr;
 }
 
-void QueryCache::store(const Key &key, const QVariantList &rows, quint64 epoch)
+void QueryCachePrivate::store(const Key &key, const QVariantList &rows, quint64 epoch)
 {
-    auto w = m_watches.find(key.table);
-    if (w == m_watches.end() || !w->active || w->epoch != epoch)
+    if (!watches.isCurrent(key.table, epoch))
         return;
-    QList<Entry> &list = m_entries[key.table];
+    QList<Entry> &list = entries[key.table];
     for (Entry &e : list) {
         if (e.text == key.text && e.vars == key.vars) {
             e.rows = rows;
             return;
         }
     }
-    list.append(Entry{key.text, key.vars, rows, m_nextOrder++});
-    ++m_size;
+    list.append(Entry{key.text, key.vars, rows, nextOrder++});
+    ++size;
     trim();
 }
 
-void QueryCache::trim()
+void QueryCachePrivate::trim()
 {
-    while (m_size > m_maxEntries) {
+    while (size > maxEntries) {
         // The oldest entry is first in its table's list (entries are appended in order).
-        auto oldest = m_entries.end();
-        for (auto it = m_entries.begin(); it != m_entries.end(); ++it) {
-            if (!it->isEmpty() && (oldest == m_entries.end() || it->first().order < oldest->first().order))
+        auto oldest = entries.end();
+        for (auto it = entries.begin(); it != entries.end(); ++it) {
+            if (!it->isEmpty() && (oldest == entries.end() || it->first().order < oldest->first().order))
                 oldest = it;
         }
-        if (oldest == m_entries.end())
+        if (oldest == entries.end())
             return;
         oldest->removeFirst();
-        --m_size;
+        --size;
         if (oldest->isEmpty())
-            m_entries.erase(oldest);
+            entries.erase(oldest);
     }
+}
+
+void QueryCachePrivate::dropTable(const QString &table)
+{
+    watches.invalidate(table); // a fetch in flight may carry the result from before this change
+    auto it = entries.find(table);
+    if (it == entries.end())
+        return;
+    size -= it->size();
+    entries.erase(it);
+    Q_EMIT q->tableCleared(table);
 }
 
 void QueryCache::setMaxEntries(qsizetype count)
 {
-    m_maxEntries = std::max<qsizetype>(1, count);
-    trim();
+    d->maxEntries = std::max<qsizetype>(1, count);
+    d->trim();
+}
+
+qsizetype QueryCache::maxEntries() const
+{
+    return d->maxEntries;
 }
 
 QFuture<QList<Model *>> QueryCache::fetch(const QueryBase &query, QueryBase::Factory factory)
@@ -217,26 +230,26 @@ QFuture<QList<Model *>> QueryCache::fetch(const QueryBase &query, QueryBase::Fac
         return Orm::failed<QList<Model *>>(
             Orm::validationError(u"QueryCache: the query runs on another connection than the cache watches"_s,
                                  query.modelInfo().className()));
-    Key key{query.modelInfo().tableName(), {}, {}};
+    QueryCachePrivate::Key key{query.modelInfo().tableName(), {}, {}};
     Error error;
     key.text = query.toSurrealQL(&key.vars, &error);
     if (error.isValid())
         return Orm::failed<QList<Model *>>(error);
-    if (const QVariantList *rows = lookup(key)) {
-        ++m_hits;
+    if (const QVariantList *rows = d->lookup(key)) {
+        ++d->hits;
         try {
             return ready(query.objectsFromRows(factory, *rows));
         } catch (const Exception &e) {
             return Orm::failed<QList<Model *>>(e.error());
         }
     }
-    ++m_misses;
-    const quint64 epoch = epochOf(key.table);
+    ++d->misses;
+    const quint64 epoch = d->watches.epochOf(key.table);
     return Internal::deliverTo(this, "QueryCache::all", conn->query(key.text, key.vars),
                                [this, key, epoch, query, factory](const QueryResult &r) {
                                    const QVariantList rows = Orm::rowsOf(r);
                                    QList<Model *> objects = query.objectsFromRows(factory, rows);
-                                   store(key, rows, epoch);
+                                   d->store(key, rows, epoch);
                                    return objects;
                                });
 }
@@ -250,22 +263,22 @@ QList<Model *> QueryCache::fetchSync(const QueryBase &query, QueryBase::Factory 
         throw Exception(
             Orm::validationError(u"QueryCache: the query runs on another connection than the cache watches"_s,
                                  query.modelInfo().className()));
-    Key key{query.modelInfo().tableName(), {}, {}};
+    QueryCachePrivate::Key key{query.modelInfo().tableName(), {}, {}};
     Error error;
     key.text = query.toSurrealQL(&key.vars, &error);
     if (error.isValid())
         throw Exception(error);
-    if (const QVariantList *rows = lookup(key)) {
-        ++m_hits;
+    if (const QVariantList *rows = d->lookup(key)) {
+        ++d->hits;
         return query.objectsFromRows(factory, *rows);
     }
-    ++m_misses;
-    const quint64 epoch = epochOf(key.table);
+    ++d->misses;
+    const quint64 epoch = d->watches.epochOf(key.table);
     const QVariantList rows = Orm::rowsOf(SyncConnection(conn).query(key.text, key.vars));
     QList<Model *> objects = query.objectsFromRows(factory, rows);
     // Notifications are delivered through this thread's event loop, which did not run while
     // blocking; one that arrived meanwhile is applied later and drops this result.
-    store(key, rows, epoch);
+    d->store(key, rows, epoch);
     return objects;
 }
 
@@ -276,19 +289,20 @@ QFuture<QVariantList> QueryCache::selectMany(const Table &table, const QString &
     Connection *conn = connection();
     if (!conn)
         return Orm::failed<QVariantList>(noConnection());
-    const Key key{table.name(), selectManyKey(filter, limit, offset, orderBy, order), vars};
-    if (const QVariantList *rows = lookup(key)) {
-        ++m_hits;
+    const QueryCachePrivate::Key key{table.name(), selectManyKey(filter, limit, offset, orderBy, order),
+                                     vars};
+    if (const QVariantList *rows = d->lookup(key)) {
+        ++d->hits;
         return ready(*rows);
     }
-    ++m_misses;
-    const quint64 epoch = epochOf(key.table);
+    ++d->misses;
+    const quint64 epoch = d->watches.epochOf(key.table);
     QFuture<QVariantList> request =
         Internal::Crud::selectMany(conn, Internal::TableTarget::of(table),
                                    Internal::SelectOptions{filter, vars, limit, offset, orderBy, order});
     return Internal::deliverTo(this, "QueryCache::selectMany", request,
                                [this, key, epoch](const QVariantList &rows) {
-                                   store(key, rows, epoch);
+                                   d->store(key, rows, epoch);
                                    return rows;
                                });
 }
@@ -299,56 +313,54 @@ QVariantList QueryCache::selectManySync(const Table &table, const QString &filte
     Connection *conn = connection();
     if (!conn)
         throw Exception(noConnection());
-    const Key key{table.name(), selectManyKey(filter, limit, offset, orderBy, order), vars};
-    if (const QVariantList *rows = lookup(key)) {
-        ++m_hits;
+    const QueryCachePrivate::Key key{table.name(), selectManyKey(filter, limit, offset, orderBy, order),
+                                     vars};
+    if (const QVariantList *rows = d->lookup(key)) {
+        ++d->hits;
         return *rows;
     }
-    ++m_misses;
-    const quint64 epoch = epochOf(key.table);
+    ++d->misses;
+    const quint64 epoch = d->watches.epochOf(key.table);
     const QVariantList rows = blockOn("QueryCache::selectManySync", [&] {
         return Internal::Crud::selectMany(
             conn, Internal::TableTarget::of(table),
             Internal::SelectOptions{filter, vars, limit, offset, orderBy, order});
     });
-    store(key, rows, epoch);
+    d->store(key, rows, epoch);
     return rows;
 }
 
 void QueryCache::clear()
 {
-    const QList<QString> tables = m_entries.keys();
+    const QList<QString> tables = d->entries.keys();
     for (const QString &t : tables)
-        dropTable(t);
+        d->dropTable(t);
 }
 
 void QueryCache::clear(const Table &table)
 {
-    dropTable(table.name());
+    d->dropTable(table.name());
 }
 
 qsizetype QueryCache::size() const
 {
-    return m_size;
+    return d->size;
 }
 
 void QueryCache::resetCounters()
 {
-    m_hits = 0;
-    m_misses = 0;
+    d->hits = 0;
+    d->misses = 0;
 }
 
-void QueryCache::dropTable(const QString &table)
+qint64 QueryCache::hits() const
 {
-    auto w = m_watches.find(table);
-    if (w != m_watches.end())
-        ++w->epoch; // a fetch in flight may carry the result from before this change
-    auto it = m_entries.find(table);
-    if (it == m_entries.end())
-        return;
-    m_size -= it->size();
-    m_entries.erase(it);
-    Q_EMIT tableCleared(table);
+    return d->hits;
+}
+
+qint64 QueryCache::misses() const
+{
+    return d->misses;
 }
 
 } // namespace SurrealQt

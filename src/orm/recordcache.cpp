@@ -1,17 +1,20 @@
 #include "core/postbox_p.h"
 #include "orm/modelrows_p.h"
 #include "orm/orm_p.h"
+#include "orm/tablewatches_p.h"
 
 #include <SurrealQt/connection.h>
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/exception.h>
-#include <SurrealQt/livequery.h>
 #include <SurrealQt/model.h>
 #include <SurrealQt/recordcache.h>
 #include <SurrealQt/syncconnection.h>
 
 #include <QtCore/QEventLoop>
 #include <QtCore/QFutureWatcher>
+#include <QtCore/QHash>
+#include <QtCore/QPointer>
+#include <QtCore/QSet>
 
 using namespace Qt::StringLiterals;
 
@@ -33,9 +36,37 @@ QVariantMap firstRow(const QueryResult &r)
 const QString selectOne = u"SELECT * FROM $id"_s;
 } // namespace
 
+// The records kept; which tables are watched and whether a reply is still current is
+// TableWatches'.
+class RecordCachePrivate
+{
+public:
+    RecordCachePrivate(RecordCache *q, Connection *connection)
+        : q(q)
+        , connection(connection)
+        , watches(q, "RecordCache::watch",
+                  {.stale = [this](const QString &table) { dropTable(table); },
+                   .created = {}, // a new record changes none that is kept
+                   .updated = [this](const QString &, const QVariant &record) { onUpdated(record); },
+                   .deleted = [this](const QString &, const QVariant &recordId) { onDeleted(recordId); }})
+    {}
+
+    void onUpdated(const QVariant &record);
+    void onDeleted(const QVariant &recordId);
+    void dropTable(const QString &table);
+    bool storeIfCurrent(const RecordId &id, const QVariantMap &record, quint64 epoch);
+
+    RecordCache *q;
+    QPointer<Connection> connection;
+    Internal::TableWatches watches;
+    QHash<RecordId, QVariantMap> records;
+    qint64 hits = 0;
+    qint64 misses = 0;
+};
+
 RecordCache::RecordCache(Connection *connection, QObject *parent)
     : QObject(parent)
-    , m_connection(connection)
+    , d(std::make_unique<RecordCachePrivate>(this, connection))
 {}
 
 RecordCache::RecordCache(DatabaseManager *manager, QObject *parent)
@@ -46,47 +77,12 @@ RecordCache::~RecordCache() = default;
 
 Connection *RecordCache::connection() const
 {
-    return m_connection ? m_connection.data() : Model::defaultConnection();
+    return d->connection ? d->connection.data() : Model::defaultConnection();
 }
 
 QFuture<void> RecordCache::watch(const Table &table)
 {
-    if (!table.isValid())
-        return Orm::failed<void>(Orm::validationError(u"RecordCache::watch: empty table name"_s));
-    const QString name = table.name();
-    auto it = m_watches.find(name);
-    if (it != m_watches.end() && it->live)
-        return Internal::deliverTo(this, "RecordCache::watch", it->live->started(),
-                                   [this, name](const QUuid &) { markActive(name); });
-    Connection *conn = connection();
-    if (!conn)
-        return Orm::failed<void>(noConnection());
-    LiveQuery *live = conn->live(table, this);
-    Watch &w = m_watches[name];
-    w.live = live;
-    w.active = false;
-    ++w.epoch;
-    connect(live, &LiveQuery::updated, this,
-            [this, name](const QVariant &record) { onUpdated(name, record); });
-    connect(live, &LiveQuery::deleted, this,
-            [this, name](const QVariant &recordId, const QVariant &) { onDeleted(name, recordId); });
-    // Whatever happened while the subscription was not active was not announced: forget it.
-    connect(live, &LiveQuery::resyncRequired, this, [this, name] { dropTable(name); });
-    connect(live, &LiveQuery::stateChanged, this, [this, name](LiveQuery::State state) {
-        auto w = m_watches.find(name);
-        if (w == m_watches.end())
-            return;
-        const bool active = state == LiveQuery::State::Active;
-        if (w->active && !active)
-            dropTable(name);
-        w->active = active;
-        if (active)
-            ++w->epoch; // fetches that started before the subscription must not be stored
-    });
-    if (live->state() == LiveQuery::State::Active)
-        w.active = true;
-    return Internal::deliverTo(this, "RecordCache::watch", live->started(),
-                               [this, name](const QUuid &) { markActive(name); });
+    return d->watches.watch(table, connection(), noConnection());
 }
 
 void RecordCache::watchSync(const Table &table)
@@ -103,44 +99,22 @@ void RecordCache::watchSync(const Table &table)
     started.waitForFinished(); // rethrows the live query's error
 }
 
-void RecordCache::markActive(const QString &table)
-{
-    auto w = m_watches.find(table);
-    if (w != m_watches.end() && w->live && !w->active) {
-        w->active = true;
-        ++w->epoch;
-    }
-}
-
 void RecordCache::unwatch(const Table &table)
 {
-    auto it = m_watches.find(table.name());
-    if (it == m_watches.end())
-        return;
-    if (it->live)
-        it->live->deleteLater();
-    m_watches.erase(it);
-    dropTable(table.name());
+    if (d->watches.unwatch(table.name()))
+        d->dropTable(table.name());
 }
 
 bool RecordCache::isWatched(const Table &table) const
 {
-    auto it = m_watches.find(table.name());
-    return it != m_watches.end() && it->live;
+    return d->watches.isWatched(table.name());
 }
 
-quint64 RecordCache::epochOf(const QString &table) const
+bool RecordCachePrivate::storeIfCurrent(const RecordId &id, const QVariantMap &record, quint64 epoch)
 {
-    auto it = m_watches.find(table);
-    return it == m_watches.end() ? 0 : it->epoch;
-}
-
-bool RecordCache::storeIfCurrent(const RecordId &id, const QVariantMap &record, quint64 epoch)
-{
-    auto it = m_watches.find(id.table());
-    if (it == m_watches.end() || !it->active || it->epoch != epoch || record.isEmpty())
+    if (record.isEmpty() || !watches.isCurrent(id.table(), epoch))
         return false;
-    m_records.insert(id, record);
+    records.insert(id, record);
     return true;
 }
 
@@ -148,25 +122,25 @@ QFuture<QVariantMap> RecordCache::get(const RecordId &id)
 {
     if (!id.isValid())
         return Orm::failed<QVariantMap>(Orm::validationError(u"RecordCache::get: invalid record id"_s));
-    auto hit = m_records.constFind(id);
-    if (hit != m_records.constEnd()) {
-        ++m_hits;
+    auto hit = d->records.constFind(id);
+    if (hit != d->records.constEnd()) {
+        ++d->hits;
         QPromise<QVariantMap> p;
         p.start();
         p.addResult(*hit);
         p.finish();
         return p.future();
     }
-    ++m_misses;
+    ++d->misses;
     Connection *conn = connection();
     if (!conn)
         return Orm::failed<QVariantMap>(noConnection());
-    const quint64 epoch = epochOf(id.table());
+    const quint64 epoch = d->watches.epochOf(id.table());
     return Internal::deliverTo(this, "RecordCache::get",
                                conn->query(selectOne, {{u"id"_s, QVariant::fromValue(id)}}),
                                [this, id, epoch](const QueryResult &r) {
                                    const QVariantMap record = firstRow(r);
-                                   storeIfCurrent(id, record, epoch);
+                                   d->storeIfCurrent(id, record, epoch);
                                    return record;
                                });
 }
@@ -175,35 +149,35 @@ QVariantMap RecordCache::getSync(const RecordId &id)
 {
     if (!id.isValid())
         throw Exception(Orm::validationError(u"RecordCache::getSync: invalid record id"_s));
-    auto hit = m_records.constFind(id);
-    if (hit != m_records.constEnd()) {
-        ++m_hits;
+    auto hit = d->records.constFind(id);
+    if (hit != d->records.constEnd()) {
+        ++d->hits;
         return *hit;
     }
-    ++m_misses;
+    ++d->misses;
     Connection *conn = connection();
     if (!conn)
         throw Exception(noConnection());
-    const quint64 epoch = epochOf(id.table());
+    const quint64 epoch = d->watches.epochOf(id.table());
     const QVariantMap record =
         firstRow(SyncConnection(conn).query(selectOne, {{u"id"_s, QVariant::fromValue(id)}}));
     // Notifications are delivered through this thread's event loop, which did not run while
     // blocking; one that arrived meanwhile is applied later and replaces or evicts this value.
-    storeIfCurrent(id, record, epoch);
+    d->storeIfCurrent(id, record, epoch);
     return record;
 }
 
 std::optional<QVariantMap> RecordCache::cached(const RecordId &id) const
 {
-    auto it = m_records.constFind(id);
-    if (it == m_records.constEnd())
+    auto it = d->records.constFind(id);
+    if (it == d->records.constEnd())
         return std::nullopt;
     return *it;
 }
 
 bool RecordCache::contains(const RecordId &id) const
 {
-    return m_records.contains(id);
+    return d->records.contains(id);
 }
 
 bool RecordCache::insert(const QVariantMap &record)
@@ -211,80 +185,82 @@ bool RecordCache::insert(const QVariantMap &record)
     const RecordId id = record.value(u"id"_s).value<RecordId>();
     if (!id.isValid())
         return false;
-    return storeIfCurrent(id, record, epochOf(id.table()));
+    return d->storeIfCurrent(id, record, d->watches.epochOf(id.table()));
 }
 
 void RecordCache::evict(const RecordId &id)
 {
-    if (m_records.remove(id))
+    if (d->records.remove(id))
         Q_EMIT recordEvicted(id);
 }
 
 void RecordCache::clear()
 {
     QSet<QString> tables;
-    for (auto it = m_records.cbegin(); it != m_records.cend(); ++it)
+    for (auto it = d->records.cbegin(); it != d->records.cend(); ++it)
         tables.insert(it.key().table());
     for (const QString &t : std::as_const(tables))
-        dropTable(t);
+        d->dropTable(t);
 }
 
 void RecordCache::clear(const Table &table)
 {
-    dropTable(table.name());
+    d->dropTable(table.name());
 }
 
 qsizetype RecordCache::size() const
 {
-    return m_records.size();
+    return d->records.size();
 }
 
 void RecordCache::resetCounters()
 {
-    m_hits = 0;
-    m_misses = 0;
+    d->hits = 0;
+    d->misses = 0;
 }
 
-void RecordCache::onUpdated(const QString &table, const QVariant &record)
+qint64 RecordCache::hits() const
 {
-    auto w = m_watches.find(table);
-    if (w != m_watches.end())
-        ++w->epoch; // a fetch in flight may carry the value from before this change
+    return d->hits;
+}
+
+qint64 RecordCache::misses() const
+{
+    return d->misses;
+}
+
+void RecordCachePrivate::onUpdated(const QVariant &record)
+{
     const QVariantMap map = record.toMap();
     const RecordId id = map.value(u"id"_s).value<RecordId>();
-    if (!id.isValid() || !m_records.contains(id))
+    if (!id.isValid() || !records.contains(id))
         return;
-    m_records.insert(id, map);
-    Q_EMIT recordChanged(id);
+    records.insert(id, map);
+    Q_EMIT q->recordChanged(id);
 }
 
-void RecordCache::onDeleted(const QString &table, const QVariant &recordId)
+void RecordCachePrivate::onDeleted(const QVariant &recordId)
 {
-    auto w = m_watches.find(table);
-    if (w != m_watches.end())
-        ++w->epoch;
     RecordId id = recordId.value<RecordId>();
     if (!id.isValid())
         id = recordId.toMap().value(u"id"_s).value<RecordId>();
-    evict(id);
+    q->evict(id);
 }
 
-void RecordCache::dropTable(const QString &table)
+void RecordCachePrivate::dropTable(const QString &table)
 {
-    auto w = m_watches.find(table);
-    if (w != m_watches.end())
-        ++w->epoch;
+    watches.invalidate(table);
     bool any = false;
-    for (auto it = m_records.begin(); it != m_records.end();) {
+    for (auto it = records.begin(); it != records.end();) {
         if (it.key().table() == table) {
-            it = m_records.erase(it);
+            it = records.erase(it);
             any = true;
         } else {
             ++it;
         }
     }
     if (any)
-        Q_EMIT tableCleared(table);
+        Q_EMIT q->tableCleared(table);
 }
 
 } // namespace SurrealQt

@@ -1,5 +1,7 @@
 #include "codec/valueorder_p.h"
 
+#include "codec/numbertypes_p.h"
+
 #include <SurrealQt/values.h>
 
 #include <QtCore/QUuid>
@@ -76,9 +78,7 @@ int cmp(const T &a, const T &b)
 
 bool isInteger(const QVariant &v)
 {
-    const int id = v.metaType().id();
-    return id == QMetaType::Int || id == QMetaType::UInt || id == QMetaType::LongLong ||
-           id == QMetaType::ULongLong;
+    return NumberTypes::isInteger(v.typeId());
 }
 
 double toDouble(const QVariant &v)

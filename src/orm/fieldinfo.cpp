@@ -1,6 +1,7 @@
 #include "orm/fieldinfo_p.h"
 #include "orm/orm_p.h"
 
+#include "codec/numbertypes_p.h"
 #include "codec/valueformatter_p.h"
 
 #include <SurrealQt/modelinfo.h>
@@ -245,23 +246,11 @@ QString FieldInfo::surrealType() const
 }
 
 namespace {
+// signed and unsigned char too: an int field takes a qint8 or quint8 as the number it is.
 bool isIntegral(QMetaType mt)
 {
-    switch (mt.id()) {
-    case QMetaType::Int:
-    case QMetaType::UInt:
-    case QMetaType::LongLong:
-    case QMetaType::ULongLong:
-    case QMetaType::Long:
-    case QMetaType::ULong:
-    case QMetaType::Short:
-    case QMetaType::UShort:
-    case QMetaType::SChar:
-    case QMetaType::UChar:
-        return true;
-    default:
-        return false;
-    }
+    const int id = mt.id();
+    return NumberTypes::isInteger(id) || id == QMetaType::SChar || id == QMetaType::UChar;
 }
 
 // Whether value has a C++ type the field's SurrealDB type accepts without losing anything.

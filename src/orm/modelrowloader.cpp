@@ -1,5 +1,7 @@
 #include "orm/modelrowloader_p.h"
 
+#include "codec/numbertypes_p.h"
+
 #include <SurrealQt/fieldinfo.h>
 #include <SurrealQt/modelinfo.h>
 #include <SurrealQt/none.h>
@@ -68,22 +70,7 @@ namespace {
 // is QMetaType::convert() (every pair can convert).
 bool isPlainNumber(int type)
 {
-    switch (type) {
-    case QMetaType::Bool:
-    case QMetaType::Int:
-    case QMetaType::UInt:
-    case QMetaType::LongLong:
-    case QMetaType::ULongLong:
-    case QMetaType::Double:
-    case QMetaType::Float:
-    case QMetaType::Short:
-    case QMetaType::UShort:
-    case QMetaType::Long:
-    case QMetaType::ULong:
-        return true;
-    default:
-        return false;
-    }
+    return type == QMetaType::Bool || NumberTypes::isInteger(type) || NumberTypes::isFloat(type);
 }
 
 } // namespace

@@ -6,6 +6,7 @@
 #include <SurrealQt/none.h>
 #include <SurrealQt/recordid.h>
 
+#include "codec/numbertypes_p.h"
 #include "codec/valueformatter_p.h"
 
 #include <QtCore/QLocale>
@@ -28,24 +29,12 @@ bool holds(const QVariant &v)
 
 bool isInteger(const QVariant &v)
 {
-    switch (v.metaType().id()) {
-    case QMetaType::Int:
-    case QMetaType::UInt:
-    case QMetaType::LongLong:
-    case QMetaType::ULongLong:
-    case QMetaType::Short:
-    case QMetaType::UShort:
-    case QMetaType::Long:
-    case QMetaType::ULong:
-        return true;
-    default:
-        return false;
-    }
+    return NumberTypes::isInteger(v.typeId());
 }
 
 bool isFloat(const QVariant &v)
 {
-    return v.metaType().id() == QMetaType::Double || v.metaType().id() == QMetaType::Float;
+    return NumberTypes::isFloat(v.typeId());
 }
 
 // A number typed by a user: C locale first ("4.75"), then the user's ("4,75").

@@ -15,6 +15,7 @@
 #include <QtCore/QThread>
 
 #include <algorithm>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -372,6 +373,8 @@ void BulkOperations::finishModels(const std::shared_ptr<ModelRun> &run)
         createErrors.insert(e.index, &e);
     for (const BulkItemError &e : run->updated.errors())
         updateErrors.insert(e.index, &e);
+    // The stored records go back into the objects with the field lookup worked out once.
+    std::optional<ModelRowLoader> loader;
     for (qsizetype i = 0; i < run->items.size(); ++i) {
         const ModelRun::Slot &slot = run->items.at(i);
         Status status = Status::Written;
@@ -401,8 +404,10 @@ void BulkOperations::finishModels(const std::shared_ptr<ModelRun> &run)
             for (const QString &f : std::as_const(keep))
                 row.remove(f);
             if (slot.kind != ModelRun::Kind::Unchanged) {
-                if (const Error e = ModelRowLoader::load(m, row); e.isValid()) {
-                    Q_EMIT m->errorOccurred(e);
+                if (!loader || &loader->info() != &m->modelInfo())
+                    loader.emplace(m->modelInfo());
+                if (const std::optional<Error> e = loader->loadInto(m, row)) {
+                    Q_EMIT m->errorOccurred(*e);
                     continue;
                 }
             }

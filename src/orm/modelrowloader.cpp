@@ -57,7 +57,9 @@ int ModelRowLoader::fieldOf(const QString &key)
     }
     // Only text the strings own (literals and raw data may point at reused memory), and bounded:
     // rows whose keys are not shared would otherwise grow it by one per row.
-    if (key.data_ptr().isMutable() && m_keys.size() < 64) {
+    if (key.data_ptr().isMutable()) {
+        if (m_keys.size() == maxKeys)
+            m_keys.clear();
         m_keys.push_back({key, found});
         m_nextKey = m_keys.size();
     }

@@ -26,6 +26,8 @@ public:
     // points are worked out once per loader, not once per field and row. A row with a value that
     // does not convert (or an id of another table) goes through load(), so errors stay Model's.
     explicit ModelRowLoader(const ModelInfo &info);
+    // The model class whose objects it loads.
+    [[nodiscard]] const ModelInfo &info() const { return m_info; }
     // Nothing when the row was loaded, else the error load() returns (no Error is built for a
     // loaded row: building one allocates).
     std::optional<Error> loadInto(Model *m, const QVariantMap &row);
@@ -41,7 +43,8 @@ private:
         bool anyType = false; // a QVariant property takes any value as it is
     };
     // Rows of one reply share their key strings (the decoder's key cache), so a key's data
-    // pointer names its field without comparing text after the first row.
+    // pointer names its field without comparing text after the first row. A loader kept across
+    // replies (a list model's) starts over when full, with the keys of the rows it loads now.
     struct KeySlot
     {
         QString key; // holds the data alive, so its address cannot be reused for other text
@@ -49,6 +52,8 @@ private:
     };
 
     int fieldOf(const QString &key);
+
+    static constexpr size_t maxKeys = 64;
 
     const ModelInfo &m_info;
     QString m_table;

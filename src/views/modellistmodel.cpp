@@ -12,6 +12,8 @@
 #include <QtCore/QMetaMethod>
 #include <QtCore/QMetaProperty>
 
+#include <optional>
+
 using namespace Qt::StringLiterals;
 
 namespace SurrealQt {
@@ -32,6 +34,8 @@ public:
     // A hidden instance of the model class that converts values exactly as an object does
     // (Model::fromMap / toMap) without creating an object per row.
     Model *scratch = nullptr;
+    // Loads the rows into objects with the field lookup worked out once for the model class.
+    std::optional<ModelRowLoader> loader;
     // Objects by record id: rows move (sort key changes, resync), records do not.
     mutable QHash<RecordId, Model *> objects;
     // NOTIFY signal index of a field -> its role.
@@ -61,10 +65,10 @@ public:
     {
         const bool was = applying;
         applying = true;
-        const Error e = ModelRowLoader::load(object, rowForObject(row, object));
+        const std::optional<Error> e = loader->loadInto(object, rowForObject(row, object));
         applying = was;
-        if (e.isValid())
-            qCWarning(lcViews) << "ModelListModel:" << e.toString();
+        if (e)
+            qCWarning(lcViews) << "ModelListModel:" << e->toString();
     }
 
     Model *objectAt(int row) const
@@ -136,6 +140,9 @@ public:
         info = newInfo;
         delete scratch;
         scratch = info ? info->newInstance() : nullptr;
+        loader.reset();
+        if (info)
+            loader.emplace(*info);
         roleOfSignal.clear();
         QStringList roles;
         if (info) {

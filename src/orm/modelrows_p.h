@@ -16,6 +16,17 @@ QVariant statementValue(const QueryResult &result, int index = 0);
 // The value of statement index as rows (a single map becomes one row, NONE none).
 QVariantList rowsOf(const QueryResult &result, int index = 0);
 
+// A future already finished with value.
+template<typename T>
+QFuture<T> ready(const T &value)
+{
+    QPromise<T> promise;
+    promise.start();
+    promise.addResult(value);
+    promise.finish();
+    return promise.future();
+}
+
 template<typename T>
 QFuture<T> failed(const Error &error)
 {

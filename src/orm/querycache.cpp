@@ -13,11 +13,8 @@
 #include <SurrealQt/querycache.h>
 #include <SurrealQt/syncconnection.h>
 
-#include <QtCore/QEventLoop>
-#include <QtCore/QFutureWatcher>
 #include <QtCore/QHash>
 #include <QtCore/QPointer>
-#include <QtCore/QPromise>
 
 #include <algorithm>
 
@@ -30,16 +27,6 @@ Error noConnection()
 {
     return Error(Error::Kind::Model,
                  u"QueryCache: no connection: pass one to QueryCache or set a default connection"_s);
-}
-
-template<typename T>
-QFuture<T> ready(const T &value)
-{
-    QPromise<T> p;
-    p.start();
-    p.addResult(value);
-    p.finish();
-    return p.future();
 }
 
 // selectMany's arguments as one text: with the variables they decide the statement sent.
@@ -79,6 +66,8 @@ public:
         , watches(q, "QueryCache::watch", handlers())
     {}
 
+    // The key query's result is kept under, or why the query cannot be sent through the cache.
+    static Error keyOf(const QueryBase &query, Connection *connection, Key *key);
     const QVariantList *lookup(const Key &key) const;
     void store(const Key &key, const QVariantList &rows, quint64 epoch);
     void dropTable(const QString &table);
@@ -130,16 +119,7 @@ QFuture<void> QueryCache::watch(const Table &table)
 
 void QueryCache::watchSync(const Table &table)
 {
-    QFuture<void> started = watch(table);
-    if (!started.isFinished()) {
-        QEventLoop loop;
-        QFutureWatcher<void> watcher;
-        connect(&watcher, &QFutureWatcher<void>::finished, &loop, &QEventLoop::quit);
-        watcher.setFuture(started);
-        if (!started.isFinished())
-            loop.exec();
-    }
-    started.waitForFinished(); // rethrows the live query's error
+    Internal::TableWatches::waitUntilActive(watch(table));
 }
 
 void QueryCache::unwatch(const Table &table)
@@ -151,6 +131,20 @@ void QueryCache::unwatch(const Table &table)
 bool QueryCache::isWatched(const Table &table) const
 {
     return d->watches.isWatched(table.name());
+}
+
+Error QueryCachePrivate::keyOf(const QueryBase &query, Connection *connection, Key *key)
+{
+    if (!connection)
+        return noConnection();
+    if (query.connection() != connection)
+        return Orm::validationError(
+            u"QueryCache: the query runs on another connection than the cache watches"_s,
+            query.modelInfo().className());
+    key->table = query.modelInfo().tableName();
+    Error error;
+    key->text = query.toSurrealQL(&key->vars, &error);
+    return error;
 }
 
 const QVariantList *QueryCachePrivate::lookup(const Key &key) const
@@ -224,21 +218,13 @@ qsizetype QueryCache::maxEntries() const
 QFuture<QList<Model *>> QueryCache::fetch(const QueryBase &query, QueryBase::Factory factory)
 {
     Connection *conn = connection();
-    if (!conn)
-        return Orm::failed<QList<Model *>>(noConnection());
-    if (query.connection() != conn)
-        return Orm::failed<QList<Model *>>(
-            Orm::validationError(u"QueryCache: the query runs on another connection than the cache watches"_s,
-                                 query.modelInfo().className()));
-    QueryCachePrivate::Key key{query.modelInfo().tableName(), {}, {}};
-    Error error;
-    key.text = query.toSurrealQL(&key.vars, &error);
-    if (error.isValid())
+    QueryCachePrivate::Key key;
+    if (const Error error = QueryCachePrivate::keyOf(query, conn, &key); error.isValid())
         return Orm::failed<QList<Model *>>(error);
     if (const QVariantList *rows = d->lookup(key)) {
         ++d->hits;
         try {
-            return ready(query.objectsFromRows(factory, *rows));
+            return Orm::ready(query.objectsFromRows(factory, *rows));
         } catch (const Exception &e) {
             return Orm::failed<QList<Model *>>(e.error());
         }
@@ -257,16 +243,8 @@ QFuture<QList<Model *>> QueryCache::fetch(const QueryBase &query, QueryBase::Fac
 QList<Model *> QueryCache::fetchSync(const QueryBase &query, QueryBase::Factory factory)
 {
     Connection *conn = connection();
-    if (!conn)
-        throw Exception(noConnection());
-    if (query.connection() != conn)
-        throw Exception(
-            Orm::validationError(u"QueryCache: the query runs on another connection than the cache watches"_s,
-                                 query.modelInfo().className()));
-    QueryCachePrivate::Key key{query.modelInfo().tableName(), {}, {}};
-    Error error;
-    key.text = query.toSurrealQL(&key.vars, &error);
-    if (error.isValid())
+    QueryCachePrivate::Key key;
+    if (const Error error = QueryCachePrivate::keyOf(query, conn, &key); error.isValid())
         throw Exception(error);
     if (const QVariantList *rows = d->lookup(key)) {
         ++d->hits;
@@ -293,7 +271,7 @@ QFuture<QVariantList> QueryCache::selectMany(const Table &table, const QString &
                                      vars};
     if (const QVariantList *rows = d->lookup(key)) {
         ++d->hits;
-        return ready(*rows);
+        return Orm::ready(*rows);
     }
     ++d->misses;
     const quint64 epoch = d->watches.epochOf(key.table);

@@ -10,8 +10,6 @@
 #include <SurrealQt/recordcache.h>
 #include <SurrealQt/syncconnection.h>
 
-#include <QtCore/QEventLoop>
-#include <QtCore/QFutureWatcher>
 #include <QtCore/QHash>
 #include <QtCore/QPointer>
 #include <QtCore/QSet>
@@ -87,16 +85,7 @@ QFuture<void> RecordCache::watch(const Table &table)
 
 void RecordCache::watchSync(const Table &table)
 {
-    QFuture<void> started = watch(table);
-    if (!started.isFinished()) {
-        QEventLoop loop;
-        QFutureWatcher<void> watcher;
-        connect(&watcher, &QFutureWatcher<void>::finished, &loop, &QEventLoop::quit);
-        watcher.setFuture(started);
-        if (!started.isFinished())
-            loop.exec();
-    }
-    started.waitForFinished(); // rethrows the live query's error
+    Internal::TableWatches::waitUntilActive(watch(table));
 }
 
 void RecordCache::unwatch(const Table &table)
@@ -125,11 +114,7 @@ QFuture<QVariantMap> RecordCache::get(const RecordId &id)
     auto hit = d->records.constFind(id);
     if (hit != d->records.constEnd()) {
         ++d->hits;
-        QPromise<QVariantMap> p;
-        p.start();
-        p.addResult(*hit);
-        p.finish();
-        return p.future();
+        return Orm::ready(*hit);
     }
     ++d->misses;
     Connection *conn = connection();

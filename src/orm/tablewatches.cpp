@@ -8,6 +8,9 @@
 #include <SurrealQt/error.h>
 #include <SurrealQt/livequery.h>
 
+#include <QtCore/QEventLoop>
+#include <QtCore/QFutureWatcher>
+
 using namespace Qt::StringLiterals;
 
 namespace SurrealQt::Internal {
@@ -63,6 +66,19 @@ QFuture<void> TableWatches::watch(const Table &table, Connection *connection, co
         w.active = true;
     return deliverTo(m_owner, m_watchCall, live->started(),
                      [this, name](const QUuid &) { markActive(name); });
+}
+
+void TableWatches::waitUntilActive(QFuture<void> started)
+{
+    if (!started.isFinished()) {
+        QEventLoop loop;
+        QFutureWatcher<void> watcher;
+        QObject::connect(&watcher, &QFutureWatcher<void>::finished, &loop, &QEventLoop::quit);
+        watcher.setFuture(started);
+        if (!started.isFinished())
+            loop.exec();
+    }
+    started.waitForFinished(); // rethrows the live query's error
 }
 
 void TableWatches::onStateChanged(const QString &table, bool active)

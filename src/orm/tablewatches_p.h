@@ -49,6 +49,9 @@ public:
     // finishes once it is active. noConnection is the error when a live query is needed and
     // connection is null.
     QFuture<void> watch(const Table &table, Connection *connection, const Error &noConnection);
+    // Blocks until started (a watch() future) finishes, running a local event loop: the
+    // subscription is confirmed through the owner's thread's events. Throws its error.
+    static void waitUntilActive(QFuture<void> started);
     // Stops the table's live query; false when it was not watched.
     bool unwatch(const QString &table);
     [[nodiscard]] bool isWatched(const QString &table) const;

@@ -4,6 +4,7 @@
 // persisted object (Model::loadRow is private so user code cannot fake a loaded state).
 
 #include <SurrealQt/error.h>
+#include <SurrealQt/global.h>
 #include <SurrealQt/model.h>
 
 #include <QtCore/QMetaType>
@@ -16,7 +17,7 @@ namespace SurrealQt {
 
 class ModelInfo;
 
-class ModelRowLoader
+class SURREALQT_EXPORT ModelRowLoader
 {
 public:
     static Error load(Model *m, const QVariantMap &row) { return m->loadRow(row); }

@@ -6,6 +6,7 @@
 #include "testmodels.h"
 
 #include "codec/cborcodec_p.h"
+#include "orm/modelrowloader_p.h"
 
 #include <SurrealQt/exception.h>
 #include <SurrealQt/querybase.h>
@@ -118,6 +119,34 @@ private Q_SLOTS:
             QVERIFY(!got->isDirty());
         }
         qDeleteAll(loaded);
+    }
+
+    // One loader kept across replies, as ModelListModel keeps one: each reply's rows have key
+    // strings of their own, and more distinct keys than the loader's key cache holds.
+    void oneLoaderAcrossReplies()
+    {
+        ModelRowLoader loader(ModelInfo::of<Everything>());
+        const QMetaObject *mo = &Everything::staticMetaObject;
+        for (int reply = 0; reply < 6; ++reply) {
+            QVariantList rows;
+            for (int i = 0; i < 30; ++i)
+                rows.append(QVariantMap{{u"id"_s, QVariant::fromValue(own(reply * 100 + i + 1))},
+                                        {u"number"_s, qint64(reply * 100 + i)},
+                                        {u"text"_s, u"r%1"_s.arg(reply)},
+                                        {u"real"_s, reply % 2 ? QVariant(qint64(i)) : QVariant(0.5 * i)},
+                                        {u"extra%1"_s.arg(reply * 30 + i), i}});
+            for (const QVariant &row : throughCodec(rows)) {
+                Everything got;
+                Everything expected;
+                const std::optional<Error> e = loader.loadInto(&got, row.toMap());
+                QVERIFY2(!e, qPrintable(e ? e->message() : QString()));
+                QVERIFY(!expected.fromMap(row.toMap()).isValid());
+                for (int i = mo->propertyOffset(); i < mo->propertyCount(); ++i)
+                    QCOMPARE(mo->property(i).read(&got), mo->property(i).read(&expected));
+                QCOMPARE(got.id(), expected.id());
+                QVERIFY(!got.isNew());
+            }
+        }
     }
 
     void refusesAsFromMap_data()

@@ -235,8 +235,9 @@ private:
 
     bool tooLong(qint64 length, const QString &path)
     {
-        return fail(path, QStringLiteral("an array of %1 items cannot be sent in one call (at most %2; "
-                                         "BulkJob writes any number)")
+        // BulkJob.start() converts its items here too: it has the same limit.
+        return fail(path, QStringLiteral("an array of %1 items cannot be sent in one call (at most %2, "
+                                         "BulkJob.start() included: split it over several calls)")
                               .arg(length)
                               .arg(maxArrayLength));
     }

@@ -157,7 +157,10 @@ TestCase {
             [{ n: 1 }, "items must be an array"],
             [[1, 2], "items[0]: an object is expected"],
             [[{ n: 1 }, { n: undefined }], "items[1].n: undefined cannot be stored"],
-            [new Array(1000000000), "items: an array of 1000000000 items"],
+            // BulkJob has the same limit per start() as the calls: the message must not send
+            // the user to BulkJob for more.
+            [new Array(1000000000), "items: an array of 1000000000 items cannot be sent in one call "
+                                    + "(at most 1000000, BulkJob.start() included: split it over several calls)"],
             [[cyclicItem()], "items[0].again[0]: a cyclic structure cannot be stored"],
         ]
         for (const c of cases) {

@@ -24,8 +24,9 @@ class ModelListModelPrivate;
     class, with what a model class adds:
 
      * Roles: Qt::DisplayRole ("display"), ObjectRole ("object": the row's Model as a QObject*),
-       IdRole ("id": the RecordId), then one role per field of the model class, named after it, in
-       declaration order (FirstFieldRole + i). Field values have the property's C++ type.
+       IdRole ("id": the RecordId), DirtyRole ("dirty": an edit not written yet), then one role per field of
+   the model class, named after it, in declaration order (FirstFieldRole + i). Field values have the
+   property's C++ type.
      * object(row) hands out the row's Model instance. It is created when first asked for (rows
        cost no QObject until then), filled from the row, and owned by the list model (it is the
        object's parent, so the QML engine never collects it). It stays the same instance while
@@ -51,8 +52,9 @@ class SURREALQT_EXPORT ModelListModel : public SurrealQt::QueryListModel
     Q_PROPERTY(QStringList fieldNames READ fieldNames NOTIFY modelInfoChanged)
 
 public:
-    /*! ObjectRole: the row's Model; IdRole: its RecordId; FirstFieldRole + i: field i of the model class. */
-    enum Role { ObjectRole = Qt::UserRole, IdRole, FirstFieldRole };
+    /*! ObjectRole: the row's Model; IdRole: its RecordId; DirtyRole: an edit not written yet (as
+        QueryListModel::DirtyRole); FirstFieldRole + i: field i of the model class. */
+    enum Role { ObjectRole = Qt::UserRole, IdRole, DirtyRole, FirstFieldRole };
     Q_ENUM(Role)
 
     /*! Without a model class the list is empty (status Null) until setModelInfo(). */
@@ -94,7 +96,7 @@ public:
 
     /*! The row's value for role (see the class comment for the roles). */
     [[nodiscard]] QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    /*! display, object, id, then the model class's fields. */
+    /*! display, object, id, dirty, then the model class's fields. */
     [[nodiscard]] QHash<int, QByteArray> roleNames() const override;
 
 Q_SIGNALS:

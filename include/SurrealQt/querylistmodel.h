@@ -39,7 +39,8 @@ class QueryListModelPrivate;
      * queries: START ($limit / $start), which grows with the offset.
 
     Roles: Qt::DisplayRole ("display"), Qt::EditRole ("edit"), RecordRole ("record", the whole
-    row as a QVariantMap), then one role per field, named after it. Fields come from `roles` if
+    row as a QVariantMap), DirtyRole ("dirty", an edit not written yet), then one role per field,
+    named after it. Fields come from `roles` if
     set, else from the keys of the first page's rows. With `columns` set the model has one column
     per listed field (for QTableView / TableView); display and edit then read that column's field.
 
@@ -77,8 +78,10 @@ public:
     enum Status { Null, Loading, Ready, Failed };
     Q_ENUM(Status)
 
-    /*! RecordRole: the whole row as a QVariantMap; FirstFieldRole + i: field i of fieldNames(). */
-    enum Role { RecordRole = Qt::UserRole, FirstFieldRole };
+    /*! RecordRole: the whole row as a QVariantMap; DirtyRole ("dirty"): true while the cell holds
+        an edit not written yet, as isDirty(const QModelIndex &) (for QML delegates and styled
+        views; it changes with dataChanged()); FirstFieldRole + i: field i of fieldNames(). */
+    enum Role { RecordRole = Qt::UserRole, DirtyRole, FirstFieldRole };
     Q_ENUM(Role)
 
     /*! When edits made through the model (setData(), setField()) are written to the database,
@@ -254,8 +257,10 @@ public Q_SLOTS:
         row is one write (a MERGE of its edited fields, applied whole or not at all); rows are
         written independently, not in one transaction: a row the database refuses (an ASSERT, a
         permission rule) shows the database's values again and reports writeFailed(), the
-        others are written. Returns false without a connection; the outcome of each row comes
-        later (dataChanged with the stored record, or writeFailed). */
+        others are written. Returns false without a connection (nothing is sent). The writes are
+        asynchronous, unlike QSqlTableModel::submitAll(): submitAllFinished() tells when every
+        one has been answered and whether all were written; each row's outcome comes as it is
+        answered (dataChanged with the stored record, or writeFailed). */
     bool submitAll();
     /*! Drops every edit not written yet (the rows show the database's values again) and the
         rows insertRows() made that were not submitted. */
@@ -309,6 +314,13 @@ Q_SIGNALS:
     void writeFailed(const QVariant &recordId, const SurrealQt::Error &error);
     /*! Live changes have been applied (after each notification batch and after a resync). */
     void liveChangesApplied();
+    /*! Every write started by one submitAll() call has been answered. ok is true when every
+        edited row was written and every inserted row created; false when at least one was not
+        (writeFailed() named each, and those rows show the database's values again, or stay
+        unsubmitted) or when submitAll() returned false. Emitted once per call, after the call
+        returned (on the next turn of the event loop when there was nothing to write). With
+        OnRowChange, submit() is submitAll() and emits it too. */
+    void submitAllFinished(bool ok);
 
 protected:
     /*! For a subclass with its own private part (derived from QueryListModelPrivate), as Qt's

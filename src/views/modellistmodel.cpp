@@ -165,6 +165,8 @@ public:
     {
         if (role == Qt::DisplayRole)
             return Qt::DisplayRole;
+        if (role == QueryListModel::DirtyRole)
+            return ModelListModel::DirtyRole;
         const int i = role - QueryListModel::FirstFieldRole;
         if (i < 0 || i >= fields.size())
             return -1;
@@ -193,9 +195,11 @@ public:
         // Only roles we do not show changed (e.g. a field the model class lacks).
         if (!roles.isEmpty() && mapped.isEmpty())
             return;
-        for (int row = topLeft.row(); row <= bottomRight.row(); ++row) {
-            if (Model *object = objects.value(store.idAt(row)))
-                load(object, row);
+        if (mapped != QList<int>{ModelListModel::DirtyRole}) {
+            for (int row = topLeft.row(); row <= bottomRight.row(); ++row) {
+                if (Model *object = objects.value(store.idAt(row)))
+                    load(object, row);
+            }
         }
         Q_EMIT q->dataChanged(topLeft, bottomRight, mapped);
     }
@@ -322,6 +326,8 @@ QVariant ModelListModel::data(const QModelIndex &index, int role) const
         return {};
     case IdRole:
         return recordId(row);
+    case DirtyRole:
+        return isDirty(index);
     default:
         break;
     }
@@ -333,7 +339,8 @@ QVariant ModelListModel::data(const QModelIndex &index, int role) const
 
 QHash<int, QByteArray> ModelListModel::roleNames() const
 {
-    QHash<int, QByteArray> names{{Qt::DisplayRole, "display"}, {ObjectRole, "object"}, {IdRole, "id"}};
+    QHash<int, QByteArray> names{
+        {Qt::DisplayRole, "display"}, {ObjectRole, "object"}, {IdRole, "id"}, {DirtyRole, "dirty"}};
     const QStringList fields = fieldNames();
     for (int i = 0; i < fields.size(); ++i)
         names.insert(FirstFieldRole + i, fields.at(i).toUtf8());

@@ -311,6 +311,8 @@ QVariant QueryListModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
+    if (role == DirtyRole)
+        return isDirty(index);
     const QVariantMap rec = d->store.recordAt(index.row());
     if (role == RecordRole)
         return rec;
@@ -379,7 +381,7 @@ QVariant QueryListModel::headerData(int section, Qt::Orientation orientation, in
 QHash<int, QByteArray> QueryListModel::roleNames() const
 {
     QHash<int, QByteArray> names{
-        {Qt::DisplayRole, "display"}, {Qt::EditRole, "edit"}, {RecordRole, "record"}};
+        {Qt::DisplayRole, "display"}, {Qt::EditRole, "edit"}, {RecordRole, "record"}, {DirtyRole, "dirty"}};
     for (int i = 0; i < d->fields.size(); ++i)
         names.insert(FirstFieldRole + i, d->fields.at(i).toUtf8());
     return names;

@@ -217,6 +217,7 @@ bool WriteBack::writeField(int row, const QString &field, const QVariant &value)
             e.edited.insert(field, value);
         }
         store.place(row, store.makeRow(after), d.changedRoles(before, after));
+        notifyDirty(store.findRow(id));
         return true;
     }
     store.place(row, store.makeRow(after), d.changedRoles(before, after));
@@ -224,83 +225,122 @@ bool WriteBack::writeField(int row, const QString &field, const QVariant &value)
     return true;
 }
 
-void WriteBack::sendMerge(const RecordId &id, const QVariantMap &changes, const QVariantMap &base)
+void WriteBack::sendMerge(const RecordId &id, const QVariantMap &changes, const QVariantMap &base,
+                          const Batch &batch)
+{
+    const auto queued = merging.find(id);
+    if (queued == merging.end()) {
+        merging.insert(id, {});
+        startMerge(id, {changes, base, batch ? QList<Batch>{batch} : QList<Batch>{}});
+        return;
+    }
+    // A write of this record is on its way: two MERGEs in flight may run, or be answered, in
+    // either order (two sockets of a pool, or the server's own scheduling), and the earlier
+    // edit could win. This one goes when that one is answered, with any others made meanwhile.
+    Merge &next = queued->next;
+    queued->waiting = true;
+    for (auto it = changes.cbegin(); it != changes.cend(); ++it) {
+        next.changes.insert(it.key(), it.value());
+        if (!next.base.contains(it.key()))
+            next.base.insert(it.key(), base.value(it.key()));
+    }
+    if (batch)
+        next.batches.append(batch);
+}
+
+void WriteBack::startMerge(const RecordId &id, const Merge &merge)
 {
     QueryListModel *q = d.q;
-    auto rollback = [this, id, changes, base](const Error &e) {
-        RowStore &store = d.store;
-        const int at = store.findRow(id);
-        if (at >= 0) {
-            const QVariantMap now = store.recordAt(at);
-            // Only our own values are taken back; a newer one from a live change stays.
-            QVariantMap restored = now;
-            for (auto it = changes.cbegin(); it != changes.cend(); ++it) {
-                if (!VariantCompare::equals(now.value(it.key()), it.value()))
-                    continue;
-                const QVariant old = base.value(it.key());
-                if (old.isValid())
-                    restored.insert(it.key(), old);
-                else
-                    restored.remove(it.key());
-            }
-            const QList<int> roles = d.changedRoles(now, restored);
-            if (!roles.isEmpty())
-                store.place(at, store.makeRow(restored), roles);
-        }
-        Q_EMIT d.q->writeFailed(QVariant::fromValue(id), e);
-    };
-    ++writesInFlight[id];
-    auto written = [this, id] {
-        auto it = writesInFlight.find(id);
-        if (it != writesInFlight.end() && --it.value() <= 0)
-            writesInFlight.erase(it);
-    };
     // Merging fields of one record lands on the same state however often it runs, so a write
     // whose reply a dropped socket lost is sent again after the reconnect. Failed with
     // Connection instead, it was rolled back here although the server had applied it.
     RequestOptions resendable;
     resendable.idempotent = true;
-    Internal::RecordWrite::merge(id, changes)
+    Internal::RecordWrite::merge(id, merge.changes)
         .inContext(u"QueryListModel::setData"_s)
         .send(d.connection, resendable)
-        .then(QtFuture::Launch::Sync,
-              later<Internal::RecordWrite::Outcome>(
-                  q,
-                  [this, id, changes, rollback, written](const Internal::RecordWrite::Outcome &outcome) {
-                      written();
-                      if (!outcome.isWritten()) {
-                          // Write conflicts were already sent again by RecordWrite.
-                          rollback(outcome.error);
-                          return;
-                      }
-                      RowStore &store = d.store;
-                      const int at = store.findRow(id);
-                      if (at >= 0) {
-                          // The record as this write left it. Another write to it still on its
-                          // way (its answer may come first, on another socket of a pool) keeps
-                          // its value: only these fields are taken then.
-                          QVariantMap server = outcome.record;
-                          const QVariantMap now = store.recordAt(at);
-                          if (writesInFlight.value(id) > 0) {
-                              QVariantMap merged = now;
-                              for (auto it = changes.cbegin(); it != changes.cend(); ++it) {
-                                  if (server.contains(it.key()))
-                                      merged.insert(it.key(), server.value(it.key()));
-                                  else
-                                      merged.remove(it.key());
-                              }
-                              server = merged;
-                          }
-                          server = keepEdits(server);
-                          const QList<int> roles = d.changedRoles(now, server);
-                          if (!roles.isEmpty())
-                              store.place(at, store.makeRow(server), roles);
-                      }
-                  }))
-        .onFailed(laterOnError(q, [rollback, written](const Error &e) {
-            written();
-            rollback(e);
+        .then(QtFuture::Launch::Sync, later<Internal::RecordWrite::Outcome>(
+                                          q,
+                                          [this, id, merge](const Internal::RecordWrite::Outcome &outcome) {
+                                              mergeAnswered(id, merge, outcome);
+                                          }))
+        .onFailed(laterOnError(q, [this, id, merge](const Error &e) {
+            Internal::RecordWrite::Outcome failed;
+            failed.id = id;
+            failed.error = e;
+            mergeAnswered(id, merge, failed);
         }));
+}
+
+void WriteBack::mergeAnswered(const RecordId &id, const Merge &merge,
+                              const Internal::RecordWrite::Outcome &outcome)
+{
+    RowStore &store = d.store;
+    Queued queued = merging.take(id);
+    const int at = store.findRow(id);
+    const QVariantMap now = at >= 0 ? store.recordAt(at) : QVariantMap();
+    if (!outcome.isWritten()) {
+        // Write conflicts were already sent again by RecordWrite. Only our own values are taken
+        // back; a newer one (a later edit, a live change) stays.
+        QVariantMap restored = now;
+        for (auto it = merge.changes.cbegin(); it != merge.changes.cend(); ++it) {
+            const QVariant old = merge.base.value(it.key());
+            if (queued.waiting && VariantCompare::equals(queued.next.base.value(it.key()), it.value()))
+                // The next write's rollback must restore the database's value, not this one.
+                queued.next.base.insert(it.key(), old);
+            if (at < 0 || !VariantCompare::equals(now.value(it.key()), it.value()))
+                continue;
+            if (old.isValid())
+                restored.insert(it.key(), old);
+            else
+                restored.remove(it.key());
+        }
+        if (at >= 0) {
+            const QList<int> roles = d.changedRoles(now, restored);
+            if (!roles.isEmpty())
+                store.place(at, store.makeRow(restored), roles);
+        }
+        Q_EMIT d.q->writeFailed(QVariant::fromValue(id), outcome.error);
+    } else if (at >= 0) {
+        // The record as this write left it; the fields of the next write keep the value the
+        // user gave last, and the edits kept in the model (OnManualSubmit) theirs.
+        QVariantMap server = outcome.record;
+        if (queued.waiting) {
+            for (auto it = queued.next.changes.cbegin(); it != queued.next.changes.cend(); ++it)
+                server.insert(it.key(), it.value());
+        }
+        server = keepEdits(server);
+        const QList<int> roles = d.changedRoles(now, server);
+        if (!roles.isEmpty())
+            store.place(at, store.makeRow(server), roles);
+    }
+    answered(merge.batches, outcome.isWritten());
+    if (queued.waiting) {
+        merging.insert(id, {});
+        startMerge(id, queued.next);
+    }
+}
+
+void WriteBack::answered(const Batch &batch, bool written)
+{
+    if (!batch)
+        return;
+    batch->ok = batch->ok && written;
+    if (--batch->unanswered == 0)
+        Q_EMIT d.q->submitAllFinished(batch->ok);
+}
+
+void WriteBack::answered(const QList<Batch> &batches, bool written)
+{
+    for (const Batch &b : batches)
+        answered(b, written);
+}
+
+void WriteBack::notifyDirty(int row)
+{
+    if (row >= 0 && row < d.store.size())
+        d.notifyChanged(d.q->index(row, 0), d.q->index(row, d.q->columnCount() - 1),
+                        {QueryListModel::DirtyRole});
 }
 
 void WriteBack::recheck(const RecordId &id)
@@ -352,26 +392,35 @@ void WriteBack::insertPending(int row, int count)
     d.q->endInsertRows();
 }
 
-void WriteBack::submitPending()
+void WriteBack::submitPending(const Batch &batch)
 {
     if (!d.connection)
         return;
-    for (const RowStore::Row &r : std::as_const(d.store.rows)) {
+    for (int row = 0; row < d.store.size(); ++row) {
+        const RowStore::Row &r = d.store.rows.at(row);
         if (r.size != 0 || creating.contains(r.serial))
             continue;
         const quint32 serial = r.serial;
         creating.insert(serial);
+        notifyDirty(row);
+        if (batch)
+            ++batch->unanswered;
         creation(d.store.pendingValues.value(serial), u"QueryListModel::submit"_s)
             .send(d.connection)
-            .then(QtFuture::Launch::Sync, later<Internal::RecordWrite::Outcome>(
-                                              d.q,
-                                              [this, serial](const Internal::RecordWrite::Outcome &outcome) {
-                                                  onCreated(serial, outcome);
-                                              }))
-            .onFailed(laterOnError(d.q, [this, serial](const Error &e) {
+            .then(QtFuture::Launch::Sync,
+                  later<Internal::RecordWrite::Outcome>(
+                      d.q,
+                      [this, serial, batch](const Internal::RecordWrite::Outcome &outcome) {
+                          onCreated(serial, outcome);
+                          answered(batch, outcome.isWritten());
+                      }))
+            .onFailed(laterOnError(d.q, [this, serial, batch](const Error &e) {
                 creating.remove(serial);
-                if (!abandoned.remove(serial))
+                if (!abandoned.remove(serial)) {
+                    notifyDirty(d.store.rowOfSerial(serial));
                     Q_EMIT d.q->writeFailed({}, e);
+                }
+                answered(batch, false);
             }));
     }
 }
@@ -409,6 +458,7 @@ void WriteBack::onCreated(quint32 serial, const Internal::RecordWrite::Outcome &
     const int at = store.rowOfSerial(serial);
     if (!id.isValid()) {
         // The row stays, unsubmitted, so its values can be corrected and submitted again.
+        notifyDirty(at);
         Q_EMIT d.q->writeFailed({}, outcome.error);
         return;
     }
@@ -528,15 +578,31 @@ bool WriteBack::isUnsubmitted(int row) const
 
 bool WriteBack::submitAll()
 {
-    if (!d.connection)
+    QueryListModel *q = d.q;
+    auto finishLater = [q](bool ok) {
+        QMetaObject::invokeMethod(
+            q, [q, ok] { Q_EMIT q->submitAllFinished(ok); }, Qt::QueuedConnection);
+    };
+    if (!d.connection) {
+        finishLater(false);
         return false;
+    }
+    // Counts one more until every write is sent, so an answer cannot finish the batch early.
+    const Batch batch = std::make_shared<SubmitBatch>();
+    batch->unanswered = 1;
     // Each row one MERGE of its edited fields; the edits are then in flight, no longer local.
     const QHash<RecordId, Edits> sending = std::exchange(edits, {});
     for (auto it = sending.cbegin(); it != sending.cend(); ++it) {
-        if (d.store.findRow(it.key()) >= 0)
-            sendMerge(it.key(), it->edited, it->base);
+        const int row = d.store.findRow(it.key());
+        if (row < 0)
+            continue;
+        ++batch->unanswered;
+        sendMerge(it.key(), it->edited, it->base, batch);
+        notifyDirty(row);
     }
-    submitPending();
+    submitPending(batch);
+    if (--batch->unanswered == 0)
+        finishLater(batch->ok);
     return true;
 }
 
@@ -556,9 +622,11 @@ void WriteBack::revertRow(int row)
     if (e == edits.cend())
         return;
     const QVariantMap now = store.recordAt(row);
+    const RecordId id = e.key();
     const QVariantMap restored = withBase(now, *e);
     edits.erase(e);
     store.place(row, store.makeRow(restored), d.changedRoles(now, restored));
+    notifyDirty(store.findRow(id));
 }
 
 void WriteBack::revertAll()

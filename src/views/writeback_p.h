@@ -17,6 +17,8 @@
 #include <QtCore/QSet>
 #include <QtCore/QVariantMap>
 
+#include <memory>
+
 namespace SurrealQt {
 
 class QueryListModelPrivate;
@@ -25,6 +27,15 @@ class QueryResult;
 class SURREALQT_EXPORT WriteBack
 {
 public:
+    // One submitAll() call: how many of its writes are unanswered, and whether all so far were
+    // written; submitAllFinished() when the last one answers.
+    struct SubmitBatch
+    {
+        int unanswered = 0;
+        bool ok = true;
+    };
+    using Batch = std::shared_ptr<SubmitBatch>;
+
     explicit WriteBack(QueryListModelPrivate &d);
     // Forgets the edits of rows that leave the model.
     void init();
@@ -55,7 +66,7 @@ public:
     bool setEditedFields(int row, const QVariantMap &edited, const QVariantMap &stored);
     // insertRows: empty rows that exist in the model alone until submitPending().
     void insertPending(int row, int count);
-    void submitPending();
+    void submitPending(const Batch &batch = {});
     void createRecord(const QVariantMap &data);
     bool removeRows(int row, int count);
 
@@ -84,9 +95,27 @@ private:
     // does not convert; *unchanged when it leaves the stored value as it is.
     bool convertEdited(const QVariantMap &before, const QString &field, const QVariant &value,
                        QVariant *converted, bool *unchanged);
+    void answered(const Batch &batch, bool written);
+    void answered(const QList<Batch> &batches, bool written);
+    // A MERGE of some fields of one record: the values, and the database's values for those
+    // fields (an invalid QVariant: absent) that a rollback restores.
+    struct Merge
+    {
+        QVariantMap changes;
+        QVariantMap base;
+        QList<Batch> batches;
+    };
     // Writes `changes` to a loaded record (one MERGE), already shown; when it is not applied the
-    // fields that still show the written value get `base` back, with writeFailed().
-    void sendMerge(const RecordId &id, const QVariantMap &changes, const QVariantMap &base);
+    // fields that still show the written value get `base` back, with writeFailed(). Writes of
+    // one record go one at a time: edits made while one is on its way are sent together once it
+    // is answered, so the last edit is what the database keeps and what the row shows, in
+    // whatever order the server would have run or answered them.
+    void sendMerge(const RecordId &id, const QVariantMap &changes, const QVariantMap &base,
+                   const Batch &batch = {});
+    void startMerge(const RecordId &id, const Merge &merge);
+    void mergeAnswered(const RecordId &id, const Merge &merge, const Internal::RecordWrite::Outcome &outcome);
+    // dataChanged(DirtyRole) for the row of id (or of a pending row's serial).
+    void notifyDirty(int row);
     [[nodiscard]] bool isUnsubmitted(int row) const;
     // The record with the edits of `e` undone.
     [[nodiscard]] static QVariantMap withBase(QVariantMap record, const Edits &e);
@@ -97,8 +126,14 @@ private:
     void recheck(const RecordId &id);
 
     QueryListModelPrivate &d;
-    // Field writes sent and not answered yet, by record.
-    QHash<RecordId, int> writesInFlight;
+    // By record: the edits waiting for the write on its way to be answered (see sendMerge()).
+    // A record is a key while one of its writes is on its way.
+    struct Queued
+    {
+        bool waiting = false;
+        Merge next;
+    };
+    QHash<RecordId, Queued> merging;
     QSet<quint32> creating;  // submitted, the server has not answered yet
     QSet<quint32> abandoned; // removed while being created: deleted when the answer comes
     QHash<RecordId, Edits> edits;

@@ -91,4 +91,18 @@ void editThenSave(SurrealQt::QueryListModel *model)
 }
 // [strategy]
 
+// [submitAllFinished]
+void saveThenClose(SurrealQt::QueryListModel *model, QObject *dialog)
+{
+    QObject::connect(
+        model, &SurrealQt::QueryListModel::submitAllFinished, dialog,
+        [dialog](bool ok) {
+            if (ok)
+                dialog->deleteLater(); // else writeFailed() named each row not written
+        },
+        Qt::SingleShotConnection);
+    model->submitAll();
+}
+// [submitAllFinished]
+
 } // namespace DocSnippets

@@ -216,6 +216,124 @@ private Q_SLOTS:
         QVERIFY(!m.isDirty());
     }
 
+    // submitAll() is asynchronous: submitAllFinished(ok) comes once per call, when every write it
+    // started has been answered, with ok false when one was not written.
+    void submitAllFinishedTellsWhetherEverythingWasWritten()
+    {
+        QueryListModel m;
+        setupModel(m, QueryListModel::OnManualSubmit);
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QVERIFY(waitReady(m));
+        QSignalSpy finished(&m, &QueryListModel::submitAllFinished);
+        QSignalSpy failed(&m, &QueryListModel::writeFailed);
+
+        // Nothing to write: finished, after submitAll() returned.
+        QVERIFY(m.submitAll());
+        QCOMPARE(finished.size(), 0);
+        QTRY_COMPARE(finished.size(), 1);
+        QCOMPARE(finished.at(0).at(0).toBool(), true);
+
+        // Two edited rows (one refused by the ASSERT) and an inserted row.
+        QVERIFY(m.setData(m.index(0, 0), u"A2"_s));
+        QVERIFY(m.setData(m.index(1, 1), u"500"_s));
+        QVERIFY(m.insertRows(3, 1));
+        QVERIFY(m.setData(m.index(3, 0), u"D"_s));
+        QVERIFY(m.setData(m.index(3, 1), u"4"_s));
+        QVERIFY(m.submitAll());
+        QCOMPARE(finished.size(), 1);
+        QTRY_COMPARE(finished.size(), 2);
+        QCOMPARE(finished.at(1).at(0).toBool(), false);
+        // Every write was answered when it came.
+        QCOMPARE(failed.size(), 1);
+        QCOMPARE(stored(u"a"_s, u"name"_s).toString(), u"A2"_s);
+        QCOMPARE(stored(u"b"_s, u"n"_s), QVariant(qlonglong(2)));
+        QCOMPARE(storedCount(), 4);
+        // The new row took its place in id order.
+        const auto rowOf = [&](const QString &key) { return m.rowOf(RecordId(u"es_item"_s, key)); };
+        QCOMPARE(m.data(m.index(rowOf(u"b"_s), 1), Qt::EditRole), QVariant(qlonglong(2)));
+        QVERIFY(!m.isDirty());
+
+        QVERIFY(m.setData(m.index(rowOf(u"b"_s), 1), u"8"_s));
+        QVERIFY(m.submitAll());
+        QTRY_COMPARE(finished.size(), 3);
+        QCOMPARE(finished.at(2).at(0).toBool(), true);
+        QCOMPARE(stored(u"b"_s, u"n"_s), QVariant(qlonglong(8)));
+        QCOMPARE(failed.size(), 1);
+
+        // OnRowChange: submit() is submitAll().
+        m.setEditStrategy(QueryListModel::OnRowChange);
+        QVERIFY(m.setData(m.index(rowOf(u"c"_s), 0), u"C2"_s));
+        QVERIFY(m.submit());
+        QTRY_COMPARE(finished.size(), 4);
+        QCOMPARE(finished.at(3).at(0).toBool(), true);
+        QCOMPARE(stored(u"c"_s, u"name"_s).toString(), u"C2"_s);
+
+        // Without a connection nothing is sent: false, and finished(false).
+        QueryListModel unconnected;
+        QSignalSpy notSent(&unconnected, &QueryListModel::submitAllFinished);
+        QVERIFY(!unconnected.submitAll());
+        QTRY_COMPARE(notSent.size(), 1);
+        QCOMPARE(notSent.at(0).at(0).toBool(), false);
+    }
+
+    // DirtyRole ("dirty"): true for a cell with an edit not written yet (its column's field with
+    // `columns` set), and for an unsubmitted inserted row; dataChanged(DirtyRole) when that
+    // changes, so a delegate bound to it updates.
+    void dirtyRoleFollowsUnsavedEdits()
+    {
+        QueryListModel m;
+        setupModel(m, QueryListModel::OnManualSubmit);
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QVERIFY(waitReady(m));
+        QCOMPARE(m.roleNames().value(QueryListModel::DirtyRole), QByteArray("dirty"));
+        QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);
+        const auto dirtyChangedAt = [&](int row) {
+            for (const QList<QVariant> &args : std::as_const(changed)) {
+                const auto from = args.at(0).value<QModelIndex>(), to = args.at(1).value<QModelIndex>();
+                if (from.row() <= row && row <= to.row() &&
+                    args.at(2).value<QList<int>>().contains(QueryListModel::DirtyRole))
+                    return true;
+            }
+            return false;
+        };
+        const auto dirty = [&](int row, int column) {
+            return m.data(m.index(row, column), QueryListModel::DirtyRole).toBool();
+        };
+        QVERIFY(!dirty(0, 0));
+        QVERIFY(m.setData(m.index(0, 0), u"A2"_s));
+        QVERIFY(dirty(0, 0));
+        QVERIFY(!dirty(0, 1));
+        QVERIFY(!dirty(1, 0));
+        QVERIFY(dirtyChangedAt(0));
+        QVERIFY(m.insertRows(3, 1));
+        QVERIFY(dirty(3, 0));
+        QVERIFY(m.setData(m.index(3, 0), u"D"_s));
+        QVERIFY(m.setData(m.index(3, 1), u"4"_s));
+
+        changed.clear();
+        QVERIFY(m.submitAll());
+        QVERIFY(dirtyChangedAt(0));
+        QVERIFY(!dirty(0, 0));
+        QVERIFY(dirtyChangedAt(3));
+        QVERIFY(!dirty(3, 0)); // on its way to the server
+        QTRY_COMPARE(storedCount(), 4);
+        QTRY_VERIFY(!m.isDirty());
+
+        // The new row took its place in id order.
+        const int b = m.rowOf(RecordId(u"es_item"_s, u"b"_s));
+        QVERIFY(m.setData(m.index(b, 0), u"B2"_s));
+        QVERIFY(dirty(b, 0));
+        changed.clear();
+        m.revertRow(b);
+        QVERIFY(dirtyChangedAt(b));
+        QVERIFY(!dirty(b, 0));
+
+        // Written at once: never dirty.
+        m.setEditStrategy(QueryListModel::OnFieldChange);
+        QVERIFY(m.setData(m.index(b, 0), u"B3"_s));
+        QVERIFY(!dirty(b, 0));
+    }
+
     void onRowChangeWritesOnSubmit()
     {
         QueryListModel m;
@@ -301,14 +419,21 @@ private Q_SLOTS:
         const int nRole = m.roleForField(u"n"_s);
         const int row = m.rowOf(QVariant::fromValue(RecordId(u"es_item"_s, u"c"_s)));
         QVERIFY(row >= 0);
+        QCOMPARE(m.roleNames().value(ModelListModel::DirtyRole), QByteArray("dirty"));
+        QSignalSpy finished(&m, &QueryListModel::submitAllFinished);
+        QVERIFY(!m.data(m.index(row), ModelListModel::DirtyRole).toBool());
         QVERIFY(m.setData(m.index(row), 30, nRole));
         QCOMPARE(m.data(m.index(row), nRole), QVariant(30));
         QCOMPARE(m.object<EsItem>(row)->n(), 30);
         QVERIFY(m.isDirty());
+        QVERIFY(m.data(m.index(row), ModelListModel::DirtyRole).toBool());
         letWritesArrive();
         QCOMPARE(stored(u"c"_s, u"n"_s), QVariant(qlonglong(3)));
         QVERIFY(m.setData(m.index(row), 300, nRole)); // ASSERT refuses it at submitAll
         QVERIFY(m.submitAll());
+        QVERIFY(!m.data(m.index(row), ModelListModel::DirtyRole).toBool());
+        QTRY_COMPARE(finished.size(), 1);
+        QCOMPARE(finished.at(0).at(0).toBool(), false);
         QTRY_COMPARE(failed.size(), 1);
         QTRY_COMPARE(m.data(m.index(row), nRole), QVariant(3));
         QCOMPARE(m.object<EsItem>(row)->n(), 3);
@@ -317,7 +442,9 @@ private Q_SLOTS:
         QCOMPARE(m.data(m.index(row), nRole), QVariant(3));
         QVERIFY(m.setData(m.index(row), 32, nRole));
         QVERIFY(m.submitAll());
-        QTRY_COMPARE(stored(u"c"_s, u"n"_s), QVariant(qlonglong(32)));
+        QTRY_COMPARE(finished.size(), 2);
+        QCOMPARE(finished.at(1).at(0).toBool(), true);
+        QCOMPARE(stored(u"c"_s, u"n"_s), QVariant(qlonglong(32)));
         QCOMPARE(failed.size(), 1);
     }
 };

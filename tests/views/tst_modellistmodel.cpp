@@ -122,7 +122,8 @@ private Q_SLOTS:
         QCOMPARE(names.value(m->roleForField(u"title"_s)), "title");
         QCOMPARE(names.value(m->roleForField(u"priority"_s)), "priority");
         QCOMPARE(names.value(m->roleForField(u"done"_s)), "done");
-        QCOMPARE(names.size(), 6);
+        QCOMPARE(names.value(ModelListModel::DirtyRole), "dirty");
+        QCOMPARE(names.size(), 7);
         QCOMPARE(m->roleForField(u"nope"_s), -1);
 
         m->setOrderBy(u"priority"_s);
@@ -420,9 +421,9 @@ private Q_SLOTS:
         QTest::qWait(50);
         QCOMPARE(m.status(), ModelListModel::Null);
         QCOMPARE(m.rowCount(), 0);
-        QCOMPARE(m.roleNames().size(), 3);
+        QCOMPARE(m.roleNames().size(), 4); // display, object, id, dirty
         m.setModelInfo(&ModelInfo::of<MlmTask>());
-        QCOMPARE(m.roleNames().size(), 6);
+        QCOMPARE(m.roleNames().size(), 7);
         QVERIFY(waitReady(m));
         QVERIFY(m.rowCount() > 0);
     }

@@ -56,6 +56,7 @@ Item {
         onPageLoaded: (first, last) => console.log(first, last)
         onFullyLoaded: console.log("all rows")
         onLiveChangesApplied: console.log("live changes")
+        onSubmitAllFinished: (ok) => console.log(ok ? "every edit written" : "some edits were not written")
 
         // Typed roles: every type, a default, and the role list they make.
         QueryRole { id: titleRole; name: "title"; type: QueryRole.String; defaultValue: "" }

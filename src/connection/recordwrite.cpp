@@ -9,6 +9,10 @@
 #include <SurrealQt/queryinterface.h>
 #include <SurrealQt/queryresult.h>
 
+#include <QtCore/QSet>
+
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace SurrealQt::Internal {
@@ -44,6 +48,7 @@ constexpr OpWords opWords[] = {
     {u"UPDATE $rw_target CONTENT $rw_data", u"updated"},
     {u"UPSERT $rw_target MERGE $rw_data", u"stored"},
     {u"DELETE $rw_target", u"deleted"},
+    {u"RELATE $rw_from->%1->$rw_to CONTENT $rw_data", u"created"},
 };
 
 const OpWords &wordsOf(RecordWrite::Op op)
@@ -138,6 +143,43 @@ RecordWrite RecordWrite::removeEach(const QList<RecordId> &ids)
     return RecordWrite(Op::Delete, list, {});
 }
 
+RecordWrite RecordWrite::mergeWhere(const Table &table, const QString &condition, const QVariantMap &vars,
+                                    const QVariantMap &data)
+{
+    RecordWrite w(Op::Merge, QVariant::fromValue(table), data);
+    w.m_filtered = true;
+    return w.onlyIf(condition, vars);
+}
+
+RecordWrite RecordWrite::replaceWhere(const Table &table, const QString &condition, const QVariantMap &vars,
+                                      const QVariantMap &data)
+{
+    RecordWrite w(Op::Replace, QVariant::fromValue(table), data);
+    w.m_filtered = true;
+    return w.onlyIf(condition, vars);
+}
+
+RecordWrite RecordWrite::removeWhere(const Table &table, const QString &condition, const QVariantMap &vars)
+{
+    RecordWrite w(Op::Delete, QVariant::fromValue(table), {});
+    w.m_filtered = true;
+    return w.onlyIf(condition, vars);
+}
+
+RecordWrite RecordWrite::relate(const RecordId &from, const QString &edge, const RecordId &to,
+                                const QVariantMap &data)
+{
+    RecordWrite w(Op::Relate, QVariantList{QVariant::fromValue(from), QVariant::fromValue(to)}, data);
+    w.m_edge = edge;
+    return w;
+}
+
+RecordWrite &RecordWrite::returningIds()
+{
+    m_returnIds = true;
+    return *this;
+}
+
 RecordWrite &RecordWrite::onlyIf(const QString &condition, const QVariantMap &vars)
 {
     m_condition = condition;
@@ -168,8 +210,35 @@ QList<RecordId> RecordWrite::targets() const
     return {m_target.metaType() == QMetaType::fromType<RecordId>() ? m_target.value<RecordId>() : RecordId()};
 }
 
+QString RecordWrite::filteredText() const
+{
+    const QString table = m_target.value<Table>().toSurrealQL();
+    const QString where = m_condition.isEmpty() ? QString() : u" WHERE ("_s + m_condition + u')';
+    QString text = m_op == Op::Delete    ? u"DELETE "_s + table
+                   : m_op == Op::Replace ? u"UPDATE "_s + table + u" CONTENT $rw_data"_s
+                                         : u"UPDATE "_s + table + u" MERGE $rw_data"_s;
+    // A delete's RETURN projects the record after it (nothing): ids come from BEFORE.
+    text += where + (m_op == Op::Delete ? u" RETURN BEFORE;"_s
+                     : m_returnIds      ? u" RETURN id;"_s
+                                        : u" RETURN AFTER;"_s);
+    // A record the write skipped still matches afterwards (a permission rule kept it as it
+    // was): what matches now and was not written was refused.
+    return text + u" SELECT id FROM "_s + table + where + u';';
+}
+
+QString RecordWrite::relateText() const
+{
+    // Nothing created: whether both ends are there tells refused from missing.
+    return wordsOf(m_op).statement.toString().arg(ValueFormatter::escapeIdent(m_edge)) +
+           u"; SELECT id FROM $rw_target[*];"_s;
+}
+
 QString RecordWrite::text() const
 {
+    if (m_filtered)
+        return filteredText();
+    if (m_op == Op::Relate)
+        return relateText();
     const QString where = m_condition.isEmpty() ? QString() : u" WHERE ("_s + m_condition + u')';
     QString text = wordsOf(m_op).statement.toString() + where +
                    (m_op == Op::Delete ? u" RETURN BEFORE;"_s : u" RETURN AFTER;"_s);
@@ -189,7 +258,12 @@ QString RecordWrite::text() const
 QVariantMap RecordWrite::vars() const
 {
     QVariantMap vars = m_conditionVars;
-    vars.insert(u"rw_target"_s, m_target);
+    if (m_op == Op::Relate) {
+        vars.insert(u"rw_from"_s, m_target.toList().value(0));
+        vars.insert(u"rw_to"_s, m_target.toList().value(1));
+    }
+    if (!m_filtered)
+        vars.insert(u"rw_target"_s, m_target);
     if (m_op != Op::Delete)
         vars.insert(u"rw_data"_s, m_data);
     return vars;
@@ -197,6 +271,73 @@ QVariantMap RecordWrite::vars() const
 
 QList<RecordWrite::Outcome> RecordWrite::read(const QueryResult &reply) const
 {
+    if (m_filtered || m_op == Op::Relate) {
+        // One outcome per record written or refused (a filtered write), or the edge.
+        Outcome failed;
+        if (reply.size() < 2)
+            failed.error =
+                Error(Error::Kind::Protocol,
+                      u"The server sent %1 statement results, expected 2"_s.arg(reply.size()), m_context);
+        else if (!reply.at(0).isOk())
+            failed.error = withContext(reply.at(0).error(), m_context);
+        if (failed.error.isValid())
+            return {failed};
+        const QVariantList written = rowsOf(reply.at(0).result());
+        const QVariantList there = reply.at(1).isOk() ? rowsOf(reply.at(1).result()) : QVariantList();
+        QList<Outcome> out;
+        QSet<RecordId> writtenIds;
+        for (const QVariant &row : written) {
+            Outcome o;
+            o.status = Outcome::Status::Written;
+            o.id = idOf(row);
+            o.record = row.toMap();
+            writtenIds.insert(o.id);
+            out.append(o);
+        }
+        if (m_op == Op::Relate) {
+            if (!out.isEmpty())
+                return out;
+            const QVariantList ends = m_target.toList();
+            Outcome o;
+            const QString what =
+                u"The %1 edge from %2 to %3"_s.arg(m_edge, ends.value(0).value<RecordId>().toString(),
+                                                   ends.value(1).value<RecordId>().toString());
+            QStringList absent;
+            for (const QVariant &end : ends) {
+                const RecordId id = end.value<RecordId>();
+                if (std::none_of(there.cbegin(), there.cend(),
+                                 [&](const QVariant &row) { return idOf(row) == id; }))
+                    absent.append(id.toString());
+            }
+            if (absent.isEmpty()) {
+                o.status = Outcome::Status::Refused;
+                o.error = Error(
+                    Error::Kind::NotAllowed,
+                    u"%1 was not created: a permission rule refused the write (both records are there)"_s.arg(
+                        what),
+                    m_context);
+            } else {
+                o.status = Outcome::Status::Missing;
+                o.error = Error(Error::Kind::NotFound,
+                                u"%1 was not created: %2 does not exist, or a permission rule hides it"_s.arg(
+                                    what, absent.join(u" and "_s)),
+                                m_context);
+            }
+            return {o};
+        }
+        for (const QVariant &row : there) {
+            const RecordId id = idOf(row);
+            if (writtenIds.contains(id))
+                continue;
+            Outcome o;
+            o.status = Outcome::Status::Refused;
+            o.id = id;
+            o.record = row.toMap();
+            o.error = refused(m_op, id.toString(), m_context);
+            out.append(o);
+        }
+        return out;
+    }
     const QList<RecordId> ids = targets();
     const bool many = m_target.metaType().id() == QMetaType::QVariantList;
     QList<Outcome> out(ids.size());
@@ -254,6 +395,29 @@ QList<RecordWrite::Outcome> RecordWrite::read(const QueryResult &reply) const
 RecordWrite::Outcome RecordWrite::readOne(const QueryResult &reply) const
 {
     return read(reply).value(0);
+}
+
+QVariantList RecordWrite::writtenRows(const QueryResult &reply) const
+{
+    QVariantList written;
+    qsizetype refusedCount = 0;
+    for (const Outcome &o : read(reply)) {
+        if (o.isWritten())
+            written.append(o.record);
+        else if (o.status == Outcome::Status::Refused)
+            ++refusedCount;
+        else
+            throw Exception(o.error);
+    }
+    if (refusedCount > 0)
+        throw Exception(
+            Error(Error::Kind::NotAllowed,
+                  u"%1 of %2 matching records were not %3: a permission rule refused the write (the "
+                  "others were %3)"_s.arg(refusedCount)
+                      .arg(refusedCount + written.size())
+                      .arg(wordsOf(m_op).done),
+                  m_context));
+    return written;
 }
 
 QFuture<QueryResult> RecordWrite::request(QueryInterface *to, const RequestOptions &options) const

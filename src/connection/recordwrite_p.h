@@ -31,7 +31,7 @@ namespace Internal {
 class SURREALQT_EXPORT RecordWrite
 {
 public:
-    enum class Op { Create, Merge, Replace, Upsert, Delete };
+    enum class Op { Create, Merge, Replace, Upsert, Delete, Relate };
 
     struct Outcome
     {
@@ -62,6 +62,22 @@ public:
     // Deletes these records in one statement; read() gives one Outcome per id, in this order.
     static RecordWrite removeEach(const QList<RecordId> &ids);
 
+    // Every record of table where condition holds (SurrealQL, values as $name in vars; empty:
+    // every record), in one statement. The records that still match are read back in the same
+    // request: one the write left as it was was refused by a permission rule (writtenRows()).
+    static RecordWrite mergeWhere(const Table &table, const QString &condition, const QVariantMap &vars,
+                                  const QVariantMap &data);
+    static RecordWrite replaceWhere(const Table &table, const QString &condition, const QVariantMap &vars,
+                                    const QVariantMap &data);
+    static RecordWrite removeWhere(const Table &table, const QString &condition, const QVariantMap &vars);
+    // An edge of table `edge` from one record to another. Nothing created: both ends are read
+    // back; there, a permission rule refused it (Refused), else an end is missing (Missing).
+    static RecordWrite relate(const RecordId &from, const QString &edge, const RecordId &to,
+                              const QVariantMap &data);
+
+    // Updated records come back as their id alone (the caller counts them).
+    RecordWrite &returningIds();
+
     // Writes only where condition (SurrealQL over the record, values as $name in vars) holds;
     // a record it excludes reads as Refused, with readingBack() telling the caller why.
     RecordWrite &onlyIf(const QString &condition, const QVariantMap &vars);
@@ -76,6 +92,11 @@ public:
     // The answer to text() read: one Outcome per target.
     [[nodiscard]] QList<Outcome> read(const QueryResult &reply) const;
     [[nodiscard]] Outcome readOne(const QueryResult &reply) const;
+    // The answer to a filtered write (mergeWhere(), replaceWhere(), removeWhere()): the records
+    // written (as they were, for a delete). Throws Exception with the server's error, or with
+    // NotAllowed when a permission rule kept some matching records from the write (the others
+    // were written).
+    [[nodiscard]] QVariantList writtenRows(const QueryResult &reply) const;
     // Sends text(); outside a transaction, again when the write was refused with a transaction
     // conflict (it changed nothing). The answer is for read().
     [[nodiscard]] QFuture<QueryResult> request(QueryInterface *to, const RequestOptions &options = {}) const;
@@ -96,10 +117,18 @@ public:
 private:
     RecordWrite(Op op, const QVariant &target, const QVariantMap &data);
     [[nodiscard]] bool readsBack() const { return m_op != Op::Create && m_op != Op::Upsert; }
+    [[nodiscard]] bool filtered() const { return m_filtered; }
     [[nodiscard]] QList<RecordId> targets() const;
+    [[nodiscard]] QString filteredText() const;
+    [[nodiscard]] QString relateText() const;
 
     Op m_op;
-    QVariant m_target; // RecordId, Table, or a list of RecordId
+    // RecordId, Table (a create, or a filtered write), a list of RecordId, or the two ends of a
+    // relation (a list of two RecordId)
+    QVariant m_target;
+    bool m_filtered = false;
+    bool m_returnIds = false;
+    QString m_edge;
     QVariantMap m_data;
     QString m_condition;
     QVariantMap m_conditionVars;

@@ -38,7 +38,9 @@ namespace Crud {
 
 namespace {
 
-const QStringList reserved{u"h_data"_s, u"h_rows"_s, u"h_ids"_s, u"h_limit"_s, u"h_start"_s, u"h_id"_s};
+// The helpers' own variables, and the write path's (rw_…, filtered writes).
+const QStringList reserved{u"h_data"_s,  u"h_rows"_s, u"h_ids"_s,  u"h_limit"_s,
+                           u"h_start"_s, u"h_id"_s,   u"rw_data"_s};
 
 Error invalid(const QString &message, const QString &context)
 {
@@ -222,15 +224,13 @@ QFuture<QVariantList> updateMany(Connection *c, const TableTarget &t, const QStr
     if (data.contains(u"id"_s))
         return failedFuture<QVariantList>(
             invalid(u"The data for updateMany contains 'id': one id cannot be given to many records"_s, ctx));
-    QVariantMap bound = vars;
-    bound.insert(u"h_data"_s, data);
     // The table goes into the text escaped: the engine reads a bound table in FROM positions
     // differently from a written one (see PageCursor).
-    const QString sql = u"UPDATE "_s + t.table.toSurrealQL() + (merge ? u" MERGE"_s : u" CONTENT"_s) +
-                        u" $h_data"_s + where(filter) + u" RETURN AFTER"_s;
-    return c->query(sql, bound).then(QtFuture::Launch::Sync, [ctx](const QueryResult &r) {
-        return listOf(lastOf(r, ctx));
-    });
+    const RecordWrite write = (merge ? RecordWrite::mergeWhere(t.table, filter.trimmed(), vars, data)
+                                     : RecordWrite::replaceWhere(t.table, filter.trimmed(), vars, data))
+                                  .inContext(ctx);
+    return write.request(c).then(QtFuture::Launch::Sync,
+                                 [write](const QueryResult &r) { return write.writtenRows(r); });
 }
 
 QFuture<QVariantMap> upsertOne(Connection *c, const TableTarget &t, const QString &keyField,
@@ -374,9 +374,9 @@ QFuture<QVariantList> deleteMany(Connection *c, const TableTarget &t, const QStr
         return failedFuture<QVariantList>(e);
     if (Error e = checkFilter(filter, vars, true, ctx); e.isValid())
         return failedFuture<QVariantList>(e);
-    const QString sql = u"DELETE "_s + t.table.toSurrealQL() + where(filter) + u" RETURN BEFORE"_s;
-    return c->query(sql, vars).then(QtFuture::Launch::Sync,
-                                    [ctx](const QueryResult &r) { return listOf(lastOf(r, ctx)); });
+    const RecordWrite write = RecordWrite::removeWhere(t.table, filter.trimmed(), vars).inContext(ctx);
+    return write.request(c).then(QtFuture::Launch::Sync,
+                                 [write](const QueryResult &r) { return write.writtenRows(r); });
 }
 
 QFuture<std::optional<QVariantMap>> selectOne(Connection *c, const RecordTarget &r)

@@ -9,6 +9,17 @@
 #include <QtCore/QPromise>
 #include <QtCore/QVariantList>
 
+#include <functional>
+
+QT_BEGIN_NAMESPACE
+class QThread;
+QT_END_NAMESPACE
+
+namespace SurrealQt {
+class Connection;
+class Model;
+} // namespace SurrealQt
+
 namespace SurrealQt::Orm {
 
 // The value of statement index; throws the statement's error.
@@ -26,6 +37,13 @@ QFuture<T> ready(const T &value)
     promise.finish();
     return promise.future();
 }
+
+// Objects of one model class made by `make` and loaded from rows (through ModelRowLoader, as
+// Model::fromMap would load them); each uses `connection` when one is given, and is moved to
+// `target` when that is another thread (replies are read off the caller's thread). Throws the
+// first row's error, keeping no object.
+QList<Model *> objectsOf(const QVariantList &rows, const std::function<Model *()> &make,
+                         Connection *connection, QThread *target);
 
 template<typename T>
 QFuture<T> failed(const Error &error)

@@ -44,30 +44,17 @@ QVariantList rowsOf(const QueryResult &result, int index)
     return v.toList();
 }
 
-} // namespace Orm
-
-class QueryData : public QSharedData
-{
-public:
-    QuerySpec spec;
-    QPointer<Connection> connection;
-};
-
-namespace {
-
-// Builds objects from rows where the reply arrived (off the caller's thread for async calls),
-// then hands them to the caller's thread, so the GUI thread never pays for construction.
-QList<Model *> buildObjects(const QVariantList &rows, QueryBase::Factory factory, Connection *connection,
-                            QThread *target, bool explicitConnection)
+QList<Model *> objectsOf(const QVariantList &rows, const std::function<Model *()> &make,
+                         Connection *connection, QThread *target)
 {
     QList<Model *> out;
     out.reserve(rows.size());
     std::optional<ModelRowLoader> loader;
     for (const QVariant &row : rows) {
-        Model *m = factory();
+        Model *m = make();
         if (!loader)
             loader.emplace(m->modelInfo());
-        if (explicitConnection)
+        if (connection)
             m->setConnection(connection);
         if (const std::optional<Error> e = loader->loadInto(m, row.toMap())) {
             delete m;
@@ -79,6 +66,25 @@ QList<Model *> buildObjects(const QVariantList &rows, QueryBase::Factory factory
         out.append(m);
     }
     return out;
+}
+
+} // namespace Orm
+
+class QueryData : public QSharedData
+{
+public:
+    QuerySpec spec;
+    QPointer<Connection> connection;
+};
+
+namespace {
+
+// Built where the reply arrived (off the caller's thread for async calls), then handed to the
+// caller's thread, so the GUI thread never pays for construction.
+QList<Model *> buildObjects(const QVariantList &rows, QueryBase::Factory factory, Connection *connection,
+                            QThread *target, bool explicitConnection)
+{
+    return Orm::objectsOf(rows, factory, explicitConnection ? connection : nullptr, target);
 }
 
 } // namespace
@@ -388,28 +394,37 @@ bool QueryBase::existsSync() const
                    [](const QueryResult &r) { return !Orm::rowsOf(r).isEmpty(); });
 }
 
+namespace {
+// How many records a filtered write changed; throws when a permission rule kept some from it.
+auto writtenCount(const CompiledQuery &c)
+{
+    return
+        [write = c.write](const QueryResult &r) { return write ? qint64(write->writtenRows(r).size()) : 0; };
+}
+} // namespace
+
 QFuture<qint64> QueryBase::updateMany(const QVariantMap &data) const
 {
-    return run<qint64>(*this, QueryCompiler::updateMany(d->spec, data),
-                       [](const QueryResult &r) { return qint64(Orm::rowsOf(r).size()); });
+    const CompiledQuery c = QueryCompiler::updateMany(d->spec, data);
+    return run<qint64>(*this, c, writtenCount(c));
 }
 
 qint64 QueryBase::updateManySync(const QVariantMap &data) const
 {
-    return runSync(*this, QueryCompiler::updateMany(d->spec, data),
-                   [](const QueryResult &r) { return qint64(Orm::rowsOf(r).size()); });
+    const CompiledQuery c = QueryCompiler::updateMany(d->spec, data);
+    return runSync(*this, c, writtenCount(c));
 }
 
 QFuture<qint64> QueryBase::deleteMany() const
 {
-    return run<qint64>(*this, QueryCompiler::deleteMany(d->spec),
-                       [](const QueryResult &r) { return qint64(Orm::rowsOf(r).size()); });
+    const CompiledQuery c = QueryCompiler::deleteMany(d->spec);
+    return run<qint64>(*this, c, writtenCount(c));
 }
 
 qint64 QueryBase::deleteManySync() const
 {
-    return runSync(*this, QueryCompiler::deleteMany(d->spec),
-                   [](const QueryResult &r) { return qint64(Orm::rowsOf(r).size()); });
+    const CompiledQuery c = QueryCompiler::deleteMany(d->spec);
+    return runSync(*this, c, writtenCount(c));
 }
 
 namespace {

@@ -287,6 +287,18 @@ CompiledQuery finish(QueryCompiler &qc, QString text, bool ok)
     }
     return q;
 }
+CompiledQuery finishWrite(QueryCompiler &qc, const Internal::RecordWrite &write)
+{
+    CompiledQuery q;
+    if (qc.error().isValid()) {
+        q.error = qc.error();
+        return q;
+    }
+    q.text = write.text();
+    q.vars = write.vars();
+    q.write = write;
+    return q;
+}
 } // namespace
 
 CompiledQuery QueryCompiler::select(const QuerySpec &spec)
@@ -347,11 +359,14 @@ CompiledQuery QueryCompiler::updateMany(const QuerySpec &spec, const QVariantMap
             return finish(qc, {}, false);
         }
     }
-    QString text = u"UPDATE %1 MERGE $data"_s.arg(qc.tableName());
-    qc.m_vars.insert(u"data"_s, data);
-    const bool ok = qc.whereClause(spec.where, &text);
-    text += u" RETURN VALUE id"_s;
-    return finish(qc, text, ok);
+    QString condition;
+    if (!spec.where.isEmpty() && !qc.condition(spec.where, &condition))
+        return finish(qc, {}, false);
+    // Through the write path, which tells records a permission rule kept from the write.
+    return finishWrite(
+        qc, Internal::RecordWrite::mergeWhere(Table(spec.info->tableName()), condition, qc.vars(), data)
+                .returningIds()
+                .inContext(u"%1 updateMany"_s.arg(spec.info->className())));
 }
 
 CompiledQuery QueryCompiler::deleteMany(const QuerySpec &spec)
@@ -363,10 +378,13 @@ CompiledQuery QueryCompiler::deleteMany(const QuerySpec &spec)
                 spec.info->className()));
         return finish(qc, {}, false);
     }
-    QString text = u"DELETE "_s + qc.tableName();
-    const bool ok = qc.whereClause(spec.where, &text);
-    text += u" RETURN BEFORE"_s;
-    return finish(qc, text, ok);
+    QString condition;
+    if (!spec.where.isEmpty() && !qc.condition(spec.where, &condition))
+        return finish(qc, {}, false);
+    return finishWrite(qc,
+                       Internal::RecordWrite::removeWhere(Table(spec.info->tableName()), condition, qc.vars())
+                           .returningIds()
+                           .inContext(u"%1 deleteMany"_s.arg(spec.info->className())));
 }
 
 CompiledQuery QueryCompiler::values(const QuerySpec &spec, const QStringList &fields)

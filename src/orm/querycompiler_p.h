@@ -8,8 +8,12 @@
 #include <SurrealQt/fieldinfo.h>
 #include <SurrealQt/pagetoken.h>
 
+#include "connection/recordwrite_p.h"
+
 #include <QtCore/QStringList>
 #include <QtCore/QVariantMap>
+
+#include <optional>
 
 namespace SurrealQt {
 
@@ -29,6 +33,8 @@ struct CompiledQuery
     QString text;
     QVariantMap vars;
     Error error; // valid: nothing may be sent
+    // updateMany() and deleteMany(): the write whose text and vars these are, which reads the answer.
+    std::optional<Internal::RecordWrite> write;
     [[nodiscard]] bool isOk() const { return !error.isValid(); }
 };
 

@@ -1,5 +1,5 @@
 #include "codec/valueformatter_p.h"
-#include "orm/modelrowloader_p.h"
+#include "connection/recordwrite_p.h"
 #include "orm/modelrows_p.h"
 #include "orm/orm_p.h"
 
@@ -82,34 +82,16 @@ Error noConnection(const QString &what)
                                      "default connection"_s.arg(what));
 }
 
-Model *buildObject(const ModelInfo &info, const QVariantMap &row, Connection *explicitConn, QThread *target)
-{
-    Model *m = info.newInstance();
-    if (explicitConn)
-        m->setConnection(explicitConn);
-    const Error e = ModelRowLoader::load(m, row);
-    if (e.isValid()) {
-        delete m;
-        throw Exception(e);
-    }
-    if (target && m->thread() != target)
-        m->moveToThread(target);
-    return m;
-}
-
 QList<Model *> buildObjects(const ModelInfo &info, const QVariantList &rows, Connection *explicitConn,
                             QThread *target)
 {
-    QList<Model *> out;
-    out.reserve(rows.size());
-    try {
-        for (const QVariant &row : rows)
-            out.append(buildObject(info, row.toMap(), explicitConn, target));
-    } catch (...) {
-        qDeleteAll(out);
-        throw;
-    }
-    return out;
+    return Orm::objectsOf(
+        rows, [&info] { return info.newInstance(); }, explicitConn, target);
+}
+
+Model *buildObject(const ModelInfo &info, const QVariantMap &row, Connection *explicitConn, QThread *target)
+{
+    return buildObjects(info, {row}, explicitConn, target).value(0);
 }
 
 // A statement ready to send, or the error that stops it before sending.
@@ -154,20 +136,21 @@ Statement relateStatement(const RecordId &from, const QString &edge, const Recor
                 edge, from.toString(), to.toString()));
         return s;
     }
-    s.text = u"RELATE $from->%1->$to CONTENT $data"_s.arg(ValueFormatter::escapeIdent(edge));
-    s.vars = {{u"from"_s, QVariant::fromValue(from)}, {u"to"_s, QVariant::fromValue(to)}, {u"data"_s, data}};
+    const Internal::RecordWrite w =
+        Internal::RecordWrite::relate(from, edge, to, data).inContext(u"Relations::relate(%1)"_s.arg(edge));
+    s.text = w.text();
+    s.vars = w.vars();
     return s;
 }
 
-QVariantMap edgeOf(const QueryResult &r, const QString &edge)
+// A RELATE refused by a permission rule answers nothing instead of an error: the write path
+// tells refused (NotAllowed) from an end that is missing (NotFound).
+QVariantMap edgeOf(const QueryResult &r, const RecordId &from, const QString &edge, const RecordId &to)
 {
-    const QVariantList rows = Orm::rowsOf(r);
-    // A RELATE refused by a permission rule answers nothing instead of an error.
-    if (rows.isEmpty())
-        throw Exception(Error(
-            Error::Kind::NotFound,
-            u"Relations::relate(%1): the server created no edge (refused or ends missing)"_s.arg(edge)));
-    return rows.first().toMap();
+    return Internal::RecordWrite::relate(from, edge, to, {})
+        .inContext(u"Relations::relate(%1)"_s.arg(edge))
+        .readOne(r)
+        .recordOrThrow();
 }
 
 Statement traverseStatement(const ModelInfo &info, const RecordId &from, const QString &path)
@@ -349,7 +332,7 @@ QFuture<QVariantMap> Relations::relate(const RecordId &from, const QString &edge
                                        const QVariantMap &data) const
 {
     return send<QVariantMap>(connection(), u"relate"_s, relateStatement(from, edge, to, data),
-                             [edge](const QueryResult &r) { return edgeOf(r, edge); });
+                             [from, edge, to](const QueryResult &r) { return edgeOf(r, from, edge, to); });
 }
 
 QFuture<QVariantMap> Relations::relate(const Model &from, const QString &edge, const Model &to,
@@ -362,7 +345,7 @@ QVariantMap Relations::relateSync(const RecordId &from, const QString &edge, con
                                   const QVariantMap &data) const
 {
     return sendSync(connection(), u"relate"_s, relateStatement(from, edge, to, data),
-                    [&](const QueryResult &r) { return edgeOf(r, edge); });
+                    [&](const QueryResult &r) { return edgeOf(r, from, edge, to); });
 }
 
 QVariantMap Relations::relateSync(const Model &from, const QString &edge, const Model &to,

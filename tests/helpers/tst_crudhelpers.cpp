@@ -9,6 +9,7 @@
 #include <SurrealQt/crudhelpers.h>
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/range.h>
+#include <SurrealQt/relations.h>
 #include <SurrealQt/synccrudhelpers.h>
 
 #include <QtConcurrent/QtConcurrent>
@@ -103,6 +104,29 @@ private:
         const QueryResult r =
             AWAIT(raw()->query(u"SELECT count() FROM type::table($t) GROUP ALL"_s, {{u"t"_s, table}}));
         return r.last().toList().value(0).toMap().value(u"count"_s).toLongLong();
+    }
+
+    // GuardedNotes in a database of its own: root, and the record user "zoe" signed up.
+    struct Guarded
+    {
+        std::unique_ptr<DatabaseManager> admin;
+        std::unique_ptr<DatabaseManager> user;
+    };
+    bool openGuarded(Guarded &g, const char *prefix, const QString &moreSchema = {})
+    {
+        const QString db = TestServer::uniqueName(prefix);
+        const ConnectionOptions single{ConnectionOptions::Sockets::Single, 1};
+        g.admin = std::make_unique<DatabaseManager>(
+            TestServer::url(), m_ns, db, Credentials::root(TestServer::user(), TestServer::pass()), single);
+        const QueryResult setup = AWAIT(g.admin->connection()->query(GuardedNotes::schema() + moreSchema));
+        if (!setup.isOk()) {
+            qWarning("%s", qPrintable(setup.firstError().toString()));
+            return false;
+        }
+        g.user = std::make_unique<DatabaseManager>(TestServer::url(), m_ns, db, Credentials(), single);
+        AWAIT(g.user->connection()->signup(
+            Credentials::recordAccess(m_ns, db, u"member"_s, {{u"name"_s, u"zoe"_s}})));
+        return true;
     }
 
 private Q_SLOTS:
@@ -515,17 +539,10 @@ private Q_SLOTS:
     // the record is still there to read (as Model::save reports it), NotFound when it is not.
     void refusedWritesAreReported()
     {
-        const QString db = TestServer::uniqueName("perm_");
-        const auto rootCreds = Credentials::root(TestServer::user(), TestServer::pass());
-        DatabaseManager admin(TestServer::url(), m_ns, db, rootCreds,
-                              ConnectionOptions{ConnectionOptions::Sockets::Single, 1});
-        const QueryResult setup = AWAIT(admin.connection()->query(GuardedNotes::schema()));
-        QVERIFY2(setup.isOk(), qPrintable(setup.firstError().toString()));
-        DatabaseManager user(TestServer::url(), m_ns, db, Credentials(),
-                             ConnectionOptions{ConnectionOptions::Sockets::Single, 1});
-        AWAIT(user.connection()->signup(
-            Credentials::recordAccess(m_ns, db, u"member"_s, {{u"name"_s, u"zoe"_s}})));
-        CrudHelpers h(user.connection());
+        Guarded g;
+        QVERIFY(openGuarded(g, "perm_"));
+        DatabaseManager &admin = *g.admin;
+        CrudHelpers h(g.user->connection());
         const RecordId theirs(u"note"_s, u"theirs"_s);
         const Error refused =
             failureOf(h.updateOne(theirs, QVariantMap{{u"text"_s, u"x"_s}}, CrudHelpers::UpdateMode::Merge));
@@ -536,7 +553,7 @@ private Q_SLOTS:
                 .kind(),
             Error::Kind::NotAllowed);
         QCOMPARE(failureOf(h.deleteOne(theirs)).kind(), Error::Kind::NotAllowed);
-        SyncCrudHelpers sync(user.connection());
+        SyncCrudHelpers sync(g.user->connection());
         QCOMPARE(errorOf([&] { sync.deleteOne(theirs); }).kind(), Error::Kind::NotAllowed);
         const RecordId gone(u"note"_s, u"gone"_s);
         QCOMPARE(
@@ -544,12 +561,77 @@ private Q_SLOTS:
                 .kind(),
             Error::Kind::NotFound);
         QCOMPARE(failureOf(h.deleteOne(gone)).kind(), Error::Kind::NotFound);
-        QCOMPARE(AWAIT(h.updateMany(u"note"_s, u"true"_s, {}, QVariantMap{{u"text"_s, u"x"_s}},
-                                    CrudHelpers::UpdateMode::Merge))
-                     .size(),
-                 0);
         const QueryResult check = AWAIT(admin.connection()->query(u"SELECT VALUE text FROM note:theirs"_s));
         QCOMPARE(check.last().toList().value(0).toString(), u"keep"_s);
+    }
+
+    // Writes by a filter go through the same write path: a matching record a permission rule
+    // kept from the write is told (NotAllowed, with how many), not taken as "did not match"; the
+    // others are written. Before, updateMany/deleteMany succeeded with the rows written, and
+    // Query<T>::updateMany/deleteMany with their count. Relations::relate tells a refused edge
+    // (NotAllowed) from a missing end (NotFound); before, both were NotFound.
+    void filteredWritesAndRelationsTellRefusedRecords()
+    {
+        Guarded g;
+        QVERIFY(openGuarded(
+            g, "permmany_",
+            u"DEFINE TABLE likes TYPE RELATION PERMISSIONS FOR select FULL, FOR create WHERE in = $auth.id;"_s));
+        DatabaseManager &admin = *g.admin;
+        DatabaseManager &user = *g.user;
+        CrudHelpers h(user.connection());
+        AWAIT(h.insertOne(u"note"_s, QVariantMap{{u"id"_s, u"mine"_s}, {u"text"_s, u"mine"_s}}));
+        AWAIT(admin.connection()->query(u"UPDATE note:mine SET owner = (SELECT VALUE id FROM member)[0]"_s));
+
+        const Error merged = failureOf(h.updateMany(
+            u"note"_s, u"true"_s, {}, QVariantMap{{u"text"_s, u"x"_s}}, CrudHelpers::UpdateMode::Merge));
+        QCOMPARE(merged.kind(), Error::Kind::NotAllowed);
+        QVERIFY2(merged.message().contains(u"1 of 2 matching records were not updated"_s),
+                 qPrintable(merged.message()));
+        auto textOf = [&](const QString &key) {
+            return AWAIT(
+                       admin.connection()->query(u"SELECT VALUE text FROM $id"_s,
+                                                 {{u"id"_s, QVariant::fromValue(RecordId(u"note"_s, key))}}))
+                .last()
+                .toList()
+                .value(0)
+                .toString();
+        };
+        QCOMPARE(textOf(u"theirs"_s), u"keep"_s);
+        QCOMPARE(textOf(u"mine"_s), u"x"_s);
+        // Only records the user may write: no refusal, the rows as stored.
+        const QVariantList own =
+            AWAIT(h.updateMany(u"note"_s, u"owner = $auth.id"_s, {}, QVariantMap{{u"text"_s, u"y"_s}},
+                               CrudHelpers::UpdateMode::Merge));
+        QCOMPARE(own.size(), 1);
+        QCOMPARE(own.value(0).toMap().value(u"text"_s).toString(), u"y"_s);
+        // A filter the write itself makes false (text = 'y' becomes 'z'): written, not refused.
+        QCOMPARE(AWAIT(h.updateMany(u"note"_s, u"text = $t"_s, {{u"t"_s, u"y"_s}},
+                                    QVariantMap{{u"text"_s, u"z"_s}}, CrudHelpers::UpdateMode::Merge))
+                     .size(),
+                 1);
+
+        const Error deleted = failureOf(h.deleteMany(u"note"_s, u"true"_s, {}));
+        QCOMPARE(deleted.kind(), Error::Kind::NotAllowed);
+        QVERIFY2(deleted.message().contains(u"1 of 2 matching records were not deleted"_s),
+                 qPrintable(deleted.message()));
+        QCOMPARE(textOf(u"theirs"_s), u"keep"_s);
+        QCOMPARE(textOf(u"mine"_s), QString());
+
+        // An edge the rule refuses (its `in` is not the user), between records both there:
+        // refused; from a record that does not exist: missing, named.
+        Relations relations(user.connection());
+        const RecordId me = AWAIT(user.connection()->query(u"RETURN $auth.id"_s)).last().value<RecordId>();
+        QVERIFY(me.isValid());
+        const RecordId theirs(u"note"_s, u"theirs"_s);
+        const Error refusedEdge = failureOf(relations.relate(theirs, u"likes"_s, theirs));
+        QCOMPARE(refusedEdge.kind(), Error::Kind::NotAllowed);
+        QVERIFY2(refusedEdge.message().contains(u"permission"_s), qPrintable(refusedEdge.message()));
+        const Error missingEnd =
+            failureOf(relations.relate(RecordId(u"note"_s, u"nobody"_s), u"likes"_s, theirs));
+        QCOMPARE(missingEnd.kind(), Error::Kind::NotFound);
+        QVERIFY2(missingEnd.message().contains(u"note:nobody"_s), qPrintable(missingEnd.message()));
+        const QVariantMap edge = AWAIT(relations.relate(me, u"likes"_s, theirs));
+        QCOMPARE(edge.value(u"in"_s).value<RecordId>(), me);
     }
 };
 

@@ -141,10 +141,17 @@ private Q_SLOTS:
         limited.limit = 1;
         QCOMPARE(QueryCompiler::select(limited).text,
                  u"SELECT * FROM user WHERE age > $v0 ORDER BY id ASC LIMIT $lim"_s);
-        QCOMPARE(QueryCompiler::deleteMany(s).text, u"DELETE user WHERE age > $v0 RETURN BEFORE"_s);
+        // Filtered writes go through the write path, which reads back what still matches (a
+        // record a permission rule kept from the write).
+        QCOMPARE(QueryCompiler::deleteMany(s).text,
+                 u"DELETE user WHERE (age > $v0) RETURN BEFORE; SELECT id FROM user WHERE (age > $v0);"_s);
         const CompiledQuery u = QueryCompiler::updateMany(s, {{u"age"_s, 5}});
-        QCOMPARE(u.text, u"UPDATE user MERGE $data WHERE age > $v0 RETURN VALUE id"_s);
-        QCOMPARE(u.vars.value(u"data"_s).toMap(), (QVariantMap{{u"age"_s, 5}}));
+        QCOMPARE(
+            u.text,
+            u"UPDATE user MERGE $rw_data WHERE (age > $v0) RETURN id; SELECT id FROM user WHERE (age > $v0);"_s);
+        QCOMPARE(u.vars.value(u"rw_data"_s).toMap(), (QVariantMap{{u"age"_s, 5}}));
+        QCOMPARE(QueryCompiler::deleteMany(spec()).text,
+                 u"DELETE user RETURN BEFORE; SELECT id FROM user;"_s);
         const CompiledQuery v = QueryCompiler::values(s, {u"name"_s, u"address__city"_s});
         QCOMPARE(v.text, u"SELECT id, name, address.city FROM user WHERE age > $v0"_s);
     }

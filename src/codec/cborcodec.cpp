@@ -1,11 +1,12 @@
 #include "cborcodec_p.h"
 
+#include "cborwriter_p.h"
 #include "metatypes_p.h"
 
 #include <SurrealQt/values.h>
 
 #include <QtCore/QAssociativeIterable>
-#include <QtCore/QCborStreamWriter>
+#include <QtCore/qcborcommon.h>
 #include <QtCore/QDate>
 #include <QtCore/QDateTime>
 #include <QtCore/qfloat16.h>
@@ -225,11 +226,40 @@ bool isIntegerKey(int typeId)
 class Encoder
 {
 public:
-    Encoder()
+    explicit Encoder(qsizetype reserve = 256)
         : m_writer(&m_buffer)
-    {}
+    {
+        m_buffer.reserve(reserve);
+    }
 
     bool run(const QVariant &value) { return encodeValue(value, 0); }
+
+    // The RPC envelope {id, method, params[, session][, txn]}, keys in the order a QVariantMap of
+    // them has, written without building that map.
+    bool runRequest(qint64 id, QStringView method, const QVariantList &params, const QUuid &session,
+                    const QUuid &transaction)
+    {
+        m_writer.startMap(3 + (session.isNull() ? 0 : 1) + (transaction.isNull() ? 0 : 1));
+        m_writer.append(QStringView(u"id"));
+        m_writer.append(id);
+        m_writer.append(QStringView(u"method"));
+        m_writer.append(method);
+        m_writer.append(QStringView(u"params"));
+        {
+            PathGuard guard(m_path, {-1, u"params"_s});
+            if (!encodeList(params, 1))
+                return false;
+        }
+        for (const auto &[key, uuid] : {std::pair{u"session", &session}, std::pair{u"txn", &transaction}}) {
+            if (uuid->isNull())
+                continue;
+            m_writer.append(QStringView(key));
+            writeTag(TagUuid);
+            m_writer.append(uuid->toRfc4122());
+        }
+        m_writer.endMap();
+        return true;
+    }
     QByteArray bytes() const { return m_buffer; }
     CodecError error() const { return m_error; }
 
@@ -602,7 +632,7 @@ private:
     }
 
     QByteArray m_buffer; // declared before m_writer, which writes into it
-    QCborStreamWriter m_writer;
+    CborWriter m_writer;
     std::vector<PathSegment> m_path;
     CodecError m_error;
 };
@@ -1485,6 +1515,21 @@ QByteArray CborCodec::encode(const QVariant &value, CodecError *error)
     registerMetaTypes();
     Encoder encoder;
     if (!encoder.run(value)) {
+        if (error)
+            *error = encoder.error();
+        return {};
+    }
+    if (error)
+        *error = {};
+    return encoder.bytes();
+}
+
+QByteArray CborCodec::encodeRequest(qint64 id, QStringView method, const QVariantList &params,
+                                    const QUuid &session, const QUuid &transaction, CodecError *error)
+{
+    registerMetaTypes();
+    Encoder encoder(64 + 32 * params.size());
+    if (!encoder.runRequest(id, method, params, session, transaction)) {
         if (error)
             *error = encoder.error();
         return {};

@@ -6,6 +6,7 @@
 #include <QtCore/QByteArrayView>
 #include <QtCore/QCborValue>
 #include <QtCore/QString>
+#include <QtCore/QUuid>
 #include <QtCore/QVariant>
 
 namespace SurrealQt {
@@ -41,6 +42,11 @@ public:
 
     // Empty result and *error set when the value holds something that is not a SurrealDB value.
     [[nodiscard]] static QByteArray encode(const QVariant &value, CodecError *error = nullptr);
+    // An RPC request, {id, method, params[, session][, txn]}, as encode() writes that map; a null
+    // session or transaction is left out.
+    [[nodiscard]] static QByteArray encodeRequest(qint64 id, QStringView method, const QVariantList &params,
+                                                  const QUuid &session, const QUuid &transaction,
+                                                  CodecError *error = nullptr);
     // The whole buffer must be exactly one CBOR item.
     [[nodiscard]] static bool decode(QByteArrayView bytes, QVariant *out, CodecError *error = nullptr);
 

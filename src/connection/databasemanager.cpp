@@ -2,6 +2,7 @@
 
 #include "core/logging_p.h"
 #include "httpclient_p.h"
+#include "ioeventdispatcher_p.h"
 #include "iothread_p.h"
 #include "syncwait_p.h"
 #include "websocketclient_p.h"
@@ -125,6 +126,17 @@ DatabaseManager::DatabaseManager(const QList<QUrl> &urls, const QString &ns, con
     d->usePool = d->webSocket && options.sockets == ConnectionOptions::Sockets::Pool;
     d->thread = new IoThread;
     d->thread->setObjectName(u"SurrealQt I/O"_s);
+    // SURREALQT_IO_DISPATCHER=qt keeps Qt's default loop there, for comparing the two
+    // (bench/README.md, bench_requests).
+#if defined(Q_OS_LINUX)
+    if (qEnvironmentVariable("SURREALQT_IO_DISPATCHER") != u"qt") {
+        auto *dispatcher = new IoEventDispatcher;
+        if (dispatcher->isValid())
+            d->thread->setEventDispatcher(dispatcher);
+        else
+            delete dispatcher;
+    }
+#endif
     d->thread->start();
 }
 

@@ -5,8 +5,11 @@
 
 #include "rpcclient_p.h"
 
+#include <SurrealQt/connection.h>
+#include <SurrealQt/connectionpool.h>
 #include <SurrealQt/exception.h>
 #include <SurrealQt/queryinterface.h>
+#include <SurrealQt/singleconnection.h>
 
 #include <QtCore/QPromise>
 
@@ -139,6 +142,28 @@ inline QVariant v(const Table &table)
     return QVariant::fromValue(table);
 }
 
+// The socket a request of `request.method` goes to when q's execute() would only hand it to
+// one client's submit(): a SingleConnection, or a ConnectionPool for anything but a session
+// change or a signup (which go to every socket or gather answers). Null otherwise: Transaction
+// and Channel queue requests, and a closed connection fails them in execute().
+inline RpcClient *directClient(QueryInterface *q, const RpcRequest &request)
+{
+    const QMetaObject *type = q->metaObject();
+    const bool single = type == &SingleConnection::staticMetaObject;
+    if (!single && type != &ConnectionPool::staticMetaObject)
+        return nullptr;
+    if (!single && (RpcClient::isStateChanging(request.method) ||
+                    (request.method == u"signup" && request.options.session.isNull())))
+        return nullptr;
+    // A class derived from Connection may name the protected pinClient() through itself, and
+    // the pointer to member then calls any Connection's override (SingleConnection::clientOf()).
+    struct PinAccess : Connection
+    {
+        static RpcClient *(Connection::*pin())() { return &PinAccess::pinClient; }
+    };
+    return (static_cast<Connection *>(q)->*PinAccess::pin())();
+}
+
 } // namespace Calls
 
 // Qt 6.4 does not pass cancel() on a continuation's future back to the future it continues, so
@@ -157,6 +182,29 @@ QFuture<T> QueryInterface::mapped(const QString &method, const QVariantList &par
     RpcRequest request{method, params, options};
     request.callerFuture = QFuture<void>(future);
     request.hasCallerFuture = true;
+    if (RpcClient *client = Calls::directClient(this, request)) {
+        // The reply finishes the typed promise itself: no QFuture<QVariant> in between, nor the
+        // continuations that map it (two futures and their continuations less per request).
+        auto reply = std::make_shared<RpcReply>(
+            [promise, map = std::move(map)](const QVariant &value, const Error &error) {
+                if (error.isValid()) {
+                    promise->setException(Exception(error));
+                } else {
+                    try {
+                        if constexpr (std::is_void_v<T>)
+                            map(value);
+                        else
+                            promise->addResult(map(value));
+                    } catch (...) {
+                        promise->setException(std::current_exception());
+                    }
+                }
+                promise->finish();
+            });
+        reply->setFuture(request.callerFuture);
+        client->submit(request, reply);
+        return future;
+    }
     execute(request)
         .then(QtFuture::Launch::Sync,
               [promise, map = std::move(map)](QFuture<QVariant> done) {

@@ -6,6 +6,7 @@
 
 #include <SurrealQt/exception.h>
 
+#include <QtCore/QPointer>
 #include <QtCore/QPromise>
 
 using namespace Qt::StringLiterals;
@@ -44,7 +45,7 @@ LiveQuery::LiveQuery(RpcClient *client, const QString &method, const QVariantLis
     // Built here, handed to the I/O thread: its signals reach us queued, in our thread.
     auto *sub = new LiveSubscription(RpcRequest{method, params, {}}, viaQuery, nullptr);
     m_subscriptionToken = sub->token;
-    connect(sub, &LiveSubscription::started, this, [this](const QUuid &id) {
+    auto onStarted = [this](const QUuid &id) {
         if (m_killed)
             return;
         m_queryId = id;
@@ -53,8 +54,8 @@ LiveQuery::LiveQuery(RpcClient *client, const QString &method, const QVariantLis
             p->finish();
         }
         setState(State::Active);
-    });
-    connect(sub, &LiveSubscription::restarted, this, [this](const QUuid &id) {
+    };
+    auto onRestarted = [this](const QUuid &id) {
         if (m_killed)
             return;
         m_queryId = id;
@@ -63,16 +64,39 @@ LiveQuery::LiveQuery(RpcClient *client, const QString &method, const QVariantLis
         // Whatever changed while the socket was down was never announced.
         if (!m_killed)
             Q_EMIT resyncRequired();
-    });
-    connect(sub, &LiveSubscription::notified, this, &LiveQuery::deliver);
-    connect(sub, &LiveSubscription::failed, this, [this, fail](const Error &error) {
-        if (!m_killed)
-            fail(error);
-    });
-    connect(sub, &LiveSubscription::finished, this, [this] {
+    };
+    auto onFinished = [this] {
         if (!m_killed && (m_state == State::Active || m_state == State::Starting))
             setState(State::Finished);
-    });
+    };
+    // Everything the subscription says arrives through its inbox, in order, one queued call for
+    // all that piled up meanwhile.
+    connect(sub, &LiveSubscription::pending, this,
+            [this, inbox = sub->inbox, onStarted, onRestarted, fail, onFinished] {
+                QPointer<LiveQuery> self(this);
+                LiveSubscription::Event event;
+                // A handler may delete this object: what is left is dropped with the inbox.
+                while (self && inbox->take(&event)) {
+                    switch (event.kind) {
+                    case LiveSubscription::Event::Kind::Started:
+                        onStarted(event.serverId);
+                        break;
+                    case LiveSubscription::Event::Kind::Restarted:
+                        onRestarted(event.serverId);
+                        break;
+                    case LiveSubscription::Event::Kind::Notified:
+                        deliver(event.notification);
+                        break;
+                    case LiveSubscription::Event::Kind::Failed:
+                        if (!m_killed)
+                            fail(event.error);
+                        break;
+                    case LiveSubscription::Event::Kind::Finished:
+                        onFinished();
+                        break;
+                    }
+                }
+            });
     sub->moveToThread(client->thread());
     if (!registerAfter.isValid()) {
         QMetaObject::invokeMethod(
@@ -92,7 +116,7 @@ LiveQuery::LiveQuery(RpcClient *client, const QString &method, const QVariantLis
                 client->addLive(sub);
         },
         [sub](const Error &error) {
-            Q_EMIT sub->failed(error);
+            sub->fail(error);
             sub->deleteLater();
         });
 }

@@ -30,6 +30,7 @@ void RpcReply::succeed(const QVariant &value)
     if (m_done)
         return;
     m_done = true;
+    untrack();
     if (m_callback)
         m_callback(value, Error());
 }
@@ -39,8 +40,16 @@ void RpcReply::fail(const Error &error)
     if (m_done)
         return;
     m_done = true;
-    if (m_callback)
-        m_callback(QVariant(), error);
+    untrack();
+    if (!m_callback)
+        return;
+    if (error.context().isEmpty() && !m_method.isEmpty()) {
+        Error named = error;
+        named.setContext(m_method);
+        m_callback(QVariant(), named);
+        return;
+    }
+    m_callback(QVariant(), error);
 }
 
 std::shared_ptr<RpcReply> RpcReply::forPromise(QFuture<QVariant> *future)
@@ -150,33 +159,19 @@ void RpcClient::submit(const RpcRequest &call, const RpcReplyPtr &reply)
         request.deadline = request.timeoutMs > 0 ? QDeadlineTimer(request.timeoutMs, Qt::PreciseTimer)
                                                  : QDeadlineTimer(QDeadlineTimer::Forever);
     }
-    // The load counter must outlive this object: the reply may be dropped after we are gone.
-    m_load.fetch_add(1, std::memory_order_relaxed);
-    auto counted =
-        std::make_shared<RpcReply>([this, reply, guard = QPointer<RpcClient>(this),
-                                    method = request.method](const QVariant &value, const Error &error) {
-            if (guard)
-                m_load.fetch_sub(1, std::memory_order_relaxed);
-            if (!error.isValid()) {
-                reply->succeed(value);
-                return;
-            }
-            // Errors made far from the request (a reply dropped unanswered) still name it.
-            Error named = error;
-            if (named.context().isEmpty())
-                named.setContext(method);
-            reply->fail(named);
-        });
-    counted->setFutureFor(request, *reply);
+    // Errors made far from the request (a reply dropped unanswered) still name it.
+    reply->track(m_load, request.method);
+    // The caller's future, when it holds another one than the reply's own (a typed call).
+    reply->setFutureFor(request, *reply);
     if (QThread::currentThread() == thread()) {
-        accept(request, counted);
+        accept(request, reply);
         return;
     }
     // One posted call drains everything submitted meanwhile: a burst of requests from another
     // thread wakes the I/O thread once, not once per request. Calls from one thread keep their order.
     QMutexLocker lock(&m_incomingMutex);
     const bool first = m_incoming.isEmpty();
-    m_incoming.append({std::move(request), std::move(counted)});
+    m_incoming.append({std::move(request), reply});
     lock.unlock();
     if (first)
         QMetaObject::invokeMethod(this, &RpcClient::acceptIncoming, Qt::QueuedConnection);
@@ -187,8 +182,14 @@ void RpcClient::acceptIncoming()
     QMutexLocker lock(&m_incomingMutex);
     const auto incoming = std::exchange(m_incoming, {});
     lock.unlock();
+    // The frames of a burst go to the kernel in one write() at its end.
+    const bool outer = !std::exchange(m_sendingBatch, true);
     for (const auto &[request, reply] : incoming)
         accept(request, reply);
+    if (outer) {
+        m_sendingBatch = false;
+        flushTransport();
+    }
 }
 
 void RpcClient::accept(const RpcRequest &request, const RpcReplyPtr &reply)
@@ -252,8 +253,8 @@ void RpcClient::close(const Error &reason)
         m_transfer->cancelAll(reason);
     for (LiveSubscription *sub : std::as_const(m_live)) {
         sub->killed = true;
-        Q_EMIT sub->failed(reason);
-        Q_EMIT sub->finished();
+        sub->fail(reason);
+        sub->finish();
     }
     m_live.clear();
     m_liveByServerId.clear();
@@ -360,6 +361,17 @@ Error RpcClient::timeoutError(const RpcRequest &request) const
 
 void RpcClient::pump()
 {
+    sendQueued();
+    // Written now rather than when the socket's write notifier fires, which costs the I/O
+    // thread another turn of its loop per request (under GLib also two wake-ups, for turning
+    // the notifier on and off). After the loop: a write that fails tears the socket down, and
+    // that must not happen under sendQueued()'s feet.
+    if (!m_sendingBatch)
+        flushTransport();
+}
+
+void RpcClient::sendQueued()
+{
     if (m_state != State::Connected || m_handshaking)
         return pollQueuedCancels();
     while (!m_queue.isEmpty()) {
@@ -423,7 +435,7 @@ void RpcClient::send(const RpcRequest &request, const RpcReplyPtr &reply, bool i
         watchInflightDeadline(entry.deadline);
     if (!internal && isStateChanging(request.method))
         ++m_barrierCount;
-    m_inflight.insert(id, entry);
+    m_inflight.insert(id, std::move(entry));
     transmit(id, request);
 }
 
@@ -478,13 +490,9 @@ void RpcClient::requestTimedOut(qint64 id)
 
 QByteArray RpcClient::encodeRequest(qint64 id, const RpcRequest &request, Error *error) const
 {
-    QVariantMap envelope{{u"id"_s, id}, {u"method"_s, request.method}, {u"params"_s, request.params}};
-    if (!request.options.session.isNull())
-        envelope.insert(u"session"_s, request.options.session);
-    if (!request.options.transaction.isNull())
-        envelope.insert(u"txn"_s, request.options.transaction);
     CodecError codecError;
-    QByteArray bytes = CborCodec::encode(envelope, &codecError);
+    QByteArray bytes = CborCodec::encodeRequest(id, request.method, request.params, request.options.session,
+                                                request.options.transaction, &codecError);
     if (bytes.isEmpty() && error)
         *error = Error(Error::Kind::Validation, u"Cannot encode the request: "_s + codecError.message,
                        requestContext(request));
@@ -499,7 +507,7 @@ void RpcClient::handleReply(qint64 id, const QVariant &result, const Error &erro
         qCDebug(lcConnection) << "reply for unknown or timed-out request" << id << "dropped";
         return;
     }
-    Inflight entry = it.value();
+    Inflight entry = std::move(it.value());
     m_inflight.erase(it);
     if (!entry.internal && isStateChanging(entry.request.method))
         --m_barrierCount;

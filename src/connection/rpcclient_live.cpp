@@ -17,7 +17,7 @@ void RpcClient::addLive(LiveSubscription *sub)
     m_live.append(sub);
     if (m_state == State::Closed) {
         sub->killed = true;
-        Q_EMIT sub->failed(Error(Error::Kind::Cancelled, u"The connection is closed"_s));
+        sub->fail(Error(Error::Kind::Cancelled, u"The connection is closed"_s));
         return;
     }
     // Through the queue, so that it runs after any use/signin the caller issued before.
@@ -58,9 +58,9 @@ void RpcClient::registerLive(LiveSubscription *sub, bool throughQueue)
                 sub->killed = true;
                 m_live.removeOne(sub);
                 if (sub->everStarted)
-                    Q_EMIT sub->notified(LiveNotification(LiveNotification::Action::Killed, QUuid(), {}, {}));
-                Q_EMIT sub->failed(failure);
-                Q_EMIT sub->finished();
+                    sub->notify(LiveNotification(LiveNotification::Action::Killed, QUuid(), {}, {}));
+                sub->fail(failure);
+                sub->finish();
                 sub->deleteLater();
                 deliverEarly(nullptr);
                 return;
@@ -69,9 +69,9 @@ void RpcClient::registerLive(LiveSubscription *sub, bool throughQueue)
             m_liveByServerId.insert(sub->serverId, sub);
             if (std::exchange(sub->everStarted, true)) {
                 qCDebug(lcLive) << "live query re-registered as" << sub->serverId;
-                Q_EMIT sub->restarted(sub->serverId);
+                sub->announceRestarted(sub->serverId);
             } else {
-                Q_EMIT sub->started(sub->serverId);
+                sub->announceStarted(sub->serverId);
             }
             deliverEarly(sub);
         });
@@ -99,7 +99,7 @@ void RpcClient::deliverEarly(LiveSubscription *sub)
             }
             const LiveNotification n = m_early.takeAt(i);
             if (!sub->killed)
-                Q_EMIT sub->notified(n);
+                sub->notify(n);
         }
     }
     // Kept only while some registration may still claim them.
@@ -200,12 +200,12 @@ void RpcClient::handleNotification(const QVariantMap &map)
         qCDebug(lcLive) << "notification for unknown live query" << n.queryId() << "dropped";
         return;
     }
-    Q_EMIT sub->notified(n);
+    sub->notify(n);
     if (n.action() == LiveNotification::Action::Killed) {
         m_liveByServerId.remove(n.queryId());
         m_live.removeOne(sub);
         sub->killed = true;
-        Q_EMIT sub->finished();
+        sub->finish();
         sub->deleteLater();
     }
 }
@@ -216,8 +216,8 @@ void RpcClient::failLive(const Error &error)
     m_liveByServerId.clear();
     for (LiveSubscription *sub : live) {
         sub->killed = true;
-        Q_EMIT sub->failed(error);
-        Q_EMIT sub->finished();
+        sub->fail(error);
+        sub->finish();
         sub->deleteLater();
     }
 }

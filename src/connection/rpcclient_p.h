@@ -92,12 +92,32 @@ public:
         if (source.hasFuture())
             setFuture(request.hasCallerFuture ? request.callerFuture : source.future());
     }
+    // Set by RpcClient::submit(): the client's count of unanswered requests, decremented when
+    // this completes (shared: the reply may outlive the client), and the method that names the
+    // request in an error made far from it (a reply dropped unanswered). Carried by the reply
+    // itself: a wrapping reply per request cost two allocations.
+    void track(std::shared_ptr<std::atomic<int>> load, const QString &method)
+    {
+        if (m_load)
+            return;
+        m_load = std::move(load);
+        m_load->fetch_add(1, std::memory_order_relaxed);
+        m_method = method;
+    }
 
     static std::shared_ptr<RpcReply> forPromise(QFuture<QVariant> *future);
 
 private:
+    void untrack()
+    {
+        if (m_load)
+            std::exchange(m_load, nullptr)->fetch_sub(1, std::memory_order_relaxed);
+    }
+
     Callback m_callback;
     QFuture<void> m_future;
+    std::shared_ptr<std::atomic<int>> m_load;
+    QString m_method;
     bool m_hasFuture = false;
     bool m_done = false;
 };
@@ -157,7 +177,7 @@ public:
     // Thread-safe: may be called from any thread.
     void submit(const RpcRequest &request, const RpcReplyPtr &reply);
     QFuture<QVariant> submit(const RpcRequest &request);
-    [[nodiscard]] int load() const { return m_load.load(std::memory_order_relaxed); }
+    [[nodiscard]] int load() const { return m_load->load(std::memory_order_relaxed); }
     [[nodiscard]] State state() const { return m_stateAtomic.load(); }
     [[nodiscard]] virtual bool isWebSocket() const = 0;
     [[nodiscard]] QUrl currentUrl() const;
@@ -195,6 +215,11 @@ protected:
     virtual void connectTransport(const QUrl &url) = 0;
     virtual void disconnectTransport() = 0;
     virtual void transmit(qint64 id, const RpcRequest &request) = 0;
+    // Hands what transmit() buffered to the kernel now. Called by pump() after it sent, or once
+    // after a batch (the requests of one acceptIncoming()).
+    virtual void flushTransport() {}
+    // True while a batch of requests is being sent: transmit() may leave the flush to its end.
+    [[nodiscard]] bool isSendingBatch() const { return m_sendingBatch; }
     // Methods the transport answers itself (HTTP keeps use/let client-side); true if handled.
     virtual bool handleLocally(const RpcRequest &request, const RpcReplyPtr &reply);
     // How many requests may wait for replies at once; the rest stay in our queue.
@@ -246,7 +271,9 @@ private:
     // Takes a submitted request on the I/O thread: refused, answered locally, or queued and sent.
     void accept(const RpcRequest &request, const RpcReplyPtr &reply);
     void acceptIncoming();
+    // Sends what the queue may send now, then flushes the transport.
     void pump();
+    void sendQueued();
     void enqueue(const RpcRequest &request, const RpcReplyPtr &reply, bool atFront = false);
     // Queued requests whose deadline passed fail with Timeout; they were never sent.
     void sweepQueue();
@@ -332,12 +359,14 @@ private:
     // Time since the last frame arrived: a stalled socket shows here first.
     QElapsedTimer m_sinceReceived;
     bool m_handshaking = false;
+    bool m_sendingBatch = false;
     // Why the last attempt failed (transport or handshake), for the error reported on giving up.
     Error m_lastAttemptError;
     bool m_everConnected = false;
     State m_state = State::Disconnected;
     std::atomic<State> m_stateAtomic{State::Disconnected};
-    std::atomic<int> m_load{0};
+    // Unanswered requests submitted here (see RpcReply::track()).
+    const std::shared_ptr<std::atomic<int>> m_load = std::make_shared<std::atomic<int>>(0);
 };
 
 // A live query's server-side registration; lives on the I/O thread, owned by its client.
@@ -369,12 +398,60 @@ public:
         return ++counter;
     }
 
+    // What the subscription tells its LiveQuery, in the order it happened.
+    struct Event
+    {
+        enum class Kind { Started, Restarted, Notified, Failed, Finished };
+        Kind kind = Kind::Notified;
+        QUuid serverId;
+        LiveNotification notification;
+        Error error;
+    };
+    // Shared with the LiveQuery, which may outlive this object and the other way round. Events
+    // wait here and one queued signal (pending()) announces them all: notifications decoded from
+    // one read cost the LiveQuery's thread one posted event and one wake-up, not one each.
+    class Inbox
+    {
+    public:
+        // True when it was empty, and so nobody was told yet.
+        bool put(Event event)
+        {
+            QMutexLocker lock(&m_mutex);
+            m_events.append(std::move(event));
+            return m_events.size() == 1;
+        }
+        // One at a time: a handler that spins a nested event loop still sees the rest in order.
+        bool take(Event *event)
+        {
+            QMutexLocker lock(&m_mutex);
+            if (m_events.isEmpty())
+                return false;
+            *event = m_events.takeFirst();
+            return true;
+        }
+
+    private:
+        QMutex m_mutex;
+        QList<Event> m_events;
+    };
+    const std::shared_ptr<Inbox> inbox = std::make_shared<Inbox>();
+
+    void announceStarted(const QUuid &id) { post({Event::Kind::Started, id, {}, {}}); }
+    void announceRestarted(const QUuid &id) { post({Event::Kind::Restarted, id, {}, {}}); }
+    void notify(const LiveNotification &n) { post({Event::Kind::Notified, {}, n, {}}); }
+    void fail(const Error &error) { post({Event::Kind::Failed, {}, {}, error}); }
+    void finish() { post({Event::Kind::Finished, {}, {}, {}}); }
+
 Q_SIGNALS:
-    void started(const QUuid &serverId);
-    void restarted(const QUuid &serverId);
-    void notified(const SurrealQt::LiveNotification &notification);
-    void failed(const SurrealQt::Error &error);
-    void finished();
+    // The inbox was empty and now holds an event; queued to the LiveQuery's thread.
+    void pending();
+
+private:
+    void post(Event event)
+    {
+        if (inbox->put(std::move(event)))
+            Q_EMIT pending();
+    }
 };
 
 } // namespace SurrealQt

@@ -130,6 +130,14 @@ void WebSocketClient::transmit(qint64 id, const RpcRequest &request)
         return;
     }
     m_socket->sendBinaryMessage(frame);
+    m_unflushed = true;
+}
+
+void WebSocketClient::flushTransport()
+{
+    if (!std::exchange(m_unflushed, false) || !m_socket)
+        return;
+    m_socket->flush();
 }
 
 void WebSocketClient::onBinaryMessage(const QByteArray &bytes)

@@ -22,6 +22,7 @@ protected:
     void connectTransport(const QUrl &url) override;
     void disconnectTransport() override;
     void transmit(qint64 id, const RpcRequest &request) override;
+    void flushTransport() override;
 
 private:
     void onBinaryMessage(const QByteArray &frame);
@@ -30,6 +31,8 @@ private:
     QWebSocket *m_socket = nullptr;
     QTimer m_connectTimer;
     bool m_open = false;
+    // Frames buffered in the socket that flushTransport() has not handed to the kernel yet.
+    bool m_unflushed = false;
     // The certificate problems of the handshake under way, for the error if it fails.
     QString m_tlsErrors;
 };

@@ -21,7 +21,9 @@
 
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/exception.h>
+#include <SurrealQt/livequery.h>
 #include <SurrealQt/syncconnection.h>
+#include <SurrealQt/table.h>
 
 #include <QtCore/QAbstractEventDispatcher>
 #include <QtCore/QCborArray>
@@ -52,6 +54,7 @@
 
 #include <dlfcn.h>
 #include <sched.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -183,21 +186,30 @@ public:
 struct Costs
 {
     double metaCalls = 0, callOuts = 0, deferredDeletes = 0, timerEvents = 0;
-    double wakeWrites = 0, otherWrites = 0, allocations = 0, affinity = 0, cpuUs = 0;
+    double wakeWrites = 0, otherWrites = 0, allocations = 0, affinity = 0, cpuUs = 0, switches = 0;
 };
 
 struct Counts
 {
     quint64 metaCalls, callOuts, deferredDeletes, timerEvents, wakeWrites, otherWrites, allocations, affinity;
     double cpuUs;
+    quint64 switches;
 };
+
+// Context switches of the whole process (all threads): a thread woken from its poll costs one.
+quint64 contextSwitches()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return quint64(u.ru_nvcsw + u.ru_nivcsw);
+}
 
 Counts snapshot()
 {
     using namespace counters;
-    return {metaCalls.load(),   callOuts.load(),   deferredDeletes.load(),
-            timerEvents.load(), wakeWrites.load(), otherWrites.load(),
-            allocations.load(), affinity.load(),   processCpuUs()};
+    return {metaCalls.load(),  callOuts.load(),    deferredDeletes.load(), timerEvents.load(),
+            wakeWrites.load(), otherWrites.load(), allocations.load(),     affinity.load(),
+            processCpuUs(),    contextSwitches()};
 }
 
 // Runs m requests through run(m) with the counters on; per request.
@@ -220,7 +232,8 @@ Costs countPerRequest(int m, const std::function<void(int)> &run)
             double(b.otherWrites - a.otherWrites) / n,
             double(b.allocations - a.allocations) / n,
             double(b.affinity - a.affinity) / n,
-            (b.cpuUs - a.cpuUs) / n};
+            (b.cpuUs - a.cpuUs) / n,
+            double(b.switches - a.switches) / n};
 }
 
 // Dies unless the record read back is the one created for the cost runs.
@@ -301,6 +314,28 @@ void syncFromWorker(Connection *c, int m)
         }
     });
     worker.join();
+}
+
+// Live notifications: one query creates m records in a table a live query watches; the costs
+// are counted per notification received (the one query's own share is 1/m of a request).
+void liveNotifications(Connection *c, LiveQuery *live, int m)
+{
+    QEventLoop loop;
+    int received = 0;
+    const QMetaObject::Connection counting = QObject::connect(live, &LiveQuery::notification, &loop, [&] {
+        if (++received == m)
+            loop.quit();
+    });
+    const QFuture<QueryResult> writer =
+        c->query(u"FOR $i IN 1..=$n { CREATE cost_live CONTENT { n: $i } }"_s, {{u"n"_s, qint64(m)}});
+    QTimer::singleShot(120000, &loop, &QEventLoop::quit);
+    if (received < m)
+        loop.exec();
+    QObject::disconnect(counting);
+    if (received < m)
+        die(u"live: %1 of %2 notifications"_s.arg(received).arg(m));
+    if (!waitInEventLoop(writer, 60000))
+        die(u"live: the writing query did not finish"_s);
 }
 
 // The budget per request (bench/README.md): queued calls, future call-outs, deferred deletes,
@@ -500,6 +535,10 @@ int main(int argc, char **argv)
     {
         Connection *c = clients[Single].manager->connection();
         run(c, u"UPSERT cost:1 SET n = 1"_s);
+        run(c, u"DEFINE TABLE IF NOT EXISTS cost_live SCHEMALESS"_s);
+        LiveQuery *live = c->live(Table(u"cost_live"_s), &app);
+        if (!waitInEventLoop(live->started(), 60000))
+            die(u"the live query for the cost runs did not start"_s);
         const int perRun = std::max(50, std::min(m, 500));
         struct Scenario
         {
@@ -508,10 +547,11 @@ int main(int argc, char **argv)
         };
         // Budgets: see bench/README.md, "Per-request budget".
         const std::vector<Scenario> scenarios{
-            {{"typed, no context", 1, 0, 0, 3, 100, 0}, [c](int k) { typedWithoutContext(c, k); }},
-            {{"typed, then(ctx)", 2, 0, 0, 4, 110, 0}, [c](int k) { typedWithContext(c, k); }},
-            {{"query, then(ctx)", 2, 0, 0, 4, 120, 0}, [c](int k) { queryWithContext(c, k); }},
-            {{"SyncConnection, worker", 1, 0, 0, 3, 105, 0}, [c](int k) { syncFromWorker(c, k); }},
+            {{"typed, no context", 1, 0, 0, 1, 60, 0}, [c](int k) { typedWithoutContext(c, k); }},
+            {{"typed, then(ctx)", 2, 0, 0, 2, 70, 0}, [c](int k) { typedWithContext(c, k); }},
+            {{"query, then(ctx)", 2, 0, 0, 2, 80, 0}, [c](int k) { queryWithContext(c, k); }},
+            {{"SyncConnection, worker", 1, 0, 0, 1, 66, 0}, [c](int k) { syncFromWorker(c, k); }},
+            {{"live notification", 1, 0, 0, 1, 40, 0}, [c, live](int k) { liveNotifications(c, live, k); }},
         };
         std::vector<std::vector<Costs>> samples(scenarios.size());
         for (auto &sc : scenarios)
@@ -524,8 +564,9 @@ int main(int argc, char **argv)
         std::printf("bench_requests: per-request costs on one WebSocket, %d requests per run, median of 3 "
                     "runs (budget in brackets)\n\n",
                     perRun);
-        std::printf("%-22s %12s %10s %10s %8s %12s %10s %10s %12s %9s\n", "call", "queued-calls", "call-outs",
-                    "def-delete", "timers", "wake-writes", "writes", "allocs", "affinity", "CPU us");
+        std::printf("%-22s %12s %10s %10s %8s %12s %10s %10s %12s %9s %9s\n", "call", "queued-calls",
+                    "call-outs", "def-delete", "timers", "wake-writes", "writes", "allocs", "affinity",
+                    "switches", "CPU us");
         double worst = 0;
         for (size_t i = 0; i < scenarios.size(); ++i) {
             auto med = [&](double Costs::*field) {
@@ -536,15 +577,16 @@ int main(int argc, char **argv)
             };
             const Costs c{med(&Costs::metaCalls),   med(&Costs::callOuts),   med(&Costs::deferredDeletes),
                           med(&Costs::timerEvents), med(&Costs::wakeWrites), med(&Costs::otherWrites),
-                          med(&Costs::allocations), med(&Costs::affinity),   med(&Costs::cpuUs)};
+                          med(&Costs::allocations), med(&Costs::affinity),   med(&Costs::cpuUs),
+                          med(&Costs::switches)};
             const Budget &b = scenarios[i].budget;
             auto cell = [](double v, double budget) { return QString::asprintf("%.2f [%g]", v, budget); };
-            std::printf("%-22s %12s %10s %10s %8.2f %12s %10.2f %10s %12s %9.1f\n", b.name,
+            std::printf("%-22s %12s %10s %10s %8.2f %12s %10.2f %10s %12s %9.2f %9.1f\n", b.name,
                         qPrintable(cell(c.metaCalls, b.metaCalls)), qPrintable(cell(c.callOuts, b.callOuts)),
                         qPrintable(cell(c.deferredDeletes, b.deferredDeletes)), c.timerEvents,
                         qPrintable(cell(c.wakeWrites, b.wakeWrites)), c.otherWrites,
                         qPrintable(cell(c.allocations, b.allocations)),
-                        qPrintable(cell(c.affinity, b.affinity)), c.cpuUs);
+                        qPrintable(cell(c.affinity, b.affinity)), c.switches, c.cpuUs);
             worst = std::max(worst, worstRatio(c, b));
         }
         std::printf(

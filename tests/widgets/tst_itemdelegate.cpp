@@ -5,6 +5,7 @@
 // value, and an editor opened and left writes nothing (an event logs every update).
 
 #include "futurewait.h"
+#include "setupquery.h"
 #include "testserver.h"
 
 #include <SurrealQt/connection.h>
@@ -71,20 +72,7 @@ class TestItemDelegate : public QObject
     Connection *conn() { return m_db1->connection(); }
     Connection *other() { return m_db2->connection(); }
 
-    // A transaction conflict (a write of the previous test's model still landing) is run again.
-    void exec(const QString &text)
-    {
-        for (int attempt = 1;; ++attempt) {
-            const QueryResult r = AWAIT(other()->query(text));
-            if (r.isOk())
-                return;
-            if (attempt < 5 && r.firstError().isRetryable()) {
-                QTest::qWait(50 * attempt);
-                continue;
-            }
-            qFatal("setup failed: %s: %s", qPrintable(text), qPrintable(r.firstError().toString()));
-        }
-    }
+    void exec(const QString &text) { execSetup(other(), text); }
 
     QVariantMap stored(const QString &table, const QVariant &key)
     {

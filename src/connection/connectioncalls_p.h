@@ -164,6 +164,20 @@ inline RpcClient *directClient(QueryInterface *q, const RpcRequest &request)
     return (static_cast<Connection *>(q)->*PinAccess::pin())();
 }
 
+// Puts map(value) into the promise; a map that throws (a reply of the wrong shape) fails it.
+template<typename T, typename Map>
+void fulfil(QPromise<T> &promise, const Map &map, const QVariant &value)
+{
+    try {
+        if constexpr (std::is_void_v<T>)
+            map(value);
+        else
+            promise.addResult(map(value));
+    } catch (...) {
+        promise.setException(std::current_exception());
+    }
+}
+
 } // namespace Calls
 
 // Qt 6.4 does not pass cancel() on a continuation's future back to the future it continues, so
@@ -187,18 +201,10 @@ QFuture<T> QueryInterface::mapped(const QString &method, const QVariantList &par
         // continuations that map it (two futures and their continuations less per request).
         auto reply = std::make_shared<RpcReply>(
             [promise, map = std::move(map)](const QVariant &value, const Error &error) {
-                if (error.isValid()) {
+                if (error.isValid())
                     promise->setException(Exception(error));
-                } else {
-                    try {
-                        if constexpr (std::is_void_v<T>)
-                            map(value);
-                        else
-                            promise->addResult(map(value));
-                    } catch (...) {
-                        promise->setException(std::current_exception());
-                    }
-                }
+                else
+                    Calls::fulfil(*promise, map, value);
                 promise->finish();
             });
         reply->setFuture(request.callerFuture);
@@ -209,11 +215,7 @@ QFuture<T> QueryInterface::mapped(const QString &method, const QVariantList &par
         .then(QtFuture::Launch::Sync,
               [promise, map = std::move(map)](QFuture<QVariant> done) {
                   try {
-                      const QVariant value = done.result(); // rethrows the request's failure
-                      if constexpr (std::is_void_v<T>)
-                          map(value);
-                      else
-                          promise->addResult(map(value));
+                      Calls::fulfil(*promise, map, done.result()); // result() rethrows the request's failure
                   } catch (...) {
                       promise->setException(std::current_exception());
                   }

@@ -20,6 +20,7 @@
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 #include <QtCore/QQueue>
+#include <QtCore/QThread>
 #include <QtCore/QTimer>
 #include <QtCore/QUrl>
 #include <QtNetwork/QNetworkAccessManager>
@@ -379,7 +380,12 @@ public:
         : QObject(parent)
         , startRequest(start)
         , viaQuery(viaQuery)
-    {}
+    {
+        m_backstop.setParent(this);
+        m_backstop.setSingleShot(true);
+        m_backstop.setTimerType(Qt::PreciseTimer);
+        connect(&m_backstop, &QTimer::timeout, this, &LiveSubscription::announce);
+    }
 
     RpcRequest startRequest;
     bool viaQuery = false;
@@ -442,16 +448,50 @@ public:
     void fail(const Error &error) { post({Event::Kind::Failed, {}, {}, error}); }
     void finish() { post({Event::Kind::Finished, {}, {}, {}}); }
 
+    // A stream of notifications is announced at most once per window: the LiveQuery's thread
+    // wakes once for the notifications of a window instead of once each (the server sends them
+    // one frame each, a few hundred µs apart under load). A notification after a quiet window,
+    // and every other event, is announced at once.
+    static constexpr int CoalescingWindowMs = 2;
+    // How long after the window a deferred announcement waits for the next notification to
+    // carry it, before a timer of its own wakes this thread for it.
+    static constexpr int CoalescingSlackMs = 1;
+
 Q_SIGNALS:
-    // The inbox was empty and now holds an event; queued to the LiveQuery's thread.
+    // The inbox was empty (or held only deferred events) and nobody was told; queued to the
+    // LiveQuery's thread.
     void pending();
 
 private:
     void post(Event event)
     {
-        if (inbox->put(std::move(event)))
-            Q_EMIT pending();
+        const bool coalescable = event.kind == Event::Kind::Notified;
+        const bool wasEmpty = inbox->put(std::move(event));
+        if (!wasEmpty && !m_deferred)
+            return;
+        // The timer belongs to the I/O thread; a subscription failed before it got there
+        // announces at once.
+        if (coalescable && m_sinceAnnounced.isValid() && !m_sinceAnnounced.hasExpired(CoalescingWindowMs) &&
+            thread() == QThread::currentThread()) {
+            if (!std::exchange(m_deferred, true))
+                m_backstop.start(int(CoalescingWindowMs - m_sinceAnnounced.elapsed()) + CoalescingSlackMs);
+            return;
+        }
+        announce();
     }
+    void announce()
+    {
+        if (m_deferred) {
+            m_deferred = false;
+            m_backstop.stop();
+        }
+        m_sinceAnnounced.start();
+        Q_EMIT pending();
+    }
+
+    QElapsedTimer m_sinceAnnounced;
+    QTimer m_backstop;
+    bool m_deferred = false;
 };
 
 } // namespace SurrealQt

@@ -413,6 +413,66 @@ private Q_SLOTS:
         QCOMPARE(created.first().first().toMap().value(u"v"_s).toLongLong(), 50);
     }
 
+    // A burst of changes reaches the LiveQuery's thread in far fewer wake-ups than
+    // notifications (they are announced at most once per coalescing window), and none is held
+    // back: the last ones of the burst arrive with nothing after them to carry them.
+    void liveBurstWakesTheReceiverOncePerWindow()
+    {
+        auto m = makeManager(u"single"_s, 1);
+        AWAIT_VOID(m->open());
+        const QString tb = TestServer::uniqueName("liveburst_");
+        makeTable(m->connection(), tb);
+        std::unique_ptr<LiveQuery> live(m->connection()->live(Table(tb)));
+        AWAIT(live->started());
+
+        struct MetaCallCounter : QObject
+        {
+            int count = 0;
+            bool eventFilter(QObject *, QEvent *e) override
+            {
+                count += e->type() == QEvent::MetaCall;
+                return false;
+            }
+        } wakeUps;
+        live->installEventFilter(&wakeUps);
+        QSet<qint64> seen;
+        connect(live.get(), &LiveQuery::created, this,
+                [&](const QVariant &row) { seen.insert(row.toMap().value(u"n"_s).toLongLong()); });
+
+        // Separate writes from another client, all at once: the server commits them one by one,
+        // so the notifications trickle in a few hundred µs apart instead of in one flush (a
+        // single FOR loop's are sent in a few bunches). This thread keeps turning its event loop
+        // meanwhile, as an application's would.
+        auto writer = makeManager(u"ws"_s, 4);
+        AWAIT_VOID(writer->open());
+        constexpr int Burst = 300;
+        QList<QFuture<QVariantMap>> writes;
+        for (int i = 1; i <= Burst; ++i)
+            writes.append(writer->connection()->create(RecordId(tb, i), QVariantMap{{u"n"_s, i}}));
+        // A real event loop (QTRY_COMPARE sleeps between its turns, so everything would pile up).
+        QEventLoop loop;
+        const QMetaObject::Connection quitWhenAllSeen = connect(live.get(), &LiveQuery::created, &loop, [&] {
+            if (seen.size() == Burst)
+                loop.quit();
+        });
+        QTimer::singleShot(10000, &loop, &QEventLoop::quit);
+        if (seen.size() < Burst)
+            loop.exec();
+        disconnect(quitWhenAllSeen);
+        QCOMPARE(seen.size(), Burst);
+        for (const QFuture<QVariantMap> &w : std::as_const(writes))
+            QVERIFY(!AWAIT(w).isEmpty());
+        // Without coalescing this is about one per notification.
+        QVERIFY2(wakeUps.count <= Burst * 6 / 10,
+                 qPrintable(u"%1 wake-ups for %2 notifications"_s.arg(wakeUps.count).arg(Burst)));
+        live->removeEventFilter(&wakeUps);
+
+        // A lone change after a quiet spell is delivered too.
+        QTest::qWait(20);
+        AWAIT(m->connection()->create(RecordId(tb, u"lone"_s), QVariantMap{{u"n"_s, 0}}));
+        QTRY_COMPARE_WITH_TIMEOUT(seen.size(), Burst + 1, 10000);
+    }
+
     void liveQueryKilledBeforeItStarted()
     {
         auto m = makeManager(u"ws"_s, 1);

@@ -70,10 +70,10 @@ double otherCpu(qint64 pid)
     return double(fields.at(11).toLongLong() + fields.at(12).toLongLong()) / double(sysconf(_SC_CLK_TCK));
 }
 
-// The same record the JS side builds (bench/peer-js/workloads.mjs).
-QVariantMap record(int i)
+// The same record peer.mjs builds, with the same id: a RecordId of the table it goes into.
+QVariantMap record(const QString &table, int i)
 {
-    return {{u"id"_s, i},
+    return {{u"id"_s, QVariant::fromValue(RecordId(table, i))},
             {u"n"_s, i},
             {u"name"_s, u"user-%1"_s.arg(i)},
             {u"email"_s, u"user%1@example.org"_s.arg(i)},
@@ -176,7 +176,7 @@ void insertBatches(Connection *c, const Table &table, int records, int batch)
         [&](int k) {
             QVariantList rows;
             for (int i = k * batch; i < std::min(records, (k + 1) * batch); ++i)
-                rows.append(record(i + 1));
+                rows.append(record(table.name(), i + 1));
             return c->insert(table, rows);
         },
         [&](const QVariantList &stored) {
@@ -302,7 +302,7 @@ int main(int argc, char **argv)
         QVariantList rows;
         rows.reserve(records);
         for (int i = 0; i < records; ++i)
-            rows.append(record(i + 1));
+            rows.append(record(u"peer_c"_s, i + 1));
         BulkOperations bulk(c);
         meter.start("bulk-defaults", records);
         QFuture<BulkResult> done = bulk.bulkInsert(u"peer_c"_s, rows);

@@ -75,9 +75,9 @@ let onNotification = () => {};
   }
 })();
 
-// The same records as bench_peer.cpp's and peer.mjs's, with integer ids.
-function record(i) {
-  return new Map([['id', i], ['n', i], ['name', `user-${i}`], ['email', `user${i}@example.org`],
+// The same records as bench_peer.cpp's and peer.mjs's: the id is a record id of the table.
+function record(table, i) {
+  return new Map([['id', new Tagged(8, [table, i])], ['n', i], ['name', `user-${i}`], ['email', `user${i}@example.org`],
     ['age', 18 + (i % 60)], ['active', i % 3 !== 0], ['score', i * 0.5]]);
 }
 
@@ -85,7 +85,7 @@ function insertRequests(table, batch) {
   const out = [];
   for (let start = 0; start < records; start += batch) {
     const rows = [];
-    for (let i = start; i < Math.min(records, start + batch); i++) rows.push(record(i + 1));
+    for (let i = start; i < Math.min(records, start + batch); i++) rows.push(record(table, i + 1));
     out.push(request('insert', [new Tagged(7, table), rows]));
   }
   return out;

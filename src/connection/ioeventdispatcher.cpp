@@ -61,10 +61,19 @@ bool IoEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
 
     const bool withNotifiers = !(flags & QEventLoop::ExcludeSocketNotifiers);
     const bool withTimers = !(flags & QEventLoop::X11ExcludeTimers);
+    Clock::time_point holdEnds = Clock::time_point::max();
+    if (!m_holds.isEmpty()) {
+        const Clock::time_point now = Clock::now();
+        m_holds.removeIf([now](const Hold &h) { return h.until <= now; });
+        for (const Hold &h : std::as_const(m_holds))
+            holdEnds = std::min(holdEnds, h.until);
+    }
     QVarLengthArray<pollfd, 8> fds;
     QVarLengthArray<QSocketNotifier *, 8> polled;
     if (withNotifiers) {
         for (QSocketNotifier *n : std::as_const(m_notifiers)) {
+            if (n->type() == QSocketNotifier::Read && isHeld(n->socket()))
+                continue;
             fds.append(pollfd{int(n->socket()), pollEvents(n->type()), 0});
             polled.append(n);
         }
@@ -72,7 +81,7 @@ bool IoEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     // Last: a post from another thread ends the wait.
     fds.append(pollfd{m_wakeFd, POLLIN, 0});
 
-    const qint64 wait = waitNs(flags);
+    const qint64 wait = waitNs(flags, holdEnds);
     if (wait != 0)
         Q_EMIT aboutToBlock();
     timespec timeout{};
@@ -119,17 +128,44 @@ bool IoEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     return handled;
 }
 
-qint64 IoEventDispatcher::waitNs(QEventLoop::ProcessEventsFlags flags) const
+qint64 IoEventDispatcher::waitNs(QEventLoop::ProcessEventsFlags flags, Clock::time_point holdEnds) const
 {
     if (!(flags & QEventLoop::WaitForMoreEvents) || m_interrupted.load(std::memory_order_relaxed))
         return 0;
-    if (m_timers.isEmpty() || (flags & QEventLoop::X11ExcludeTimers))
+    Clock::time_point earliest = holdEnds;
+    if (!(flags & QEventLoop::X11ExcludeTimers))
+        for (const Timer &t : m_timers)
+            earliest = std::min(earliest, t.due);
+    if (earliest == Clock::time_point::max())
         return -1;
-    Clock::time_point earliest = Clock::time_point::max();
-    for (const Timer &t : m_timers)
-        earliest = std::min(earliest, t.due);
     const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(earliest - Clock::now()).count();
     return std::max<qint64>(0, left);
+}
+
+bool IoEventDispatcher::isHeld(qintptr socket) const
+{
+    for (const Hold &h : m_holds)
+        if (h.socket == socket)
+            return true;
+    return false;
+}
+
+void IoEventDispatcher::holdReads(qintptr socket, std::chrono::microseconds duration)
+{
+    const Clock::time_point until = Clock::now() + duration;
+    for (Hold &h : m_holds) {
+        if (h.socket == socket) {
+            h.until = until;
+            return;
+        }
+    }
+    m_holds.append({socket, until});
+}
+
+void IoEventDispatcher::releaseReads(qintptr socket)
+{
+    if (!m_holds.isEmpty())
+        m_holds.removeIf([socket](const Hold &h) { return h.socket == socket; });
 }
 
 bool IoEventDispatcher::activateTimers()

@@ -41,6 +41,13 @@ public:
     [[nodiscard]] QList<TimerInfo> registeredTimers(QObject *object) const override;
     int remainingTime(int timerId) override;
 
+    // The dispatcher's own thread only. Leaves socket's read notifiers out of the poll for a
+    // while: the frames that arrive meanwhile are read in one wake-up instead of one each. Used
+    // while a socket delivers nothing but live notifications (WebSocketClient); a request sent
+    // on it releases the hold, so no reply waits for it.
+    void holdReads(qintptr socket, std::chrono::microseconds duration);
+    void releaseReads(qintptr socket);
+
     // Thread-safe.
     void wakeUp() override;
     void interrupt() override;
@@ -56,10 +63,17 @@ private:
         Clock::time_point due;
     };
 
+    struct Hold
+    {
+        qintptr socket;
+        Clock::time_point until;
+    };
+
     // Delivers the timers due now, each at most once per call; true if one fired.
     bool activateTimers();
     // How long poll() may wait: -1 forever, 0 not at all.
-    [[nodiscard]] qint64 waitNs(QEventLoop::ProcessEventsFlags flags) const;
+    [[nodiscard]] qint64 waitNs(QEventLoop::ProcessEventsFlags flags, Clock::time_point holdEnds) const;
+    [[nodiscard]] bool isHeld(qintptr socket) const;
     void drainWakeUps();
 
     int m_wakeFd = -1;
@@ -67,6 +81,7 @@ private:
     std::atomic<bool> m_interrupted{false};
     QList<QSocketNotifier *> m_notifiers;
     QList<Timer> m_timers;
+    QList<Hold> m_holds;
 };
 
 } // namespace SurrealQt

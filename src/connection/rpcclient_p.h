@@ -221,6 +221,8 @@ protected:
     virtual void flushTransport() {}
     // True while a batch of requests is being sent: transmit() may leave the flush to its end.
     [[nodiscard]] bool isSendingBatch() const { return m_sendingBatch; }
+    // Requests sent and not answered yet.
+    [[nodiscard]] bool hasInflight() const { return !m_inflight.isEmpty(); }
     // Methods the transport answers itself (HTTP keeps use/let client-side); true if handled.
     virtual bool handleLocally(const RpcRequest &request, const RpcReplyPtr &reply);
     // How many requests may wait for replies at once; the rest stay in our queue.

@@ -1,6 +1,7 @@
 #include "websocketclient_p.h"
 
 #include "core/logging_p.h"
+#include "ioeventdispatcher_p.h"
 #include "rpcendpoint_p.h"
 #include "rpcframe_p.h"
 
@@ -54,6 +55,13 @@ void WebSocketClient::connectTransport(const QUrl &target)
     connect(m_socket, &QWebSocket::connected, this, [this] {
         m_connectTimer.stop();
         m_open = true;
+#if defined(Q_OS_LINUX)
+        // QWebSocket keeps its TCP (or TLS) socket as a child; without it, nothing is held.
+        if (const auto *tcp = m_socket->findChild<QAbstractSocket *>()) {
+            m_descriptor = tcp->socketDescriptor();
+            m_dispatcher = qobject_cast<IoEventDispatcher *>(QAbstractEventDispatcher::instance());
+        }
+#endif
         if (m_socket->subprotocol() != u"cbor") {
             qCWarning(lcWebSocket) << "server did not accept the cbor subprotocol; got"
                                    << m_socket->subprotocol();
@@ -80,6 +88,9 @@ void WebSocketClient::disconnectTransport()
 {
     m_connectTimer.stop();
     m_open = false;
+    releaseReads();
+    m_descriptor = -1;
+    m_dispatcher = nullptr;
     if (!m_socket)
         return;
     QWebSocket *socket = std::exchange(m_socket, nullptr);
@@ -129,8 +140,25 @@ void WebSocketClient::transmit(qint64 id, const RpcRequest &request)
             this, [this, id] { unsent(id); }, Qt::QueuedConnection);
         return;
     }
+    releaseReads();
     m_socket->sendBinaryMessage(frame);
     m_unflushed = true;
+}
+
+void WebSocketClient::holdReads()
+{
+#if defined(Q_OS_LINUX)
+    if (m_dispatcher && m_descriptor >= 0 && !hasInflight())
+        m_dispatcher->holdReads(m_descriptor, ReadHold);
+#endif
+}
+
+void WebSocketClient::releaseReads()
+{
+#if defined(Q_OS_LINUX)
+    if (m_dispatcher && m_descriptor >= 0)
+        m_dispatcher->releaseReads(m_descriptor);
+#endif
 }
 
 void WebSocketClient::flushTransport()
@@ -153,6 +181,7 @@ void WebSocketClient::onBinaryMessage(const QByteArray &bytes)
         return;
     case RpcFrame::Kind::Notification:
         handleNotification(frame.notification);
+        holdReads();
         return;
     case RpcFrame::Kind::UncorrelatedError:
         qCWarning(lcWebSocket) << "server error without request id:" << frame.error;

@@ -6,7 +6,11 @@
 
 #include <QtWebSockets/QWebSocket>
 
+#include <chrono>
+
 namespace SurrealQt {
+
+class IoEventDispatcher;
 
 class WebSocketClient : public RpcClient
 {
@@ -27,6 +31,12 @@ protected:
 private:
     void onBinaryMessage(const QByteArray &frame);
     void onDisconnected();
+    // While the socket delivers only live notifications, its reads are held for this long after
+    // each one: a stream of them is read in one wake-up of the I/O thread per hold instead of one
+    // each. Nothing waits for a reply then; sending a request ends the hold.
+    static constexpr std::chrono::microseconds ReadHold{1000};
+    void holdReads();
+    void releaseReads();
 
     QWebSocket *m_socket = nullptr;
     QTimer m_connectTimer;
@@ -35,6 +45,10 @@ private:
     bool m_unflushed = false;
     // The certificate problems of the handshake under way, for the error if it fails.
     QString m_tlsErrors;
+    // The socket under m_socket and the I/O thread's own loop, for holdReads(); -1 and null when
+    // either is unknown (another event loop: SURREALQT_IO_DISPATCHER=qt, or not Linux).
+    qintptr m_descriptor = -1;
+    IoEventDispatcher *m_dispatcher = nullptr;
 };
 
 } // namespace SurrealQt

@@ -24,6 +24,7 @@
 #include <cstring>
 #include <limits>
 #include <map>
+#include <memory>
 #include <vector>
 
 using namespace Qt::StringLiterals;
@@ -744,6 +745,47 @@ private:
     }
     std::vector<std::pair<QString, QVariant>> &m_entries = entryStack();
 
+    static constexpr qsizetype ShapeCacheSize = 16;
+    static constexpr quint64 MaxShapeSize = 64;
+    static constexpr int MaxShapeMisses = 4;
+    // The rows of a reply, and of the replies after it, have the same keys in the same order. A
+    // map whose keys match a shape's one for one is built by copying the shape's tree (copying a
+    // std::map clones its nodes without comparing keys or rebalancing) and decoding each value
+    // into its node; the key comparisons and tree insertions cost more than decoding the values.
+    // A shape is only made for a signature (entry count and first key) seen twice in a row, and
+    // a signature that keeps missing stops being followed, so varied maps cost little extra.
+    struct ShapeKeys
+    {
+        std::map<QString, QVariant> map; // the values are left invalid
+        std::vector<QByteArray> utf8;    // the keys as they come on the wire, in order
+    };
+    struct Shape
+    {
+        QString first; // held, so a pointer comparison with it cannot match reused memory
+        quint64 count = 0;
+        int misses = 0;
+        // Shared with the map() following it: a nested map may replace the slot's keys meanwhile.
+        std::shared_ptr<const ShapeKeys> keys;
+    };
+    static Shape *shapeCache()
+    {
+        static thread_local Shape cache[ShapeCacheSize];
+        return cache;
+    }
+    Shape *const m_shapes = shapeCache();
+
+    // Keys read through the key cache share their data, so equal keys are usually one pointer.
+    static bool sameKey(const QString &a, const QString &b)
+    {
+        return a.size() == b.size() && (a.constData() == b.constData() || a == b);
+    }
+
+    Shape &shapeFor(const QString &first, quint64 count)
+    {
+        const auto bits = quintptr(first.constData());
+        return m_shapes[((bits >> 4) ^ (bits >> 12) ^ count) % ShapeCacheSize];
+    }
+
     qint64 remaining() const { return m_size - m_pos; }
 
     QString formatPath() const
@@ -789,7 +831,20 @@ private:
     // information and indefinite lengths on other major types are malformed.
     bool readHead(Head *head)
     {
+        // Most heads carry their argument in the initial byte: kept inline, the rest is a call.
         head->offset = m_pos;
+        if (m_pos < m_size && (m_data[m_pos] & 0x1f) < 24) [[likely]] {
+            head->major = m_data[m_pos] >> 5;
+            head->info = m_data[m_pos] & 0x1f;
+            head->value = head->info;
+            m_pos += 1;
+            return true;
+        }
+        return readLongHead(head);
+    }
+
+    Q_NEVER_INLINE bool readLongHead(Head *head)
+    {
         if (m_pos >= m_size)
             return truncated(m_pos);
         const uchar *p = m_data + m_pos;
@@ -1004,13 +1059,21 @@ private:
             return fail(
                 head.offset,
                 u"map declares %1 entries but only %2 bytes remain"_s.arg(head.value).arg(remaining()));
-        // Built as a std::map and handed to QMap whole. The entries are gathered first (on one
-        // stack that nested maps share) and inserted last to first, each before the smallest so
-        // far: with keys in ascending order (the server sorts them) that costs one comparison
-        // per entry, where appending with an end() hint costs two. A repeated key keeps the last
-        // value, because the last one is inserted first and emplace_hint() does not replace.
+        // Without a shape to follow, built as a std::map and handed to QMap whole. The entries
+        // are gathered first (on one stack that nested maps share) and inserted last to first,
+        // each before the smallest so far: with keys in ascending order (the server sorts them)
+        // that costs one comparison per entry, where appending with an end() hint costs two. A
+        // repeated key keeps the last value, because the last one is inserted first and
+        // emplace_hint() does not replace. A shape never has a repeated key, so a map with one
+        // leaves the shape at that key and takes this path.
         const size_t base = m_entries.size();
         SegmentGuard guard(m_path, {});
+        const bool shapeable = !head.indefinite() && head.value <= MaxShapeSize;
+        Shape *shape = nullptr;
+        std::shared_ptr<const ShapeKeys> followed;
+        std::map<QString, QVariant> built;
+        auto node = built.end(); // the next entry the shape expects, while following one
+        bool following = false;
         for (quint64 i = 0;; ++i) {
             if (head.indefinite()) {
                 bool end = false;
@@ -1029,9 +1092,48 @@ private:
                 return malformed(keyHead.offset, u"unexpected break"_s);
             if (keyHead.major != MajorText)
                 return fail(keyHead.offset, u"object key must be text (the server rejects other keys)"_s);
+            if (following && node != built.end()) {
+                // Compared as bytes, so a key that matches is never turned into a QString.
+                const QByteArray &expected = followed->utf8[size_t(i)];
+                if (!keyHead.indefinite() && keyHead.value == quint64(expected.size()) &&
+                    keyHead.value <= quint64(remaining()) &&
+                    std::memcmp(m_data + m_pos, expected.constData(), size_t(expected.size())) == 0) {
+                    m_pos += expected.size();
+                    m_path.back().key = &node->first;
+                    if (!item(&node->second, depth + 1))
+                        return false;
+                    ++node;
+                    continue;
+                }
+            }
             QString name;
             if (!key(keyHead, &name))
                 return false;
+            if (i == 0 && shapeable) {
+                shape = &shapeFor(name, head.value);
+                if (shape->count == head.value && shape->misses < MaxShapeMisses && shape->keys &&
+                    sameKey(shape->first, name)) {
+                    followed = shape->keys;
+                    built = followed->map;
+                    node = built.begin();
+                    following = true;
+                }
+            }
+            if (following) {
+                if (node != built.end() && sameKey(node->first, name)) {
+                    m_path.back().key = &node->first;
+                    if (!item(&node->second, depth + 1))
+                        return false;
+                    ++node;
+                    continue;
+                }
+                // Off the shape: the entries read so far join the general path.
+                for (auto it = built.begin(); it != node; ++it)
+                    m_entries.emplace_back(it->first, std::move(it->second));
+                built.clear();
+                following = false;
+                ++shape->misses;
+            }
             m_path.back().key = &name;
             QVariant value;
             if (!item(&value, depth + 1))
@@ -1039,11 +1141,38 @@ private:
             m_path.back().key = nullptr;
             m_entries.emplace_back(std::move(name), std::move(value));
         }
+        if (following) {
+            *out = QVariantMap(std::move(built));
+            return true;
+        }
+        // A signature seen for the second time in a row gets its shape, and a shape left midway
+        // is made again from this map, until it has missed MaxShapeMisses times.
+        bool makeShape = false;
+        if (shape) {
+            // The first key is still on the stack: compare before the entries move out.
+            if (shape->count == head.value && sameKey(shape->first, m_entries[base].first)) {
+                makeShape = shape->misses < MaxShapeMisses;
+            } else {
+                shape->first = m_entries[base].first;
+                shape->count = head.value;
+                shape->misses = 0;
+                shape->keys.reset();
+            }
+        }
         std::map<QString, QVariant> entries;
         auto hint = entries.begin();
         for (size_t i = m_entries.size(); i-- > base;)
             hint = entries.emplace_hint(hint, std::move(m_entries[i].first), std::move(m_entries[i].second));
         m_entries.resize(base);
+        if (makeShape && entries.size() == head.value) {
+            auto keys = std::make_shared<ShapeKeys>();
+            keys->utf8.reserve(entries.size());
+            for (const auto &entry : entries) {
+                keys->map.emplace_hint(keys->map.end(), entry.first, QVariant());
+                keys->utf8.push_back(entry.first.toUtf8());
+            }
+            shape->keys = std::move(keys);
+        }
         *out = QVariantMap(std::move(entries));
         return true;
     }

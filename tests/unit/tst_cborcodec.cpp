@@ -3,6 +3,7 @@
 
 #include <SurrealQt/values.h>
 
+#include <QtCore/QCborStreamWriter>
 #include <QtCore/QDateTime>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QRandomGenerator>
@@ -66,6 +67,8 @@ private Q_SLOTS:
     void decodeErrors_data();
     void decodeErrors();
     void decodeErrorPathAndOffset();
+    void repeatedKeySets();
+    void repeatedKeySetsErrorPath();
     void deepNesting();
     void hugeDeclaredLengths_data();
     void hugeDeclaredLengths();
@@ -464,6 +467,87 @@ void TestCborCodec::decodeErrorPathAndOffset()
 
     QVERIFY(!CborCodec::decode(hex("01 02 03"), &out, &error));
     QCOMPARE(error.offset, qint64(1));
+}
+
+namespace {
+
+// Writes a map with the given keys in the given order (repeats allowed) and returns what it
+// decodes to: a repeated key keeps the last value.
+QVariantMap writeMap(QCborStreamWriter &w, QRandomGenerator &rng, const QStringList &keys, int depth)
+{
+    QVariantMap expected;
+    w.startMap(keys.size());
+    for (const QString &key : keys) {
+        w.append(key);
+        if (depth < 2 && rng.bounded(5) == 0) {
+            // Nested maps of the same size and first key compete for the same shape.
+            QStringList inner = keys;
+            std::shuffle(inner.begin() + 1, inner.end(), rng);
+            expected.insert(key, writeMap(w, rng, inner, depth + 1));
+        } else {
+            const qint64 v = rng.bounded(1000);
+            w.append(v);
+            expected.insert(key, v);
+        }
+    }
+    w.endMap();
+    return expected;
+}
+
+} // namespace
+
+void TestCborCodec::repeatedKeySets()
+{
+    // Maps with the keys of the maps before them are built from a cached shape (see map()): one
+    // that leaves the shape midway, repeats a key, orders its keys differently or holds a map of
+    // its own size must come out as a map decoded on its own would. Keys: short and cached, not
+    // ASCII, longer than the key cache takes.
+    const QStringList names = {u"a"_s, u"b"_s, u"c"_s, u"id"_s, u"\u00e9t\u00e9"_s, QString(40, u'k'),
+                               u"z"_s};
+    QRandomGenerator rng(19);
+    for (int round = 0; round < 300; ++round) {
+        QList<QStringList> keySets;
+        for (int k = 0; k < 3; ++k) {
+            QStringList set = names;
+            std::shuffle(set.begin(), set.end(), rng);
+            set = set.mid(0, 1 + rng.bounded(names.size()));
+            if (rng.bounded(2) == 0)
+                std::sort(set.begin(), set.end()); // the server's order, the one shapes follow
+            keySets.append(set);
+        }
+        QByteArray bytes;
+        QCborStreamWriter w(&bytes);
+        QVariantList expected;
+        const int count = 1 + rng.bounded(12);
+        w.startArray(count);
+        for (int m = 0; m < count; ++m) {
+            QStringList keys = keySets.at(rng.bounded(keySets.size()));
+            if (rng.bounded(6) == 0 && keys.size() > 1)
+                keys[rng.bounded(keys.size())] = keys.at(rng.bounded(keys.size())); // a repeat
+            else if (rng.bounded(6) == 0)
+                keys.last() = names.at(rng.bounded(names.size())); // off the shape at the end
+            expected.append(writeMap(w, rng, keys, 0));
+        }
+        w.endArray();
+        QVariant out;
+        CodecError error;
+        QVERIFY2(CborCodec::decode(bytes, &out, &error), qPrintable(error.message));
+        QCOMPARE(out, QVariant(expected));
+    }
+}
+
+void TestCborCodec::repeatedKeySetsErrorPath()
+{
+    // The error in a map built from a shape names the key it was read under.
+    const QByteArray row = hex("a2 6161 01 6162 02");
+    const QByteArray bad = hex("a2 6161 01 6162 d8 08 82 61 74 f9 3e00");
+    QVariant out;
+    CodecError error;
+    QVERIFY(!CborCodec::decode(hex("84") + row + row + row + bad, &out, &error));
+    QCOMPARE(error.path, u"[3].b"_s);
+    QVERIFY(!CborCodec::decode(hex("84") + row + row + row + hex("a2 6161 01 6163 d8 08 82 61 74 f9 3e00"),
+                               &out, &error));
+    QCOMPARE(error.path, u"[3].c"_s);
 }
 
 void TestCborCodec::deepNesting()

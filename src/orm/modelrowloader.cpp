@@ -92,7 +92,8 @@ std::optional<Error> ModelRowLoader::loadInto(Model *m, const QVariantMap &row)
     const qsizetype fieldCount = qsizetype(m_fields.size());
     QVarLengthArray<const QVariant *, 32> values(fieldCount, nullptr);
     for (auto it = row.cbegin(); it != row.cend(); ++it) {
-        if (it.key() == u"id" && !isNone(*it)) {
+        // Sized first: comparing with a bare u"id" measures the literal's length for every key.
+        if (it.key().size() == 2 && it.key() == QLatin1StringView("id") && !isNone(*it)) {
             if (it->metaType() == QMetaType::fromType<RecordId>()) {
                 newId = it->value<RecordId>();
                 if (newId.table() != m_table)
@@ -116,7 +117,11 @@ std::optional<Error> ModelRowLoader::loadInto(Model *m, const QVariantMap &row)
         const Field &f = m_fields[size_t(i)];
         if (f.anyType || value->metaType() == f.type)
             continue;
-        if (isNone(*value) || isNull(*value)) {
+        if (value->typeId() == QMetaType::LongLong && f.type.id() == QMetaType::Int) {
+            // The server's integers into an int property, the usual conversion: what
+            // QMetaType::convert() does (a truncating cast), without its converter look-up.
+            converted[i] = QVariant(int(*static_cast<const qint64 *>(value->constData())));
+        } else if (isNone(*value) || isNull(*value)) {
             converted[i] = QVariant(f.type);
         } else if (value->metaType().id() == QMetaType::QVariantList &&
                    f.type.id() != QMetaType::QVariantList &&

@@ -25,6 +25,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <new>
 #include <vector>
 
 using namespace Qt::StringLiterals;
@@ -1184,6 +1185,19 @@ private:
         return double(float(half));
     }
 
+    // item() writes into variants that hold nothing yet (fresh locals, or the nodes a shape's
+    // tree was copied with): constructed in place, a value skips QVariant's move assignment and
+    // the two destructor calls it costs. An invalid QVariant owns nothing, so its storage is
+    // reused without running its destructor.
+    template<typename T>
+    static void put(QVariant *out, T &&value)
+    {
+        if (out->isValid()) [[unlikely]]
+            *out = QVariant(std::forward<T>(value));
+        else
+            new (out) QVariant(std::forward<T>(value));
+    }
+
     bool item(QVariant *out, int depth)
     {
         const qint64 offset = m_pos;
@@ -1197,7 +1211,7 @@ private:
             if (head.value > quint64(std::numeric_limits<qint64>::max()))
                 return fail(offset,
                             u"integer %1 is outside SurrealDB's 64-bit signed range"_s.arg(head.value));
-            *out = qint64(head.value);
+            put(out, qint64(head.value));
             return true;
         case MajorNegative:
             // The value is -1 - argument.
@@ -1206,34 +1220,34 @@ private:
                                         head.value == std::numeric_limits<quint64>::max()
                                             ? u"18446744073709551616"_s
                                             : QString::number(head.value + 1)));
-            *out = -1 - qint64(head.value);
+            put(out, -1 - qint64(head.value));
             return true;
         case MajorBytes: {
             QByteArray data;
             if (!bytes(head, &data))
                 return false;
-            *out = data;
+            put(out, data);
             return true;
         }
         case MajorText: {
             QString string;
             if (!text(head, &string))
                 return false;
-            *out = string;
+            put(out, string);
             return true;
         }
         case MajorArray: {
             QVariantList list;
             if (!array(head, &list, depth))
                 return false;
-            *out = list;
+            put(out, list);
             return true;
         }
         case MajorMap: {
             QVariantMap object;
             if (!map(head, &object, depth))
                 return false;
-            *out = object;
+            put(out, object);
             return true;
         }
         case MajorTag:
@@ -1243,34 +1257,34 @@ private:
         }
         switch (head.info) {
         case 20:
-            *out = false;
+            put(out, false);
             return true;
         case 21:
-            *out = true;
+            put(out, true);
             return true;
         case 22:
         case 23: // the server reads undefined as NULL too
-            *out = QVariant::fromValue(nullptr);
+            put(out, QVariant::fromValue(nullptr));
             return true;
         case 24:
             if (head.value < 32) // the two-byte form is only for values 32..255
                 return malformed(offset, u"illegal simple value %1"_s.arg(head.value));
             return fail(offset, u"unsupported CBOR simple value %1"_s.arg(head.value));
         case 25:
-            *out = halfToDouble(quint16(head.value));
+            put(out, halfToDouble(quint16(head.value)));
             return true;
         case 26: {
             const quint32 bits = quint32(head.value);
             float f;
             std::memcpy(&f, &bits, sizeof f);
-            *out = double(f);
+            put(out, double(f));
             return true;
         }
         case 27: {
             const quint64 bits = head.value;
             double d;
             std::memcpy(&d, &bits, sizeof d);
-            *out = d;
+            put(out, d);
             return true;
         }
         case InfoIndefinite:
@@ -1462,7 +1476,7 @@ private:
                     return tagFail(offset, tag, u"table must not be empty"_s);
                 if (!validKey(key))
                     return false;
-                *out = QVariant::fromValue(RecordId(table, key));
+                put(out, QVariant::fromValue(RecordId(table, key)));
                 return true;
             }
             QVariant v;

@@ -66,6 +66,19 @@ int ModelRowLoader::fieldOf(const QString &key)
     return found;
 }
 
+bool ModelRowLoader::isOwnTable(const QString &table)
+{
+    // The rows of a reply share one table string (the decoder's key cache): after the first
+    // row, a pointer comparison.
+    if (!m_ownTableText.isEmpty() && table.constData() == m_ownTableText.constData() &&
+        table.size() == m_ownTableText.size())
+        return true;
+    if (table != m_table)
+        return false;
+    m_ownTableText = table;
+    return true;
+}
+
 namespace {
 
 // The types a conversion between plain numbers may end in; between these, QVariant::convert()
@@ -88,28 +101,39 @@ std::optional<Error> ModelRowLoader::loadInto(Model *m, const QVariantMap &row)
     m_nextKey = 0;
     // What Model::fromMap does, in the same order and with the same conversions; whatever it
     // would report as an error is left to it.
-    RecordId newId;
+    const RecordId *newId = nullptr; // the row's own, or parsedId
+    RecordId parsedId;
     const qsizetype fieldCount = qsizetype(m_fields.size());
     QVarLengthArray<const QVariant *, 32> values(fieldCount, nullptr);
     for (auto it = row.cbegin(); it != row.cend(); ++it) {
         // Sized first: comparing with a bare u"id" measures the literal's length for every key.
         if (it.key().size() == 2 && it.key() == QLatin1StringView("id") && !isNone(*it)) {
             if (it->metaType() == QMetaType::fromType<RecordId>()) {
-                newId = it->value<RecordId>();
-                if (newId.table() != m_table)
+                newId = static_cast<const RecordId *>(it->constData());
+                if (!isOwnTable(newId->table()))
                     return slow();
             } else {
-                newId = RecordId::inTable(m_table, *it);
-                if (!newId.isValid())
+                parsedId = RecordId::inTable(m_table, *it);
+                if (!parsedId.isValid())
                     return slow();
+                newId = &parsedId;
             }
         }
-        const int field = fieldOf(it.key());
+        // The key after the last one matched is the likely one (see fieldOf), checked here
+        // without a call.
+        int field;
+        if (m_nextKey < m_keys.size() && m_keys[m_nextKey].key.constData() == it.key().constData() &&
+            m_keys[m_nextKey].key.size() == it.key().size())
+            field = m_keys[m_nextKey++].field;
+        else
+            field = fieldOf(it.key());
         if (field >= 0)
             values[field] = &*it;
     }
 
-    QVarLengthArray<QVariant, 32> converted(fieldCount);
+    // Only the values that convert get a variant here; reserved, so pointers into it stay valid.
+    QVarLengthArray<QVariant, 32> converted;
+    converted.reserve(fieldCount);
     for (qsizetype i = 0; i < fieldCount; ++i) {
         const QVariant *value = values[i];
         if (!value)
@@ -117,21 +141,21 @@ std::optional<Error> ModelRowLoader::loadInto(Model *m, const QVariantMap &row)
         const Field &f = m_fields[size_t(i)];
         if (f.anyType || value->metaType() == f.type)
             continue;
+        QVariant &c = converted.emplace_back();
         if (value->typeId() == QMetaType::LongLong && f.type.id() == QMetaType::Int) {
             // The server's integers into an int property, the usual conversion: what
             // QMetaType::convert() does (a truncating cast), without its converter look-up.
-            converted[i] = QVariant(int(*static_cast<const qint64 *>(value->constData())));
+            c = QVariant(int(*static_cast<const qint64 *>(value->constData())));
         } else if (isNone(*value) || isNull(*value)) {
-            converted[i] = QVariant(f.type);
+            c = QVariant(f.type);
         } else if (value->metaType().id() == QMetaType::QVariantList &&
                    f.type.id() != QMetaType::QVariantList &&
                    QMetaType::canView(f.type, QMetaType::fromType<QSequentialIterable>())) {
             // A typed list (QStringList, QList<qint64>, ...) filled element by element, as
             // Model::fromMap fills it.
-            converted[i] = QVariant(f.type);
+            c = QVariant(f.type);
             QSequentialIterable seq;
-            if (!QMetaType::view(f.type, converted[i].data(), QMetaType::fromType<QSequentialIterable>(),
-                                 &seq))
+            if (!QMetaType::view(f.type, c.data(), QMetaType::fromType<QSequentialIterable>(), &seq))
                 return slow();
             const QMetaType itemType = seq.metaContainer().valueMetaType();
             for (const QVariant &element : value->toList()) {
@@ -142,15 +166,15 @@ std::optional<Error> ModelRowLoader::loadInto(Model *m, const QVariantMap &row)
             }
         } else if (isPlainNumber(value->typeId()) && isPlainNumber(f.type.id()) && !value->isNull()) {
             // What QVariant::convert() would do, without its copy and converter look-ups.
-            converted[i] = QVariant(f.type);
-            if (!QMetaType::convert(value->metaType(), value->constData(), f.type, converted[i].data()))
+            c = QVariant(f.type);
+            if (!QMetaType::convert(value->metaType(), value->constData(), f.type, c.data()))
                 return slow();
         } else {
-            converted[i] = *value;
-            if (!converted[i].convert(f.type))
+            c = *value;
+            if (!c.convert(f.type))
                 return slow();
         }
-        values[i] = &converted[i];
+        values[i] = &c;
     }
 
     // As QMetaProperty::write() calls the setter, without looking the property up again.
@@ -175,8 +199,8 @@ std::optional<Error> ModelRowLoader::loadInto(Model *m, const QVariantMap &row)
                                   f.relativeIndex + f.declaring->propertyOffset(), argv);
     }
     m->m_loading = wasLoading;
-    if (newId.isValid() && m->m_id != newId) {
-        m->m_id = newId;
+    if (newId && newId->isValid() && m->m_id != *newId) {
+        m->m_id = *newId;
         Q_EMIT m->idChanged();
     }
     m->setPersisted(true);

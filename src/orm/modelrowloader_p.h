@@ -53,11 +53,13 @@ private:
     };
 
     int fieldOf(const QString &key);
+    bool isOwnTable(const QString &table);
 
     static constexpr size_t maxKeys = 64;
 
     const ModelInfo &m_info;
     QString m_table;
+    QString m_ownTableText; // held: the last text equal to m_table, so its address is not reused
     std::vector<Field> m_fields;
     std::vector<KeySlot> m_keys;
     size_t m_nextKey = 0; // where the next key of a row in the same order is expected

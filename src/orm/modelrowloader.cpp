@@ -106,8 +106,9 @@ std::optional<Error> ModelRowLoader::loadInto(Model *m, const QVariantMap &row)
     const qsizetype fieldCount = qsizetype(m_fields.size());
     QVarLengthArray<const QVariant *, 32> values(fieldCount, nullptr);
     for (auto it = row.cbegin(); it != row.cend(); ++it) {
-        // Sized first: comparing with a bare u"id" measures the literal's length for every key.
-        if (it.key().size() == 2 && it.key() == QLatin1StringView("id") && !isNone(*it)) {
+        // Compared inline: comparing with a bare u"id" measures the literal's length for every
+        // key, and with a QLatin1StringView it is a call.
+        if (it.key().size() == 2 && it.key().at(0) == u'i' && it.key().at(1) == u'd' && !isNone(*it)) {
             if (it->metaType() == QMetaType::fromType<RecordId>()) {
                 newId = static_cast<const RecordId *>(it->constData());
                 if (!isOwnTable(newId->table()))

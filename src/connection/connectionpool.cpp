@@ -44,9 +44,84 @@ public:
         bool closed = false;
     };
 
+    // From a signup() until the other sockets were sent the new account's token: the socket
+    // the signup runs on takes every call, which it orders after the signup, and calls that
+    // change the session reach it at once and the other sockets after the token. Otherwise a call
+    // made right after signup() could land on another socket first and run as whoever that
+    // socket was. Shared with the signup's answer, which may come after the pool is gone.
+    struct SignupGate
+    {
+        QMutex mutex;
+        QPointer<RpcClient> client;
+        quint64 generation = 0;
+        // What session-changing calls send to the other sockets once they have the token.
+        QList<std::function<void()>> held;
+    };
+
     QList<QPointer<RpcClient>> clients;
     std::shared_ptr<Acquired> acquired = std::make_shared<Acquired>();
+    std::shared_ptr<SignupGate> signupGate = std::make_shared<SignupGate>();
     int lastConnected = 0;
+
+    // The socket a signup under way pins every call to; null when none is under way.
+    RpcClient *signupSocket() const
+    {
+        QMutexLocker lock(&signupGate->mutex);
+        return signupGate->client.data();
+    }
+
+    // The replies of one request sent to count sockets: the promise gets the first socket's
+    // answer, or the first error, once all have answered.
+    static std::function<RpcReplyPtr(int)> gatherInto(int count,
+                                                      const std::shared_ptr<QPromise<QVariant>> &promise)
+    {
+        struct Gather
+        {
+            QMutex mutex;
+            int remaining = 0;
+            QVariant first;
+            Error error;
+        };
+        auto gather = std::make_shared<Gather>();
+        gather->remaining = count;
+        return [gather, promise](int i) {
+            return std::make_shared<RpcReply>([gather, promise, i](const QVariant &v, const Error &e) {
+                QMutexLocker lock(&gather->mutex);
+                if (i == 0)
+                    gather->first = v;
+                if (e.isValid() && !gather->error.isValid())
+                    gather->error = e;
+                if (--gather->remaining > 0)
+                    return;
+                if (gather->error.isValid())
+                    promise->setException(Exception(gather->error));
+                else
+                    promise->addResult(gather->first);
+                promise->finish();
+            });
+        };
+    }
+
+    QList<RpcClient *> liveClients() const
+    {
+        QList<RpcClient *> targets;
+        for (const QPointer<RpcClient> &c : std::as_const(clients))
+            if (c)
+                targets.append(c.data());
+        return targets;
+    }
+
+    // Ends the signup's pin (if it is still this one's) and sends what waited for it, in order.
+    // Sent with the lock held: a call that finds the gate open must not overtake them.
+    static void openGate(const std::shared_ptr<SignupGate> &gate, quint64 generation)
+    {
+        QMutexLocker lock(&gate->mutex);
+        if (gate->generation != generation)
+            return;
+        gate->client.clear();
+        for (const std::function<void()> &send : std::exchange(gate->held, {}))
+            send();
+    }
 
     // Call with acquired->mutex held when skipTaken.
     RpcClient *leastBusyLocked(bool skipTaken) const
@@ -267,9 +342,19 @@ QFuture<void> ConnectionPool::closeAll()
 
 QFuture<QVariant> ConnectionPool::signupOnce(const RpcRequest &request)
 {
-    RpcClient *first = d->leastBusy(false);
-    if (!first)
-        return failed(Error(Error::Kind::Cancelled, u"The pool is closed"_s, request.method));
+    RpcClient *first = nullptr;
+    quint64 generation = 0;
+    {
+        QMutexLocker lock(&d->signupGate->mutex);
+        // A second signup while one is under way runs on the same socket, after it.
+        first = d->signupGate->client.data();
+        if (!first)
+            first = d->leastBusy(false);
+        if (!first)
+            return failed(Error(Error::Kind::Cancelled, u"The pool is closed"_s, request.method));
+        d->signupGate->client = first;
+        generation = ++d->signupGate->generation;
+    }
     QList<QPointer<RpcClient>> others;
     for (const QPointer<RpcClient> &c : std::as_const(d->clients))
         if (c && c.data() != first)
@@ -277,10 +362,13 @@ QFuture<QVariant> ConnectionPool::signupOnce(const RpcRequest &request)
     auto promise = std::make_shared<QPromise<QVariant>>();
     promise->start();
     // Signing up creates the account: it runs on one socket, and the others take its identity
-    // by authenticating with the token it returned.
-    first->submit(request, std::make_shared<RpcReply>([promise, others, request](const QVariant &value,
-                                                                                 const Error &error) {
+    // by authenticating with the token it returned. Each socket orders what it is sent after
+    // that authenticate, so the pin ends once they were all sent it.
+    first->submit(request,
+                  std::make_shared<RpcReply>([promise, others, request, gate = d->signupGate,
+                                              generation](const QVariant &value, const Error &error) {
                       if (error.isValid()) {
+                          ConnectionPoolPrivate::openGate(gate, generation);
                           promise->setException(Exception(error));
                           promise->finish();
                           return;
@@ -297,6 +385,7 @@ QFuture<QVariant> ConnectionPool::signupOnce(const RpcRequest &request)
                       auto gather = std::make_shared<Gather>();
                       gather->remaining = others.size();
                       if (others.isEmpty()) {
+                          ConnectionPoolPrivate::openGate(gate, generation);
                           promise->addResult(value);
                           promise->finish();
                           return;
@@ -320,6 +409,7 @@ QFuture<QVariant> ConnectionPool::signupOnce(const RpcRequest &request)
                           else
                               done({}, Error());
                       }
+                      ConnectionPoolPrivate::openGate(gate, generation);
                   }));
     return promise->future();
 }
@@ -330,47 +420,37 @@ QFuture<QVariant> ConnectionPool::execute(const RpcRequest &request)
         return signupOnce(request);
     if (RpcClient::isStateChanging(request.method)) {
         // Session state belongs to every socket, or requests would see different sessions
-        // depending on which socket they land on.
+        // depending on which socket they land on. Sent with the gate's lock held, so that calls
+        // reach the sockets in the order they were made.
         auto promise = std::make_shared<QPromise<QVariant>>();
         promise->start();
-        struct Gather
-        {
-            QMutex mutex;
-            int remaining = 0;
-            QVariant first;
-            Error error;
-        };
-        auto gather = std::make_shared<Gather>();
-        QList<RpcClient *> targets;
-        for (const QPointer<RpcClient> &c : std::as_const(d->clients))
-            if (c)
-                targets.append(c.data());
-        gather->remaining = int(targets.size());
+        QMutexLocker lock(&d->signupGate->mutex);
+        const QList<RpcClient *> targets = d->liveClients();
         if (targets.isEmpty()) {
             promise->setException(
                 Exception(Error(Error::Kind::Cancelled, u"The pool is closed"_s, request.method)));
             promise->finish();
             return promise->future();
         }
+        const auto replyFor = ConnectionPoolPrivate::gatherInto(int(targets.size()), promise);
+        RpcClient *pinned = d->signupGate->client.data();
         for (int i = 0; i < targets.size(); ++i) {
-            targets.at(i)->submit(
-                request, std::make_shared<RpcReply>([gather, promise, i](const QVariant &v, const Error &e) {
-                    QMutexLocker lock(&gather->mutex);
-                    if (i == 0)
-                        gather->first = v;
-                    if (e.isValid() && !gather->error.isValid())
-                        gather->error = e;
-                    if (--gather->remaining > 0)
-                        return;
-                    if (gather->error.isValid())
-                        promise->setException(Exception(gather->error));
-                    else
-                        promise->addResult(gather->first);
-                    promise->finish();
-                }));
+            RpcClient *target = targets.at(i);
+            if (!pinned || target == pinned) {
+                target->submit(request, replyFor(i));
+                continue;
+            }
+            d->signupGate->held.append([target = QPointer<RpcClient>(target), request, reply = replyFor(i)] {
+                if (target)
+                    target->submit(request, reply);
+                else
+                    reply->fail(Error(Error::Kind::Cancelled, u"The pool is closed"_s, request.method));
+            });
         }
         return promise->future();
     }
+    if (RpcClient *pinned = d->signupSocket())
+        return pinned->submit(request);
     RpcClient *client = d->leastBusy(true);
     if (!client)
         client = d->leastBusy(false);
@@ -387,6 +467,8 @@ QFuture<QVariant> ConnectionPool::execute(const RpcRequest &request)
 
 RpcClient *ConnectionPool::pinClient()
 {
+    if (RpcClient *pinned = d->signupSocket())
+        return pinned;
     RpcClient *client = d->leastBusy(true);
     return client ? client : d->leastBusy(false);
 }

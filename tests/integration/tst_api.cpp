@@ -323,6 +323,42 @@ private Q_SLOTS:
         QVERIFY(identities.begin()->startsWith(u"member:"_s));
     }
 
+    // Calls made right after signup(), without waiting for it, run as the new account on a pool
+    // too, as they would on one socket: before, the pool signed up on one socket and the others
+    // took the account over only after the answer, so a call that landed on another socket
+    // meanwhile ran as whoever that socket was before (here: nobody).
+    void callsRightAfterSignupOnPoolRunAsTheNewAccount()
+    {
+        const QString db = TestServer::uniqueName("signupnext_");
+        auto admin = makeManager(TestServer::url(), db);
+        AWAIT_VOID(admin->open());
+        QVERIFY(AWAIT(admin->connection()->query(
+                          u"DEFINE TABLE member SCHEMALESS PERMISSIONS FOR select WHERE id = $auth.id;"
+                          "DEFINE ACCESS member ON DATABASE TYPE RECORD"
+                          " SIGNUP (CREATE member SET name = $name) SIGNIN (SELECT * FROM member WHERE name "
+                          "= $name)"
+                          " DURATION FOR SESSION 1h;"_s))
+                    .isOk());
+        for (int round = 0; round < 5; ++round) {
+            auto pool = std::make_unique<DatabaseManager>(TestServer::url(), m_ns, db, Credentials(),
+                                                          ConnectionOptions{.poolSize = 3});
+            Connection *c = pool->connection();
+            AWAIT_VOID(pool->open());
+            const QString name = u"yan%1"_s.arg(round);
+            QFuture<QString> signedUp =
+                c->signup(Credentials::recordAccess(m_ns, db, u"member"_s, {{u"name"_s, name}}));
+            // A session change made meanwhile applies after the signup on every socket too.
+            QFuture<void> greeted = c->let(u"greeting"_s, u"hello "_s + name);
+            QList<QFuture<QueryResult>> probes;
+            for (int i = 0; i < 12; ++i)
+                probes.append(c->query(u"RETURN [$auth.name, $greeting]"_s));
+            QVERIFY(!AWAIT(signedUp).isEmpty());
+            AWAIT_VOID(greeted);
+            for (int i = 0; i < probes.size(); ++i)
+                QCOMPARE(AWAIT(probes[i]).value(0).toList(), (QVariantList{name, u"hello "_s + name}));
+        }
+    }
+
     // Deleting the manager from a continuation that runs on the I/O thread used to block on
     // that very thread ("Dead lock detected").
     void deleteManagerFromIoThread()

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -70,24 +71,27 @@ public:
         return signupGate->client.data();
     }
 
-    // The replies of one request sent to count sockets: the promise gets the first socket's
-    // answer, or the first error, once all have answered.
-    static std::function<RpcReplyPtr(int)> gatherInto(int count,
-                                                      const std::shared_ptr<QPromise<QVariant>> &promise)
+    // The replies of one request sent to count sockets: once all have answered, the promise
+    // gets the first error, or else result if one is given, or else the first socket's answer.
+    static std::function<RpcReplyPtr(qsizetype)>
+    gatherInto(qsizetype count, const std::shared_ptr<QPromise<QVariant>> &promise,
+               const std::optional<QVariant> &result = std::nullopt)
     {
         struct Gather
         {
             QMutex mutex;
-            int remaining = 0;
+            qsizetype remaining = 0;
             QVariant first;
             Error error;
         };
         auto gather = std::make_shared<Gather>();
         gather->remaining = count;
-        return [gather, promise](int i) {
-            return std::make_shared<RpcReply>([gather, promise, i](const QVariant &v, const Error &e) {
+        if (result)
+            gather->first = *result;
+        return [gather, promise, fixed = result.has_value()](qsizetype i) {
+            return std::make_shared<RpcReply>([gather, promise, i, fixed](const QVariant &v, const Error &e) {
                 QMutexLocker lock(&gather->mutex);
-                if (i == 0)
+                if (i == 0 && !fixed)
                     gather->first = v;
                 if (e.isValid() && !gather->error.isValid())
                     gather->error = e;
@@ -376,14 +380,6 @@ QFuture<QVariant> ConnectionPool::signupOnce(const RpcRequest &request)
                       const QString token = value.metaType().id() == QMetaType::QVariantMap
                                                 ? value.toMap().value(u"access"_s).toString()
                                                 : value.toString();
-                      struct Gather
-                      {
-                          QMutex mutex;
-                          qsizetype remaining = 0;
-                          Error error;
-                      };
-                      auto gather = std::make_shared<Gather>();
-                      gather->remaining = others.size();
                       if (others.isEmpty()) {
                           ConnectionPoolPrivate::openGate(gate, generation);
                           promise->addResult(value);
@@ -391,23 +387,12 @@ QFuture<QVariant> ConnectionPool::signupOnce(const RpcRequest &request)
                           return;
                       }
                       RpcRequest authenticate{u"authenticate"_s, {token}, request.options};
-                      for (const QPointer<RpcClient> &c : others) {
-                          auto done = [gather, promise, value](const QVariant &, const Error &e) {
-                              QMutexLocker lock(&gather->mutex);
-                              if (e.isValid() && !gather->error.isValid())
-                                  gather->error = e;
-                              if (--gather->remaining > 0)
-                                  return;
-                              if (gather->error.isValid())
-                                  promise->setException(Exception(gather->error));
-                              else
-                                  promise->addResult(value);
-                              promise->finish();
-                          };
-                          if (c)
-                              c->submit(authenticate, std::make_shared<RpcReply>(done));
+                      const auto replyFor = ConnectionPoolPrivate::gatherInto(others.size(), promise, value);
+                      for (qsizetype i = 0; i < others.size(); ++i) {
+                          if (others.at(i))
+                              others.at(i)->submit(authenticate, replyFor(i));
                           else
-                              done({}, Error());
+                              replyFor(i)->succeed({});
                       }
                       ConnectionPoolPrivate::openGate(gate, generation);
                   }));
@@ -432,9 +417,9 @@ QFuture<QVariant> ConnectionPool::execute(const RpcRequest &request)
             promise->finish();
             return promise->future();
         }
-        const auto replyFor = ConnectionPoolPrivate::gatherInto(int(targets.size()), promise);
+        const auto replyFor = ConnectionPoolPrivate::gatherInto(targets.size(), promise);
         RpcClient *pinned = d->signupGate->client.data();
-        for (int i = 0; i < targets.size(); ++i) {
+        for (qsizetype i = 0; i < targets.size(); ++i) {
             RpcClient *target = targets.at(i);
             if (!pinned || target == pinned) {
                 target->submit(request, replyFor(i));

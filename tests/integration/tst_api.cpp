@@ -48,6 +48,18 @@ private:
         return m;
     }
 
+    // Record users of table member, signed up by name, who may read their own record only.
+    static void defineMemberAccess(DatabaseManager *admin)
+    {
+        AWAIT_VOID(admin->open());
+        const QueryResult r = AWAIT(admin->connection()->query(
+            u"DEFINE TABLE member SCHEMALESS PERMISSIONS FOR select WHERE id = $auth.id;"
+            "DEFINE ACCESS member ON DATABASE TYPE RECORD"
+            " SIGNUP (CREATE member SET name = $name) SIGNIN (SELECT * FROM member WHERE name = $name)"
+            " DURATION FOR SESSION 1h;"_s));
+        QVERIFY2(r.isOk(), qPrintable(r.firstError().toString()));
+    }
+
     static QString sessionIdOf(Connection *c)
     {
         const QueryResult r = AWAIT(c->query(u"RETURN session::id()"_s));
@@ -295,14 +307,7 @@ private Q_SLOTS:
     {
         const QString db = TestServer::uniqueName("signup_");
         auto admin = makeManager(TestServer::url(), db);
-        AWAIT_VOID(admin->open());
-        QVERIFY(AWAIT(admin->connection()->query(
-                          u"DEFINE TABLE member SCHEMALESS PERMISSIONS FOR select WHERE id = $auth.id;"
-                          "DEFINE ACCESS member ON DATABASE TYPE RECORD"
-                          " SIGNUP (CREATE member SET name = $name) SIGNIN (SELECT * FROM member WHERE name "
-                          "= $name)"
-                          " DURATION FOR SESSION 1h;"_s))
-                    .isOk());
+        defineMemberAccess(admin.get());
         auto pool = std::make_unique<DatabaseManager>(TestServer::url(), m_ns, db, Credentials(),
                                                       ConnectionOptions{.poolSize = 3});
         Connection *c = pool->connection();
@@ -331,14 +336,7 @@ private Q_SLOTS:
     {
         const QString db = TestServer::uniqueName("signupnext_");
         auto admin = makeManager(TestServer::url(), db);
-        AWAIT_VOID(admin->open());
-        QVERIFY(AWAIT(admin->connection()->query(
-                          u"DEFINE TABLE member SCHEMALESS PERMISSIONS FOR select WHERE id = $auth.id;"
-                          "DEFINE ACCESS member ON DATABASE TYPE RECORD"
-                          " SIGNUP (CREATE member SET name = $name) SIGNIN (SELECT * FROM member WHERE name "
-                          "= $name)"
-                          " DURATION FOR SESSION 1h;"_s))
-                    .isOk());
+        defineMemberAccess(admin.get());
         for (int round = 0; round < 5; ++round) {
             auto pool = std::make_unique<DatabaseManager>(TestServer::url(), m_ns, db, Credentials(),
                                                           ConnectionOptions{.poolSize = 3});

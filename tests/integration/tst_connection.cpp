@@ -410,12 +410,20 @@ private Q_SLOTS:
         AWAIT(writer->connection()->merge(QVariant::fromValue(rec), QVariantMap{{u"v"_s, 2}}));
         AWAIT(writer->connection()->remove(QVariant::fromValue(rec)));
         QTRY_COMPARE_WITH_TIMEOUT(notes.count(), 3, 10000);
-        const auto action = [&](int i) { return notes.at(i).at(0).value<LiveNotification>().action(); };
-        QCOMPARE(action(0), LiveNotification::Action::Create);
-        QCOMPARE(action(1), LiveNotification::Action::Update);
-        QCOMPARE(action(2), LiveNotification::Action::Delete);
-        QCOMPARE(notes.at(1).at(0).value<LiveNotification>().result().toMap().value(u"v"_s).toLongLong(), 2);
-        QCOMPARE(notes.at(2).at(0).value<LiveNotification>().record().value<RecordId>(), rec);
+        // One of each, each with its own content. Not necessarily in this order: the engine
+        // may announce changes of one record out of order (docs/protocol-notes.md; seen here
+        // about 1 run in 20 under load), and LiveQuery delivers them as they arrive.
+        QHash<LiveNotification::Action, LiveNotification> byAction;
+        for (const QList<QVariant> &args : std::as_const(notes)) {
+            const auto n = args.at(0).value<LiveNotification>();
+            byAction.insert(n.action(), n);
+        }
+        QCOMPARE(byAction.size(), 3);
+        QCOMPARE(byAction.value(LiveNotification::Action::Create).result().toMap().value(u"v"_s).toLongLong(),
+                 1);
+        QCOMPARE(byAction.value(LiveNotification::Action::Update).result().toMap().value(u"v"_s).toLongLong(),
+                 2);
+        QCOMPARE(byAction.value(LiveNotification::Action::Delete).record().value<RecordId>(), rec);
 
         // After kill() nothing more arrives.
         live->kill();

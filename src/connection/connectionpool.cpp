@@ -13,6 +13,7 @@
 #include <QtCore/QSet>
 
 #include <algorithm>
+#include <atomic>
 #include <deque>
 #include <optional>
 
@@ -52,11 +53,20 @@ public:
     // socket was. Shared with the signup's answer, which may come after the pool is gone.
     struct SignupGate
     {
+        struct Held
+        {
+            // The signups started before the call: it goes out once the last of them has
+            // passed its token on.
+            quint64 generation;
+            std::function<void()> send;
+        };
         QMutex mutex;
+        // Set while client is: calls check it before taking the lock.
+        std::atomic<bool> pinned{false};
         QPointer<RpcClient> client;
         quint64 generation = 0;
-        // What session-changing calls send to the other sockets once they have the token.
-        QList<std::function<void()>> held;
+        // What session-changing calls send to the other sockets, oldest first.
+        QList<Held> held;
     };
 
     QList<QPointer<RpcClient>> clients;
@@ -67,6 +77,8 @@ public:
     // The socket a signup under way pins every call to; null when none is under way.
     RpcClient *signupSocket() const
     {
+        if (!signupGate->pinned.load(std::memory_order_acquire))
+            return nullptr;
         QMutexLocker lock(&signupGate->mutex);
         return signupGate->client.data();
     }
@@ -115,16 +127,30 @@ public:
         return targets;
     }
 
-    // Ends the signup's pin (if it is still this one's) and sends what waited for it, in order.
-    // Sent with the lock held: a call that finds the gate open must not overtake them.
+    // Called once signup number generation has sent its token to the other sockets (or
+    // failed): sends what waited for it, in order, and ends the pin unless a later signup is
+    // under way. Never sends with the lock held: submit() may complete replies on this thread,
+    // and a continuation that calls the pool would wait on the lock forever. Calls made
+    // meanwhile still find the pin and queue behind the batch.
     static void openGate(const std::shared_ptr<SignupGate> &gate, quint64 generation)
     {
-        QMutexLocker lock(&gate->mutex);
-        if (gate->generation != generation)
-            return;
-        gate->client.clear();
-        for (const std::function<void()> &send : std::exchange(gate->held, {}))
-            send();
+        for (;;) {
+            QList<std::function<void()>> batch;
+            {
+                QMutexLocker lock(&gate->mutex);
+                while (!gate->held.isEmpty() && gate->held.first().generation <= generation)
+                    batch.append(gate->held.takeFirst().send);
+                if (batch.isEmpty()) {
+                    if (gate->generation == generation) {
+                        gate->client.clear();
+                        gate->pinned.store(false, std::memory_order_release);
+                    }
+                    return;
+                }
+            }
+            for (const std::function<void()> &send : std::as_const(batch))
+                send();
+        }
     }
 
     // Call with acquired->mutex held when skipTaken.
@@ -357,6 +383,7 @@ QFuture<QVariant> ConnectionPool::signupOnce(const RpcRequest &request)
         if (!first)
             return failed(Error(Error::Kind::Cancelled, u"The pool is closed"_s, request.method));
         d->signupGate->client = first;
+        d->signupGate->pinned.store(true, std::memory_order_release);
         generation = ++d->signupGate->generation;
     }
     QList<QPointer<RpcClient>> others;
@@ -405,11 +432,10 @@ QFuture<QVariant> ConnectionPool::execute(const RpcRequest &request)
         return signupOnce(request);
     if (RpcClient::isStateChanging(request.method)) {
         // Session state belongs to every socket, or requests would see different sessions
-        // depending on which socket they land on. Sent with the gate's lock held, so that calls
-        // reach the sockets in the order they were made.
+        // depending on which socket they land on. During a signup the other sockets get it
+        // after the token (openGate()); what is sent now is sent after the lock is released.
         auto promise = std::make_shared<QPromise<QVariant>>();
         promise->start();
-        QMutexLocker lock(&d->signupGate->mutex);
         const QList<RpcClient *> targets = d->liveClients();
         if (targets.isEmpty()) {
             promise->setException(
@@ -418,20 +444,27 @@ QFuture<QVariant> ConnectionPool::execute(const RpcRequest &request)
             return promise->future();
         }
         const auto replyFor = ConnectionPoolPrivate::gatherInto(targets.size(), promise);
-        RpcClient *pinned = d->signupGate->client.data();
-        for (qsizetype i = 0; i < targets.size(); ++i) {
-            RpcClient *target = targets.at(i);
-            if (!pinned || target == pinned) {
-                target->submit(request, replyFor(i));
-                continue;
+        QList<std::pair<RpcClient *, RpcReplyPtr>> now;
+        {
+            QMutexLocker lock(&d->signupGate->mutex);
+            RpcClient *pinned = d->signupGate->client.data();
+            for (qsizetype i = 0; i < targets.size(); ++i) {
+                RpcClient *target = targets.at(i);
+                if (!pinned || target == pinned) {
+                    now.append({target, replyFor(i)});
+                    continue;
+                }
+                auto send = [target = QPointer<RpcClient>(target), request, reply = replyFor(i)] {
+                    if (target)
+                        target->submit(request, reply);
+                    else
+                        reply->fail(Error(Error::Kind::Cancelled, u"The pool is closed"_s, request.method));
+                };
+                d->signupGate->held.append({d->signupGate->generation, std::move(send)});
             }
-            d->signupGate->held.append([target = QPointer<RpcClient>(target), request, reply = replyFor(i)] {
-                if (target)
-                    target->submit(request, reply);
-                else
-                    reply->fail(Error(Error::Kind::Cancelled, u"The pool is closed"_s, request.method));
-            });
         }
+        for (const auto &[target, reply] : std::as_const(now))
+            target->submit(request, reply);
         return promise->future();
     }
     if (RpcClient *pinned = d->signupSocket())

@@ -357,6 +357,37 @@ private Q_SLOTS:
         }
     }
 
+    // Two signups in a row with a session change between them, none waited for: every socket
+    // ends as the second account, as one socket would (signup, invalidate, signup). The change
+    // must reach the other sockets between the two tokens, not after both.
+    void sessionChangeBetweenTwoSignupsKeepsItsPlace()
+    {
+        const QString db = TestServer::uniqueName("signuptwice_");
+        auto admin = makeManager(TestServer::url(), db);
+        defineMemberAccess(admin.get());
+        for (int round = 0; round < 3; ++round) {
+            auto pool = std::make_unique<DatabaseManager>(TestServer::url(), m_ns, db, Credentials(),
+                                                          ConnectionOptions{.poolSize = 3});
+            Connection *c = pool->connection();
+            AWAIT_VOID(pool->open());
+            const QString first = u"ida%1"_s.arg(round);
+            const QString second = u"ivo%1"_s.arg(round);
+            QFuture<QString> a =
+                c->signup(Credentials::recordAccess(m_ns, db, u"member"_s, {{u"name"_s, first}}));
+            QFuture<void> invalidated = c->invalidate();
+            QFuture<QString> b =
+                c->signup(Credentials::recordAccess(m_ns, db, u"member"_s, {{u"name"_s, second}}));
+            QVERIFY(!AWAIT(a).isEmpty());
+            AWAIT_VOID(invalidated);
+            QVERIFY(!AWAIT(b).isEmpty());
+            QList<QFuture<QueryResult>> probes;
+            for (int i = 0; i < 12; ++i)
+                probes.append(c->query(u"RETURN $auth.name"_s));
+            for (int i = 0; i < probes.size(); ++i)
+                QCOMPARE(AWAIT(probes[i]).value(0).toString(), second);
+        }
+    }
+
     // Deleting the manager from a continuation that runs on the I/O thread used to block on
     // that very thread ("Dead lock detected").
     void deleteManagerFromIoThread()

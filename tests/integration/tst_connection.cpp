@@ -15,6 +15,7 @@
 
 #include <QtConcurrent/QtConcurrent>
 #include <QtCore/QDir>
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QFile>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
@@ -475,8 +476,15 @@ private Q_SLOTS:
         } wakeUps;
         live->installEventFilter(&wakeUps);
         QSet<qint64> seen;
-        connect(live.get(), &LiveQuery::created, this,
-                [&](const QVariant &row) { seen.insert(row.toMap().value(u"n"_s).toLongLong()); });
+        // From the first notification to the last of the burst.
+        QElapsedTimer stream;
+        qint64 streamMs = 0;
+        connect(live.get(), &LiveQuery::created, this, [&](const QVariant &row) {
+            if (!stream.isValid())
+                stream.start();
+            seen.insert(row.toMap().value(u"n"_s).toLongLong());
+            streamMs = stream.elapsed();
+        });
 
         // Separate writes from another client, all at once: the server commits them one by one,
         // so the notifications trickle in a few hundred µs apart instead of in one flush (a
@@ -503,16 +511,31 @@ private Q_SLOTS:
         QCOMPARE(seen.size(), Burst);
         for (const QFuture<QVariantMap> &w : std::as_const(writes))
             QVERIFY(!AWAIT(w).isEmpty());
-        // Without coalescing this is about one per notification.
-        QVERIFY2(wakeUps.count <= Burst * 6 / 10,
-                 qPrintable(u"%1 wake-ups for %2 notifications"_s.arg(wakeUps.count).arg(Burst)));
+        // Without coalescing this is about one per notification. It is checked while the
+        // notifications come faster than one per 0.8 of a window on average (here they are
+        // 0.3-0.6 ms apart): a server slowed down so much that they come a window apart would
+        // make them one per window with or without it.
+        const auto streamIsFast = [&](int windowMs) { return streamMs * 10 < qint64(Burst) * windowMs * 8; };
+        if (streamIsFast(2))
+            QVERIFY2(wakeUps.count <= Burst * 6 / 10,
+                     qPrintable(u"%1 wake-ups for %2 notifications in %3 ms"_s.arg(wakeUps.count)
+                                    .arg(Burst)
+                                    .arg(streamMs)));
+        else
+            qInfo("the notifications took %lld ms: too slow a stream to check the coalescing", streamMs);
         live->removeEventFilter(&wakeUps);
         // The listener's socket delivers nothing but notifications meanwhile, so its reads are
-        // held briefly after each one and the I/O thread reads several per wake-up (about one
+        // held for 1 ms after each one and the I/O thread reads several per wake-up (about one
         // wake-up per notification without; Linux, with the library's own I/O event loop).
-        if (ioWakeUpsBefore >= 0 && qEnvironmentVariable("SURREALQT_IO_DISPATCHER") != u"qt")
-            QVERIFY2(ioWakeUps <= Burst * 6 / 10,
-                     qPrintable(u"%1 I/O thread wake-ups for %2 notifications"_s.arg(ioWakeUps).arg(Burst)));
+        if (ioWakeUpsBefore >= 0 && qEnvironmentVariable("SURREALQT_IO_DISPATCHER") != u"qt") {
+            if (streamIsFast(1))
+                QVERIFY2(ioWakeUps <= Burst * 6 / 10,
+                         qPrintable(u"%1 I/O thread wake-ups for %2 notifications in %3 ms"_s.arg(ioWakeUps)
+                                        .arg(Burst)
+                                        .arg(streamMs)));
+            else
+                qInfo("the notifications took %lld ms: too slow a stream to check the read hold", streamMs);
+        }
 
         // A lone change after a quiet spell is delivered too.
         QTest::qWait(20);

@@ -1,3 +1,5 @@
+#include "connection/recordwrite_p.h"
+#include "connection/syncwait_p.h"
 #include "orm/modelrowloader_p.h"
 #include "orm/modelrows_p.h"
 #include "orm/orm_p.h"
@@ -395,36 +397,44 @@ bool QueryBase::existsSync() const
 }
 
 namespace {
-// How many records a filtered write changed; throws when a permission rule kept some from it.
-auto writtenCount(const CompiledQuery &c)
+// A filtered write (updateMany(), deleteMany()) goes through the write path, which sends it
+// again when the engine refused it with a transaction conflict (it changed nothing then), and
+// answers with how many records it changed; it fails when a permission rule kept some from it.
+QFuture<qint64> runWrite(const QueryBase &q, const CompiledQuery &c)
 {
-    return
-        [write = c.write](const QueryResult &r) { return write ? qint64(write->writtenRows(r).size()) : 0; };
+    if (!c.isOk() || !c.write)
+        return run<qint64>(q, c, [](const QueryResult &) { return qint64(0); });
+    Connection *conn = q.connection();
+    if (!conn)
+        return run<qint64>(q, c, [](const QueryResult &) { return qint64(0); });
+    return c.write->request(conn).then(
+        [write = *c.write](const QueryResult &r) { return qint64(write.writtenRows(r).size()); });
+}
+
+qint64 runWriteSync(const QueryBase &q, const CompiledQuery &c, const char *call)
+{
+    return blockOn(call, [&] { return runWrite(q, c); });
 }
 } // namespace
 
 QFuture<qint64> QueryBase::updateMany(const QVariantMap &data) const
 {
-    const CompiledQuery c = QueryCompiler::updateMany(d->spec, data);
-    return run<qint64>(*this, c, writtenCount(c));
+    return runWrite(*this, QueryCompiler::updateMany(d->spec, data));
 }
 
 qint64 QueryBase::updateManySync(const QVariantMap &data) const
 {
-    const CompiledQuery c = QueryCompiler::updateMany(d->spec, data);
-    return runSync(*this, c, writtenCount(c));
+    return runWriteSync(*this, QueryCompiler::updateMany(d->spec, data), "updateManySync()");
 }
 
 QFuture<qint64> QueryBase::deleteMany() const
 {
-    const CompiledQuery c = QueryCompiler::deleteMany(d->spec);
-    return run<qint64>(*this, c, writtenCount(c));
+    return runWrite(*this, QueryCompiler::deleteMany(d->spec));
 }
 
 qint64 QueryBase::deleteManySync() const
 {
-    const CompiledQuery c = QueryCompiler::deleteMany(d->spec);
-    return runSync(*this, c, writtenCount(c));
+    return runWriteSync(*this, QueryCompiler::deleteMany(d->spec), "deleteManySync()");
 }
 
 namespace {

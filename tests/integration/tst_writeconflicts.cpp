@@ -12,6 +12,8 @@
 #include <SurrealQt/crudhelpers.h>
 #include <SurrealQt/databasemanager.h>
 #include <SurrealQt/exception.h>
+#include <SurrealQt/model.h>
+#include <SurrealQt/query.h>
 #include <SurrealQt/recordid.h>
 #include <SurrealQt/table.h>
 #include <SurrealQt/transaction.h>
@@ -20,6 +22,15 @@
 
 using namespace SurrealQt;
 using namespace Qt::StringLiterals;
+
+class HotRow : public SurrealQt::Model
+{
+    Q_OBJECT
+    SURREALQT_MODEL(HotRow)
+    Q_CLASSINFO("table", "hotmany")
+    SURREALQT_FIELD(int, n, setN)
+    SURREALQT_FIELD(int, by, setBy)
+};
 
 class tst_WriteConflicts : public QObject
 {
@@ -125,6 +136,37 @@ private Q_SLOTS:
                                                       .arg(failed.value(0))));
             QCOMPARE(AWAIT(m_a->connection()->select(table)).size(), 8);
         }
+    }
+
+    // Query<T>::updateMany() and deleteMany() are filtered writes outside a transaction, one
+    // statement each: refused with a conflict they changed nothing, so they are sent again like
+    // the one-record writes. Two clients updating the same records at once: every call lands.
+    void concurrentUpdateManyAllLand()
+    {
+        QList<QFuture<QVariantMap>> made;
+        for (int i = 1; i <= 8; ++i)
+            made << m_a->connection()->create(RecordId(u"hotmany"_s, i), {{u"n"_s, i}, {u"by"_s, 0}});
+        QVERIFY(failures(made).isEmpty());
+        const auto a = HotRow::objects(m_a->connection());
+        const auto b = HotRow::objects(m_b->connection());
+        constexpr int PerClient = 60;
+        QList<QFuture<qint64>> all;
+        for (int i = 0; i < PerClient; ++i) {
+            all << a.updateMany(Condition(u"n__lte"_s, 8), {{u"by"_s, 1}});
+            all << b.updateMany(Condition(u"n__lte"_s, 8), {{u"by"_s, 2}});
+        }
+        const QStringList failed = failures(all);
+        QVERIFY2(failed.isEmpty(),
+                 qPrintable(u"%1 of %2 updateMany calls failed, first: %3"_s.arg(failed.size())
+                                .arg(all.size())
+                                .arg(failed.value(0))));
+        for (const QFuture<qint64> &f : std::as_const(all))
+            QCOMPARE(f.result(), qint64(8));
+        QList<QFuture<qint64>> removed{a.deleteMany(Condition(u"n__lte"_s, 4)),
+                                       b.deleteMany(Condition(u"n__gt"_s, 4))};
+        QVERIFY(failures(removed).isEmpty());
+        QCOMPARE(removed.at(0).result() + removed.at(1).result(), qint64(8));
+        QCOMPARE(AWAIT(m_a->connection()->select(Table(u"hotmany"_s))).size(), 0);
     }
 
     // A conflict inside a transaction is not resent by the library: the server cancels the

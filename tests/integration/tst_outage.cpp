@@ -69,7 +69,7 @@ private Q_SLOTS:
         // Library defaults throughout: nothing here tunes retries or backoff.
         DatabaseManager m(s.server.wsUrl(), u"outage"_s, u"outage"_s, root);
         AWAIT_VOID(m.open());
-        QVERIFY(AWAIT(m.connection()->query(u"DEFINE TABLE outage_t SCHEMALESS"_s)).isOk());
+        QVERIFY(AWAIT(m.connection()->query(u"DEFINE TABLE IF NOT EXISTS outage_t SCHEMALESS"_s)).isOk());
         std::unique_ptr<LiveQuery> live(m.connection()->liveQuery(u"LIVE SELECT * FROM outage_t"_s));
         const QUuid firstId = AWAIT(live->started());
         QSignalSpy restarted(live.get(), &LiveQuery::restarted);
@@ -156,7 +156,7 @@ private Q_SLOTS:
         QVERIFY(s.start());
         auto m = singleSocket(s.server.wsUrl());
         AWAIT_VOID(m->open());
-        QVERIFY(AWAIT(m->connection()->query(u"DEFINE TABLE cancel_t SCHEMALESS"_s)).isOk());
+        QVERIFY(AWAIT(m->connection()->query(u"DEFINE TABLE IF NOT EXISTS cancel_t SCHEMALESS"_s)).isOk());
         s.server.kill();
         QTRY_VERIFY_WITH_TIMEOUT(m->state() != DatabaseManager::State::Connected, 5000);
         QFuture<QVariant> f = m->connection()->call(u"query"_s, {u"CREATE cancel_t:1 SET n = 1"_s});
@@ -202,7 +202,7 @@ private Q_SLOTS:
         m->setMaxReconnectAttempts(2);
         m->setReconnectBackoff(std::chrono::milliseconds(10), std::chrono::milliseconds(50));
         AWAIT_VOID(m->open());
-        QVERIFY(AWAIT(m->connection()->query(u"DEFINE TABLE limit_t SCHEMALESS"_s)).isOk());
+        QVERIFY(AWAIT(m->connection()->query(u"DEFINE TABLE IF NOT EXISTS limit_t SCHEMALESS"_s)).isOk());
         std::unique_ptr<LiveQuery> live(m->connection()->liveQuery(u"LIVE SELECT * FROM limit_t"_s));
         AWAIT(live->started());
         s.server.kill();
@@ -217,7 +217,7 @@ private Q_SLOTS:
         // KILLED notice): kill() must not touch that object. Run many times to hit the window.
         auto m = singleSocket(TestServer::url());
         AWAIT_VOID(m->open());
-        QVERIFY(AWAIT(m->connection()->query(u"DEFINE TABLE race_t SCHEMALESS"_s)).isOk());
+        QVERIFY(AWAIT(m->connection()->query(u"DEFINE TABLE IF NOT EXISTS race_t SCHEMALESS"_s)).isOk());
         for (int i = 0; i < 60; ++i) {
             std::unique_ptr<LiveQuery> live(m->connection()->liveQuery(u"LIVE SELECT * FROM race_t"_s));
             const QUuid id = AWAIT(live->started());

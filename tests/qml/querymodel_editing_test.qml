@@ -58,6 +58,30 @@ TestCase {
         SignalSpy {}
     }
 
+    // Edits kept in the model until submitAll(), with a delegate per row that reads the "dirty"
+    // role as a view's delegate would.
+    Component {
+        id: manualComponent
+        QueryModel {
+            database: db // qmllint disable unqualified
+            table: "edit"
+            orderBy: "n"
+            roles: ["n", "name"]
+            editStrategy: QueryModel.OnManualSubmit
+        }
+    }
+
+    Component {
+        id: rowsComponent
+        Instantiator {
+            delegate: QtObject {
+                required property int index
+                required property bool dirty
+                required property string name
+            }
+        }
+    }
+
     function settle(promise) {
         const box = { done: false }
         promise.then(v => { box.value = v; box.done = true },
@@ -270,6 +294,35 @@ TestCase {
         compare(failures.signalArguments[0][0].toString(), "edit:3")
         compare(still.get(1).name, "c", "rolled back")
         compare(settle(writer.query("SELECT VALUE id FROM edit:3"))[0], [], "not brought back")
+    }
+
+    // The dirty role as delegates see it: true for a row with an edit not written yet, false
+    // again once submitAll() wrote it or revertAll() dropped it; nothing is stored before that.
+    function test_dirty_role_in_delegates_with_manual_submit() {
+        const model = createTemporaryObject(manualComponent, testCase)
+        tryCompare(model, "status", QueryModel.Ready, 10000)
+        const rows = createTemporaryObject(rowsComponent, testCase, { model: model })
+        tryCompare(rows, "count", 3, 10000)
+        const dirtyRows = () => [0, 1, 2].filter(i => rows.objectAt(i).dirty)
+        compare(dirtyRows(), [], "nothing edited yet")
+
+        verify(model.setProperty(1, "name", "B"))
+        compare(rows.objectAt(1).name, "B", "the edit is shown")
+        compare(dirtyRows(), [1], "only the edited row is dirty")
+        wait(200)
+        compare(stored().join(), "1:a,2:b,3:c", "not written before submitAll()")
+
+        verify(model.submitAll())
+        tryVerify(() => stored().join() === "1:a,2:B,3:c", 10000, "written by submitAll()")
+        tryVerify(() => dirtyRows().length === 0, 10000, "clean once written")
+
+        verify(model.setProperty(2, "name", "C"))
+        compare(dirtyRows(), [2])
+        model.revertAll()
+        compare(dirtyRows(), [], "clean once reverted")
+        compare(rows.objectAt(2).name, "c", "the stored value again")
+        wait(200)
+        compare(stored().join(), "1:a,2:B,3:c", "nothing written by revertAll()")
     }
 
     // Every argument form of the editing calls.

@@ -14,8 +14,14 @@
 #include <SurrealQt/recordid.h>
 #include <SurrealQt/table.h>
 
+#include <QtCore/QFile>
 #include <QtCore/QRegularExpression>
 #include <QtCore/QTimer>
+#include <QtNetwork/qtnetworkglobal.h>
+#if QT_CONFIG(ssl)
+#include <QtNetwork/QSslCertificate>
+#include <QtNetwork/QSslConfiguration>
+#endif
 #include <QtQml/QJSValueIterator>
 #include <QtQml/QQmlEngine>
 
@@ -455,6 +461,45 @@ void QmlDatabase::setPoolSize(int size)
         Q_EMIT poolSizeChanged();
 }
 
+void QmlDatabase::setCaCertificates(const QList<QUrl> &files)
+{
+    if (assignSetting(m_caCertificates, files))
+        Q_EMIT caCertificatesChanged();
+}
+
+#if QT_CONFIG(ssl)
+namespace {
+// The certificates of caCertificates' files; an invalid error when all could be read.
+SqError loadCaCertificates(const QList<QUrl> &files, QList<QSslCertificate> *out)
+{
+    for (qsizetype i = 0; i < files.size(); ++i) {
+        const QUrl &url = files.at(i);
+        const QString where = QStringLiteral("Database.caCertificates[%1]").arg(i);
+        // A path given as text arrives as a relative or scheme-less URL.
+        const QString path = url.isLocalFile()        ? url.toLocalFile()
+                             : url.scheme() == u"qrc" ? u':' + url.path()
+                             : url.scheme().isEmpty() ? url.path()
+                                                      : QString();
+        if (path.isEmpty())
+            return SqError(SqError::Kind::Tls,
+                           QStringLiteral("%1 is not a file: give a path, a file: or a qrc: URL")
+                               .arg(url.toDisplayString()),
+                           where);
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return SqError(SqError::Kind::Tls,
+                           QStringLiteral("Cannot read %1: %2").arg(path, file.errorString()), where);
+        const QList<QSslCertificate> certificates = QSslCertificate::fromData(file.readAll(), QSsl::Pem);
+        if (certificates.isEmpty())
+            return SqError(SqError::Kind::Tls, QStringLiteral("%1 holds no PEM certificate").arg(path),
+                           where);
+        out->append(certificates);
+    }
+    return {};
+}
+} // namespace
+#endif
+
 void QmlDatabase::setActive(bool active)
 {
     if (m_active == active)
@@ -578,9 +623,25 @@ void QmlDatabase::reopen()
         Q_EMIT connectionChanged();
         return;
     }
+    ConnectionOptions options{.poolSize = m_poolSize};
+    if (!m_caCertificates.isEmpty()) {
+#if QT_CONFIG(ssl)
+        QList<QSslCertificate> authorities;
+        const SqError unreadable = loadCaCertificates(m_caCertificates, &authorities);
+        options.sslConfiguration.addCaCertificates(authorities);
+#else
+        const SqError unreadable(SqError::Kind::Tls, QStringLiteral("This Qt has no TLS support"),
+                                 QStringLiteral("Database.caCertificates"));
+#endif
+        if (unreadable.isValid()) {
+            setError(unreadable);
+            setStatus(Failed);
+            Q_EMIT connectionChanged();
+            return;
+        }
+    }
     setError(SqError());
-    auto *manager =
-        new DatabaseManager(m_url, m_ns, m_db, credentials, ConnectionOptions{.poolSize = m_poolSize}, this);
+    auto *manager = new DatabaseManager(m_url, m_ns, m_db, credentials, options, this);
     m_manager = manager;
     m_ownsManager = true;
     connect(manager, &DatabaseManager::errorOccurred, this, &QmlDatabase::setError);

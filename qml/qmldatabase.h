@@ -47,6 +47,12 @@ class SURREALQT_QML_EXPORT QmlDatabase : public QObject, public QQmlParserStatus
     // user, password, namespace, database, access, variables, token}. Overrides user/password.
     Q_PROPERTY(QVariantMap credentials READ credentials WRITE setCredentials NOTIFY credentialsChanged)
     Q_PROPERTY(int poolSize READ poolSize WRITE setPoolSize NOTIFY poolSizeChanged)
+    // PEM files (paths, file: or qrc: URLs) of certificate authorities to trust for wss:// and
+    // https:// besides the system's: for a server whose certificate a private CA signed. A file
+    // that cannot be read or holds no certificate fails the connection (status Failed) with a
+    // Tls error naming it. Changing it reconnects, as a change of url does.
+    Q_PROPERTY(
+        QList<QUrl> caCertificates READ caCertificates WRITE setCaCertificates NOTIFY caCertificatesChanged)
     // false keeps it closed; true (default) connects as soon as url is set.
     Q_PROPERTY(bool active READ isActive WRITE setActive NOTIFY activeChanged)
     Q_PROPERTY(Status status READ status NOTIFY statusChanged)
@@ -82,6 +88,8 @@ public:
     void setCredentials(const QVariantMap &credentials);
     [[nodiscard]] int poolSize() const { return m_poolSize; }
     void setPoolSize(int size);
+    [[nodiscard]] QList<QUrl> caCertificates() const { return m_caCertificates; }
+    void setCaCertificates(const QList<QUrl> &files);
     [[nodiscard]] bool isActive() const { return m_active; }
     void setActive(bool active);
 
@@ -165,6 +173,7 @@ Q_SIGNALS:
     void databaseChanged();
     void credentialsChanged();
     void poolSizeChanged();
+    void caCertificatesChanged();
     void activeChanged();
     void statusChanged();
     void errorChanged();
@@ -217,6 +226,7 @@ private:
     QString m_password;
     QVariantMap m_credentials;
     int m_poolSize = 2;
+    QList<QUrl> m_caCertificates;
     bool m_active = true;
     bool m_complete = false;
     bool m_reopenPending = false;

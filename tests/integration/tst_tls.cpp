@@ -26,6 +26,10 @@
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
+#ifdef SURREALQT_TEST_QML_DATABASE
+#include "qmldatabase.h"
+#endif
+
 using namespace SurrealQt;
 using namespace Qt::StringLiterals;
 
@@ -129,6 +133,61 @@ private Q_SLOTS:
         const QString dump = AWAIT(db->connection()->exportDatabase());
         QVERIFY2(dump.contains(u"https_note"_s), qPrintable(dump.left(500)));
     }
+
+#ifdef SURREALQT_TEST_QML_DATABASE
+    // QML's Database with caCertificates: the files' CAs are trusted besides the system's, over
+    // wss:// and https://; without them the connection fails with a Tls error; a file that
+    // cannot be read or holds no certificate fails it with a Tls error naming the file.
+    void qmlDatabaseCaCertificates_data()
+    {
+        QTest::addColumn<QString>("scheme");
+        QTest::newRow("wss") << u"wss"_s;
+        QTest::newRow("https") << u"https"_s;
+    }
+    void qmlDatabaseCaCertificates()
+    {
+        QFETCH(QString, scheme);
+        const auto makeDatabase = [&](const QList<QUrl> &files) {
+            auto db = std::make_unique<QmlDatabase>();
+            db->classBegin();
+            db->setUrl(url(m_caSigned, scheme));
+            db->setNamespaceName(u"shop"_s);
+            db->setDatabaseName(u"qml"_s);
+            db->setUser(u"root"_s);
+            db->setPassword(u"root"_s);
+            db->setCaCertificates(files);
+            db->componentComplete();
+            return db;
+        };
+
+        auto trusted = makeDatabase({QUrl::fromLocalFile(file("ca.pem"))});
+        QTRY_COMPARE_WITH_TIMEOUT(trusted->status(), QmlDatabase::Ready, 15000);
+        QCOMPARE(trusted->caCertificates(), QList<QUrl>{QUrl::fromLocalFile(file("ca.pem"))});
+        const QueryResult r = AWAIT(trusted->connection()->query(u"RETURN 7"_s));
+        QCOMPARE(r.last().toInt(), 7);
+
+        auto untrusted = makeDatabase({});
+        QTRY_COMPARE_WITH_TIMEOUT(untrusted->status(), QmlDatabase::Failed, 15000);
+        QCOMPARE(untrusted->lastError().kind(), Error::Kind::Tls);
+
+        // Given later, the CA takes effect with the reconnect.
+        untrusted->setCaCertificates({QUrl::fromLocalFile(file("ca.pem"))});
+        QTRY_COMPARE_WITH_TIMEOUT(untrusted->status(), QmlDatabase::Ready, 15000);
+
+        const QString missing = file("no-such-ca.pem");
+        auto unreadable = makeDatabase({QUrl::fromLocalFile(file("ca.pem")), QUrl::fromLocalFile(missing)});
+        QTRY_COMPARE_WITH_TIMEOUT(unreadable->status(), QmlDatabase::Failed, 15000);
+        QCOMPARE(unreadable->lastError().kind(), Error::Kind::Tls);
+        QVERIFY2(unreadable->lastError().message().contains(missing),
+                 qPrintable(unreadable->lastError().toString()));
+        QCOMPARE(unreadable->lastError().context(), u"Database.caCertificates[1]"_s);
+
+        auto notPem = makeDatabase({QUrl::fromLocalFile(file("server.key"))});
+        QTRY_COMPARE_WITH_TIMEOUT(notPem->status(), QmlDatabase::Failed, 15000);
+        QVERIFY2(notPem->lastError().message().contains(u"holds no PEM certificate"_s),
+                 qPrintable(notPem->lastError().toString()));
+    }
+#endif
 
     void untrustedIsATlsError_data()
     {

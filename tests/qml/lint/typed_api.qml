@@ -18,6 +18,7 @@ Item {
         password: "root"
         credentials: ({ level: "root", user: "root", password: "root" })
         poolSize: 2
+        caCertificates: []
         onOpened: console.log("opened")
         onClosed: console.log("closed")
         onErrorOccurred: error => console.warn(error.kind === SurrealError.Authentication, error.kindName,
@@ -155,6 +156,7 @@ Item {
     readonly property bool paging: rows.pagedInConstantTime && tasks.pagedInConstantTime
     readonly property var fieldSlot: tasks.objectFieldChanged
     readonly property string credentialsUser: db.user + db.password + db.poolSize + db.credentials
+                                              + db.caCertificates.length
     readonly property int objectRole: ModelListModel.ObjectRole
     readonly property int recordRole: QueryModel.RecordRole
     readonly property var kinds: [SurrealError.NotAllowed, SurrealError.Validation, SurrealError.NotFound,

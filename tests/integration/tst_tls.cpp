@@ -51,6 +51,14 @@ private:
 
     QString file(const char *name) const { return m_dir.filePath(QString::fromLatin1(name)); }
 
+    // One row per TLS scheme, column "scheme".
+    static void schemes()
+    {
+        QTest::addColumn<QString>("scheme");
+        QTest::newRow("wss") << u"wss"_s;
+        QTest::newRow("https") << u"https"_s;
+    }
+
     QUrl url(const TestServer::LocalServer &server, const QString &scheme) const
     {
         return scheme == u"wss" ? server.wssUrl() : server.httpsUrl();
@@ -140,9 +148,7 @@ private Q_SLOTS:
     // cannot be read or holds no certificate fails it with a Tls error naming the file.
     void qmlDatabaseCaCertificates_data()
     {
-        QTest::addColumn<QString>("scheme");
-        QTest::newRow("wss") << u"wss"_s;
-        QTest::newRow("https") << u"https"_s;
+        schemes();
     }
     void qmlDatabaseCaCertificates()
     {
@@ -244,9 +250,7 @@ private Q_SLOTS:
 
     void knownCertificateAccepted_data()
     {
-        QTest::addColumn<QString>("scheme");
-        QTest::newRow("wss") << u"wss"_s;
-        QTest::newRow("https") << u"https"_s;
+        schemes();
     }
 
     // The exact error of the self-signed certificate ignored: it connects and works. The same

@@ -402,11 +402,12 @@ namespace {
 // answers with how many records it changed; it fails when a permission rule kept some from it.
 QFuture<qint64> runWrite(const QueryBase &q, const CompiledQuery &c)
 {
-    if (!c.isOk() || !c.write)
-        return run<qint64>(q, c, [](const QueryResult &) { return qint64(0); });
     Connection *conn = q.connection();
-    if (!conn)
+    // run() reports the compiler's error or the missing connection without sending anything.
+    if (!c.isOk() || !conn)
         return run<qint64>(q, c, [](const QueryResult &) { return qint64(0); });
+    // A filtered write that compiled always has its RecordWrite.
+    Q_ASSERT(c.write);
     return c.write->request(conn).then(
         [write = *c.write](const QueryResult &r) { return qint64(write.writtenRows(r).size()); });
 }

@@ -48,6 +48,19 @@ private:
         return m;
     }
 
+    // Three sockets signed in as nobody, for signup() on a pool.
+    std::unique_ptr<DatabaseManager> anonymousPool(const QString &db) const
+    {
+        return std::make_unique<DatabaseManager>(TestServer::url(), m_ns, db, Credentials(),
+                                                 ConnectionOptions{.poolSize = 3});
+    }
+
+    // A member account of db (defineMemberAccess()), by name.
+    Credentials member(const QString &db, const QString &name) const
+    {
+        return Credentials::recordAccess(m_ns, db, u"member"_s, {{u"name"_s, name}});
+    }
+
     // Record users of table member, signed up by name, who may read their own record only.
     static void defineMemberAccess(DatabaseManager *admin)
     {
@@ -308,11 +321,9 @@ private Q_SLOTS:
         const QString db = TestServer::uniqueName("signup_");
         auto admin = makeManager(TestServer::url(), db);
         defineMemberAccess(admin.get());
-        auto pool = std::make_unique<DatabaseManager>(TestServer::url(), m_ns, db, Credentials(),
-                                                      ConnectionOptions{.poolSize = 3});
+        auto pool = anonymousPool(db);
         Connection *c = pool->connection();
-        const QString token =
-            AWAIT(c->signup(Credentials::recordAccess(m_ns, db, u"member"_s, {{u"name"_s, u"zoe"_s}})));
+        const QString token = AWAIT(c->signup(member(db, u"zoe"_s)));
         QVERIFY(!token.isEmpty());
         const QueryResult count =
             AWAIT(admin->connection()->query(u"SELECT count() FROM member GROUP ALL"_s));
@@ -338,13 +349,11 @@ private Q_SLOTS:
         auto admin = makeManager(TestServer::url(), db);
         defineMemberAccess(admin.get());
         for (int round = 0; round < 5; ++round) {
-            auto pool = std::make_unique<DatabaseManager>(TestServer::url(), m_ns, db, Credentials(),
-                                                          ConnectionOptions{.poolSize = 3});
+            auto pool = anonymousPool(db);
             Connection *c = pool->connection();
             AWAIT_VOID(pool->open());
             const QString name = u"yan%1"_s.arg(round);
-            QFuture<QString> signedUp =
-                c->signup(Credentials::recordAccess(m_ns, db, u"member"_s, {{u"name"_s, name}}));
+            QFuture<QString> signedUp = c->signup(member(db, name));
             // A session change made meanwhile applies after the signup on every socket too.
             QFuture<void> greeted = c->let(u"greeting"_s, u"hello "_s + name);
             QList<QFuture<QueryResult>> probes;
@@ -366,17 +375,14 @@ private Q_SLOTS:
         auto admin = makeManager(TestServer::url(), db);
         defineMemberAccess(admin.get());
         for (int round = 0; round < 3; ++round) {
-            auto pool = std::make_unique<DatabaseManager>(TestServer::url(), m_ns, db, Credentials(),
-                                                          ConnectionOptions{.poolSize = 3});
+            auto pool = anonymousPool(db);
             Connection *c = pool->connection();
             AWAIT_VOID(pool->open());
             const QString first = u"ida%1"_s.arg(round);
             const QString second = u"ivo%1"_s.arg(round);
-            QFuture<QString> a =
-                c->signup(Credentials::recordAccess(m_ns, db, u"member"_s, {{u"name"_s, first}}));
+            QFuture<QString> a = c->signup(member(db, first));
             QFuture<void> invalidated = c->invalidate();
-            QFuture<QString> b =
-                c->signup(Credentials::recordAccess(m_ns, db, u"member"_s, {{u"name"_s, second}}));
+            QFuture<QString> b = c->signup(member(db, second));
             QVERIFY(!AWAIT(a).isEmpty());
             AWAIT_VOID(invalidated);
             QVERIFY(!AWAIT(b).isEmpty());

@@ -1,4 +1,5 @@
 #include "bulkjob_p.h"
+#include "core/failedfuture_p.h"
 #include "core/postbox_p.h"
 #include "orm/modelrowloader_p.h"
 #include "orm/modelwrites_p.h"
@@ -284,11 +285,7 @@ QFuture<BulkResult> BulkOperations::runModels(bool createOnly, const QList<Model
                     call);
         error.setItemErrors(problems);
         Q_EMIT errorOccurred(error);
-        QPromise<BulkResult> failed;
-        failed.start();
-        failed.setException(Exception(error));
-        failed.finish();
-        return failed.future();
+        return failedFuture<BulkResult>(error);
     }
     run->cancelsAtStart = m_cancels;
     run->promise.start();

@@ -5,6 +5,8 @@
 
 #include "rpcclient_p.h"
 
+#include "core/failedfuture_p.h"
+
 #include <SurrealQt/connection.h>
 #include <SurrealQt/connectionpool.h>
 #include <SurrealQt/exception.h>
@@ -67,16 +69,6 @@ inline QVariantList withData(QVariantList params, const QVariantMap &data)
     if (!data.isEmpty())
         params.append(data);
     return params;
-}
-
-template<typename T>
-QFuture<T> failed(const Error &error)
-{
-    QPromise<T> promise;
-    promise.start();
-    promise.setException(Exception(error));
-    promise.finish();
-    return promise.future();
 }
 
 // A string where a table is expected names a table; one with a ':' would create or read a
@@ -233,18 +225,18 @@ QFuture<T> QueryInterface::mapped(const QString &method, const QVariantList &par
 // calling function.
 #define SURREALQT_CHECK_RECORD(id, method, T)                                                                \
     if (const Error e_ = checkRecord(id, method); e_.isValid())                                              \
-        return failed<T>(e_);
+        return failedFuture<T>(e_);
 #define SURREALQT_CHECK_TABLE(table, method, T)                                                              \
     if (const Error e_ = checkTableName((table).name(), method); e_.isValid())                               \
-        return failed<T>(e_);
+        return failedFuture<T>(e_);
 #define SURREALQT_CHECK_TARGET(what, method)                                                                 \
     if (const Error e_ = checkTarget(what, method); e_.isValid())                                            \
-        return failed<QVariant>(e_);
+        return failedFuture<QVariant>(e_);
 // The target of a call on a record or a table (not insert, where only a table makes sense);
 // target is a QVariant the call sends afterwards.
 #define SURREALQT_RESOLVE_TARGET(target, method)                                                             \
     if (const Error e_ = resolveTarget(&target, method); e_.isValid())                                       \
-        return failed<QVariant>(e_);                                                                         \
+        return failedFuture<QVariant>(e_);                                                                   \
     SURREALQT_CHECK_TARGET(target, method)
 
 } // namespace SurrealQt

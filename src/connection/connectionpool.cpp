@@ -1,6 +1,7 @@
 #include <SurrealQt/connectionpool.h>
 
 #include "connectionlifeline_p.h"
+#include "core/failedfuture_p.h"
 #include "core/logging_p.h"
 #include "core/postbox_p.h"
 #include "rpcclient_p.h"
@@ -20,17 +21,6 @@
 using namespace Qt::StringLiterals;
 
 namespace SurrealQt {
-
-namespace {
-QFuture<QVariant> failed(const Error &error)
-{
-    QPromise<QVariant> promise;
-    promise.start();
-    promise.setException(Exception(error));
-    promise.finish();
-    return promise.future();
-}
-} // namespace
 
 class ConnectionPoolPrivate
 {
@@ -381,7 +371,8 @@ QFuture<QVariant> ConnectionPool::signupOnce(const RpcRequest &request)
         if (!first)
             first = d->leastBusy(false);
         if (!first)
-            return failed(Error(Error::Kind::Cancelled, u"The pool is closed"_s, request.method));
+            return failedFuture<QVariant>(
+                Error(Error::Kind::Cancelled, u"The pool is closed"_s, request.method));
         d->signupGate->client = first;
         d->signupGate->pinned.store(true, std::memory_order_release);
         generation = ++d->signupGate->generation;
@@ -473,12 +464,7 @@ QFuture<QVariant> ConnectionPool::execute(const RpcRequest &request)
     if (!client)
         client = d->leastBusy(false);
     if (!client) {
-        QPromise<QVariant> promise;
-        promise.start();
-        promise.setException(
-            Exception(Error(Error::Kind::Cancelled, u"The pool is closed"_s, request.method)));
-        promise.finish();
-        return promise.future();
+        return failedFuture<QVariant>(Error(Error::Kind::Cancelled, u"The pool is closed"_s, request.method));
     }
     return client->submit(request);
 }

@@ -102,7 +102,7 @@ LiveQuery *RequestInterface::live(const Table &table, const LiveOptions &options
     if (options.mode == LiveOptions::Mode::Diff)
         params.append(true);
     if (const Error e = checkTableName(table.name(), u"live"_s); e.isValid())
-        return newLiveQuery(pinClient(), u"live"_s, params, false, parent, failed<void>(e));
+        return newLiveQuery(pinClient(), u"live"_s, params, false, parent, failedFuture<void>(e));
     return startLive(u"live"_s, params, false, parent);
 }
 

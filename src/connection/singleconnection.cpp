@@ -1,6 +1,7 @@
 #include <SurrealQt/singleconnection.h>
 
 #include "connectionlifeline_p.h"
+#include "core/failedfuture_p.h"
 #include "core/postbox_p.h"
 #include "rpcclient_p.h"
 
@@ -66,12 +67,8 @@ bool SingleConnection::isWebSocket() const
 QFuture<QVariant> SingleConnection::execute(const RpcRequest &request)
 {
     if (!m_client) {
-        QPromise<QVariant> promise;
-        promise.start();
-        promise.setException(
-            Exception(Error(Error::Kind::Cancelled, u"The connection is closed"_s, request.method)));
-        promise.finish();
-        return promise.future();
+        return failedFuture<QVariant>(
+            Error(Error::Kind::Cancelled, u"The connection is closed"_s, request.method));
     }
     return m_client->submit(request);
 }

@@ -3,6 +3,8 @@
 #include "channel_p.h"
 #include "rpcclient_p.h"
 
+#include "core/failedfuture_p.h"
+
 #include <SurrealQt/exception.h>
 
 #include <QtCore/QMutex>
@@ -11,18 +13,6 @@
 using namespace Qt::StringLiterals;
 
 namespace SurrealQt {
-
-namespace {
-template<typename T>
-QFuture<T> failed(const Error &error)
-{
-    QPromise<T> promise;
-    promise.start();
-    promise.setException(Exception(error));
-    promise.finish();
-    return promise.future();
-}
-} // namespace
 
 // Shared with the reply callbacks on the I/O thread, so it outlives the Transaction object.
 // Every call, and commit/cancel, is a step of one SerialQueue behind 'begin': the server runs
@@ -135,7 +125,7 @@ QFuture<QUuid> Transaction::id() const
 {
     QMutexLocker lock(&d->mutex);
     if (d->beginError.isValid())
-        return failed<QUuid>(d->beginError);
+        return failedFuture<QUuid>(d->beginError);
     if (d->begun)
         return QtFuture::makeReadyFuture(d->txn);
     auto promise = std::make_shared<QPromise<QUuid>>();
@@ -154,7 +144,7 @@ QFuture<QVariant> Transaction::execute(const RpcRequest &request)
 {
     static const QSet<QString> ignoresTxn = {u"update"_s, u"patch"_s, u"relate"_s, u"run"_s};
     if (ignoresTxn.contains(request.method))
-        return failed<QVariant>(Error(
+        return failedFuture<QVariant>(Error(
             Error::Kind::Validation,
             u"SurrealDB 3.0 runs '%1' outside interactive transactions; use query() with the statement instead"_s
                 .arg(request.method),

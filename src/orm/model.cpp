@@ -239,7 +239,7 @@ public:
         if (pre.isValid()) {
             // Signalled at once, so signals keep the order of the calls that caused them.
             Q_EMIT m->errorOccurred(pre);
-            return Orm::failed<void>(pre);
+            return failedFuture<void>(pre);
         }
         if (plan.noop) {
             Q_EMIT m->saved();

@@ -2,6 +2,8 @@
 
 // Not public API: turning query replies into rows and rows into objects.
 
+#include "core/failedfuture_p.h"
+
 #include <SurrealQt/exception.h>
 #include <SurrealQt/queryresult.h>
 
@@ -44,15 +46,5 @@ QFuture<T> ready(const T &value)
 // first row's error, keeping no object.
 QList<Model *> objectsOf(const QVariantList &rows, const std::function<Model *()> &make,
                          Connection *connection, QThread *target);
-
-template<typename T>
-QFuture<T> failed(const Error &error)
-{
-    QPromise<T> promise;
-    promise.start();
-    promise.setException(Exception(error));
-    promise.finish();
-    return promise.future();
-}
 
 } // namespace SurrealQt::Orm

@@ -178,10 +178,10 @@ template<typename R, typename F>
 QFuture<R> run(const QueryBase &q, const CompiledQuery &c, F interpret)
 {
     if (!c.isOk())
-        return Orm::failed<R>(c.error);
+        return failedFuture<R>(c.error);
     Connection *conn = q.connection();
     if (!conn)
-        return Orm::failed<R>(
+        return failedFuture<R>(
             Error(Error::Kind::Model, u"%1 has no connection: pass one to objects() or set "
                                       "a default connection"_s.arg(q.modelInfo().className())));
     return conn->query(c.text, c.vars).then([interpret](const QueryResult &r) -> R { return interpret(r); });
@@ -351,7 +351,7 @@ QFuture<Model *> QueryBase::createObject(Factory factory, const QVariantMap &fie
     Error error;
     Model *m = prepareCreate(*this, factory, fields, bool(d->connection), &error);
     if (!m)
-        return Orm::failed<Model *>(error);
+        return failedFuture<Model *>(error);
     return m->save().then([m] { return m; }).onFailed([m](const Exception &e) -> Model * {
         delete m;
         e.raise();

@@ -220,13 +220,13 @@ QFuture<QList<Model *>> QueryCache::fetch(const QueryBase &query, QueryBase::Fac
     Connection *conn = connection();
     QueryCachePrivate::Key key;
     if (const Error error = QueryCachePrivate::keyOf(query, conn, &key); error.isValid())
-        return Orm::failed<QList<Model *>>(error);
+        return failedFuture<QList<Model *>>(error);
     if (const QVariantList *rows = d->lookup(key)) {
         ++d->hits;
         try {
             return Orm::ready(query.objectsFromRows(factory, *rows));
         } catch (const Exception &e) {
-            return Orm::failed<QList<Model *>>(e.error());
+            return failedFuture<QList<Model *>>(e.error());
         }
     }
     ++d->misses;
@@ -266,7 +266,7 @@ QFuture<QVariantList> QueryCache::selectMany(const Table &table, const QString &
 {
     Connection *conn = connection();
     if (!conn)
-        return Orm::failed<QVariantList>(noConnection());
+        return failedFuture<QVariantList>(noConnection());
     const QueryCachePrivate::Key key{table.name(), selectManyKey(filter, limit, offset, orderBy, order),
                                      vars};
     if (const QVariantList *rows = d->lookup(key)) {

@@ -110,7 +110,7 @@ bool RecordCachePrivate::storeIfCurrent(const RecordId &id, const QVariantMap &r
 QFuture<QVariantMap> RecordCache::get(const RecordId &id)
 {
     if (!id.isValid())
-        return Orm::failed<QVariantMap>(Orm::validationError(u"RecordCache::get: invalid record id"_s));
+        return failedFuture<QVariantMap>(Orm::validationError(u"RecordCache::get: invalid record id"_s));
     auto hit = d->records.constFind(id);
     if (hit != d->records.constEnd()) {
         ++d->hits;
@@ -119,7 +119,7 @@ QFuture<QVariantMap> RecordCache::get(const RecordId &id)
     ++d->misses;
     Connection *conn = connection();
     if (!conn)
-        return Orm::failed<QVariantMap>(noConnection());
+        return failedFuture<QVariantMap>(noConnection());
     const quint64 epoch = d->watches.epochOf(id.table());
     return Internal::deliverTo(this, "RecordCache::get",
                                conn->query(selectOne, {{u"id"_s, QVariant::fromValue(id)}}),

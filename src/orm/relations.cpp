@@ -106,9 +106,9 @@ template<typename R, typename F>
 QFuture<R> send(Connection *conn, const QString &what, const Statement &s, F interpret)
 {
     if (s.error.isValid())
-        return Orm::failed<R>(s.error);
+        return failedFuture<R>(s.error);
     if (!conn)
-        return Orm::failed<R>(noConnection(what));
+        return failedFuture<R>(noConnection(what));
     return conn->query(s.text, s.vars).then([interpret](const QueryResult &r) -> R { return interpret(r); });
 }
 
@@ -423,7 +423,7 @@ QFuture<Model *> Relations::loadObject(const ModelInfo &info, const Model &model
     Error e;
     const RecordId id = linkOf(info, model, linkField, &e);
     if (e.isValid())
-        return Orm::failed<Model *>(e);
+        return failedFuture<Model *>(e);
     if (!id.isValid())
         return ready<Model *>(nullptr);
     const ModelInfo *pinfo = &info;
@@ -510,7 +510,7 @@ QFuture<QList<Model *>> Relations::loadAllObjects(const ModelInfo &info, const M
     Error e;
     const QVariantList ids = linksOf(info, model, linkListField, &e);
     if (e.isValid())
-        return Orm::failed<QList<Model *>>(e);
+        return failedFuture<QList<Model *>>(e);
     if (ids.isEmpty())
         return ready<QList<Model *>>({});
     QThread *target = QThread::currentThread();

@@ -24,7 +24,7 @@ TableWatches::TableWatches(QObject *owner, const char *watchCall, Handlers handl
 QFuture<void> TableWatches::watch(const Table &table, Connection *connection, const Error &noConnection)
 {
     if (!table.isValid())
-        return Orm::failed<void>(
+        return failedFuture<void>(
             Orm::validationError(QString::fromLatin1(m_watchCall) + u": empty table name"_s));
     const QString name = table.name();
     auto it = m_watches.find(name);
@@ -32,7 +32,7 @@ QFuture<void> TableWatches::watch(const Table &table, Connection *connection, co
         return deliverTo(m_owner, m_watchCall, it->live->started(),
                          [this, name](const QUuid &) { markActive(name); });
     if (!connection)
-        return Orm::failed<void>(noConnection);
+        return failedFuture<void>(noConnection);
     LiveQuery *live = connection->live(table, m_owner);
     Watch &w = m_watches[name];
     w.live = live;

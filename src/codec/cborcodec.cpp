@@ -18,6 +18,7 @@
 #include <QtCore/QStringDecoder>
 #include <QtCore/QtEndian>
 #include <QtCore/QUuid>
+#include <QtCore/QVarLengthArray>
 
 #include <algorithm>
 #include <bit>
@@ -171,10 +172,14 @@ QString typeName(const QVariant &value)
 struct PathSegment
 {
     qsizetype index = -1; // array index, or -1 for a map key
-    QString key;
+    QStringView key;      // a map's own key or a literal: alive while the segment is on the path
 };
 
-QString formatPath(const std::vector<PathSegment> &path)
+// Inline up to 16 levels: encoding a request keeps its path without allocating (a vector made
+// three allocations per request).
+using EncodePath = QVarLengthArray<PathSegment, 16>;
+
+QString formatPath(const EncodePath &path)
 {
     QString out;
     for (const PathSegment &segment : path) {
@@ -193,17 +198,17 @@ QString formatPath(const std::vector<PathSegment> &path)
 class PathGuard
 {
 public:
-    PathGuard(std::vector<PathSegment> &path, PathSegment segment)
+    PathGuard(EncodePath &path, PathSegment segment)
         : m_path(path)
     {
-        m_path.push_back(std::move(segment));
+        m_path.push_back(segment);
     }
     ~PathGuard() { m_path.pop_back(); }
     PathGuard(const PathGuard &) = delete;
     PathGuard &operator=(const PathGuard &) = delete;
 
 private:
-    std::vector<PathSegment> &m_path;
+    EncodePath &m_path;
 };
 
 bool isIntegerKey(int typeId)
@@ -248,7 +253,7 @@ public:
         m_writer.append(method);
         m_writer.append(QStringView(u"params"));
         {
-            PathGuard guard(m_path, {-1, u"params"_s});
+            PathGuard guard(m_path, {-1, u"params"});
             if (!encodeList(params, 1))
                 return false;
         }
@@ -338,7 +343,7 @@ private:
         writeTag(TagRecordId);
         m_writer.startArray(2);
         m_writer.append(QStringView(id.table()));
-        PathGuard guard(m_path, {-1, u"<record id key>"_s});
+        PathGuard guard(m_path, {-1, u"<record id key>"});
         if (!encodeValue(key, depth + 1))
             return false;
         m_writer.endArray();
@@ -481,12 +486,12 @@ private:
             writeTag(TagRange);
             m_writer.startArray(2);
             {
-                PathGuard guard(m_path, {-1, u"<lower bound>"_s});
+                PathGuard guard(m_path, {-1, u"<lower bound>"});
                 if (!encodeBound(r.lower(), depth + 1))
                     return false;
             }
             {
-                PathGuard guard(m_path, {-1, u"<upper bound>"_s});
+                PathGuard guard(m_path, {-1, u"<upper bound>"});
                 if (!encodeBound(r.upper(), depth + 1))
                     return false;
             }
@@ -635,7 +640,7 @@ private:
 
     QByteArray m_buffer; // declared before m_writer, which writes into it
     CborWriter m_writer;
-    std::vector<PathSegment> m_path;
+    EncodePath m_path;
     CodecError m_error;
 };
 
@@ -703,11 +708,13 @@ private:
         qsizetype index = -1;
         const QString *key = nullptr;
     };
+    // Inline up to 16 levels, like the encoder's: no allocation per decode for the path.
+    using DecodePath = QVarLengthArray<Segment, 16>;
 
     class SegmentGuard
     {
     public:
-        SegmentGuard(std::vector<Segment> &path, Segment segment)
+        SegmentGuard(DecodePath &path, Segment segment)
             : m_path(path)
         {
             m_path.push_back(segment);
@@ -717,7 +724,7 @@ private:
         SegmentGuard &operator=(const SegmentGuard &) = delete;
 
     private:
-        std::vector<Segment> &m_path;
+        DecodePath &m_path;
     };
 
     static constexpr qsizetype KeyCacheSize = 64;
@@ -1664,7 +1671,7 @@ private:
     const uchar *m_data;
     qint64 m_size;
     qint64 m_pos = 0;
-    std::vector<Segment> m_path;
+    DecodePath m_path;
     CodecError m_error;
     CachedKey *const m_keys = keyCache();
 };

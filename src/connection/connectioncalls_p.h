@@ -187,7 +187,6 @@ QFuture<T> QueryInterface::mapped(const QString &method, const QVariantList &par
     QFuture<T> future = promise->future();
     RpcRequest request{method, params, options};
     request.callerFuture = QFuture<void>(future);
-    request.hasCallerFuture = true;
     if (RpcClient *client = Calls::directClient(this, request)) {
         // The reply finishes the typed promise itself: no QFuture<QVariant> in between, nor the
         // continuations that map it (two futures and their continuations less per request).
@@ -199,7 +198,7 @@ QFuture<T> QueryInterface::mapped(const QString &method, const QVariantList &par
                     Calls::fulfil(*promise, map, value);
                 promise->finish();
             });
-        reply->setFuture(request.callerFuture);
+        reply->setFuture(*request.callerFuture);
         client->submit(request, reply);
         return future;
     }

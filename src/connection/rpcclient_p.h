@@ -35,6 +35,7 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <optional>
 
 namespace SurrealQt {
 
@@ -56,9 +57,10 @@ struct RpcRequest
     // The future the caller holds when it is not the reply's own: query() and the typed calls
     // turn the reply into a promise of another type, and cancel() on that one must still drop the
     // request while it waits unsent. Honoured only where the reply's own future would be.
-    QFuture<void> callerFuture{};
-    bool hasCallerFuture = false;
-    [[nodiscard]] bool isCancelRequested() const { return hasCallerFuture && callerFuture.isCanceled(); }
+    // Optional rather than a default QFuture, which allocates a whole future state (Qt's
+    // "cancelled" result, with its mutex and wait conditions) for every request.
+    std::optional<QFuture<void>> callerFuture{};
+    [[nodiscard]] bool isCancelRequested() const { return callerFuture && callerFuture->isCanceled(); }
 };
 
 // Completes exactly once: with a value, an error, or (if dropped unanswered) Cancelled.
@@ -77,21 +79,16 @@ public:
     void fail(const Error &error);
     [[nodiscard]] bool isDone() const { return m_done; }
     // The future the caller holds, when there is one: QFuture::cancel() on it cancels the request.
-    // (A default-constructed QFuture counts as cancelled, hence the flag.) Type-erased: it may be
-    // the reply's own QFuture<QVariant> or the caller's mapped future (RpcRequest::callerFuture).
-    [[nodiscard]] bool hasFuture() const { return m_hasFuture; }
-    [[nodiscard]] QFuture<void> future() const { return m_future; }
-    [[nodiscard]] bool isCancelRequested() const { return m_hasFuture && m_future.isCanceled(); }
-    void setFuture(const QFuture<void> &future)
-    {
-        m_future = future;
-        m_hasFuture = true;
-    }
+    // Type-erased: it may be the reply's own QFuture<QVariant> or the caller's mapped future
+    // (RpcRequest::callerFuture). Optional for the reason given there.
+    [[nodiscard]] bool hasFuture() const { return m_future.has_value(); }
+    [[nodiscard]] bool isCancelRequested() const { return m_future && m_future->isCanceled(); }
+    void setFuture(const QFuture<void> &future) { m_future = future; }
     // The future cancel() should be watched on for request: the caller's, if it holds another one.
     void setFutureFor(const RpcRequest &request, const RpcReply &source)
     {
-        if (source.hasFuture())
-            setFuture(request.hasCallerFuture ? request.callerFuture : source.future());
+        if (source.m_future)
+            m_future = request.callerFuture ? *request.callerFuture : *source.m_future;
     }
     // Set by RpcClient::submit(): the client's count of unanswered requests, decremented when
     // this completes (shared: the reply may outlive the client), and the method that names the
@@ -116,10 +113,9 @@ private:
     }
 
     Callback m_callback;
-    QFuture<void> m_future;
+    std::optional<QFuture<void>> m_future;
     std::shared_ptr<std::atomic<int>> m_load;
     QString m_method;
-    bool m_hasFuture = false;
     bool m_done = false;
 };
 using RpcReplyPtr = std::shared_ptr<RpcReply>;

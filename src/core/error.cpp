@@ -19,8 +19,18 @@ public:
     int serverCode = 0;
 };
 
+namespace {
+// Every request and reply passes "no error" around (a reply's error slot, a frame's): shared, so
+// making one costs a reference count instead of an allocation; setters detach as usual.
+const QSharedDataPointer<ErrorData> &noError()
+{
+    static const QSharedDataPointer<ErrorData> none(new ErrorData);
+    return none;
+}
+} // namespace
+
 Error::Error()
-    : d(new ErrorData)
+    : d(noError())
 {}
 
 Error::Error(Kind kind, const QString &message, const QString &context)

@@ -70,6 +70,7 @@ private Q_SLOTS:
     void repeatedKeySets();
     void repeatedKeySetsErrorPath();
     void deepNesting();
+    void errorPathDeeperThanSixteenLevels();
     void hugeDeclaredLengths_data();
     void hugeDeclaredLengths();
     void indefiniteLengths();
@@ -583,6 +584,36 @@ void TestCborCodec::deepNesting()
     QVERIFY(!CborCodec::decode(futures, &out, &error));
 
     QVERIFY(timer.elapsed() < 5000);
+}
+
+// The encoder and decoder keep their path inline for 16 levels and on the heap beyond: the
+// error path of a bad value 40 levels down names every level.
+void TestCborCodec::errorPathDeeperThanSixteenLevels()
+{
+    constexpr int levels = 40;
+    QString expectedPath;
+    QVariant encodable = QVariant::fromValue(QUrl());       // not a SurrealDB value
+    QByteArray undecodable = hex("d8 08 82 61 74 f9 3e00"); // 8(["t", 1.5]): a float key
+    for (int i = levels - 1; i >= 0; --i) {
+        const QString key = u"k%1"_s.arg(i);
+        if (i % 2) {
+            encodable = QVariantList{0, encodable};
+            undecodable = hex("82 00") + undecodable;
+            expectedPath.prepend(u"[1]"_s);
+        } else {
+            encodable = QVariantMap{{key, encodable}};
+            undecodable = hex("a1") + char(0x60 + key.size()) + key.toUtf8() + undecodable;
+            expectedPath.prepend((i ? u"."_s : QString()) + key);
+        }
+    }
+    CodecError error;
+    QVERIFY(CborCodec::encode(encodable, &error).isEmpty());
+    QCOMPARE(error.path, expectedPath);
+
+    QVariant out;
+    QVERIFY(!CborCodec::decode(undecodable, &out, &error));
+    QCOMPARE(error.path, expectedPath);
+    QCOMPARE(error.offset, qint64(undecodable.size() - 8)); // the tag 8 item, 8 bytes
 }
 
 void TestCborCodec::hugeDeclaredLengths_data()

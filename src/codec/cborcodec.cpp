@@ -670,6 +670,57 @@ public:
         return true;
     }
 
+    // The top-level map's entries in wire order, without building it (see decodeMapEntries()).
+    // Reads keys and values as map() does, so errors, paths and offsets are decode()'s.
+    bool runEntries(CborCodec::MapEntries *out)
+    {
+        if (m_size == 0)
+            return fail(0, u"empty buffer, expected one CBOR item"_s);
+        Head head;
+        if (!readHead(&head))
+            return false;
+        Q_ASSERT(head.major == MajorMap);
+        if (!mapFits(head))
+            return false;
+        SegmentGuard guard(m_path, {});
+        for (quint64 i = 0;; ++i) {
+            if (head.indefinite()) {
+                bool end = false;
+                if (!atBreak(&end))
+                    return false;
+                if (end)
+                    break;
+            } else if (i == head.value) {
+                break;
+            }
+            m_path.back().key = nullptr;
+            Head keyHead;
+            if (!readHead(&keyHead))
+                return false;
+            if (keyHead.isBreak())
+                return malformed(keyHead.offset, u"unexpected break"_s);
+            if (keyHead.major != MajorText)
+                return fail(keyHead.offset, u"object key must be text (the server rejects other keys)"_s);
+            QString name;
+            if (!key(keyHead, &name))
+                return false;
+            m_path.back().key = &name;
+            QVariant value;
+            if (!item(&value, 1))
+                return false;
+            m_path.back().key = nullptr;
+            const auto same = std::find_if(out->begin(), out->end(),
+                                           [&name](const auto &entry) { return entry.first == name; });
+            if (same != out->end())
+                same->second = std::move(value);
+            else
+                out->append({std::move(name), std::move(value)});
+        }
+        if (m_pos != m_size)
+            return fail(m_pos, u"%1 trailing bytes after the CBOR item"_s.arg(m_size - m_pos));
+        return true;
+    }
+
     CodecError error() const { return m_error; }
 
 private:
@@ -1060,13 +1111,19 @@ private:
         }
     }
 
+    // A definite map's entry count against the bytes left: every entry takes at least two.
+    bool mapFits(const Head &head)
+    {
+        if (head.indefinite() || head.value <= quint64(remaining()) / 2)
+            return true;
+        return fail(head.offset,
+                    u"map declares %1 entries but only %2 bytes remain"_s.arg(head.value).arg(remaining()));
+    }
+
     bool map(const Head &head, QVariantMap *out, int depth)
     {
-        // Every entry takes at least two bytes.
-        if (!head.indefinite() && head.value > quint64(remaining()) / 2)
-            return fail(
-                head.offset,
-                u"map declares %1 entries but only %2 bytes remain"_s.arg(head.value).arg(remaining()));
+        if (!mapFits(head))
+            return false;
         // Without a shape to follow, built as a std::map and handed to QMap whole. The entries
         // are gathered first (on one stack that nested maps share) and inserted last to first,
         // each before the smallest so far: with keys in ascending order (the server sorts them)
@@ -1705,6 +1762,25 @@ QByteArray CborCodec::encodeRequest(qint64 id, QStringView method, const QVarian
     if (error)
         *error = {};
     return encoder.bytes();
+}
+
+bool CborCodec::decodeMapEntries(QByteArrayView bytes, MapEntries *out, bool *isMap, CodecError *error)
+{
+    *isMap = !bytes.isEmpty() && (uchar(bytes.front()) >> 5) == 5;
+    if (!*isMap)
+        return false;
+    registerMetaTypes();
+    Decoder decoder(bytes);
+    MapEntries entries;
+    if (!decoder.runEntries(&entries)) {
+        if (error)
+            *error = decoder.error();
+        return false;
+    }
+    if (error)
+        *error = {};
+    *out = std::move(entries);
+    return true;
 }
 
 bool CborCodec::decode(QByteArrayView bytes, QVariant *out, CodecError *error)

@@ -8,6 +8,9 @@
 #include <QtCore/QString>
 #include <QtCore/QUuid>
 #include <QtCore/QVariant>
+#include <QtCore/QVarLengthArray>
+
+#include <utility>
 
 namespace SurrealQt {
 
@@ -49,6 +52,15 @@ public:
                                                   CodecError *error = nullptr);
     // The whole buffer must be exactly one CBOR item.
     [[nodiscard]] static bool decode(QByteArrayView bytes, QVariant *out, CodecError *error = nullptr);
+
+    // The entries of a buffer that is exactly one map, in wire order (a repeated key keeps its
+    // last value, as decode() keeps it), for a reader that takes a few of them and drops the
+    // rest (an RPC reply's envelope): no QVariantMap is built. *isMap is false, and nothing
+    // decoded, when the buffer does not start with a map; otherwise the result and the error
+    // are decode()'s.
+    using MapEntries = QVarLengthArray<std::pair<QString, QVariant>, 4>;
+    [[nodiscard]] static bool decodeMapEntries(QByteArrayView bytes, MapEntries *out, bool *isMap,
+                                               CodecError *error = nullptr);
 
     // For code that wants to inspect or build QCborValue trees (e.g. tests, debugging).
     [[nodiscard]] static QCborValue toCbor(const QVariant &value, CodecError *error = nullptr);

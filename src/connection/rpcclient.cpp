@@ -179,17 +179,21 @@ void RpcClient::submit(const RpcRequest &call, const RpcReplyPtr &reply)
 
 void RpcClient::acceptIncoming()
 {
+    // The two lists take turns, so neither gives up its capacity: appending in submit() then
+    // allocates nothing per request.
     QMutexLocker lock(&m_incomingMutex);
-    const auto incoming = std::exchange(m_incoming, {});
+    auto incoming = std::exchange(m_incoming, std::move(m_incomingSpare));
     lock.unlock();
     // The frames of a burst go to the kernel in one write() at its end.
     const bool outer = !std::exchange(m_sendingBatch, true);
-    for (const auto &[request, reply] : incoming)
+    for (const auto &[request, reply] : std::as_const(incoming))
         accept(request, reply);
     if (outer) {
         m_sendingBatch = false;
         flushTransport();
     }
+    incoming.clear();
+    m_incomingSpare = std::move(incoming);
 }
 
 void RpcClient::accept(const RpcRequest &request, const RpcReplyPtr &reply)

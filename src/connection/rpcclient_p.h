@@ -333,6 +333,7 @@ private:
     // Submitted from other threads, not yet taken by the I/O thread (acceptIncoming).
     QMutex m_incomingMutex;
     QList<std::pair<RpcRequest, RpcReplyPtr>> m_incoming;
+    QList<std::pair<RpcRequest, RpcReplyPtr>> m_incomingSpare; // the I/O thread's
     QHash<qint64, Inflight> m_inflight;
     QHash<QUuid, LiveSubscription *> m_liveByServerId;
     QList<LiveSubscription *> m_live;

@@ -8,57 +8,78 @@ using namespace Qt::StringLiterals;
 
 namespace SurrealQt {
 
+namespace {
+
+RpcFrame undecodable(const CodecError &codecError)
+{
+    RpcFrame frame;
+    frame.kind = RpcFrame::Kind::Malformed;
+    frame.error = Error(Error::Kind::Protocol,
+                        u"Undecodable reply: %1 at byte %2"_s.arg(codecError.message).arg(codecError.offset));
+    return frame;
+}
+
+QVariant *find(CborCodec::MapEntries &entries, QStringView key)
+{
+    for (auto &[name, value] : entries)
+        if (name == key)
+            return &value;
+    return nullptr;
+}
+
+} // namespace
+
 RpcFrame parseRpcFrame(QByteArrayView bytes)
 {
     RpcFrame frame;
-    QVariant decoded;
+    // The envelope's entries are read without building a map of them: it is dropped at once.
+    CborCodec::MapEntries envelope;
+    bool isMap = false;
     CodecError codecError;
-    if (!CborCodec::decode(bytes, &decoded, &codecError)) {
-        frame.kind = RpcFrame::Kind::Malformed;
-        frame.error =
-            Error(Error::Kind::Protocol,
-                  u"Undecodable reply: %1 at byte %2"_s.arg(codecError.message).arg(codecError.offset));
-        return frame;
-    }
-    if (decoded.metaType().id() != QMetaType::QVariantMap) {
+    if (!CborCodec::decodeMapEntries(bytes, &envelope, &isMap, &codecError)) {
+        if (isMap)
+            return undecodable(codecError);
+        QVariant decoded;
+        if (!CborCodec::decode(bytes, &decoded, &codecError))
+            return undecodable(codecError);
         frame.kind = RpcFrame::Kind::Malformed;
         frame.error = Error(Error::Kind::Protocol,
                             u"Reply is a %1, not a map"_s.arg(QString::fromLatin1(decoded.typeName())));
         return frame;
     }
-    const QVariantMap envelope = decoded.toMap();
-    const auto idIt = envelope.constFind(u"id"_s);
-    if (idIt != envelope.cend()) {
+    QVariant *result = find(envelope, u"result");
+    const QVariant *error = find(envelope, u"error");
+    if (const QVariant *id = find(envelope, u"id")) {
         bool ok = false;
-        const qint64 id = idIt->toLongLong(&ok);
-        if (!ok || idIt->metaType().id() != QMetaType::LongLong) {
+        const qint64 value = id->toLongLong(&ok);
+        if (!ok || id->metaType().id() != QMetaType::LongLong) {
             frame.kind = RpcFrame::Kind::Malformed;
-            frame.error = Error(Error::Kind::Protocol, u"Reply id is not one of ours: "_s + idIt->toString());
+            frame.error = Error(Error::Kind::Protocol, u"Reply id is not one of ours: "_s + id->toString());
             return frame;
         }
         frame.kind = RpcFrame::Kind::Reply;
-        frame.id = id;
-        if (envelope.contains(u"error"_s)) {
-            const QVariant err = envelope.value(u"error"_s);
-            frame.error = err.metaType().id() == QMetaType::QVariantMap
-                              ? Error::fromServer(err.toMap())
+        frame.id = value;
+        if (error) {
+            frame.error = error->metaType().id() == QMetaType::QVariantMap
+                              ? Error::fromServer(error->toMap())
                               : Error(Error::Kind::Protocol, u"Reply 'error' is not a map"_s);
-        } else if (envelope.contains(u"result"_s)) {
-            frame.result = envelope.value(u"result"_s);
+        } else if (result) {
+            frame.result = std::move(*result);
         } else {
             frame.error = Error(Error::Kind::Protocol, u"Reply has neither 'result' nor 'error'"_s);
         }
         return frame;
     }
-    const QVariantMap result = envelope.value(u"result"_s).toMap();
-    if (result.contains(u"action"_s) && result.value(u"id"_s).metaType() == QMetaType::fromType<QUuid>()) {
+    const QVariantMap notification = result ? result->toMap() : QVariantMap();
+    if (notification.contains(u"action"_s) &&
+        notification.value(u"id"_s).metaType() == QMetaType::fromType<QUuid>()) {
         frame.kind = RpcFrame::Kind::Notification;
-        frame.notification = result;
+        frame.notification = notification;
         return frame;
     }
-    if (envelope.contains(u"error"_s)) {
+    if (error) {
         frame.kind = RpcFrame::Kind::UncorrelatedError;
-        frame.error = Error::fromServer(envelope.value(u"error"_s).toMap(), u"uncorrelated server error"_s);
+        frame.error = Error::fromServer(error->toMap(), u"uncorrelated server error"_s);
         return frame;
     }
     frame.kind = RpcFrame::Kind::Ignored;

@@ -71,6 +71,7 @@ private Q_SLOTS:
     void repeatedKeySetsErrorPath();
     void deepNesting();
     void errorPathDeeperThanSixteenLevels();
+    void mapEntriesAreWhatDecodeReads();
     void hugeDeclaredLengths_data();
     void hugeDeclaredLengths();
     void indefiniteLengths();
@@ -614,6 +615,60 @@ void TestCborCodec::errorPathDeeperThanSixteenLevels()
     QVERIFY(!CborCodec::decode(undecodable, &out, &error));
     QCOMPARE(error.path, expectedPath);
     QCOMPARE(error.offset, qint64(undecodable.size() - 8)); // the tag 8 item, 8 bytes
+}
+
+// decodeMapEntries() (how a reply's envelope is read) must see what decode() sees: the same
+// entries for every map, and for every damaged one the same error, path and offset.
+void TestCborCodec::mapEntriesAreWhatDecodeReads()
+{
+    const QStringList names = {u"id"_s, u"result"_s, u"error"_s, u"\u00e9t\u00e9"_s, QString(40, u'k')};
+    QRandomGenerator rng(23);
+    for (int round = 0; round < 300; ++round) {
+        QStringList keys = names;
+        std::shuffle(keys.begin(), keys.end(), rng);
+        keys = keys.mid(0, rng.bounded(names.size() + 1));
+        if (keys.size() > 1 && rng.bounded(4) == 0)
+            keys[rng.bounded(keys.size())] = keys.at(rng.bounded(keys.size())); // a repeated key
+        QByteArray bytes;
+        QCborStreamWriter w(&bytes);
+        writeMap(w, rng, keys, 0);
+        if (rng.bounded(3) == 0) // damaged: cut short, a byte changed, or a byte too many
+            switch (rng.bounded(3)) {
+            case 0:
+                bytes.truncate(rng.bounded(bytes.size()));
+                break;
+            case 1:
+                bytes[rng.bounded(bytes.size())] = char(rng.bounded(256));
+                break;
+            default:
+                bytes.append('\x01');
+            }
+        QVariant decoded;
+        CodecError decodeError;
+        const bool decodes = CborCodec::decode(bytes, &decoded, &decodeError);
+        CborCodec::MapEntries entries;
+        bool isMap = false;
+        CodecError entriesError;
+        const bool read = CborCodec::decodeMapEntries(bytes, &entries, &isMap, &entriesError);
+        QCOMPARE(isMap, !bytes.isEmpty() && (uchar(bytes.front()) >> 5) == 5);
+        if (!isMap) {
+            QVERIFY(!read);
+            continue;
+        }
+        QCOMPARE(read, decodes);
+        if (!decodes) {
+            QCOMPARE(entriesError.message, decodeError.message);
+            QCOMPARE(entriesError.path, decodeError.path);
+            QCOMPARE(entriesError.offset, decodeError.offset);
+            continue;
+        }
+        QVariantMap fromEntries;
+        for (const auto &[key, value] : std::as_const(entries)) {
+            QVERIFY2(!fromEntries.contains(key), qPrintable(u"key %1 listed twice"_s.arg(key)));
+            fromEntries.insert(key, value);
+        }
+        QCOMPARE(QVariant(fromEntries), decoded);
+    }
 }
 
 void TestCborCodec::hugeDeclaredLengths_data()

@@ -551,11 +551,11 @@ int main(int argc, char **argv)
         };
         // Budgets: see bench/README.md, "Per-request budget".
         const std::vector<Scenario> scenarios{
-            {{"typed, no context", 1, 0, 0, 1, 55, 0}, [c](int k) { typedWithoutContext(c, k); }},
-            {{"typed, then(ctx)", 2, 0, 0, 2, 65, 0}, [c](int k) { typedWithContext(c, k); }},
-            {{"query, then(ctx)", 2, 0, 0, 2, 75, 0}, [c](int k) { queryWithContext(c, k); }},
-            {{"SyncConnection, worker", 1, 0, 0, 1, 60, 0}, [c](int k) { syncFromWorker(c, k); }},
-            {{"live notification", 0.25, 0, 0, 0.25, 33, 0},
+            {{"typed, no context", 1, 0, 0, 1, 32, 0}, [c](int k) { typedWithoutContext(c, k); }},
+            {{"typed, then(ctx)", 2, 0, 0, 2, 43, 0}, [c](int k) { typedWithContext(c, k); }},
+            {{"query, then(ctx)", 2, 0, 0, 2, 51, 0}, [c](int k) { queryWithContext(c, k); }},
+            {{"SyncConnection, worker", 1, 0, 0, 1, 34, 0}, [c](int k) { syncFromWorker(c, k); }},
+            {{"live notification", 0.25, 0, 0, 0.25, 20, 0},
              [c, live](int k) { liveNotifications(c, live, k); }},
         };
         std::vector<std::vector<Costs>> samples(scenarios.size());

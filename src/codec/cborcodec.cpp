@@ -684,23 +684,13 @@ public:
             return false;
         SegmentGuard guard(m_path, {});
         for (quint64 i = 0;; ++i) {
-            if (head.indefinite()) {
-                bool end = false;
-                if (!atBreak(&end))
-                    return false;
-                if (end)
-                    break;
-            } else if (i == head.value) {
-                break;
-            }
             m_path.back().key = nullptr;
+            bool end = false;
             Head keyHead;
-            if (!readHead(&keyHead))
+            if (!nextKey(head, i, &end, &keyHead))
                 return false;
-            if (keyHead.isBreak())
-                return malformed(keyHead.offset, u"unexpected break"_s);
-            if (keyHead.major != MajorText)
-                return fail(keyHead.offset, u"object key must be text (the server rejects other keys)"_s);
+            if (end)
+                break;
             QString name;
             if (!key(keyHead, &name))
                 return false;
@@ -1111,6 +1101,28 @@ private:
         }
     }
 
+    // Before entry i of the map with this head: false on an error; *end at its end (the count
+    // reached, or an indefinite length's break, consumed); otherwise *key is the entry's key
+    // head, text (the server rejects other keys).
+    bool nextKey(const Head &head, quint64 i, bool *end, Head *key)
+    {
+        if (head.indefinite()) {
+            if (!atBreak(end))
+                return false;
+        } else {
+            *end = i == head.value;
+        }
+        if (*end)
+            return true;
+        if (!readHead(key))
+            return false;
+        if (key->isBreak())
+            return malformed(key->offset, u"unexpected break"_s);
+        if (key->major != MajorText)
+            return fail(key->offset, u"object key must be text (the server rejects other keys)"_s);
+        return true;
+    }
+
     // A definite map's entry count against the bytes left: every entry takes at least two.
     bool mapFits(const Head &head)
     {
@@ -1140,23 +1152,13 @@ private:
         auto node = built.end(); // the next entry the shape expects, while following one
         bool following = false;
         for (quint64 i = 0;; ++i) {
-            if (head.indefinite()) {
-                bool end = false;
-                if (!atBreak(&end))
-                    return false;
-                if (end)
-                    break;
-            } else if (i == head.value) {
-                break;
-            }
             m_path.back().key = nullptr;
+            bool end = false;
             Head keyHead;
-            if (!readHead(&keyHead))
+            if (!nextKey(head, i, &end, &keyHead))
                 return false;
-            if (keyHead.isBreak())
-                return malformed(keyHead.offset, u"unexpected break"_s);
-            if (keyHead.major != MajorText)
-                return fail(keyHead.offset, u"object key must be text (the server rejects other keys)"_s);
+            if (end)
+                break;
             if (following && node != built.end()) {
                 // Compared as bytes, so a key that matches is never turned into a QString.
                 const QByteArray &expected = followed->utf8[size_t(i)];
@@ -1764,31 +1766,16 @@ QByteArray CborCodec::encodeRequest(qint64 id, QStringView method, const QVarian
     return encoder.bytes();
 }
 
-bool CborCodec::decodeMapEntries(QByteArrayView bytes, MapEntries *out, bool *isMap, CodecError *error)
-{
-    *isMap = !bytes.isEmpty() && (uchar(bytes.front()) >> 5) == 5;
-    if (!*isMap)
-        return false;
-    registerMetaTypes();
-    Decoder decoder(bytes);
-    MapEntries entries;
-    if (!decoder.runEntries(&entries)) {
-        if (error)
-            *error = decoder.error();
-        return false;
-    }
-    if (error)
-        *error = {};
-    *out = std::move(entries);
-    return true;
-}
+namespace {
 
-bool CborCodec::decode(QByteArrayView bytes, QVariant *out, CodecError *error)
+// One decode of bytes by run: the value into *out (when given), or the error.
+template<typename T>
+bool decodeWith(QByteArrayView bytes, T *out, CodecError *error, bool (Decoder::*run)(T *))
 {
     registerMetaTypes();
     Decoder decoder(bytes);
-    QVariant value;
-    if (!decoder.run(&value)) {
+    T value;
+    if (!(decoder.*run)(&value)) {
         if (error)
             *error = decoder.error();
         return false;
@@ -1798,6 +1785,19 @@ bool CborCodec::decode(QByteArrayView bytes, QVariant *out, CodecError *error)
     if (out)
         *out = std::move(value);
     return true;
+}
+
+} // namespace
+
+bool CborCodec::decodeMapEntries(QByteArrayView bytes, MapEntries *out, bool *isMap, CodecError *error)
+{
+    *isMap = !bytes.isEmpty() && (uchar(bytes.front()) >> 5) == 5;
+    return *isMap && decodeWith(bytes, out, error, &Decoder::runEntries);
+}
+
+bool CborCodec::decode(QByteArrayView bytes, QVariant *out, CodecError *error)
+{
+    return decodeWith(bytes, out, error, &Decoder::run);
 }
 
 QCborValue CborCodec::toCbor(const QVariant &value, CodecError *error)

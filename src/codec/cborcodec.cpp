@@ -699,12 +699,9 @@ public:
             if (!item(&value, 1))
                 return false;
             m_path.back().key = nullptr;
-            const auto same = std::find_if(out->begin(), out->end(),
-                                           [&name](const auto &entry) { return entry.first == name; });
-            if (same != out->end())
-                same->second = std::move(value);
-            else
-                out->append({std::move(name), std::move(value)});
+            // Repeats are kept (the reader takes the last): looking each key up here would make
+            // a hostile map of many keys quadratic.
+            out->append({std::move(name), std::move(value)});
         }
         if (m_pos != m_size)
             return fail(m_pos, u"%1 trailing bytes after the CBOR item"_s.arg(m_size - m_pos));

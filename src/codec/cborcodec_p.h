@@ -53,9 +53,9 @@ public:
     // The whole buffer must be exactly one CBOR item.
     [[nodiscard]] static bool decode(QByteArrayView bytes, QVariant *out, CodecError *error = nullptr);
 
-    // The entries of a buffer that is exactly one map, in wire order (a repeated key keeps its
-    // last value, as decode() keeps it), for a reader that takes a few of them and drops the
-    // rest (an RPC reply's envelope): no QVariantMap is built. *isMap is false, and nothing
+    // The entries of a buffer that is exactly one map, in wire order, for a reader that takes a
+    // few of them and drops the rest (an RPC reply's envelope): no QVariantMap is built. A
+    // repeated key is listed each time; the last is the value decode() keeps. *isMap is false, and nothing
     // decoded, when the buffer does not start with a map; otherwise the result and the error
     // are decode()'s.
     using MapEntries = QVarLengthArray<std::pair<QString, QVariant>, 4>;

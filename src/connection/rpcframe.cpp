@@ -19,11 +19,12 @@ RpcFrame undecodable(const CodecError &codecError)
     return frame;
 }
 
+// The last entry of that name: a repeated key keeps its last value, as in a decoded map.
 QVariant *find(CborCodec::MapEntries &entries, QStringView key)
 {
-    for (auto &[name, value] : entries)
-        if (name == key)
-            return &value;
+    for (auto it = entries.rbegin(); it != entries.rend(); ++it)
+        if (it->first == key)
+            return &it->second;
     return nullptr;
 }
 

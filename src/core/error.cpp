@@ -22,10 +22,11 @@ public:
 namespace {
 // Every request and reply passes "no error" around (a reply's error slot, a frame's): shared, so
 // making one costs a reference count instead of an allocation; setters detach as usual.
+// Never destroyed: an Error made during static destruction still finds it.
 const QSharedDataPointer<ErrorData> &noError()
 {
-    static const QSharedDataPointer<ErrorData> none(new ErrorData);
-    return none;
+    static const auto *none = new QSharedDataPointer<ErrorData>(new ErrorData);
+    return *none;
 }
 } // namespace
 

@@ -193,6 +193,8 @@ void RpcClient::acceptIncoming()
         flushTransport();
     }
     incoming.clear();
+    if (incoming.capacity() > 1024) // a rare burst's peak is not kept for good
+        incoming.squeeze();
     m_incomingSpare = std::move(incoming);
 }
 

@@ -161,9 +161,15 @@ private Q_SLOTS:
               failedButStored);
 
         // The live consumers came back and say so; the model equals a fresh SELECT.
-        QVERIFY(restarted.count() >= 1);
-        QCOMPARE(resync.count(), restarted.count());
-        QCOMPARE(live->state(), LiveQuery::State::Active);
+        // Said before the checks: a failure names the query's state, its error and the restarts.
+        const QString liveState =
+            u"live query: state %1, error '%2', %3 restarts, %4 resyncs"_s.arg(int(live->state()))
+                .arg(live->lastError().toString())
+                .arg(restarted.count())
+                .arg(resync.count());
+        QVERIFY2(restarted.count() >= 1, qPrintable(liveState));
+        QVERIFY2(resync.count() == restarted.count(), qPrintable(liveState));
+        QVERIFY2(live->state() == LiveQuery::State::Active, qPrintable(liveState));
         const QueryResult ids = AWAIT(c->query(u"SELECT VALUE id FROM kill_live"_s));
         QStringList truth;
         for (const QVariant &id : ids.value(0).toList())
